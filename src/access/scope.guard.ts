@@ -1,0 +1,64 @@
+import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Request } from 'express';
+import { DataSource } from 'typeorm';
+import { DomainError } from '../common/domain-error.js';
+import { assertInScope, ScopeTarget } from './scope-policy.js';
+
+export type ScopeKind = 'township' | 'village' | 'group' | 'household' | 'user';
+type Source = `${'params' | 'body' | 'query'}.${string}`;
+
+const SCOPE_KEY = 'vp:scope';
+const NAMES: Record<ScopeKind, string> = { township: '乡镇', village: '村', group: '村民小组', household: '农户', user: '账号' };
+
+/** The route acts on the `kind` whose id is at `source` (e.g. `params.id`): the ScopeGuard checks it is in scope. */
+export const InScope = (kind: ScopeKind, source: Source) => SetMetadata(SCOPE_KEY, { kind, source });
+
+/**
+ * The one guard that decides scope for routes that name their target. A target that does not exist is 404; one in
+ * another village or township is 403. The rule itself is `inScope` in scope-policy.ts.
+ */
+@Injectable()
+export class ScopeGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const meta = this.reflector.get<{ kind: ScopeKind; source: Source } | undefined>(SCOPE_KEY, context.getHandler());
+    if (!meta) return true;
+    const req = context.switchToHttp().getRequest<Request>();
+    if (!req.actor) throw new DomainError('UNAUTHENTICATED', '请先登录');
+    const [where, field] = meta.source.split('.') as ['params' | 'body' | 'query', string];
+    const raw = (req[where] as Record<string, unknown> | undefined)?.[field];
+    const id = typeof raw === 'number' ? raw : /^\d{1,9}$/.test(String(raw ?? '')) ? Number(raw) : NaN;
+    if (!Number.isInteger(id) || id <= 0) {
+      if (where === 'params') throw DomainError.notFound(NAMES[meta.kind]);
+      throw DomainError.validation({ [field]: `请选择${NAMES[meta.kind]}` });
+    }
+    const target = await this.resolve(meta.kind, id);
+    if (!target) throw DomainError.notFound(NAMES[meta.kind]);
+    assertInScope(req.actor, target);
+    return true;
+  }
+
+  /** Where a thing lives, in one query. */
+  async resolve(kind: ScopeKind, id: number): Promise<ScopeTarget | null> {
+    const sql: Record<ScopeKind, string> = {
+      township: 'SELECT t.id AS "townshipId", NULL AS "villageId" FROM township t WHERE t.id = $1',
+      village: 'SELECT v."townshipId" AS "townshipId", v.id AS "villageId" FROM village v WHERE v.id = $1',
+      group:
+        'SELECT v."townshipId" AS "townshipId", v.id AS "villageId" FROM village_group g JOIN village v ON v.id = g."villageId" WHERE g.id = $1',
+      household:
+        'SELECT v."townshipId" AS "townshipId", v.id AS "villageId" FROM household h JOIN village v ON v.id = h."villageId" WHERE h.id = $1',
+      user: 'SELECT u."townshipId" AS "townshipId", u."villageId" AS "villageId" FROM app_user u WHERE u.id = $1',
+    };
+    const query = this.dataSource.options.type === 'postgres' ? sql[kind] : sql[kind].replace('$1', '?');
+    const rows = (await this.dataSource.query(query, [id])) as ScopeTarget[];
+    if (rows.length === 0) return null;
+    // A user with no township (the admin) lives nowhere: only the admin may act on it.
+    return { townshipId: rows[0].townshipId ?? -1, villageId: rows[0].villageId };
+  }
+}

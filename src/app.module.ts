@@ -1,0 +1,37 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { AuditModule } from './audit/audit.module.js';
+import { AuthModule } from './auth/auth.module.js';
+import { ErrorFilter } from './common/error.filter.js';
+import { ConfigModule } from './config/config.module.js';
+import { Settings } from './config/settings.js';
+import { DatabaseModule } from './database/database.module.js';
+import { HomeModule } from './home/home.module.js';
+import { SeedsModule } from '../seeds/seeds.module.js';
+import { TownshipsModule } from './townships/townships.module.js';
+import { UsersModule } from './users/users.module.js';
+import { VillagerModule } from './villager/villager.module.js';
+import { VillagesModule } from './villages/villages.module.js';
+
+@Module({})
+export class AppModule {
+  /** The whole app for these settings: main.ts and the tests build it the same way. */
+  static forSettings(settings: Settings): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forSettings(settings),
+        DatabaseModule,
+        AuditModule,
+        AuthModule,
+        TownshipsModule,
+        VillagesModule,
+        UsersModule,
+        HomeModule,
+        VillagerModule,
+        SeedsModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: ErrorFilter }],
+    };
+  }
+}

@@ -1,0 +1,68 @@
+import { join } from 'node:path';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import cookieParser from 'cookie-parser';
+import type { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
+import hbs from 'hbs';
+import { AuthService } from './auth/auth.service.js';
+import { authenticate } from './auth/authenticate.middleware.js';
+import { sendError } from './common/error-response.js';
+import { projectRoot } from './common/paths.js';
+import { createValidationPipe } from './common/validation.js';
+import { registerViewHelpers } from './common/view-helpers.js';
+import { viewLocals } from './common/view-locals.middleware.js';
+import { Settings } from './config/settings.js';
+
+/** Everything the app needs besides its modules; main.ts and the tests both call it (create with bodyParser: false). */
+export function configureApp(app: NestExpressApplication): NestExpressApplication {
+  const settings = app.get(Settings);
+  const root = projectRoot();
+  const views = join(root, 'views');
+
+  app.set('trust proxy', 'loopback');
+  app.disable('x-powered-by');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          upgradeInsecureRequests: null,
+        },
+      },
+      strictTransportSecurity: false,
+    }),
+  );
+  app.useStaticAssets(join(views, 'assets'), { prefix: '/assets/', maxAge: '1d' });
+  app.useBodyParser('json', { limit: '1mb' });
+  app.useBodyParser('urlencoded', { extended: false, limit: '1mb' });
+  // Broken JSON or a body too large: the same error shape as everything else, never Express's default page.
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => sendError(error, req, res));
+  app.use(cookieParser());
+  app.use(authenticate(app.get(AuthService), settings));
+  app.use(viewLocals);
+
+  app.setBaseViewsDir(views);
+  app.setViewEngine('hbs');
+  app.set('view options', { layout: 'layout' });
+  registerViewHelpers(hbs, join(views, 'partials'));
+
+  app.useGlobalPipes(createValidationPipe());
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('乡村积分 API v1')
+      .setDescription('乡村治理积分制：积分细则、登记、审核、公示、入账、积分存折、积分超市、排名与红黑榜。见 API.md。')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  return app;
+}

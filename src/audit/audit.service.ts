@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import type { Actor } from '../access/actor.js';
+import { Transactions } from '../database/transactions.js';
+import { AuditLog } from './audit-log.entity.js';
+
+export interface AuditEntry {
+  action: string;
+  entityType?: string;
+  entityId?: number | null;
+  townshipId?: number | null;
+  villageId?: number | null;
+  details?: Record<string, unknown>;
+}
+
+/** The system itself (seeds, scheduled closing), or a visitor who is not logged in (a failed login names the account tried). */
+export interface OtherActor {
+  kind: 'system' | 'anonymous';
+  name: string;
+  ip: string | null;
+}
+
+export const SYSTEM: OtherActor = { kind: 'system', name: '系统', ip: null };
+
+function actorName(actor: Actor | OtherActor): string {
+  if (actor.kind === 'user') return `${actor.displayName}(${actor.username})`;
+  if (actor.kind === 'household') return `${actor.displayName}(${actor.code})`;
+  return actor.name;
+}
+
+/** 操作日志: every write by a person goes through here, inside the same transaction as the write when there is one. */
+@Injectable()
+export class AuditService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+  ) {}
+
+  async record(actor: Actor | OtherActor, entry: AuditEntry, manager?: EntityManager): Promise<void> {
+    const row: Partial<AuditLog> = {
+      actorType: actor.kind.toUpperCase(),
+      actorId: actor.kind === 'user' || actor.kind === 'household' ? actor.id : null,
+      actorName: actorName(actor).slice(0, 60),
+      action: entry.action,
+      entityType: entry.entityType ?? null,
+      entityId: entry.entityId ?? null,
+      townshipId: entry.townshipId ?? null,
+      villageId: entry.villageId ?? null,
+      details: entry.details ? JSON.stringify(entry.details) : null,
+      ip: actor.ip,
+    };
+    if (manager) await manager.insert(AuditLog, row);
+    else await this.transactions.run((m) => m.insert(AuditLog, row));
+  }
+
+  async list(filter: { villageId?: number; townshipId?: number; action?: string; page: number; pageSize: number }) {
+    const qb = this.dataSource.getRepository(AuditLog).createQueryBuilder('a').orderBy('a.id', 'DESC');
+    if (filter.villageId) qb.andWhere('a.villageId = :v', { v: filter.villageId });
+    if (filter.townshipId) qb.andWhere('a.townshipId = :t', { t: filter.townshipId });
+    if (filter.action) qb.andWhere('a.action = :action', { action: filter.action });
+    const [items, total] = await qb
+      .skip((filter.page - 1) * filter.pageSize)
+      .take(filter.pageSize)
+      .getManyAndCount();
+    return { items, total };
+  }
+}

@@ -1,0 +1,39 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import type { Role } from '../access/role.js';
+import { DomainError } from '../common/domain-error.js';
+import { Settings } from '../config/settings.js';
+import { isApiRequest } from './authenticate.middleware.js';
+import { PUBLIC_KEY, ROLES_KEY } from './decorators.js';
+import { csrfTokenFor, sameText } from './token.js';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Login required unless @Public(); @Roles() narrows who; page forms must carry the CSRF token of their session. */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly settings: Settings,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const req = context.switchToHttp().getRequest<Request>();
+    if (!isApiRequest(req) && !SAFE_METHODS.has(req.method)) this.checkCsrf(req);
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    if (!req.actor) throw new DomainError('UNAUTHENTICATED', '请先登录');
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
+    if (roles && !roles.includes(req.actor.role)) throw DomainError.forbidden();
+    return true;
+  }
+
+  private checkCsrf(req: Request): void {
+    const given = (req.body?._csrf as string | undefined) ?? (req.headers['x-csrf-token'] as string | undefined) ?? '';
+    const expected = req.browserSessionId ? csrfTokenFor(this.settings.sessionSecret, req.browserSessionId) : null;
+    if (!expected || typeof given !== 'string' || !sameText(given, expected)) {
+      throw DomainError.forbidden('页面已过期或来源不明，请刷新页面后再提交');
+    }
+  }
+}

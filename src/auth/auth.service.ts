@@ -1,0 +1,187 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { Actor, HouseholdActor, StaffActor } from '../access/actor.js';
+import { AuditService } from '../audit/audit.service.js';
+import { DomainError } from '../common/domain-error.js';
+import { Settings } from '../config/settings.js';
+import { Household } from '../households/household.entity.js';
+import { User } from '../users/user.entity.js';
+import { Village } from '../villages/village.entity.js';
+import { LoginThrottle } from './login-throttle.js';
+import { hashSecret, verifySecret } from './password.js';
+import { SessionsService } from './sessions.service.js';
+import { issueToken, readToken } from './token.js';
+
+const STAFF_TOKEN_SECONDS = 12 * 3600;
+const HOUSEHOLD_TOKEN_SECONDS = 7 * 24 * 3600;
+
+export function staffActor(user: User, ip: string | null): StaffActor {
+  return {
+    kind: 'user',
+    id: user.id,
+    username: user.username,
+    displayName: user.displayName,
+    role: user.role,
+    townshipId: user.townshipId,
+    villageId: user.villageId,
+    householdId: user.householdId,
+    ip,
+  };
+}
+
+/** Logins (staff by password, households by code + PIN), bearer tokens and who a request comes from. */
+@Injectable()
+export class AuthService {
+  private readonly throttle = new LoginThrottle();
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly settings: Settings,
+    private readonly sessions: SessionsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async loginStaff(username: string, password: string, ip: string | null): Promise<User> {
+    const name = username.trim();
+    const keys = [`u:${name.toLowerCase()}`, `ip:${ip}`];
+    this.refuseIfThrottled(keys);
+    const user = await this.dataSource
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .where('LOWER(u.username) = LOWER(:name)', { name })
+      .getOne();
+    const ok = await verifySecret(password, user?.passwordHash);
+    if (!user || !ok) {
+      this.throttle.fail(keys);
+      await this.audit.record(
+        { kind: 'anonymous', name: name.slice(0, 40) || '(空)', ip },
+        { action: 'auth.login_failed', entityType: 'user', entityId: user?.id ?? null, villageId: user?.villageId },
+      );
+      throw new DomainError('UNAUTHENTICATED', '用户名或密码错误');
+    }
+    if (!user.active) throw new DomainError('UNAUTHENTICATED', '该账号已停用，请联系管理员');
+    this.throttle.succeed(keys[0]);
+    await this.audit.record(staffActor(user, ip), {
+      action: 'auth.login',
+      entityType: 'user',
+      entityId: user.id,
+      townshipId: user.townshipId,
+      villageId: user.villageId,
+    });
+    return user;
+  }
+
+  async loginHousehold(
+    code: string,
+    pin: string,
+    ip: string | null,
+  ): Promise<{ actor: HouseholdActor; household: Household }> {
+    const cleanCode = code.trim().toUpperCase();
+    const keys = [`h:${cleanCode}`, `ip:${ip}`];
+    this.refuseIfThrottled(keys);
+    const household = await this.dataSource.getRepository(Household).findOneBy({ code: cleanCode });
+    const ok = await verifySecret(pin, household?.pinHash);
+    const actor = household && ok ? await this.householdActor(household, ip) : null;
+    if (!actor) {
+      this.throttle.fail(keys);
+      await this.audit.record(
+        { kind: 'anonymous', name: `户 ${cleanCode.slice(0, 30)}`, ip },
+        { action: 'auth.villager_login_failed', entityType: 'household', entityId: household?.id ?? null, villageId: household?.villageId },
+      );
+      throw new DomainError('UNAUTHENTICATED', '户号或密码(PIN)错误');
+    }
+    this.throttle.succeed(keys[0]);
+    await this.audit.record(actor, {
+      action: 'auth.villager_login',
+      entityType: 'household',
+      entityId: actor.id,
+      townshipId: actor.townshipId,
+      villageId: actor.villageId,
+    });
+    return { actor, household: household as Household };
+  }
+
+  tokenFor(subject: User | Household): string {
+    const now = Math.floor(Date.now() / 1000);
+    return subject instanceof User
+      ? issueToken(this.settings.sessionSecret, { sub: `u:${subject.id}`, ver: subject.tokenVersion, exp: now + STAFF_TOKEN_SECONDS })
+      : issueToken(this.settings.sessionSecret, { sub: `h:${subject.id}`, ver: subject.pinVersion, exp: now + HOUSEHOLD_TOKEN_SECONDS });
+  }
+
+  /** The actor of a bearer token, or null when it is forged, expired, or revoked by a password change. */
+  async actorFromToken(token: string, ip: string | null): Promise<Actor | null> {
+    const claims = readToken(this.settings.sessionSecret, token);
+    if (!claims) return null;
+    const [kind, rawId] = claims.sub.split(':');
+    const id = Number(rawId);
+    if (kind === 'u') {
+      const user = await this.activeUser(id);
+      return user && user.tokenVersion === claims.ver ? staffActor(user, ip) : null;
+    }
+    const household = await this.dataSource.getRepository(Household).findOneBy({ id });
+    return household && household.pinVersion === claims.ver ? this.householdActor(household, ip) : null;
+  }
+
+  async actorFromSession(sessionId: string, ip: string | null): Promise<Actor | null> {
+    const session = await this.sessions.find(sessionId);
+    if (!session) return null;
+    if (session.userId !== null) {
+      const user = await this.activeUser(session.userId);
+      return user ? staffActor(user, ip) : null;
+    }
+    const household = await this.dataSource.getRepository(Household).findOneBy({ id: session.householdId ?? 0 });
+    return household ? this.householdActor(household, ip) : null;
+  }
+
+  /** Changing one's password ends every other login: old tokens and sessions stop working. */
+  async changePassword(actor: Actor, currentPassword: string, newPassword: string): Promise<void> {
+    if (actor.kind !== 'user') throw DomainError.forbidden('村民请联系村两委重置密码(PIN)');
+    const user = await this.dataSource.getRepository(User).findOneByOrFail({ id: actor.id });
+    if (!(await verifySecret(currentPassword, user.passwordHash))) {
+      throw DomainError.validation({ currentPassword: '当前密码不正确' }, '当前密码不正确');
+    }
+    await this.dataSource.getRepository(User).update(user.id, {
+      passwordHash: await hashSecret(newPassword),
+      tokenVersion: user.tokenVersion + 1,
+    });
+    await this.sessions.closeAllFor({ userId: user.id });
+    await this.audit.record(actor, {
+      action: 'user.password_change',
+      entityType: 'user',
+      entityId: user.id,
+      townshipId: user.townshipId,
+      villageId: user.villageId,
+    });
+  }
+
+  private refuseIfThrottled(keys: string[]): void {
+    const wait = this.throttle.retryAfter(keys);
+    if (wait > 0) {
+      throw new DomainError('RATE_LIMITED', `登录失败次数过多，请 ${Math.ceil(wait / 60)} 分钟后再试`, {
+        retryAfterSeconds: wait,
+      });
+    }
+  }
+
+  private async activeUser(id: number): Promise<User | null> {
+    const user = await this.dataSource.getRepository(User).findOneBy({ id });
+    return user && user.active ? user : null;
+  }
+
+  private async householdActor(household: Household, ip: string | null): Promise<HouseholdActor | null> {
+    const village = await this.dataSource.getRepository(Village).findOneBy({ id: household.villageId });
+    if (!village || !village.active) return null;
+    return {
+      kind: 'household',
+      id: household.id,
+      code: household.code,
+      displayName: household.headName,
+      role: 'VILLAGER',
+      townshipId: village.townshipId,
+      villageId: village.id,
+      householdId: household.id,
+      ip,
+    };
+  }
+}

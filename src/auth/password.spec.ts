@@ -1,0 +1,22 @@
+import { hashSecret, verifySecret } from './password.js';
+
+describe('password hashing', () => {
+  it('should accept the right password and refuse a wrong one when checking a stored hash', async () => {
+    const stored = await hashSecret('村委会2026!');
+    expect(await verifySecret('村委会2026!', stored)).toBe(true);
+    expect(await verifySecret('村委会2026', stored)).toBe(false);
+  });
+
+  it('should salt each hash so that the same password never gives the same stored text', async () => {
+    const a = await hashSecret('123456');
+    const b = await hashSecret('123456');
+    expect(a).not.toBe(b);
+    expect(a).not.toContain('123456');
+    expect(a.startsWith('scrypt$')).toBe(true);
+  });
+
+  it('should refuse when nothing or garbage is stored', async () => {
+    expect(await verifySecret('x', null)).toBe(false);
+    expect(await verifySecret('x', 'plain-text')).toBe(false);
+  });
+});

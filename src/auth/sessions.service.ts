@@ -1,0 +1,58 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Request, Response } from 'express';
+import { DataSource, LessThan } from 'typeorm';
+import { setSessionCookie } from './cookies.js';
+import { Session } from './session.entity.js';
+
+const STAFF_SESSION_MS = 12 * 3600 * 1000;
+/** Elderly villagers should not have to type the PIN every day. */
+const HOUSEHOLD_SESSION_MS = 30 * 24 * 3600 * 1000;
+
+export const hashSessionId = (id: string) => createHash('sha256').update(id).digest('hex');
+export const newSessionId = () => randomBytes(32).toString('base64url');
+
+/** Page logins: a random id in the cookie, its hash in `login_session`. */
+@Injectable()
+export class SessionsService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** A fresh id on every login, so that an id planted before login is worth nothing after it. */
+  async open(subject: { userId: number } | { householdId: number }): Promise<{ id: string; maxAgeMs: number }> {
+    const id = newSessionId();
+    const maxAgeMs = 'userId' in subject ? STAFF_SESSION_MS : HOUSEHOLD_SESSION_MS;
+    await this.dataSource.getRepository(Session).insert({
+      idHash: hashSessionId(id),
+      userId: 'userId' in subject ? subject.userId : null,
+      householdId: 'householdId' in subject ? subject.householdId : null,
+      expiresAt: Date.now() + maxAgeMs,
+    });
+    return { id, maxAgeMs };
+  }
+
+  /** Logs this browser in: the session id it had before login is dropped and a new one set. */
+  async startIn(req: Request, res: Response, subject: { userId: number } | { householdId: number }): Promise<void> {
+    if (req.browserSessionId) await this.close(req.browserSessionId);
+    const session = await this.open(subject);
+    setSessionCookie(req, res, session.id, session.maxAgeMs);
+  }
+
+  async find(id: string): Promise<Session | null> {
+    const session = await this.dataSource.getRepository(Session).findOneBy({ idHash: hashSessionId(id) });
+    return session && session.expiresAt > Date.now() ? session : null;
+  }
+
+  async close(id: string): Promise<void> {
+    await this.dataSource.getRepository(Session).delete({ idHash: hashSessionId(id) });
+  }
+
+  /** Logs a person out everywhere: after a password change, a PIN reset or a deactivation. */
+  async closeAllFor(subject: { userId: number } | { householdId: number }): Promise<void> {
+    await this.dataSource.getRepository(Session).delete(subject);
+  }
+
+  async purgeExpired(): Promise<void> {
+    await this.dataSource.getRepository(Session).delete({ expiresAt: LessThan(Date.now()) });
+  }
+}

@@ -1,0 +1,47 @@
+import type { Response } from 'express';
+import { DomainError } from './domain-error.js';
+
+export const FLASH_COOKIE = 'vp_flash';
+
+/** Secrets are never sent back to the browser, even to the person who typed them. */
+const NOT_SHOWN_AGAIN = new Set(['_csrf', 'password', 'newPassword', 'currentPassword', 'pin']);
+
+export interface FormPage {
+  view: string;
+  /** What the form page needs besides the values (choices for selects, the record being edited). */
+  context?: () => Promise<object> | object;
+  /** What was typed, shown again when the form comes back. */
+  values: Record<string, unknown>;
+  /** When the page names a field differently from the DTO (two forms on one page): DTO field → form field. */
+  fieldNames?: Record<string, string>;
+}
+
+/** Redirect after a successful POST, with a message shown once on the next page. */
+export function redirectWithFlash(res: Response, to: string, message: string): void {
+  res.cookie(FLASH_COOKIE, encodeURIComponent(message), { httpOnly: true, sameSite: 'lax', path: '/' });
+  res.redirect(303, to);
+}
+
+/**
+ * Runs a page form's action. A refusal (bad input, a domain rule) brings the form back with what was typed, the
+ * message of each wrong field beside it and the status code of the refusal; success redirects with a message.
+ */
+export async function submitForm(
+  res: Response,
+  form: FormPage,
+  action: () => Promise<{ redirect: string; message: string }>,
+): Promise<void> {
+  try {
+    const done = await action();
+    redirectWithFlash(res, done.redirect, done.message);
+  } catch (error) {
+    if (!(error instanceof DomainError) || error.status >= 500) throw error;
+    const values = Object.fromEntries(Object.entries(form.values).filter(([key]) => !NOT_SHOWN_AGAIN.has(key)));
+    res.status(error.status).render(form.view, {
+      ...(form.context ? await form.context() : {}),
+      values,
+      errors: Object.fromEntries(Object.entries(error.details).map(([k, v]) => [form.fieldNames?.[k] ?? k, v])),
+      formError: error.message,
+    });
+  }
+}

@@ -1,0 +1,31 @@
+import type { Actor } from '../access/actor.js';
+
+export interface NavLink {
+  href: string;
+  label: string;
+  current?: boolean;
+}
+
+/** The navigation each role sees: only what it may open. */
+export function navigationFor(actor: Actor | undefined, path: string): NavLink[] {
+  if (!actor) {
+    return [
+      { href: '/login', label: '工作人员登录' },
+      { href: '/villager', label: '村民登录' },
+    ].map((l) => ({ ...l, current: path === l.href }));
+  }
+  const links: NavLink[] = [];
+  if (actor.kind === 'household') {
+    links.push({ href: '/villager', label: '我的积分' });
+  } else {
+    links.push({ href: '/', label: '首页' });
+    if (actor.role === 'ADMIN') links.push({ href: '/admin/townships', label: '乡镇' });
+    if (actor.role === 'ADMIN' || actor.role === 'TOWNSHIP') links.push({ href: '/admin/villages', label: '村' });
+    if (actor.role === 'VILLAGE_ADMIN') links.push({ href: `/admin/villages/${actor.villageId}`, label: '本村' });
+    if (actor.role === 'ADMIN' || actor.role === 'TOWNSHIP' || actor.role === 'VILLAGE_ADMIN') {
+      links.push({ href: '/admin/users', label: '账号' });
+    }
+    links.push({ href: '/account/password', label: '修改密码' });
+  }
+  return links.map((l) => ({ ...l, current: l.href === '/' ? path === '/' : path === l.href || path.startsWith(`${l.href}/`) }));
+}

@@ -1,0 +1,45 @@
+import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import { DomainError } from './domain-error.js';
+
+/** When a value is missing or of the wrong kind, say that first rather than "too long". */
+const BASIC_CHECKS = ['isDefined', 'isNotEmpty', 'isString', 'isInt', 'isNumber', 'isBoolean', 'isIn', 'isArray'];
+
+/** field → one message, with nested fields as `items.0.goodsId`. */
+export function fieldMessages(errors: ValidationError[], prefix = ''): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const error of errors) {
+    const path = prefix ? `${prefix}.${error.property}` : error.property;
+    const constraints = error.constraints ?? {};
+    const basic = BASIC_CHECKS.find((name) => name in constraints);
+    const messages = Object.values(constraints);
+    if (messages.length > 0) out[path] = basic ? constraints[basic] : messages[messages.length - 1];
+    if (error.children?.length) Object.assign(out, fieldMessages(error.children, path));
+  }
+  return out;
+}
+
+const options = { whitelist: true, forbidUnknownValues: true } as const;
+
+/** The one global pipe: strips unknown fields, converts types, and refuses with VALIDATION_FAILED in Chinese. */
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    ...options,
+    transform: true,
+    exceptionFactory: (errors) => DomainError.validation(fieldMessages(errors)),
+  });
+}
+
+/** The same validation for page forms, whose handlers receive the raw body so that they can show it again. */
+export async function parseForm<T extends object>(cls: new () => T, body: unknown): Promise<T> {
+  const plain: Record<string, unknown> = {};
+  // An empty form field means "not given", as an absent JSON field does.
+  for (const [key, value] of Object.entries(body && typeof body === 'object' ? body : {})) {
+    if (key !== '_csrf' && value !== '') plain[key] = value;
+  }
+  const instance = plainToInstance(cls, plain, { enableImplicitConversion: false });
+  const errors = await validate(instance, options);
+  if (errors.length > 0) throw DomainError.validation(fieldMessages(errors));
+  return instance;
+}

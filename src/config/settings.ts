@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { plainToInstance } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, validateSync } from 'class-validator';
+
+/** Settings read from the environment (API.md "Settings"), validated once at start. */
+export class Settings {
+  @IsInt({ message: 'PORT 必须是 1–65535 之间的整数' })
+  @Min(0, { message: 'PORT 必须是 1–65535 之间的整数' })
+  @Max(65535, { message: 'PORT 必须是 1–65535 之间的整数' })
+  port = 3000;
+
+  @Matches(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, {
+    message: 'DATABASE_URL 必须是 sqlite:文件路径 或 postgres://用户@主机:端口/库名',
+  })
+  databaseUrl = 'sqlite:data/points.db';
+
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_.-]{3,40}$/, { message: 'ADMIN_USERNAME 只能是 3–40 位字母、数字、下划线、点或横线' })
+  adminUsername?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(8, { message: 'ADMIN_PASSWORD 至少 8 位' })
+  adminPassword?: string;
+
+  @IsIn(['demo', 'none'], { message: 'SEED 只能是 demo 或 none' })
+  seed: 'demo' | 'none' = 'demo';
+
+  @IsInt({ message: 'PUBLICATION_MIN_DAYS 必须是 0–15 之间的整数' })
+  @Min(0, { message: 'PUBLICATION_MIN_DAYS 必须是 0–15 之间的整数' })
+  @Max(15, { message: 'PUBLICATION_MIN_DAYS 必须是 0–15 之间的整数' })
+  publicationMinDays = 1;
+
+  @IsString()
+  @MinLength(32, { message: 'SESSION_SECRET 至少 32 个字符' })
+  @MaxLength(512, { message: 'SESSION_SECRET 最多 512 个字符' })
+  sessionSecret: string;
+
+  /** Folder for the SQLite file, the generated session secret and (later) uploads and backups. */
+  dataDir = 'data';
+
+  get isPostgres(): boolean {
+    return this.databaseUrl.startsWith('postgres');
+  }
+
+  get sqlitePath(): string {
+    return this.databaseUrl.replace(/^sqlite:/, '');
+  }
+}
+
+export class SettingsError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`配置有误 (invalid settings):\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+const INTEGER = /^-?\d+$/;
+
+function integerOrText(value: string | undefined): number | string | undefined {
+  if (value === undefined || value === '') return undefined;
+  return INTEGER.test(value.trim()) ? Number(value.trim()) : value;
+}
+
+/**
+ * Reads and validates the settings. SESSION_SECRET, when absent, is generated once and kept in
+ * `<dataDir>/session-secret` so that a restart keeps everyone logged in.
+ */
+export function loadSettings(env: NodeJS.ProcessEnv = process.env, options: { dataDir?: string } = {}): Settings {
+  const raw: Record<string, unknown> = {
+    port: integerOrText(env.PORT),
+    databaseUrl: env.DATABASE_URL || undefined,
+    adminUsername: env.ADMIN_USERNAME || undefined,
+    adminPassword: env.ADMIN_PASSWORD || undefined,
+    seed: env.SEED || undefined,
+    publicationMinDays: integerOrText(env.PUBLICATION_MIN_DAYS),
+    sessionSecret: env.SESSION_SECRET || undefined,
+    dataDir: options.dataDir,
+  };
+  for (const key of Object.keys(raw)) if (raw[key] === undefined) delete raw[key];
+  const settings = plainToInstance(Settings, raw);
+  if (!settings.sessionSecret) settings.sessionSecret = persistedSecret(settings.dataDir);
+  const errors = validateSync(settings);
+  if (errors.length > 0) {
+    throw new SettingsError(errors.flatMap((e) => Object.values(e.constraints ?? {})));
+  }
+  return settings;
+}
+
+function persistedSecret(dataDir: string): string {
+  const file = resolve(dataDir, 'session-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dirname(file), { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, secret + '\n', { mode: 0o600 });
+  return secret;
+}

@@ -1,0 +1,22 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+
+/**
+ * Runs a unit of work in one transaction. On SQLite TypeORM has a single connection, so concurrent transactions
+ * would nest as savepoints inside each other (STACK-NOTES): they are queued here, one at a time per process.
+ * PostgreSQL gives each transaction its own pooled connection.
+ */
+@Injectable()
+export class Transactions {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    if (this.dataSource.options.type === 'postgres') return this.dataSource.transaction(work);
+    const result = this.tail.then(() => this.dataSource.transaction(work));
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+}

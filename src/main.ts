@@ -1,0 +1,27 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { AppModule } from './app.module.js';
+import { configureApp } from './app.setup.js';
+import { loadSettings, SettingsError } from './config/settings.js';
+
+async function bootstrap() {
+  let settings;
+  try {
+    settings = loadSettings();
+  } catch (error) {
+    if (error instanceof SettingsError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forSettings(settings), { bodyParser: false });
+  configureApp(app);
+  app.enableShutdownHooks();
+  await app.listen(settings.port);
+  new Logger('乡村积分').log(`已启动：http://localhost:${settings.port}  (数据库 ${settings.isPostgres ? 'PostgreSQL' : settings.sqlitePath})`);
+}
+
+void bootstrap();

@@ -1,0 +1,40 @@
+import { Body, Controller, Get, Param, ParseIntPipe, Patch, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '../access/actor.js';
+import { InScope } from '../access/scope.guard.js';
+import { CurrentActor, Roles } from '../auth/decorators.js';
+import { CreateTownshipDto, UpdateTownshipDto } from './dto/township.dto.js';
+import { TownshipsService } from './townships.service.js';
+
+@ApiTags('organisation 组织')
+@ApiBearerAuth()
+@Controller('api/v1/townships')
+export class TownshipsApiController {
+  constructor(private readonly townships: TownshipsService) {}
+
+  @Post()
+  @Roles('ADMIN')
+  create(@CurrentActor() actor: Actor, @Body() dto: CreateTownshipDto) {
+    return this.townships.create(actor, dto);
+  }
+
+  @Get()
+  @Roles('ADMIN', 'TOWNSHIP')
+  async list(@CurrentActor() actor: Actor) {
+    const items = await this.townships.list(actor);
+    return { items, total: items.length };
+  }
+
+  @Get(':id')
+  @InScope('township', 'params.id')
+  get(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number) {
+    return this.townships.get(actor, id);
+  }
+
+  @Patch(':id')
+  @Roles('ADMIN')
+  @InScope('township', 'params.id')
+  update(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number, @Body() dto: UpdateTownshipDto) {
+    return this.townships.update(actor, id, dto);
+  }
+}

@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { Actor } from '../access/actor.js';
+import { assertInScope } from '../access/scope-policy.js';
+import { AuditService } from '../audit/audit.service.js';
+import { DomainError } from '../common/domain-error.js';
+import { definedOnly } from '../common/objects.js';
+import { Transactions } from '../database/transactions.js';
+import { CreateTownshipDto, UpdateTownshipDto } from './dto/township.dto.js';
+import { Township } from './township.entity.js';
+
+@Injectable()
+export class TownshipsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** The townships an actor may see: all for the admin, its own for a township or village role. */
+  async list(actor: Actor): Promise<Township[]> {
+    const repo = this.dataSource.getRepository(Township);
+    if (actor.role === 'ADMIN') return repo.find({ order: { active: 'DESC', id: 'ASC' } });
+    return actor.townshipId ? repo.findBy({ id: actor.townshipId }) : [];
+  }
+
+  async get(actor: Actor, id: number): Promise<Township> {
+    const township = await this.dataSource.getRepository(Township).findOneBy({ id });
+    if (!township) throw DomainError.notFound('乡镇');
+    assertInScope(actor, { townshipId: township.id });
+    return township;
+  }
+
+  async create(actor: Actor, dto: CreateTownshipDto): Promise<Township> {
+    return this.transactions.run(async (manager) => {
+      if (await manager.existsBy(Township, { code: dto.code })) {
+        throw DomainError.duplicate('code', `乡镇代码 ${dto.code} 已被使用`);
+      }
+      const township = await manager.save(manager.create(Township, { name: dto.name, code: dto.code }));
+      await this.audit.record(
+        actor,
+        { action: 'township.create', entityType: 'township', entityId: township.id, townshipId: township.id, details: { ...dto } },
+        manager,
+      );
+      return township;
+    });
+  }
+
+  async update(actor: Actor, id: number, dto: UpdateTownshipDto): Promise<Township> {
+    return this.transactions.run(async (manager) => {
+      const township = await manager.findOneBy(Township, { id });
+      if (!township) throw DomainError.notFound('乡镇');
+      const changes = definedOnly({ name: dto.name, active: dto.active });
+      Object.assign(township, changes);
+      await manager.save(township);
+      const action = dto.active === false ? 'township.deactivate' : dto.active === true ? 'township.activate' : 'township.update';
+      await this.audit.record(
+        actor,
+        { action, entityType: 'township', entityId: id, townshipId: id, details: changes },
+        manager,
+      );
+      return township;
+    });
+  }
+}

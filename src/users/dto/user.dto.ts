@@ -1,0 +1,88 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, Min, MinLength } from 'class-validator';
+import { STAFF_ROLES, type StaffRole } from '../../access/role.js';
+import { trim } from '../../common/transforms.js';
+
+const PASSWORD_RULE = '密码至少 8 位';
+
+export class CreateUserDto {
+  @ApiProperty({ example: 'jc_scorer1' })
+  @Transform(trim)
+  @IsString({ message: '请填写用户名' })
+  @Matches(/^[A-Za-z0-9_.-]{3,40}$/, { message: '用户名应为 3–40 位字母、数字、下划线、点或横线' })
+  username: string;
+
+  @ApiProperty({ minLength: 8 })
+  @IsString({ message: PASSWORD_RULE })
+  @MinLength(8, { message: PASSWORD_RULE })
+  @MaxLength(128, { message: '密码最多 128 位' })
+  password: string;
+
+  @ApiProperty({ example: '李组长' })
+  @Transform(trim)
+  @IsString({ message: '请填写姓名' })
+  @IsNotEmpty({ message: '请填写姓名' })
+  @MaxLength(40, { message: '姓名最多 40 个字' })
+  displayName: string;
+
+  @ApiProperty({ enum: STAFF_ROLES })
+  @IsIn(STAFF_ROLES, { message: '请选择角色' })
+  role: StaffRole;
+
+  @ApiPropertyOptional({ description: '乡镇审核员必填' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: '请选择乡镇' })
+  @Min(1, { message: '请选择乡镇' })
+  townshipId?: number;
+
+  @ApiPropertyOptional({ description: '村两委、组长/网格员、超市管理员必填' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: '请选择村' })
+  @Min(1, { message: '请选择村' })
+  villageId?: number;
+
+  @ApiPropertyOptional({ description: '本人所在的户：不能为自家登记或审核积分' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: '所在户应为户的编号' })
+  @Min(1, { message: '所在户应为户的编号' })
+  householdId?: number;
+}
+
+export class UpdateUserDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(trim)
+  @IsString({ message: '姓名应为文字' })
+  @IsNotEmpty({ message: '姓名不能为空' })
+  @MaxLength(40, { message: '姓名最多 40 个字' })
+  displayName?: string;
+
+  @ApiPropertyOptional({ enum: STAFF_ROLES })
+  @IsOptional()
+  @IsIn(STAFF_ROLES, { message: '请选择角色' })
+  role?: StaffRole;
+
+  @ApiPropertyOptional({ description: '重设密码：该账号的所有登录随即失效' })
+  @IsOptional()
+  @IsString({ message: PASSWORD_RULE })
+  @MinLength(8, { message: PASSWORD_RULE })
+  @MaxLength(128, { message: '密码最多 128 位' })
+  password?: string;
+
+  @ApiPropertyOptional({ description: 'false 停用：不能再登录，记录保留' })
+  @IsOptional()
+  @IsBoolean({ message: '启用状态应为 true 或 false' })
+  active?: boolean;
+}
+
+export class UserListQuery {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: '村编号应为整数' })
+  villageId?: number;
+}

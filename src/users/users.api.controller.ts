@@ -1,0 +1,38 @@
+import { Body, Controller, Get, Param, ParseIntPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '../access/actor.js';
+import { InScope } from '../access/scope.guard.js';
+import { CurrentActor, Roles } from '../auth/decorators.js';
+import { PageQuery } from '../common/pagination.js';
+import { CreateUserDto, UpdateUserDto, UserListQuery } from './dto/user.dto.js';
+import { UsersService } from './users.service.js';
+
+@ApiTags('organisation 组织')
+@ApiBearerAuth()
+@Controller('api/v1/users')
+@Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN')
+export class UsersApiController {
+  constructor(private readonly users: UsersService) {}
+
+  @Post()
+  create(@CurrentActor() actor: Actor, @Body() dto: CreateUserDto) {
+    return this.users.create(actor, dto);
+  }
+
+  @Get()
+  list(@CurrentActor() actor: Actor, @Query() page: PageQuery, @Query() filter: UserListQuery) {
+    return this.users.list(actor, { ...filter, page: page.page, pageSize: page.pageSize });
+  }
+
+  @Get(':id')
+  @InScope('user', 'params.id')
+  get(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number) {
+    return this.users.get(actor, id);
+  }
+
+  @Patch(':id')
+  @InScope('user', 'params.id')
+  update(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number, @Body() dto: UpdateUserDto) {
+    return this.users.update(actor, id, dto);
+  }
+}

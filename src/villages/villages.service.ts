@@ -1,0 +1,163 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, FindOptionsWhere } from 'typeorm';
+import type { Actor } from '../access/actor.js';
+import { assertInScope } from '../access/scope-policy.js';
+import { AuditService } from '../audit/audit.service.js';
+import { DomainError } from '../common/domain-error.js';
+import { definedOnly } from '../common/objects.js';
+import type { Paged } from '../common/pagination.js';
+import { Transactions } from '../database/transactions.js';
+import { Township } from '../townships/township.entity.js';
+import { CreateVillageDto, GroupDto, UpdateGroupDto, UpdateVillageDto } from './dto/village.dto.js';
+import { Group } from './group.entity.js';
+import { Village } from './village.entity.js';
+
+export interface VillageView {
+  id: number;
+  name: string;
+  code: string;
+  townshipId: number;
+  active: boolean;
+  groups: { id: number; name: string; active: boolean }[];
+}
+
+@Injectable()
+export class VillagesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Villages in the actor's scope; a township filter narrows the admin's view. */
+  async list(actor: Actor, filter: { townshipId?: number; page: number; pageSize: number }): Promise<Paged<Village>> {
+    const where: FindOptionsWhere<Village> = {};
+    if (actor.role === 'ADMIN') {
+      if (filter.townshipId) where.townshipId = filter.townshipId;
+    } else if (actor.role === 'TOWNSHIP') {
+      where.townshipId = actor.townshipId ?? -1;
+    } else {
+      where.id = actor.villageId ?? -1;
+    }
+    const [items, total] = await this.dataSource.getRepository(Village).findAndCount({
+      where,
+      order: { townshipId: 'ASC', id: 'ASC' },
+      skip: (filter.page - 1) * filter.pageSize,
+      take: filter.pageSize,
+    });
+    return { items, total };
+  }
+
+  async get(actor: Actor, id: number): Promise<VillageView> {
+    const village = await this.dataSource.getRepository(Village).findOneBy({ id });
+    if (!village) throw DomainError.notFound('村');
+    assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
+    return this.view(this.dataSource.manager, village);
+  }
+
+  async create(actor: Actor, dto: CreateVillageDto): Promise<VillageView> {
+    return this.transactions.run(async (manager) => {
+      const township = await manager.findOneBy(Township, { id: dto.townshipId });
+      if (!township) throw DomainError.validation({ townshipId: '所选乡镇不存在' });
+      assertInScope(actor, { townshipId: township.id });
+      if (!township.active) throw DomainError.validation({ townshipId: '该乡镇已停用' });
+      if (await manager.existsBy(Village, { code: dto.code })) {
+        throw DomainError.duplicate('code', `村代码 ${dto.code} 已被使用`);
+      }
+      const village = await manager.save(
+        manager.create(Village, { townshipId: township.id, name: dto.name, code: dto.code }),
+      );
+      const groups = dto.groups ?? [];
+      if (groups.length > 0) {
+        await manager.insert(
+          Group,
+          groups.map((name, i) => ({ villageId: village.id, name, sortOrder: i + 1 })),
+        );
+      }
+      await this.audit.record(
+        actor,
+        {
+          action: 'village.create',
+          entityType: 'village',
+          entityId: village.id,
+          townshipId: village.townshipId,
+          villageId: village.id,
+          details: { name: dto.name, code: dto.code, groups },
+        },
+        manager,
+      );
+      return this.view(manager, village);
+    });
+  }
+
+  async update(actor: Actor, id: number, dto: UpdateVillageDto): Promise<VillageView> {
+    return this.transactions.run(async (manager) => {
+      const village = await manager.findOneBy(Village, { id });
+      if (!village) throw DomainError.notFound('村');
+      assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
+      const changes = definedOnly({ name: dto.name, active: dto.active });
+      Object.assign(village, changes);
+      await manager.save(village);
+      const action = dto.active === false ? 'village.deactivate' : dto.active === true ? 'village.activate' : 'village.update';
+      await this.audit.record(
+        actor,
+        { action, entityType: 'village', entityId: id, townshipId: village.townshipId, villageId: id, details: changes },
+        manager,
+      );
+      return this.view(manager, village);
+    });
+  }
+
+  async addGroup(actor: Actor, villageId: number, dto: GroupDto): Promise<Group> {
+    return this.transactions.run(async (manager) => {
+      const village = await manager.findOneBy(Village, { id: villageId });
+      if (!village) throw DomainError.notFound('村');
+      assertInScope(actor, { townshipId: village.townshipId, villageId });
+      if (await manager.existsBy(Group, { villageId, name: dto.name })) {
+        throw DomainError.duplicate('name', `本村已有“${dto.name}”`);
+      }
+      const count = await manager.countBy(Group, { villageId });
+      const group = await manager.save(manager.create(Group, { villageId, name: dto.name, sortOrder: count + 1 }));
+      await this.audit.record(
+        actor,
+        { action: 'group.create', entityType: 'group', entityId: group.id, townshipId: village.townshipId, villageId, details: { ...dto } },
+        manager,
+      );
+      return group;
+    });
+  }
+
+  async updateGroup(actor: Actor, groupId: number, dto: UpdateGroupDto): Promise<Group> {
+    return this.transactions.run(async (manager) => {
+      const group = await manager.findOneBy(Group, { id: groupId });
+      if (!group) throw DomainError.notFound('村民小组');
+      const village = await manager.findOneByOrFail(Village, { id: group.villageId });
+      assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
+      if (dto.name !== undefined && dto.name !== group.name && (await manager.existsBy(Group, { villageId: village.id, name: dto.name }))) {
+        throw DomainError.duplicate('name', `本村已有“${dto.name}”`);
+      }
+      const changes = definedOnly({ name: dto.name, active: dto.active });
+      Object.assign(group, changes);
+      await manager.save(group);
+      await this.audit.record(
+        actor,
+        { action: 'group.update', entityType: 'group', entityId: group.id, townshipId: village.townshipId, villageId: village.id, details: changes },
+        manager,
+      );
+      return group;
+    });
+  }
+
+  private async view(manager: EntityManager, village: Village): Promise<VillageView> {
+    const groups = await manager.find(Group, { where: { villageId: village.id }, order: { sortOrder: 'ASC', id: 'ASC' } });
+    return {
+      id: village.id,
+      name: village.name,
+      code: village.code,
+      townshipId: village.townshipId,
+      active: village.active,
+      groups: groups.map((g) => ({ id: g.id, name: g.name, active: g.active })),
+    };
+  }
+}
