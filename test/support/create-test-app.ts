@@ -1,0 +1,97 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import pg from 'pg';
+import request from 'supertest';
+import type { DataSource } from 'typeorm';
+import { AppModule } from '../../src/app.module.js';
+import { configureApp } from '../../src/app.setup.js';
+import { loadSettings, Settings } from '../../src/config/settings.js';
+
+export const TEST_ADMIN = { username: 'admin', password: 'admin-pass-2026' };
+
+export interface TestApp {
+  app: INestApplication;
+  http: ReturnType<INestApplication['getHttpServer']>;
+  settings: Settings;
+  dataSource: DataSource;
+  /** A bearer token for a staff account. */
+  token(username: string, password: string): Promise<string>;
+  adminToken(): Promise<string>;
+  close(): Promise<void>;
+}
+
+/**
+ * The real app module on a fresh database: a new SQLite file, or a new PostgreSQL database when TEST_DATABASE_URL
+ * is set (created here, dropped on close), so that test files never see each other's data.
+ */
+export async function createTestApp(options: { seed?: 'demo' | 'none'; env?: Record<string, string> } = {}): Promise<TestApp> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'vp-test-'));
+  const database = await freshDatabase(dataDir);
+  const settings = loadSettings(
+    {
+      DATABASE_URL: database.url,
+      SEED: options.seed ?? 'none',
+      SESSION_SECRET: randomBytes(32).toString('hex'),
+      ADMIN_USERNAME: TEST_ADMIN.username,
+      ADMIN_PASSWORD: TEST_ADMIN.password,
+      ...options.env,
+    },
+    { dataDir },
+  );
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forSettings(settings)] }).compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: ['error'] });
+  configureApp(app);
+  await app.init();
+  const http = app.getHttpServer();
+  const tokens = new Map<string, string>();
+  const token = async (username: string, password: string) => {
+    const key = `${username}:${password}`;
+    if (!tokens.has(key)) {
+      const res = await request(http).post('/api/v1/auth/login').send({ username, password });
+      if (res.status !== 200) throw new Error(`login ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
+      tokens.set(key, res.body.token as string);
+    }
+    return tokens.get(key) as string;
+  };
+  return {
+    app,
+    http,
+    settings,
+    dataSource: app.get<DataSource>(getDataSourceToken()),
+    token,
+    adminToken: () => token(TEST_ADMIN.username, TEST_ADMIN.password),
+    close: async () => {
+      await app.close();
+      await database.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function freshDatabase(dataDir: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const base = process.env.TEST_DATABASE_URL;
+  if (!base) return { url: `sqlite:${join(dataDir, 'test.db')}`, drop: async () => undefined };
+  const name = `vp_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const client = new pg.Client({ connectionString: base });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}

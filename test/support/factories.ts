@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import request from 'supertest';
+import type { TestApp } from './create-test-app.js';
+
+const unique = () => randomBytes(3).toString('hex').toUpperCase();
+
+export const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+/** Test data through the real API, as the admin or whoever's token is given. */
+export async function createTestTownship(t: TestApp, overrides: Partial<{ name: string; code: string }> = {}) {
+  const res = await request(t.http)
+    .post('/api/v1/townships')
+    .set(auth(await t.adminToken()))
+    .send({ name: `测试镇${unique()}`, code: `T${unique()}`, ...overrides });
+  if (res.status !== 201) throw new Error(`township: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as { id: number; name: string; code: string };
+}
+
+export async function createTestVillage(
+  t: TestApp,
+  townshipId: number,
+  overrides: Partial<{ name: string; code: string; groups: string[] }> = {},
+) {
+  const res = await request(t.http)
+    .post('/api/v1/villages')
+    .set(auth(await t.adminToken()))
+    .send({ townshipId, name: `测试村${unique()}`, code: `V${unique()}`, groups: ['第一组', '第二组'], ...overrides });
+  if (res.status !== 201) throw new Error(`village: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as { id: number; name: string; code: string; townshipId: number; groups: { id: number; name: string }[] };
+}
+
+export const TEST_PASSWORD = 'test-pass-2026';
+
+export async function createTestUser(
+  t: TestApp,
+  fields: { role: string; townshipId?: number; villageId?: number; username?: string; displayName?: string },
+  asToken?: string,
+) {
+  const username = fields.username ?? `u_${unique().toLowerCase()}`;
+  const res = await request(t.http)
+    .post('/api/v1/users')
+    .set(auth(asToken ?? (await t.adminToken())))
+    .send({ displayName: '测试人员', password: TEST_PASSWORD, ...fields, username });
+  if (res.status !== 201) throw new Error(`user: ${res.status} ${JSON.stringify(res.body)}`);
+  return { ...(res.body as { id: number; username: string; role: string }), token: () => t.token(username, TEST_PASSWORD) };
+}
+
+/** A township with two villages and staff of every role: the usual scene for scope tests. */
+export async function createTestCounty(t: TestApp) {
+  const township = await createTestTownship(t);
+  const otherTownship = await createTestTownship(t);
+  const village = await createTestVillage(t, township.id);
+  const neighbour = await createTestVillage(t, township.id);
+  const farVillage = await createTestVillage(t, otherTownship.id);
+  const townshipUser = await createTestUser(t, { role: 'TOWNSHIP', townshipId: township.id });
+  const villageAdmin = await createTestUser(t, { role: 'VILLAGE_ADMIN', villageId: village.id });
+  const scorer = await createTestUser(t, { role: 'SCORER', villageId: village.id });
+  const clerk = await createTestUser(t, { role: 'CLERK', villageId: village.id });
+  const neighbourAdmin = await createTestUser(t, { role: 'VILLAGE_ADMIN', villageId: neighbour.id });
+  return { township, otherTownship, village, neighbour, farVillage, townshipUser, villageAdmin, scorer, clerk, neighbourAdmin };
+}
+
+/** The CSRF token of the last page a browser-like agent fetched. */
+export function csrfFrom(html: string): string {
+  const match = /name="_csrf" value="([^"]+)"/.exec(html);
+  if (!match) throw new Error('no CSRF token on the page');
+  return match[1];
+}
