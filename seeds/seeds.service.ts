@@ -11,7 +11,14 @@ import { Township } from '../src/townships/township.entity.js';
 import { User } from '../src/users/user.entity.js';
 import { Group } from '../src/villages/group.entity.js';
 import { Village } from '../src/villages/village.entity.js';
-import { DEMO_HOUSEHOLDS, DEMO_PASSWORD, DEMO_PIN, DEMO_STAFF, DEMO_TOWNSHIP, DEMO_VILLAGES } from './demo-county.js';
+import {
+  DEMO_HOUSEHOLDS,
+  DEMO_PASSWORD,
+  DEMO_PIN,
+  DEMO_STAFF,
+  DEMO_TOWNSHIP,
+  DEMO_VILLAGES,
+} from './demo-county.js';
 
 /** Runs at start: the first admin when there is no user, then (SEED=demo) whatever of the demo county is missing. */
 @Injectable()
@@ -38,12 +45,24 @@ export class SeedsService implements OnApplicationBootstrap {
     if ((await this.dataSource.getRepository(User).count()) > 0) return;
     const username = this.settings.adminUsername ?? 'admin';
     const given = this.settings.adminPassword;
-    const password = given ?? (this.settings.seed === 'demo' ? DEMO_PASSWORD : randomBytes(9).toString('base64url'));
+    const password =
+      given ?? (this.settings.seed === 'demo' ? DEMO_PASSWORD : randomBytes(9).toString('base64url'));
     const passwordHash = await hashSecret(password);
     await this.transactions.run(async (manager) => {
       if ((await manager.count(User)) > 0) return;
-      const user = await manager.save(manager.create(User, { username, passwordHash, displayName: '系统管理员', role: 'ADMIN' }));
-      await this.audit.record(SYSTEM, { action: 'user.create', entityType: 'user', entityId: user.id, details: { username, role: 'ADMIN' } }, manager);
+      const user = await manager.save(
+        manager.create(User, { username, passwordHash, displayName: '系统管理员', role: 'ADMIN' }),
+      );
+      await this.audit.record(
+        SYSTEM,
+        {
+          action: 'user.create',
+          entityType: 'user',
+          entityId: user.id,
+          details: { username, role: 'ADMIN' },
+        },
+        manager,
+      );
     });
     if (!given) {
       this.logger.warn(`已创建首个管理员 ${username}，密码：${password}（仅显示这一次，请登录后立即修改）`);
@@ -54,42 +73,69 @@ export class SeedsService implements OnApplicationBootstrap {
     const passwordHash = await hashSecret(DEMO_PASSWORD);
     const pinHash = await hashSecret(DEMO_PIN);
     await this.transactions.run(async (manager) => {
-      const township = await this.findOrInsert(manager, Township, { code: DEMO_TOWNSHIP.code }, DEMO_TOWNSHIP);
+      const township = await this.findOrInsert(
+        manager,
+        Township,
+        { code: DEMO_TOWNSHIP.code },
+        DEMO_TOWNSHIP,
+      );
       const villages = new Map<string, Village>();
       const households = new Map<string, Household>();
       for (const spec of DEMO_VILLAGES) {
-        const village = await this.findOrInsert(manager, Village, { code: spec.code }, { townshipId: township.id, name: spec.name, code: spec.code });
+        const village = await this.findOrInsert(
+          manager,
+          Village,
+          { code: spec.code },
+          { townshipId: township.id, name: spec.name, code: spec.code },
+        );
         villages.set(spec.code, village);
         const groups: Group[] = [];
         for (const [i, name] of spec.groups.entries()) {
-          groups.push(await this.findOrInsert(manager, Group, { villageId: village.id, name }, { villageId: village.id, name, sortOrder: i + 1 }));
+          groups.push(
+            await this.findOrInsert(
+              manager,
+              Group,
+              { villageId: village.id, name },
+              { villageId: village.id, name, sortOrder: i + 1 },
+            ),
+          );
         }
         for (const [i, h] of (DEMO_HOUSEHOLDS[spec.code] ?? []).entries()) {
           const code = `${spec.code}-${String(i + 1).padStart(4, '0')}`;
           households.set(
             code,
-            await this.findOrInsert(manager, Household, { code }, {
-              code,
-              villageId: village.id,
-              groupId: groups[i % groups.length].id,
-              headName: h.headName,
-              memberCount: h.memberCount,
-              pinHash,
-            }),
+            await this.findOrInsert(
+              manager,
+              Household,
+              { code },
+              {
+                code,
+                villageId: village.id,
+                groupId: groups[i % groups.length].id,
+                headName: h.headName,
+                memberCount: h.memberCount,
+                pinHash,
+              },
+            ),
           );
         }
       }
       for (const staff of DEMO_STAFF) {
         const village = staff.village ? villages.get(staff.village) : undefined;
-        await this.findOrInsert(manager, User, { username: staff.username }, {
-          username: staff.username,
-          displayName: staff.displayName,
-          role: staff.role,
-          passwordHash,
-          townshipId: township.id,
-          villageId: village?.id ?? null,
-          householdId: staff.household ? (households.get(staff.household)?.id ?? null) : null,
-        });
+        await this.findOrInsert(
+          manager,
+          User,
+          { username: staff.username },
+          {
+            username: staff.username,
+            displayName: staff.displayName,
+            role: staff.role,
+            passwordHash,
+            townshipId: township.id,
+            villageId: village?.id ?? null,
+            householdId: staff.household ? (households.get(staff.household)?.id ?? null) : null,
+          },
+        );
       }
     });
   }

@@ -58,7 +58,9 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
     app,
     new DocumentBuilder()
       .setTitle('乡村积分 API v1')
-      .setDescription('乡村治理积分制：积分细则、登记、审核、公示、入账、积分存折、积分超市、排名与红黑榜。见 API.md。')
+      .setDescription(
+        '乡村治理积分制：积分细则、登记、审核、公示、入账、积分存折、积分超市、排名与红黑榜。见 API.md。',
+      )
       .setVersion('1')
       .addBearerAuth()
       .build(),

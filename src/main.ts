@@ -17,11 +17,15 @@ async function bootstrap() {
     }
     throw error;
   }
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forSettings(settings), { bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forSettings(settings), {
+    bodyParser: false,
+  });
   configureApp(app);
   app.enableShutdownHooks();
   await app.listen(settings.port);
-  new Logger('乡村积分').log(`已启动：http://localhost:${settings.port}  (数据库 ${settings.isPostgres ? 'PostgreSQL' : settings.sqlitePath})`);
+  new Logger('乡村积分').log(
+    `已启动：http://localhost:${settings.port}  (数据库 ${settings.isPostgres ? 'PostgreSQL' : settings.sqlitePath})`,
+  );
 }
 
 void bootstrap();

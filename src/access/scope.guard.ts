@@ -10,7 +10,13 @@ export type ScopeKind = 'township' | 'village' | 'group' | 'household' | 'user';
 type Source = `${'params' | 'body' | 'query'}.${string}`;
 
 const SCOPE_KEY = 'vp:scope';
-const NAMES: Record<ScopeKind, string> = { township: '乡镇', village: '村', group: '村民小组', household: '农户', user: '账号' };
+const NAMES: Record<ScopeKind, string> = {
+  township: '乡镇',
+  village: '村',
+  group: '村民小组',
+  household: '农户',
+  user: '账号',
+};
 
 /** The route acts on the `kind` whose id is at `source` (e.g. `params.id`): the ScopeGuard checks it is in scope. */
 export const InScope = (kind: ScopeKind, source: Source) => SetMetadata(SCOPE_KEY, { kind, source });
@@ -27,7 +33,10 @@ export class ScopeGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const meta = this.reflector.get<{ kind: ScopeKind; source: Source } | undefined>(SCOPE_KEY, context.getHandler());
+    const meta = this.reflector.get<{ kind: ScopeKind; source: Source } | undefined>(
+      SCOPE_KEY,
+      context.getHandler(),
+    );
     if (!meta) return true;
     const req = context.switchToHttp().getRequest<Request>();
     if (!req.actor) throw new DomainError('UNAUTHENTICATED', '请先登录');

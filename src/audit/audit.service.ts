@@ -54,7 +54,13 @@ export class AuditService {
     else await this.transactions.run((m) => m.insert(AuditLog, row));
   }
 
-  async list(filter: { villageId?: number; townshipId?: number; action?: string; page: number; pageSize: number }) {
+  async list(filter: {
+    villageId?: number;
+    townshipId?: number;
+    action?: string;
+    page: number;
+    pageSize: number;
+  }) {
     const qb = this.dataSource.getRepository(AuditLog).createQueryBuilder('a').orderBy('a.id', 'DESC');
     if (filter.villageId) qb.andWhere('a.villageId = :v', { v: filter.villageId });
     if (filter.townshipId) qb.andWhere('a.townshipId = :t', { t: filter.townshipId });

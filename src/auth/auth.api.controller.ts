@@ -19,7 +19,13 @@ export class AuthApiController {
     const user = await this.auth.loginStaff(dto.username, dto.password, req.ip ?? null);
     return {
       token: this.auth.tokenFor(user),
-      user: { id: user.id, username: user.username, role: user.role, townshipId: user.townshipId, villageId: user.villageId },
+      user: {
+        id: user.id,
+        username: user.username,
+        role: user.role,
+        townshipId: user.townshipId,
+        villageId: user.villageId,
+      },
     };
   }
 

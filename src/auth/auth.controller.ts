@@ -35,12 +35,16 @@ export class AuthController {
   @Public()
   @Post('login')
   async login(@Req() req: Request, @Res() res: Response, @Body() body: Record<string, string>) {
-    await submitForm(res, { view: 'auth/login', context: () => ({ title: '登录', next: safeNext(body.next, '') }), values: body }, async () => {
-      const dto = await parseForm(LoginDto, body);
-      const user = await this.auth.loginStaff(dto.username, dto.password, req.ip ?? null);
-      await this.sessions.startIn(req, res, { userId: user.id });
-      return { redirect: safeNext(body.next), message: `欢迎，${user.displayName}` };
-    });
+    await submitForm(
+      res,
+      { view: 'auth/login', context: () => ({ title: '登录', next: safeNext(body.next, '') }), values: body },
+      async () => {
+        const dto = await parseForm(LoginDto, body);
+        const user = await this.auth.loginStaff(dto.username, dto.password, req.ip ?? null);
+        await this.sessions.startIn(req, res, { userId: user.id });
+        return { redirect: safeNext(body.next), message: `欢迎，${user.displayName}` };
+      },
+    );
   }
 
   @Public()
@@ -58,14 +62,23 @@ export class AuthController {
   }
 
   @Post('account/password')
-  async changePassword(@CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response, @Body() body: Record<string, string>) {
-    await submitForm(res, { view: 'auth/password', context: () => ({ title: '修改密码' }), values: body }, async () => {
-      const dto = await parseForm(ChangePasswordDto, body);
-      await this.auth.changePassword(actor, dto.currentPassword, dto.newPassword);
-      // Every old login has ended; this browser gets a new one so that the person stays logged in here.
-      await this.sessions.startIn(req, res, { userId: actor.id });
-      return { redirect: '/', message: '密码已修改，其他设备上的登录已失效' };
-    });
+  async changePassword(
+    @CurrentActor() actor: Actor,
+    @Req() req: Request,
+    @Res() res: Response,
+    @Body() body: Record<string, string>,
+  ) {
+    await submitForm(
+      res,
+      { view: 'auth/password', context: () => ({ title: '修改密码' }), values: body },
+      async () => {
+        const dto = await parseForm(ChangePasswordDto, body);
+        await this.auth.changePassword(actor, dto.currentPassword, dto.newPassword);
+        // Every old login has ended; this browser gets a new one so that the person stays logged in here.
+        await this.sessions.startIn(req, res, { userId: actor.id });
+        return { redirect: '/', message: '密码已修改，其他设备上的登录已失效' };
+      },
+    );
   }
 
   /** The 大字 switch: remembered for a year in a cookie, works without JavaScript. */
@@ -73,7 +86,12 @@ export class AuthController {
   @Post('prefs/text-size')
   toggleTextSize(@Req() req: Request, @Res() res: Response, @Body('back') back?: string) {
     const big = req.cookies?.[TEXT_SIZE_COOKIE] !== '1';
-    res.cookie(TEXT_SIZE_COOKIE, big ? '1' : '0', { maxAge: 365 * 24 * 3600 * 1000, sameSite: 'lax', path: '/', httpOnly: true });
+    res.cookie(TEXT_SIZE_COOKIE, big ? '1' : '0', {
+      maxAge: 365 * 24 * 3600 * 1000,
+      sameSite: 'lax',
+      path: '/',
+      httpOnly: true,
+    });
     res.redirect(303, safeNext(back));
   }
 }

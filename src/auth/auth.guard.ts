@@ -30,8 +30,11 @@ export class AuthGuard implements CanActivate {
   }
 
   private checkCsrf(req: Request): void {
-    const given = (req.body?._csrf as string | undefined) ?? (req.headers['x-csrf-token'] as string | undefined) ?? '';
-    const expected = req.browserSessionId ? csrfTokenFor(this.settings.sessionSecret, req.browserSessionId) : null;
+    const given =
+      (req.body?._csrf as string | undefined) ?? (req.headers['x-csrf-token'] as string | undefined) ?? '';
+    const expected = req.browserSessionId
+      ? csrfTokenFor(this.settings.sessionSecret, req.browserSessionId)
+      : null;
     if (!expected || typeof given !== 'string' || !sameText(given, expected)) {
       throw DomainError.forbidden('页面已过期或来源不明，请刷新页面后再提交');
     }

@@ -56,7 +56,12 @@ export class AuthService {
       this.throttle.fail(keys);
       await this.audit.record(
         { kind: 'anonymous', name: name.slice(0, 40) || '(空)', ip },
-        { action: 'auth.login_failed', entityType: 'user', entityId: user?.id ?? null, villageId: user?.villageId },
+        {
+          action: 'auth.login_failed',
+          entityType: 'user',
+          entityId: user?.id ?? null,
+          villageId: user?.villageId,
+        },
       );
       throw new DomainError('UNAUTHENTICATED', '用户名或密码错误');
     }
@@ -87,7 +92,12 @@ export class AuthService {
       this.throttle.fail(keys);
       await this.audit.record(
         { kind: 'anonymous', name: `户 ${cleanCode.slice(0, 30)}`, ip },
-        { action: 'auth.villager_login_failed', entityType: 'household', entityId: household?.id ?? null, villageId: household?.villageId },
+        {
+          action: 'auth.villager_login_failed',
+          entityType: 'household',
+          entityId: household?.id ?? null,
+          villageId: household?.villageId,
+        },
       );
       throw new DomainError('UNAUTHENTICATED', '户号或密码(PIN)错误');
     }
@@ -105,8 +115,16 @@ export class AuthService {
   tokenFor(subject: User | Household): string {
     const now = Math.floor(Date.now() / 1000);
     return subject instanceof User
-      ? issueToken(this.settings.sessionSecret, { sub: `u:${subject.id}`, ver: subject.tokenVersion, exp: now + STAFF_TOKEN_SECONDS })
-      : issueToken(this.settings.sessionSecret, { sub: `h:${subject.id}`, ver: subject.pinVersion, exp: now + HOUSEHOLD_TOKEN_SECONDS });
+      ? issueToken(this.settings.sessionSecret, {
+          sub: `u:${subject.id}`,
+          ver: subject.tokenVersion,
+          exp: now + STAFF_TOKEN_SECONDS,
+        })
+      : issueToken(this.settings.sessionSecret, {
+          sub: `h:${subject.id}`,
+          ver: subject.pinVersion,
+          exp: now + HOUSEHOLD_TOKEN_SECONDS,
+        });
   }
 
   /** The actor of a bearer token, or null when it is forged, expired, or revoked by a password change. */
@@ -130,7 +148,9 @@ export class AuthService {
       const user = await this.activeUser(session.userId);
       return user ? staffActor(user, ip) : null;
     }
-    const household = await this.dataSource.getRepository(Household).findOneBy({ id: session.householdId ?? 0 });
+    const household = await this.dataSource
+      .getRepository(Household)
+      .findOneBy({ id: session.householdId ?? 0 });
     return household ? this.householdActor(household, ip) : null;
   }
 

@@ -19,7 +19,9 @@ export class SessionsService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** A fresh id on every login, so that an id planted before login is worth nothing after it. */
-  async open(subject: { userId: number } | { householdId: number }): Promise<{ id: string; maxAgeMs: number }> {
+  async open(
+    subject: { userId: number } | { householdId: number },
+  ): Promise<{ id: string; maxAgeMs: number }> {
     const id = newSessionId();
     const maxAgeMs = 'userId' in subject ? STAFF_SESSION_MS : HOUSEHOLD_SESSION_MS;
     await this.dataSource.getRepository(Session).insert({
@@ -32,7 +34,11 @@ export class SessionsService {
   }
 
   /** Logs this browser in: the session id it had before login is dropped and a new one set. */
-  async startIn(req: Request, res: Response, subject: { userId: number } | { householdId: number }): Promise<void> {
+  async startIn(
+    req: Request,
+    res: Response,
+    subject: { userId: number } | { householdId: number },
+  ): Promise<void> {
     if (req.browserSessionId) await this.close(req.browserSessionId);
     const session = await this.open(subject);
     setSessionCookie(req, res, session.id, session.maxAgeMs);

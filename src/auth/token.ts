@@ -22,7 +22,11 @@ export function issueToken(secret: string, claims: TokenClaims): string {
 }
 
 /** The claims of a well-signed, unexpired token; null for anything else. */
-export function readToken(secret: string, token: string, nowSeconds = Math.floor(Date.now() / 1000)): TokenClaims | null {
+export function readToken(
+  secret: string,
+  token: string,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): TokenClaims | null {
   const [body, signature, extra] = token.split('.');
   if (!body || !signature || extra !== undefined) return null;
   const expected = sign(secret, body);
@@ -30,7 +34,8 @@ export function readToken(secret: string, token: string, nowSeconds = Math.floor
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
   try {
     const claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as TokenClaims;
-    if (typeof claims.sub !== 'string' || typeof claims.ver !== 'number' || typeof claims.exp !== 'number') return null;
+    if (typeof claims.sub !== 'string' || typeof claims.ver !== 'number' || typeof claims.exp !== 'number')
+      return null;
     return claims.exp > nowSeconds ? claims : null;
   } catch {
     return null;

@@ -34,7 +34,10 @@ export class DomainError extends Error {
     return ERROR_STATUS[this.code];
   }
 
-  static validation(fields: Record<string, string>, message = '填写的内容有误，请检查标红的项目'): DomainError {
+  static validation(
+    fields: Record<string, string>,
+    message = '填写的内容有误，请检查标红的项目',
+  ): DomainError {
     return new DomainError('VALIDATION_FAILED', message, fields);
   }
 

@@ -34,11 +34,16 @@ export function toDomainError(error: unknown): DomainError {
     if (code) return new DomainError(code, MESSAGES[code] as string);
   }
   // body-parser and friends: broken JSON, a body too large, an unknown charset.
-  const status = (error as { status?: number; statusCode?: number })?.status ?? (error as { statusCode?: number })?.statusCode;
+  const status =
+    (error as { status?: number; statusCode?: number })?.status ??
+    (error as { statusCode?: number })?.statusCode;
   const type = (error as { type?: string })?.type;
   if (status && status >= 400 && status < 500 && type) {
     const code = NEST_STATUS_CODES[status] ?? 'VALIDATION_FAILED';
-    return new DomainError(code, type === 'entity.parse.failed' ? '提交的 JSON 格式不正确' : (MESSAGES[code] as string));
+    return new DomainError(
+      code,
+      type === 'entity.parse.failed' ? '提交的 JSON 格式不正确' : (MESSAGES[code] as string),
+    );
   }
   logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
   return new DomainError('INTERNAL', MESSAGES.INTERNAL as string);

@@ -36,11 +36,15 @@ export async function submitForm(
     redirectWithFlash(res, done.redirect, done.message);
   } catch (error) {
     if (!(error instanceof DomainError) || error.status >= 500) throw error;
-    const values = Object.fromEntries(Object.entries(form.values).filter(([key]) => !NOT_SHOWN_AGAIN.has(key)));
+    const values = Object.fromEntries(
+      Object.entries(form.values).filter(([key]) => !NOT_SHOWN_AGAIN.has(key)),
+    );
     res.status(error.status).render(form.view, {
       ...(form.context ? await form.context() : {}),
       values,
-      errors: Object.fromEntries(Object.entries(error.details).map(([k, v]) => [form.fieldNames?.[k] ?? k, v])),
+      errors: Object.fromEntries(
+        Object.entries(error.details).map(([k, v]) => [form.fieldNames?.[k] ?? k, v]),
+      ),
       formError: error.message,
     });
   }

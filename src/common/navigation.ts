@@ -20,12 +20,17 @@ export function navigationFor(actor: Actor | undefined, path: string): NavLink[]
   } else {
     links.push({ href: '/', label: '首页' });
     if (actor.role === 'ADMIN') links.push({ href: '/admin/townships', label: '乡镇' });
-    if (actor.role === 'ADMIN' || actor.role === 'TOWNSHIP') links.push({ href: '/admin/villages', label: '村' });
-    if (actor.role === 'VILLAGE_ADMIN') links.push({ href: `/admin/villages/${actor.villageId}`, label: '本村' });
+    if (actor.role === 'ADMIN' || actor.role === 'TOWNSHIP')
+      links.push({ href: '/admin/villages', label: '村' });
+    if (actor.role === 'VILLAGE_ADMIN')
+      links.push({ href: `/admin/villages/${actor.villageId}`, label: '本村' });
     if (actor.role === 'ADMIN' || actor.role === 'TOWNSHIP' || actor.role === 'VILLAGE_ADMIN') {
       links.push({ href: '/admin/users', label: '账号' });
     }
     links.push({ href: '/account/password', label: '修改密码' });
   }
-  return links.map((l) => ({ ...l, current: l.href === '/' ? path === '/' : path === l.href || path.startsWith(`${l.href}/`) }));
+  return links.map((l) => ({
+    ...l,
+    current: l.href === '/' ? path === '/' : path === l.href || path.startsWith(`${l.href}/`),
+  }));
 }

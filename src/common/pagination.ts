@@ -30,7 +30,10 @@ export function pager(page: number, pageSize: number, total: number, query: Reco
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const link = (p: number) =>
     '?' +
-    new URLSearchParams({ ...Object.fromEntries(Object.entries(query).map(([k, v]) => [k, String(v)])), page: String(p) });
+    new URLSearchParams({
+      ...Object.fromEntries(Object.entries(query).map(([k, v]) => [k, String(v)])),
+      page: String(p),
+    });
   return {
     page,
     pages,

@@ -4,7 +4,16 @@ import { validate } from 'class-validator';
 import { DomainError } from './domain-error.js';
 
 /** When a value is missing or of the wrong kind, say that first rather than "too long". */
-const BASIC_CHECKS = ['isDefined', 'isNotEmpty', 'isString', 'isInt', 'isNumber', 'isBoolean', 'isIn', 'isArray'];
+const BASIC_CHECKS = [
+  'isDefined',
+  'isNotEmpty',
+  'isString',
+  'isInt',
+  'isNumber',
+  'isBoolean',
+  'isIn',
+  'isArray',
+];
 
 /** field → one message, with nested fields as `items.0.goodsId`. */
 export function fieldMessages(errors: ValidationError[], prefix = ''): Record<string, string> {

@@ -22,8 +22,13 @@ export function registerViewHelpers(hbs: typeof hbsModule, partialsDir: string):
   hbs.registerHelper('not', (a: unknown) => !a);
   hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
   hbs.registerHelper('roleLabel', (role: Role) => ROLE_LABELS[role] ?? role);
-  hbs.registerHelper('dateTime', (value: Date | string | null) => (value ? dateTime.format(new Date(value)) : ''));
+  hbs.registerHelper('dateTime', (value: Date | string | null) =>
+    value ? dateTime.format(new Date(value)) : '',
+  );
   /** `{{get values "name"}}`: a field of an object by a name held in a variable. */
-  hbs.registerHelper('get', (object: Record<string, unknown> | undefined, key: string) => object?.[key] ?? '');
+  hbs.registerHelper(
+    'get',
+    (object: Record<string, unknown> | undefined, key: string) => object?.[key] ?? '',
+  );
   hbs.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));
 }

@@ -18,7 +18,13 @@ describe('loadSettings', () => {
 
   it('should read PostgreSQL and numbers when they are given', () => {
     const s = loadSettings(
-      { PORT: '8080', DATABASE_URL: 'postgres://u@h:5432/db', PUBLICATION_MIN_DAYS: '0', SEED: 'none', SESSION_SECRET: secret },
+      {
+        PORT: '8080',
+        DATABASE_URL: 'postgres://u@h:5432/db',
+        PUBLICATION_MIN_DAYS: '0',
+        SEED: 'none',
+        SESSION_SECRET: secret,
+      },
       { dataDir: dataDir() },
     );
     expect(s.port).toBe(8080);
@@ -31,7 +37,13 @@ describe('loadSettings', () => {
     let error: unknown;
     try {
       loadSettings(
-        { PORT: 'abc', DATABASE_URL: 'mysql://x', SEED: 'all', PUBLICATION_MIN_DAYS: '30', SESSION_SECRET: secret },
+        {
+          PORT: 'abc',
+          DATABASE_URL: 'mysql://x',
+          SEED: 'all',
+          PUBLICATION_MIN_DAYS: '30',
+          SESSION_SECRET: secret,
+        },
         { dataDir: dataDir() },
       );
     } catch (e) {
@@ -47,9 +59,9 @@ describe('loadSettings', () => {
 
   it('should refuse a short SESSION_SECRET and a short ADMIN_PASSWORD', () => {
     expect(() => loadSettings({ SESSION_SECRET: 'short' }, { dataDir: dataDir() })).toThrow(/SESSION_SECRET/);
-    expect(() => loadSettings({ SESSION_SECRET: secret, ADMIN_PASSWORD: '123' }, { dataDir: dataDir() })).toThrow(
-      /ADMIN_PASSWORD/,
-    );
+    expect(() =>
+      loadSettings({ SESSION_SECRET: secret, ADMIN_PASSWORD: '123' }, { dataDir: dataDir() }),
+    ).toThrow(/ADMIN_PASSWORD/);
   });
 
   it('should generate a session secret once and keep it when SESSION_SECRET is absent', () => {

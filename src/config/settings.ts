@@ -2,7 +2,18 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { plainToInstance } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, validateSync } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
 
 /** Settings read from the environment (API.md "Settings"), validated once at start. */
 export class Settings {
@@ -67,7 +78,10 @@ function integerOrText(value: string | undefined): number | string | undefined {
  * Reads and validates the settings. SESSION_SECRET, when absent, is generated once and kept in
  * `<dataDir>/session-secret` so that a restart keeps everyone logged in.
  */
-export function loadSettings(env: NodeJS.ProcessEnv = process.env, options: { dataDir?: string } = {}): Settings {
+export function loadSettings(
+  env: NodeJS.ProcessEnv = process.env,
+  options: { dataDir?: string } = {},
+): Settings {
   const raw: Record<string, unknown> = {
     port: integerOrText(env.PORT),
     databaseUrl: env.DATABASE_URL || undefined,

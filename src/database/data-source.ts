@@ -7,7 +7,12 @@ import { MIGRATIONS } from './migrations/index.js';
 
 /** One place that turns DATABASE_URL into TypeORM options; migrations run at start, never `synchronize`. */
 export function dataSourceOptions(settings: Pick<Settings, 'databaseUrl'>): DataSourceOptions {
-  const common = { entities: ENTITIES, migrations: MIGRATIONS, migrationsRun: true, synchronize: false } as const;
+  const common = {
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsRun: true,
+    synchronize: false,
+  } as const;
   if (settings.databaseUrl.startsWith('postgres')) {
     return { ...common, type: 'postgres', url: settings.databaseUrl, poolSize: 10 };
   }

@@ -33,7 +33,10 @@ export class HomeController {
     const actor = req.actor;
     if (!actor) return res.render('auth/login', { title: '登录', next: '' });
     if (actor.kind === 'household') return res.redirect(303, '/villager');
-    const links = (START_LINKS[actor.role] ?? []).map((l) => ({ ...l, href: l.href.replace(':villageId', String(actor.villageId)) }));
+    const links = (START_LINKS[actor.role] ?? []).map((l) => ({
+      ...l,
+      href: l.href.replace(':villageId', String(actor.villageId)),
+    }));
     res.render('home/index', { title: '首页', roleLabel: ROLE_LABELS[actor.role], links });
   }
 }

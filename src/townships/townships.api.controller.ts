@@ -34,7 +34,11 @@ export class TownshipsApiController {
   @Patch(':id')
   @Roles('ADMIN')
   @InScope('township', 'params.id')
-  update(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number, @Body() dto: UpdateTownshipDto) {
+  update(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseIntPipe) id: number,
+    @Body() dto: UpdateTownshipDto,
+  ) {
     return this.townships.update(actor, id, dto);
   }
 }

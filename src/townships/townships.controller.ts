@@ -30,10 +30,14 @@ export class TownshipsController {
 
   @Post()
   async create(@CurrentActor() actor: Actor, @Res() res: Response, @Body() body: Record<string, string>) {
-    await submitForm(res, { view: 'townships/form', context: () => ({ title: '新建乡镇', creating: true }), values: body }, async () => {
-      const township = await this.townships.create(actor, await parseForm(CreateTownshipDto, body));
-      return { redirect: '/admin/townships', message: `已新建乡镇“${township.name}”` };
-    });
+    await submitForm(
+      res,
+      { view: 'townships/form', context: () => ({ title: '新建乡镇', creating: true }), values: body },
+      async () => {
+        const township = await this.townships.create(actor, await parseForm(CreateTownshipDto, body));
+        return { redirect: '/admin/townships', message: `已新建乡镇“${township.name}”` };
+      },
+    );
   }
 
   @Get(':id/edit')
@@ -53,10 +57,22 @@ export class TownshipsController {
     @Body() body: Record<string, string>,
   ) {
     const township = await this.townships.get(actor, id);
-    await submitForm(res, { view: 'townships/form', context: () => ({ title: `修改乡镇：${township.name}`, township }), values: body }, async () => {
-      const updated = await this.townships.update(actor, id, await parseForm(UpdateTownshipDto, { name: body.name }));
-      return { redirect: '/admin/townships', message: `已保存乡镇“${updated.name}”` };
-    });
+    await submitForm(
+      res,
+      {
+        view: 'townships/form',
+        context: () => ({ title: `修改乡镇：${township.name}`, township }),
+        values: body,
+      },
+      async () => {
+        const updated = await this.townships.update(
+          actor,
+          id,
+          await parseForm(UpdateTownshipDto, { name: body.name }),
+        );
+        return { redirect: '/admin/townships', message: `已保存乡镇“${updated.name}”` };
+      },
+    );
   }
 
   @Post(':id/active')
@@ -68,9 +84,20 @@ export class TownshipsController {
     @Body('active') active: string,
   ) {
     const township = await this.townships.get(actor, id);
-    await submitForm(res, { view: 'townships/form', context: () => ({ title: `修改乡镇：${township.name}`, township }), values: township as never }, async () => {
-      const updated = await this.townships.update(actor, id, { active: active === 'true' });
-      return { redirect: '/admin/townships', message: `乡镇“${updated.name}”已${updated.active ? '启用' : '停用'}` };
-    });
+    await submitForm(
+      res,
+      {
+        view: 'townships/form',
+        context: () => ({ title: `修改乡镇：${township.name}`, township }),
+        values: township as never,
+      },
+      async () => {
+        const updated = await this.townships.update(actor, id, { active: active === 'true' });
+        return {
+          redirect: '/admin/townships',
+          message: `乡镇“${updated.name}”已${updated.active ? '启用' : '停用'}`,
+        };
+      },
+    );
   }
 }

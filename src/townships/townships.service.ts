@@ -40,7 +40,13 @@ export class TownshipsService {
       const township = await manager.save(manager.create(Township, { name: dto.name, code: dto.code }));
       await this.audit.record(
         actor,
-        { action: 'township.create', entityType: 'township', entityId: township.id, townshipId: township.id, details: { ...dto } },
+        {
+          action: 'township.create',
+          entityType: 'township',
+          entityId: township.id,
+          townshipId: township.id,
+          details: { ...dto },
+        },
         manager,
       );
       return township;
@@ -54,7 +60,12 @@ export class TownshipsService {
       const changes = definedOnly({ name: dto.name, active: dto.active });
       Object.assign(township, changes);
       await manager.save(township);
-      const action = dto.active === false ? 'township.deactivate' : dto.active === true ? 'township.activate' : 'township.update';
+      const action =
+        dto.active === false
+          ? 'township.deactivate'
+          : dto.active === true
+            ? 'township.activate'
+            : 'township.update';
       await this.audit.record(
         actor,
         { action, entityType: 'township', entityId: id, townshipId: id, details: changes },

@@ -34,7 +34,10 @@ export class UsersController {
       users: items.map((u) => ({
         ...u,
         roleLabel: ROLE_LABELS[u.role],
-        place: (u.villageId && villageNames.get(u.villageId)) || (u.townshipId && townshipNames.get(u.townshipId)) || '全县',
+        place:
+          (u.villageId && villageNames.get(u.villageId)) ||
+          (u.townshipId && townshipNames.get(u.townshipId)) ||
+          '全县',
       })),
       pager: pager(query.page, query.pageSize, total),
     };
@@ -48,10 +51,17 @@ export class UsersController {
 
   @Post()
   async create(@CurrentActor() actor: Actor, @Res() res: Response, @Body() body: Record<string, string>) {
-    await submitForm(res, { view: 'users/form', context: () => this.formContext(actor), values: body }, async () => {
-      const user = await this.users.create(actor, await parseForm(CreateUserDto, body));
-      return { redirect: '/admin/users', message: `已创建账号 ${user.username}（${ROLE_LABELS[user.role]}）` };
-    });
+    await submitForm(
+      res,
+      { view: 'users/form', context: () => this.formContext(actor), values: body },
+      async () => {
+        const user = await this.users.create(actor, await parseForm(CreateUserDto, body));
+        return {
+          redirect: '/admin/users',
+          message: `已创建账号 ${user.username}（${ROLE_LABELS[user.role]}）`,
+        };
+      },
+    );
   }
 
   @Get(':id/edit')
@@ -71,11 +81,22 @@ export class UsersController {
     @Body() body: Record<string, string>,
   ) {
     const user = await this.users.get(actor, id);
-    await submitForm(res, { view: 'users/form', context: () => this.formContext(actor, user), values: body }, async () => {
-      const dto = await parseForm(UpdateUserDto, { displayName: body.displayName, role: body.role, password: body.password });
-      const updated = await this.users.update(actor, id, dto);
-      return { redirect: '/admin/users', message: `已保存账号 ${updated.username}${dto.password ? '，新密码已生效' : ''}` };
-    });
+    await submitForm(
+      res,
+      { view: 'users/form', context: () => this.formContext(actor, user), values: body },
+      async () => {
+        const dto = await parseForm(UpdateUserDto, {
+          displayName: body.displayName,
+          role: body.role,
+          password: body.password,
+        });
+        const updated = await this.users.update(actor, id, dto);
+        return {
+          redirect: '/admin/users',
+          message: `已保存账号 ${updated.username}${dto.password ? '，新密码已生效' : ''}`,
+        };
+      },
+    );
   }
 
   @Post(':id/active')
@@ -87,15 +108,27 @@ export class UsersController {
     @Body('active') active: string,
   ) {
     const user = await this.users.get(actor, id);
-    await submitForm(res, { view: 'users/form', context: () => this.formContext(actor, user), values: user as never }, async () => {
-      const updated = await this.users.update(actor, id, { active: active === 'true' });
-      return { redirect: '/admin/users', message: `账号 ${updated.username} 已${updated.active ? '启用' : '停用'}` };
-    });
+    await submitForm(
+      res,
+      { view: 'users/form', context: () => this.formContext(actor, user), values: user as never },
+      async () => {
+        const updated = await this.users.update(actor, id, { active: active === 'true' });
+        return {
+          redirect: '/admin/users',
+          message: `账号 ${updated.username} 已${updated.active ? '启用' : '停用'}`,
+        };
+      },
+    );
   }
 
-  private async formContext(actor: Actor, user?: { id: number; username: string; role: StaffRole; active: boolean }) {
+  private async formContext(
+    actor: Actor,
+    user?: { id: number; username: string; role: StaffRole; active: boolean },
+  ) {
     const roles = assignableRoles(actor).map((value) => ({ value, label: ROLE_LABELS[value as StaffRole] }));
-    const villages = (await this.villages.list(actor, { page: 1, pageSize: 200 })).items.filter((v) => v.active);
+    const villages = (await this.villages.list(actor, { page: 1, pageSize: 200 })).items.filter(
+      (v) => v.active,
+    );
     const townships = (await this.townships.list(actor)).filter((t) => t.active);
     return {
       title: user ? `修改账号：${user.username}` : '新建账号',

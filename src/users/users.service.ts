@@ -34,12 +34,16 @@ export class UsersService {
     private readonly audit: AuditService,
   ) {}
 
-  async list(actor: Actor, filter: { villageId?: number; page: number; pageSize: number }): Promise<Paged<PublicUser>> {
+  async list(
+    actor: Actor,
+    filter: { villageId?: number; page: number; pageSize: number },
+  ): Promise<Paged<PublicUser>> {
     const where: FindOptionsWhere<User> = {};
     if (actor.role === 'TOWNSHIP') where.townshipId = actor.townshipId ?? -1;
     else if (actor.role !== 'ADMIN') where.villageId = actor.villageId ?? -1;
     if (filter.villageId) {
-      if (where.villageId !== undefined && where.villageId !== filter.villageId) return { items: [], total: 0 };
+      if (where.villageId !== undefined && where.villageId !== filter.villageId)
+        return { items: [], total: 0 };
       where.villageId = filter.villageId;
     }
     const [items, total] = await this.dataSource.getRepository(User).findAndCount({
@@ -110,18 +114,31 @@ export class UsersService {
       const roles = assignableRoles(actor);
       if (!roles.includes(user.role)) throw DomainError.forbidden('您不能修改这种角色的账号');
       if (dto.role && !roles.includes(dto.role)) throw DomainError.validation({ role: '您不能授予这种角色' });
-      if (dto.role && (dto.role === 'ADMIN' || dto.role === 'TOWNSHIP') !== (user.role === 'ADMIN' || user.role === 'TOWNSHIP')) {
+      if (
+        dto.role &&
+        (dto.role === 'ADMIN' || dto.role === 'TOWNSHIP') !==
+          (user.role === 'ADMIN' || user.role === 'TOWNSHIP')
+      ) {
         throw DomainError.validation({ role: '村级角色与乡镇、系统角色不能互换，请新建账号' });
       }
       if (dto.active === false && actor.kind === 'user' && actor.id === user.id) {
         throw DomainError.validation({ active: '不能停用自己的账号' });
       }
       const revoke = passwordHash !== undefined || (dto.active === false && user.active);
-      Object.assign(user, definedOnly({ displayName: dto.displayName, role: dto.role, active: dto.active, passwordHash }));
+      Object.assign(
+        user,
+        definedOnly({ displayName: dto.displayName, role: dto.role, active: dto.active, passwordHash }),
+      );
       if (revoke) user.tokenVersion += 1;
       await manager.save(user);
       const action =
-        dto.active === false ? 'user.deactivate' : dto.active === true ? 'user.activate' : passwordHash ? 'user.password_reset' : 'user.update';
+        dto.active === false
+          ? 'user.deactivate'
+          : dto.active === true
+            ? 'user.activate'
+            : passwordHash
+              ? 'user.password_reset'
+              : 'user.update';
       await this.audit.record(
         actor,
         {
@@ -130,7 +147,12 @@ export class UsersService {
           entityId: user.id,
           townshipId: user.townshipId,
           villageId: user.villageId,
-          details: definedOnly({ displayName: dto.displayName, role: dto.role, active: dto.active, passwordReset: passwordHash ? true : undefined }),
+          details: definedOnly({
+            displayName: dto.displayName,
+            role: dto.role,
+            active: dto.active,
+            passwordReset: passwordHash ? true : undefined,
+          }),
         },
         manager,
       );
@@ -153,13 +175,18 @@ export class UsersService {
       if (!township) throw DomainError.validation({ townshipId: '所选乡镇不存在' });
       return { townshipId: township.id, villageId: null };
     }
-    if (!VILLAGE_ROLES.includes(role) || !dto.villageId) throw DomainError.validation({ villageId: '村级账号必须选择村' });
+    if (!VILLAGE_ROLES.includes(role) || !dto.villageId)
+      throw DomainError.validation({ villageId: '村级账号必须选择村' });
     const village = await manager.findOneBy(Village, { id: dto.villageId });
     if (!village) throw DomainError.validation({ villageId: '所选村不存在' });
     return { townshipId: village.townshipId, villageId: village.id };
   }
 
-  private async householdFor(manager: EntityManager, householdId: number | undefined, villageId: number | null) {
+  private async householdFor(
+    manager: EntityManager,
+    householdId: number | undefined,
+    villageId: number | null,
+  ) {
     if (!householdId) return null;
     const household = await manager.findOneBy(Household, { id: householdId });
     if (!household || household.villageId !== villageId) {

@@ -37,11 +37,15 @@ export class VillagerController {
   @Public()
   @Post('login')
   async login(@Req() req: Request, @Res() res: Response, @Body() body: Record<string, string>) {
-    await submitForm(res, { view: 'villager/login', context: () => ({ title: '村民登录' }), values: body }, async () => {
-      const dto = await parseForm(VillagerLoginDto, body);
-      const { household } = await this.auth.loginHousehold(dto.householdCode, dto.pin, req.ip ?? null);
-      await this.sessions.startIn(req, res, { householdId: household.id });
-      return { redirect: safeNext(body.next, '/villager'), message: `${household.headName}家，您好` };
-    });
+    await submitForm(
+      res,
+      { view: 'villager/login', context: () => ({ title: '村民登录' }), values: body },
+      async () => {
+        const dto = await parseForm(VillagerLoginDto, body);
+        const { household } = await this.auth.loginHousehold(dto.householdCode, dto.pin, req.ip ?? null);
+        await this.sessions.startIn(req, res, { householdId: household.id });
+        return { redirect: safeNext(body.next, '/villager'), message: `${household.headName}家，您好` };
+      },
+    );
   }
 }

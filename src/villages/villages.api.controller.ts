@@ -4,7 +4,13 @@ import type { Actor } from '../access/actor.js';
 import { InScope } from '../access/scope.guard.js';
 import { CurrentActor, Roles } from '../auth/decorators.js';
 import { PageQuery } from '../common/pagination.js';
-import { CreateVillageDto, GroupDto, UpdateGroupDto, UpdateVillageDto, VillageListQuery } from './dto/village.dto.js';
+import {
+  CreateVillageDto,
+  GroupDto,
+  UpdateGroupDto,
+  UpdateVillageDto,
+  VillageListQuery,
+} from './dto/village.dto.js';
 import { VillagesService } from './villages.service.js';
 
 @ApiTags('organisation 组织')
@@ -49,7 +55,11 @@ export class VillagesApiController {
   @Patch('groups/:id')
   @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN')
   @InScope('group', 'params.id')
-  updateGroup(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number, @Body() dto: UpdateGroupDto) {
+  updateGroup(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseIntPipe) id: number,
+    @Body() dto: UpdateGroupDto,
+  ) {
     return this.villages.updateGroup(actor, id, dto);
   }
 }

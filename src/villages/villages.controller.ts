@@ -53,11 +53,18 @@ export class VillagesController {
   @Post('villages')
   @Roles('ADMIN')
   async create(@CurrentActor() actor: Actor, @Res() res: Response, @Body() body: Record<string, string>) {
-    await submitForm(res, { view: 'villages/new', context: () => this.newContext(actor), values: body }, async () => {
-      const dto = await parseForm(CreateVillageDto, { ...body, groups: groupLines(body.groups) });
-      const village = await this.villages.create(actor, dto);
-      return { redirect: `/admin/villages/${village.id}`, message: `已新建“${village.name}”，共 ${village.groups.length} 个村民小组` };
-    });
+    await submitForm(
+      res,
+      { view: 'villages/new', context: () => this.newContext(actor), values: body },
+      async () => {
+        const dto = await parseForm(CreateVillageDto, { ...body, groups: groupLines(body.groups) });
+        const village = await this.villages.create(actor, dto);
+        return {
+          redirect: `/admin/villages/${village.id}`,
+          message: `已新建“${village.name}”，共 ${village.groups.length} 个村民小组`,
+        };
+      },
+    );
   }
 
   @Get('villages/:id')
@@ -77,10 +84,18 @@ export class VillagesController {
     @Param('id', ParseIntPipe) id: number,
     @Body() body: Record<string, string>,
   ) {
-    await submitForm(res, { view: 'villages/show', context: () => this.showContext(actor, id), values: body }, async () => {
-      const village = await this.villages.update(actor, id, await parseForm(UpdateVillageDto, { name: body.name }));
-      return { redirect: `/admin/villages/${id}`, message: `已保存“${village.name}”` };
-    });
+    await submitForm(
+      res,
+      { view: 'villages/show', context: () => this.showContext(actor, id), values: body },
+      async () => {
+        const village = await this.villages.update(
+          actor,
+          id,
+          await parseForm(UpdateVillageDto, { name: body.name }),
+        );
+        return { redirect: `/admin/villages/${id}`, message: `已保存“${village.name}”` };
+      },
+    );
   }
 
   @Post('villages/:id/active')
@@ -92,10 +107,17 @@ export class VillagesController {
     @Param('id', ParseIntPipe) id: number,
     @Body('active') active: string,
   ) {
-    await submitForm(res, { view: 'villages/show', context: () => this.showContext(actor, id), values: {} }, async () => {
-      const village = await this.villages.update(actor, id, { active: active === 'true' });
-      return { redirect: `/admin/villages/${id}`, message: `“${village.name}”已${village.active ? '启用' : '停用'}` };
-    });
+    await submitForm(
+      res,
+      { view: 'villages/show', context: () => this.showContext(actor, id), values: {} },
+      async () => {
+        const village = await this.villages.update(actor, id, { active: active === 'true' });
+        return {
+          redirect: `/admin/villages/${id}`,
+          message: `“${village.name}”已${village.active ? '启用' : '停用'}`,
+        };
+      },
+    );
   }
 
   @Post('villages/:id/groups')
@@ -107,9 +129,18 @@ export class VillagesController {
     @Param('id', ParseIntPipe) id: number,
     @Body() body: Record<string, string>,
   ) {
-    const form = { view: 'villages/show', context: () => this.showContext(actor, id), values: body, fieldNames: { name: 'groupName' } };
+    const form = {
+      view: 'villages/show',
+      context: () => this.showContext(actor, id),
+      values: body,
+      fieldNames: { name: 'groupName' },
+    };
     await submitForm(res, form, async () => {
-      const group = await this.villages.addGroup(actor, id, await parseForm(GroupDto, { name: body.groupName }));
+      const group = await this.villages.addGroup(
+        actor,
+        id,
+        await parseForm(GroupDto, { name: body.groupName }),
+      );
       return { redirect: `/admin/villages/${id}`, message: `已添加“${group.name}”` };
     });
   }
@@ -125,7 +156,12 @@ export class VillagesController {
     @Body() body: Record<string, string>,
   ) {
     const villageId = Number(body.villageId);
-    const form = { view: 'villages/show', context: () => this.showContext(actor, villageId), values: {}, fieldNames: { name: `group${id}` } };
+    const form = {
+      view: 'villages/show',
+      context: () => this.showContext(actor, villageId),
+      values: {},
+      fieldNames: { name: `group${id}` },
+    };
     await submitForm(res, form, async () => {
       const dto = await parseForm(UpdateGroupDto, {
         name: body.name,

@@ -31,7 +31,10 @@ export class VillagesService {
   ) {}
 
   /** Villages in the actor's scope; a township filter narrows the admin's view. */
-  async list(actor: Actor, filter: { townshipId?: number; page: number; pageSize: number }): Promise<Paged<Village>> {
+  async list(
+    actor: Actor,
+    filter: { townshipId?: number; page: number; pageSize: number },
+  ): Promise<Paged<Village>> {
     const where: FindOptionsWhere<Village> = {};
     if (actor.role === 'ADMIN') {
       if (filter.townshipId) where.townshipId = filter.townshipId;
@@ -99,10 +102,22 @@ export class VillagesService {
       const changes = definedOnly({ name: dto.name, active: dto.active });
       Object.assign(village, changes);
       await manager.save(village);
-      const action = dto.active === false ? 'village.deactivate' : dto.active === true ? 'village.activate' : 'village.update';
+      const action =
+        dto.active === false
+          ? 'village.deactivate'
+          : dto.active === true
+            ? 'village.activate'
+            : 'village.update';
       await this.audit.record(
         actor,
-        { action, entityType: 'village', entityId: id, townshipId: village.townshipId, villageId: id, details: changes },
+        {
+          action,
+          entityType: 'village',
+          entityId: id,
+          townshipId: village.townshipId,
+          villageId: id,
+          details: changes,
+        },
         manager,
       );
       return this.view(manager, village);
@@ -118,10 +133,19 @@ export class VillagesService {
         throw DomainError.duplicate('name', `本村已有“${dto.name}”`);
       }
       const count = await manager.countBy(Group, { villageId });
-      const group = await manager.save(manager.create(Group, { villageId, name: dto.name, sortOrder: count + 1 }));
+      const group = await manager.save(
+        manager.create(Group, { villageId, name: dto.name, sortOrder: count + 1 }),
+      );
       await this.audit.record(
         actor,
-        { action: 'group.create', entityType: 'group', entityId: group.id, townshipId: village.townshipId, villageId, details: { ...dto } },
+        {
+          action: 'group.create',
+          entityType: 'group',
+          entityId: group.id,
+          townshipId: village.townshipId,
+          villageId,
+          details: { ...dto },
+        },
         manager,
       );
       return group;
@@ -134,7 +158,11 @@ export class VillagesService {
       if (!group) throw DomainError.notFound('村民小组');
       const village = await manager.findOneByOrFail(Village, { id: group.villageId });
       assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
-      if (dto.name !== undefined && dto.name !== group.name && (await manager.existsBy(Group, { villageId: village.id, name: dto.name }))) {
+      if (
+        dto.name !== undefined &&
+        dto.name !== group.name &&
+        (await manager.existsBy(Group, { villageId: village.id, name: dto.name }))
+      ) {
         throw DomainError.duplicate('name', `本村已有“${dto.name}”`);
       }
       const changes = definedOnly({ name: dto.name, active: dto.active });
@@ -142,7 +170,14 @@ export class VillagesService {
       await manager.save(group);
       await this.audit.record(
         actor,
-        { action: 'group.update', entityType: 'group', entityId: group.id, townshipId: village.townshipId, villageId: village.id, details: changes },
+        {
+          action: 'group.update',
+          entityType: 'group',
+          entityId: group.id,
+          townshipId: village.townshipId,
+          villageId: village.id,
+          details: changes,
+        },
         manager,
       );
       return group;
@@ -150,7 +185,10 @@ export class VillagesService {
   }
 
   private async view(manager: EntityManager, village: Village): Promise<VillageView> {
-    const groups = await manager.find(Group, { where: { villageId: village.id }, order: { sortOrder: 'ASC', id: 'ASC' } });
+    const groups = await manager.find(Group, {
+      where: { villageId: village.id },
+      order: { sortOrder: 'ASC', id: 'ASC' },
+    });
     return {
       id: village.id,
       name: village.name,

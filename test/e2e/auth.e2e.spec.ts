@@ -13,7 +13,9 @@ describe('logging in (API and pages)', () => {
   afterAll(() => t.close());
 
   it('should give a token and the user when the password is right', async () => {
-    const res = await request(t.http).post('/api/v1/auth/login').send({ username: county.scorer.username, password: TEST_PASSWORD });
+    const res = await request(t.http)
+      .post('/api/v1/auth/login')
+      .send({ username: county.scorer.username, password: TEST_PASSWORD });
     expect(res.status).toBe(200);
     expect(typeof res.body.token).toBe('string');
     expect(res.body.user).toEqual({
@@ -29,9 +31,13 @@ describe('logging in (API and pages)', () => {
   });
 
   it('should answer 401 in the error shape when the password is wrong', async () => {
-    const res = await request(t.http).post('/api/v1/auth/login').send({ username: county.clerk.username, password: 'wrong-password' });
+    const res = await request(t.http)
+      .post('/api/v1/auth/login')
+      .send({ username: county.clerk.username, password: 'wrong-password' });
     expect(res.status).toBe(401);
-    expect(res.body).toEqual({ error: { code: 'UNAUTHENTICATED', message: '用户名或密码错误', details: {} } });
+    expect(res.body).toEqual({
+      error: { code: 'UNAUTHENTICATED', message: '用户名或密码错误', details: {} },
+    });
   });
 
   it('should answer 400 with a message per field when the body is incomplete', async () => {
@@ -44,10 +50,15 @@ describe('logging in (API and pages)', () => {
   it('should refuse with 429 after five failures for one username, even with the right password', async () => {
     const user = await createTestUser(t, { role: 'CLERK', villageId: county.village.id });
     for (let i = 0; i < 5; i++) {
-      const res = await request(t.http).post('/api/v1/auth/login').set('X-Forwarded-For', `10.0.0.${i}`).send({ username: user.username, password: 'nope-nope' });
+      const res = await request(t.http)
+        .post('/api/v1/auth/login')
+        .set('X-Forwarded-For', `10.0.0.${i}`)
+        .send({ username: user.username, password: 'nope-nope' });
       expect(res.status).toBe(401);
     }
-    const blocked = await request(t.http).post('/api/v1/auth/login').send({ username: user.username, password: TEST_PASSWORD });
+    const blocked = await request(t.http)
+      .post('/api/v1/auth/login')
+      .send({ username: user.username, password: TEST_PASSWORD });
     expect(blocked.status).toBe(429);
     expect(blocked.body.error.code).toBe('RATE_LIMITED');
     expect(blocked.body.error.message).toContain('分钟后再试');
@@ -58,7 +69,9 @@ describe('logging in (API and pages)', () => {
     const none = await request(t.http).get('/api/v1/villages');
     expect(none.status).toBe(401);
     expect(none.body.error.code).toBe('UNAUTHENTICATED');
-    const forged = await request(t.http).get('/api/v1/villages').set(auth('eyJzdWIiOiJ1OjEiLCJ2ZXIiOjEsImV4cCI6OTk5OTk5OTk5OX0.AAAA'));
+    const forged = await request(t.http)
+      .get('/api/v1/villages')
+      .set(auth('eyJzdWIiOiJ1OjEiLCJ2ZXIiOjEsImV4cCI6OTk5OTk5OTk5OX0.AAAA'));
     expect(forged.status).toBe(401);
   });
 
@@ -71,28 +84,42 @@ describe('logging in (API and pages)', () => {
       .send({ currentPassword: TEST_PASSWORD, newPassword: 'brand-new-pass' });
     expect(changed.status).toBe(200);
     expect((await request(t.http).get('/api/v1/auth/me').set(auth(old))).status).toBe(401);
-    const again = await request(t.http).post('/api/v1/auth/login').send({ username: user.username, password: 'brand-new-pass' });
+    const again = await request(t.http)
+      .post('/api/v1/auth/login')
+      .send({ username: user.username, password: 'brand-new-pass' });
     expect(again.status).toBe(200);
   });
 
   it('should stop a deactivated account from logging in and kill its tokens', async () => {
     const user = await createTestUser(t, { role: 'CLERK', villageId: county.village.id });
     const token = await user.token();
-    const off = await request(t.http).patch(`/api/v1/users/${user.id}`).set(auth(await t.adminToken())).send({ active: false });
+    const off = await request(t.http)
+      .patch(`/api/v1/users/${user.id}`)
+      .set(auth(await t.adminToken()))
+      .send({ active: false });
     expect(off.status).toBe(200);
     expect(off.body.active).toBe(false);
     expect((await request(t.http).get('/api/v1/auth/me').set(auth(token))).status).toBe(401);
-    const login = await request(t.http).post('/api/v1/auth/login').send({ username: user.username, password: TEST_PASSWORD });
+    const login = await request(t.http)
+      .post('/api/v1/auth/login')
+      .send({ username: user.username, password: TEST_PASSWORD });
     expect(login.status).toBe(401);
     expect(login.body.error.message).toContain('停用');
   });
 
   it('should record successful and failed logins in the audit log with the address', async () => {
-    await request(t.http).post('/api/v1/auth/login').set('X-Forwarded-For', '203.0.113.9').send({ username: 'ghost', password: 'whatever' });
+    await request(t.http)
+      .post('/api/v1/auth/login')
+      .set('X-Forwarded-For', '203.0.113.9')
+      .send({ username: 'ghost', password: 'whatever' });
     const rows = await t.dataSource.query(
       `SELECT "action", "actorName", "ip" FROM audit_log WHERE "action" IN ('auth.login', 'auth.login_failed') ORDER BY id`,
     );
-    expect(rows).toEqual(expect.arrayContaining([expect.objectContaining({ action: 'auth.login', actorName: `系统管理员(${TEST_ADMIN.username})` })]));
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ action: 'auth.login', actorName: `系统管理员(${TEST_ADMIN.username})` }),
+      ]),
+    );
     const failed = rows.filter((r: { actorName: string }) => r.actorName === 'ghost');
     expect(failed).toHaveLength(1);
     expect(failed[0].action).toBe('auth.login_failed');
@@ -105,7 +132,14 @@ describe('logging in (API and pages)', () => {
       const page = await agent.get('/login');
       expect(page.status).toBe(200);
       const before = /vp_sid=([^;]+)/.exec(String(page.headers['set-cookie']))?.[1];
-      const login = await agent.post('/login').type('form').send({ _csrf: csrfFrom(page.text), username: county.villageAdmin.username, password: TEST_PASSWORD });
+      const login = await agent
+        .post('/login')
+        .type('form')
+        .send({
+          _csrf: csrfFrom(page.text),
+          username: county.villageAdmin.username,
+          password: TEST_PASSWORD,
+        });
       expect(login.status).toBe(303);
       const cookie = String(login.headers['set-cookie']);
       expect(cookie).toMatch(/vp_sid=[^;]+;.*HttpOnly/);
@@ -114,7 +148,10 @@ describe('logging in (API and pages)', () => {
       const home = await agent.get('/');
       expect(home.text).toContain('测试人员');
       expect(home.text).toContain('村两委');
-      const logout = await agent.post('/logout').type('form').send({ _csrf: csrfFrom(home.text) });
+      const logout = await agent
+        .post('/logout')
+        .type('form')
+        .send({ _csrf: csrfFrom(home.text) });
       expect(logout.status).toBe(303);
       const after = await agent.get('/admin/users');
       expect(after.status).toBe(303);
@@ -124,7 +161,10 @@ describe('logging in (API and pages)', () => {
     it('should refuse a page form without the CSRF token and change nothing', async () => {
       const agent = request.agent(t.http);
       await agent.get('/login');
-      const res = await agent.post('/login').type('form').send({ username: county.villageAdmin.username, password: TEST_PASSWORD });
+      const res = await agent
+        .post('/login')
+        .type('form')
+        .send({ username: county.villageAdmin.username, password: TEST_PASSWORD });
       expect(res.status).toBe(403);
       expect(res.text).toContain('页面已过期');
       expect(String(res.headers['set-cookie'] ?? '')).not.toMatch(/Max-Age/);
@@ -133,7 +173,10 @@ describe('logging in (API and pages)', () => {
     it('should show the form again with what was typed and the message when the password is wrong', async () => {
       const agent = request.agent(t.http);
       const page = await agent.get('/login');
-      const res = await agent.post('/login').type('form').send({ _csrf: csrfFrom(page.text), username: county.scorer.username, password: 'bad-bad-bad' });
+      const res = await agent
+        .post('/login')
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), username: county.scorer.username, password: 'bad-bad-bad' });
       expect(res.status).toBe(401);
       expect(res.text).toContain('用户名或密码错误');
       expect(res.text).toContain(`value="${county.scorer.username}"`);

@@ -13,9 +13,15 @@ describe('bad input never gets a 500', () => {
   afterAll(() => t.close());
 
   it('should answer broken JSON with 400 in the error shape', async () => {
-    const res = await request(t.http).post('/api/v1/townships').set(auth(admin)).set('Content-Type', 'application/json').send('{"name": "镇",');
+    const res = await request(t.http)
+      .post('/api/v1/townships')
+      .set(auth(admin))
+      .set('Content-Type', 'application/json')
+      .send('{"name": "镇",');
     expect(res.status).toBe(400);
-    expect(res.body).toEqual({ error: { code: 'VALIDATION_FAILED', message: '提交的 JSON 格式不正确', details: {} } });
+    expect(res.body).toEqual({
+      error: { code: 'VALIDATION_FAILED', message: '提交的 JSON 格式不正确', details: {} },
+    });
   });
 
   it('should answer a body over 1 MB with 413 in the error shape', async () => {
@@ -33,7 +39,10 @@ describe('bad input never gets a 500', () => {
     ['nested objects', { name: { $gt: '' }, code: ['A'] }],
     ['very long text', { name: '镇'.repeat(5000), code: 'LONG' }],
   ])('should answer %s with 400 and create nothing', async (_label, body) => {
-    const res = await request(t.http).post('/api/v1/townships').set(auth(admin)).send(body as object);
+    const res = await request(t.http)
+      .post('/api/v1/townships')
+      .set(auth(admin))
+      .send(body as object);
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('VALIDATION_FAILED');
     expect(Number((await t.dataSource.query('SELECT COUNT(*) AS n FROM township'))[0].n)).toBe(0);
@@ -48,7 +57,13 @@ describe('bad input never gets a 500', () => {
   it('should serve the OpenAPI description with the API.md paths', async () => {
     const res = await request(t.http).get('/api/docs-json');
     expect(res.status).toBe(200);
-    for (const path of ['/api/v1/auth/login', '/api/v1/auth/villager-login', '/api/v1/townships', '/api/v1/villages', '/api/v1/users']) {
+    for (const path of [
+      '/api/v1/auth/login',
+      '/api/v1/auth/villager-login',
+      '/api/v1/townships',
+      '/api/v1/villages',
+      '/api/v1/users',
+    ]) {
       expect(Object.keys(res.body.paths)).toContain(path);
     }
     expect((await request(t.http).get('/api/docs')).status).toBe(200);

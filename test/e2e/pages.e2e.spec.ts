@@ -6,7 +6,10 @@ import { createTestCounty, csrfFrom, TEST_PASSWORD } from '../support/factories.
 async function loggedIn(t: TestApp, username: string, password: string) {
   const agent = request.agent(t.http);
   const page = await agent.get('/login');
-  const res = await agent.post('/login').type('form').send({ _csrf: csrfFrom(page.text), username, password });
+  const res = await agent
+    .post('/login')
+    .type('form')
+    .send({ _csrf: csrfFrom(page.text), username, password });
   if (res.status !== 303) throw new Error(`page login failed: ${res.status}`);
   return agent;
 }
@@ -46,7 +49,13 @@ describe('pages: forms, errors, navigation by role', () => {
     const res = await agent
       .post('/admin/villages')
       .type('form')
-      .send({ _csrf: csrfFrom(form.text), townshipId: String(county.township.id), name: '荷塘村', code: '好', groups: '一组\n二组' });
+      .send({
+        _csrf: csrfFrom(form.text),
+        townshipId: String(county.township.id),
+        name: '荷塘村',
+        code: '好',
+        groups: '一组\n二组',
+      });
     expect(res.status).toBe(400);
     expect(res.text).toContain('村代码应为 2–12 位字母或数字');
     expect(res.text).toContain('value="荷塘村"');
@@ -62,7 +71,13 @@ describe('pages: forms, errors, navigation by role', () => {
     const res = await agent
       .post('/admin/villages')
       .type('form')
-      .send({ _csrf: csrfFrom(form.text), townshipId: String(county.township.id), name: '荷塘村', code: 'HT', groups: '一组\r\n\r\n二组\r\n' });
+      .send({
+        _csrf: csrfFrom(form.text),
+        townshipId: String(county.township.id),
+        name: '荷塘村',
+        code: 'HT',
+        groups: '一组\r\n\r\n二组\r\n',
+      });
     expect(res.status).toBe(303);
     const page = await agent.get(res.headers.location);
     expect(page.text).toContain('已新建“荷塘村”，共 2 个村民小组');
@@ -77,26 +92,36 @@ describe('pages: forms, errors, navigation by role', () => {
     const form = await agent.get('/admin/users/new');
     expect(form.text).toContain('value="SCORER"');
     expect(form.text).not.toContain('value="VILLAGE_ADMIN"');
-    const res = await agent.post('/admin/users').type('form').send({
-      _csrf: csrfFrom(form.text),
-      username: 'page_scorer',
-      displayName: '页面组长',
-      role: 'SCORER',
-      villageId: String(county.village.id),
-      password: 'page-pass-2026',
-    });
+    const res = await agent
+      .post('/admin/users')
+      .type('form')
+      .send({
+        _csrf: csrfFrom(form.text),
+        username: 'page_scorer',
+        displayName: '页面组长',
+        role: 'SCORER',
+        villageId: String(county.village.id),
+        password: 'page-pass-2026',
+      });
     expect(res.status).toBe(303);
     expect((await agent.get('/admin/users')).text).toContain('页面组长');
-    const login = await request(t.http).post('/api/v1/auth/login').send({ username: 'page_scorer', password: 'page-pass-2026' });
+    const login = await request(t.http)
+      .post('/api/v1/auth/login')
+      .send({ username: 'page_scorer', password: 'page-pass-2026' });
     expect(login.status).toBe(200);
   });
 
   it('should deactivate an account from its page, after which it cannot log in', async () => {
     const agent = await loggedIn(t, county.villageAdmin.username, TEST_PASSWORD);
     const form = await agent.get(`/admin/users/${county.clerk.id}/edit`);
-    const res = await agent.post(`/admin/users/${county.clerk.id}/active`).type('form').send({ _csrf: csrfFrom(form.text), active: 'false' });
+    const res = await agent
+      .post(`/admin/users/${county.clerk.id}/active`)
+      .type('form')
+      .send({ _csrf: csrfFrom(form.text), active: 'false' });
     expect(res.status).toBe(303);
-    const login = await request(t.http).post('/api/v1/auth/login').send({ username: county.clerk.username, password: TEST_PASSWORD });
+    const login = await request(t.http)
+      .post('/api/v1/auth/login')
+      .send({ username: county.clerk.username, password: TEST_PASSWORD });
     expect(login.status).toBe(401);
   });
 
@@ -105,7 +130,9 @@ describe('pages: forms, errors, navigation by role', () => {
     const res = await agent.get('/admin/townships');
     expect(res.status).toBe(403);
     expect(res.text).toContain('您没有权限进行此操作');
-    const neighbour = await (await loggedIn(t, county.villageAdmin.username, TEST_PASSWORD)).get(`/admin/villages/${county.neighbour.id}`);
+    const neighbour = await (
+      await loggedIn(t, county.villageAdmin.username, TEST_PASSWORD)
+    ).get(`/admin/villages/${county.neighbour.id}`);
     expect(neighbour.status).toBe(403);
   });
 
@@ -126,7 +153,12 @@ describe('pages: forms, errors, navigation by role', () => {
     const login = await agent
       .post('/login')
       .type('form')
-      .send({ _csrf: csrfFrom(page.text), username: TEST_ADMIN.username, password: TEST_ADMIN.password, next: '/admin/villages' });
+      .send({
+        _csrf: csrfFrom(page.text),
+        username: TEST_ADMIN.username,
+        password: TEST_ADMIN.password,
+        next: '/admin/villages',
+      });
     expect(login.headers.location).toBe('/admin/villages');
   });
 
@@ -136,7 +168,12 @@ describe('pages: forms, errors, navigation by role', () => {
     const login = await agent
       .post('/login')
       .type('form')
-      .send({ _csrf: csrfFrom(page.text), username: TEST_ADMIN.username, password: TEST_ADMIN.password, next: '//evil.example/x' });
+      .send({
+        _csrf: csrfFrom(page.text),
+        username: TEST_ADMIN.username,
+        password: TEST_ADMIN.password,
+        next: '//evil.example/x',
+      });
     expect(login.headers.location).toBe('/');
   });
 
@@ -144,7 +181,10 @@ describe('pages: forms, errors, navigation by role', () => {
     const agent = request.agent(t.http);
     const page = await agent.get('/login');
     expect(page.text).not.toContain('class="big-text"');
-    const res = await agent.post('/prefs/text-size').type('form').send({ _csrf: csrfFrom(page.text), back: '/villager' });
+    const res = await agent
+      .post('/prefs/text-size')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), back: '/villager' });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/villager');
     expect((await agent.get('/villager')).text).toContain('<html lang="zh-CN" class="big-text">');

@@ -4,7 +4,8 @@ import { DEMO_PASSWORD, DEMO_PIN, DEMO_STAFF, DEMO_VILLAGES } from '../../seeds/
 import { createTestApp, TestApp } from '../support/create-test-app.js';
 import { auth, csrfFrom } from '../support/factories.js';
 
-const count = async (t: TestApp, table: string) => Number((await t.dataSource.query(`SELECT COUNT(*) AS n FROM ${table}`))[0].n);
+const count = async (t: TestApp, table: string) =>
+  Number((await t.dataSource.query(`SELECT COUNT(*) AS n FROM ${table}`))[0].n);
 
 describe('SEED=demo: the demo county', () => {
   let t: TestApp;
@@ -18,31 +19,42 @@ describe('SEED=demo: the demo county', () => {
     expect(await count(t, 'township')).toBe(1);
     expect(await count(t, 'village')).toBe(3);
     expect(await count(t, 'village_group')).toBe(DEMO_VILLAGES.reduce((n, v) => n + v.groups.length, 0));
-    const roles = (await t.dataSource.query('SELECT DISTINCT role FROM app_user')).map((r: { role: string }) => r.role).sort();
+    const roles = (await t.dataSource.query('SELECT DISTINCT role FROM app_user'))
+      .map((r: { role: string }) => r.role)
+      .sort();
     expect(roles).toEqual(['ADMIN', 'CLERK', 'SCORER', 'TOWNSHIP', 'VILLAGE_ADMIN']);
   });
 
   it('should let every demo account listed in the README log in with the demo password', async () => {
     for (const staff of DEMO_STAFF) {
-      const res = await request(t.http).post('/api/v1/auth/login').send({ username: staff.username, password: DEMO_PASSWORD });
+      const res = await request(t.http)
+        .post('/api/v1/auth/login')
+        .send({ username: staff.username, password: DEMO_PASSWORD });
       expect({ user: staff.username, status: res.status }).toEqual({ user: staff.username, status: 200 });
     }
   });
 
   it('should let a demo household log in with its code and PIN, by API and on /villager', async () => {
-    const api = await request(t.http).post('/api/v1/auth/villager-login').send({ householdCode: 'ty-0001', pin: DEMO_PIN });
+    const api = await request(t.http)
+      .post('/api/v1/auth/villager-login')
+      .send({ householdCode: 'ty-0001', pin: DEMO_PIN });
     expect(api.status).toBe(200);
     expect(api.body.household.code).toBe('TY-0001');
     const me = await request(t.http).get('/api/v1/auth/me').set(auth(api.body.token));
     expect(me.body).toMatchObject({ role: 'VILLAGER', code: 'TY-0001' });
-    const wrong = await request(t.http).post('/api/v1/auth/villager-login').send({ householdCode: 'TY-0001', pin: '000000' });
+    const wrong = await request(t.http)
+      .post('/api/v1/auth/villager-login')
+      .send({ householdCode: 'TY-0001', pin: '000000' });
     expect(wrong.status).toBe(401);
     expect(wrong.body.error.message).toBe('户号或密码(PIN)错误');
 
     const agent = request.agent(t.http);
     const page = await agent.get('/villager?code=TY-0002');
     expect(page.text).toContain('value="TY-0002"');
-    const login = await agent.post('/villager/login').type('form').send({ _csrf: csrfFrom(page.text), householdCode: 'TY-0002', pin: DEMO_PIN });
+    const login = await agent
+      .post('/villager/login')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), householdCode: 'TY-0002', pin: DEMO_PIN });
     expect(login.status).toBe(303);
     const home = await agent.get('/villager');
     expect(home.text).toContain('王秀英家的积分');
@@ -51,9 +63,13 @@ describe('SEED=demo: the demo county', () => {
   });
 
   it('should insert nothing twice when the seeds run again on restart', async () => {
-    const before = await Promise.all(['township', 'village', 'village_group', 'household', 'app_user'].map((x) => count(t, x)));
+    const before = await Promise.all(
+      ['township', 'village', 'village_group', 'household', 'app_user'].map((x) => count(t, x)),
+    );
     await t.app.get(SeedsService).onApplicationBootstrap();
-    const after = await Promise.all(['township', 'village', 'village_group', 'household', 'app_user'].map((x) => count(t, x)));
+    const after = await Promise.all(
+      ['township', 'village', 'village_group', 'household', 'app_user'].map((x) => count(t, x)),
+    );
     expect(after).toEqual(before);
   });
 });
@@ -70,7 +86,9 @@ describe('SEED=none', () => {
     expect(await count(t, 'township')).toBe(0);
     const users = await t.dataSource.query('SELECT username, role FROM app_user');
     expect(users).toEqual([{ username: 'chief', role: 'ADMIN' }]);
-    const demo = await request(t.http).post('/api/v1/auth/login').send({ username: 'chief', password: DEMO_PASSWORD });
+    const demo = await request(t.http)
+      .post('/api/v1/auth/login')
+      .send({ username: 'chief', password: DEMO_PASSWORD });
     expect(demo.status).toBe(401);
   });
 });

@@ -31,7 +31,9 @@ export interface TestApp {
  * The real app module on a fresh database: a new SQLite file, or a new PostgreSQL database when TEST_DATABASE_URL
  * is set (created here, dropped on close), so that test files never see each other's data.
  */
-export async function createTestApp(options: { seed?: 'demo' | 'none'; env?: Record<string, string> } = {}): Promise<TestApp> {
+export async function createTestApp(
+  options: { seed?: 'demo' | 'none'; env?: Record<string, string> } = {},
+): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'vp-test-'));
   const database = await freshDatabase(dataDir);
   const settings = loadSettings(
@@ -46,7 +48,10 @@ export async function createTestApp(options: { seed?: 'demo' | 'none'; env?: Rec
     { dataDir },
   );
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forSettings(settings)] }).compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: ['error'] });
+  const app = moduleRef.createNestApplication<NestExpressApplication>({
+    bodyParser: false,
+    logger: ['error'],
+  });
   configureApp(app);
   await app.init();
   const http = app.getHttpServer();
@@ -55,7 +60,8 @@ export async function createTestApp(options: { seed?: 'demo' | 'none'; env?: Rec
     const key = `${username}:${password}`;
     if (!tokens.has(key)) {
       const res = await request(http).post('/api/v1/auth/login').send({ username, password });
-      if (res.status !== 200) throw new Error(`login ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
+      if (res.status !== 200)
+        throw new Error(`login ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
       tokens.set(key, res.body.token as string);
     }
     return tokens.get(key) as string;

@@ -7,7 +7,10 @@ const unique = () => randomBytes(3).toString('hex').toUpperCase();
 export const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
 
 /** Test data through the real API, as the admin or whoever's token is given. */
-export async function createTestTownship(t: TestApp, overrides: Partial<{ name: string; code: string }> = {}) {
+export async function createTestTownship(
+  t: TestApp,
+  overrides: Partial<{ name: string; code: string }> = {},
+) {
   const res = await request(t.http)
     .post('/api/v1/townships')
     .set(auth(await t.adminToken()))
@@ -24,9 +27,21 @@ export async function createTestVillage(
   const res = await request(t.http)
     .post('/api/v1/villages')
     .set(auth(await t.adminToken()))
-    .send({ townshipId, name: `测试村${unique()}`, code: `V${unique()}`, groups: ['第一组', '第二组'], ...overrides });
+    .send({
+      townshipId,
+      name: `测试村${unique()}`,
+      code: `V${unique()}`,
+      groups: ['第一组', '第二组'],
+      ...overrides,
+    });
   if (res.status !== 201) throw new Error(`village: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body as { id: number; name: string; code: string; townshipId: number; groups: { id: number; name: string }[] };
+  return res.body as {
+    id: number;
+    name: string;
+    code: string;
+    townshipId: number;
+    groups: { id: number; name: string }[];
+  };
 }
 
 export const TEST_PASSWORD = 'test-pass-2026';
@@ -42,7 +57,10 @@ export async function createTestUser(
     .set(auth(asToken ?? (await t.adminToken())))
     .send({ displayName: '测试人员', password: TEST_PASSWORD, ...fields, username });
   if (res.status !== 201) throw new Error(`user: ${res.status} ${JSON.stringify(res.body)}`);
-  return { ...(res.body as { id: number; username: string; role: string }), token: () => t.token(username, TEST_PASSWORD) };
+  return {
+    ...(res.body as { id: number; username: string; role: string }),
+    token: () => t.token(username, TEST_PASSWORD),
+  };
 }
 
 /** A township with two villages and staff of every role: the usual scene for scope tests. */
@@ -57,7 +75,18 @@ export async function createTestCounty(t: TestApp) {
   const scorer = await createTestUser(t, { role: 'SCORER', villageId: village.id });
   const clerk = await createTestUser(t, { role: 'CLERK', villageId: village.id });
   const neighbourAdmin = await createTestUser(t, { role: 'VILLAGE_ADMIN', villageId: neighbour.id });
-  return { township, otherTownship, village, neighbour, farVillage, townshipUser, villageAdmin, scorer, clerk, neighbourAdmin };
+  return {
+    township,
+    otherTownship,
+    village,
+    neighbour,
+    farVillage,
+    townshipUser,
+    villageAdmin,
+    scorer,
+    clerk,
+    neighbourAdmin,
+  };
 }
 
 /** The CSRF token of the last page a browser-like agent fetched. */

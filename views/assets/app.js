@@ -6,7 +6,8 @@ document.addEventListener('DOMContentLoaded', () => {
   // Ask before deactivating: nothing is deleted, but the person can no longer log in.
   for (const button of document.querySelectorAll('.btn-danger')) {
     button.addEventListener('click', (event) => {
-      if (!window.confirm('确定要停用吗？停用后不能登录或使用，记录会保留，之后可以重新启用。')) event.preventDefault();
+      if (!window.confirm('确定要停用吗？停用后不能登录或使用，记录会保留，之后可以重新启用。'))
+        event.preventDefault();
     });
   }
 });

@@ -8,12 +8,22 @@ export class Foundation1763800000000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     const c = columns(queryRunner);
     const fk = (column: string, table: string) =>
-      new TableForeignKey({ columnNames: [column], referencedTableName: table, referencedColumnNames: ['id'] });
+      new TableForeignKey({
+        columnNames: [column],
+        referencedTableName: table,
+        referencedColumnNames: ['id'],
+      });
 
     await queryRunner.createTable(
       new Table({
         name: 'township',
-        columns: [c.id(), c.text('name', 60), c.text('code', 20, { isUnique: true }), c.bool('active', true), c.createdAt()],
+        columns: [
+          c.id(),
+          c.text('name', 60),
+          c.text('code', 20, { isUnique: true }),
+          c.bool('active', true),
+          c.createdAt(),
+        ],
       }),
     );
     await queryRunner.createTable(
@@ -34,7 +44,13 @@ export class Foundation1763800000000 implements MigrationInterface {
     await queryRunner.createTable(
       new Table({
         name: 'village_group',
-        columns: [c.id(), c.int('villageId'), c.text('name', 40), c.int('sortOrder', { default: 0 }), c.bool('active', true)],
+        columns: [
+          c.id(),
+          c.int('villageId'),
+          c.text('name', 40),
+          c.int('sortOrder', { default: 0 }),
+          c.bool('active', true),
+        ],
         foreignKeys: [fk('villageId', 'village')],
         indices: [new TableIndex({ columnNames: ['villageId', 'name'], isUnique: true })],
       }),
@@ -78,8 +94,15 @@ export class Foundation1763800000000 implements MigrationInterface {
           c.createdAt(),
           c.createdAt('updatedAt'),
         ],
-        foreignKeys: [fk('townshipId', 'township'), fk('villageId', 'village'), fk('householdId', 'household')],
-        indices: [new TableIndex({ columnNames: ['townshipId'] }), new TableIndex({ columnNames: ['villageId'] })],
+        foreignKeys: [
+          fk('townshipId', 'township'),
+          fk('villageId', 'village'),
+          fk('householdId', 'household'),
+        ],
+        indices: [
+          new TableIndex({ columnNames: ['townshipId'] }),
+          new TableIndex({ columnNames: ['villageId'] }),
+        ],
       }),
     );
     await queryRunner.createTable(
@@ -93,7 +116,10 @@ export class Foundation1763800000000 implements MigrationInterface {
           c.bigint('expiresAt'),
         ],
         foreignKeys: [fk('userId', 'app_user'), fk('householdId', 'household')],
-        indices: [new TableIndex({ columnNames: ['userId'] }), new TableIndex({ columnNames: ['householdId'] })],
+        indices: [
+          new TableIndex({ columnNames: ['userId'] }),
+          new TableIndex({ columnNames: ['householdId'] }),
+        ],
       }),
     );
     await queryRunner.createTable(
@@ -123,7 +149,15 @@ export class Foundation1763800000000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const table of ['audit_log', 'login_session', 'app_user', 'household', 'village_group', 'village', 'township']) {
+    for (const table of [
+      'audit_log',
+      'login_session',
+      'app_user',
+      'household',
+      'village_group',
+      'village',
+      'township',
+    ]) {
       await queryRunner.dropTable(table);
     }
   }

@@ -3,7 +3,6 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { trim, upperTrim } from '../../common/transforms.js';
 
-
 export class CreateTownshipDto {
   @ApiProperty({ example: '青山镇' })
   @Transform(trim)

@@ -15,7 +15,6 @@ import {
 } from 'class-validator';
 import { trim, upperTrim, trimEach } from '../../common/transforms.js';
 
-
 export class CreateVillageDto {
   @ApiProperty()
   @Type(() => Number)
