@@ -65,6 +65,26 @@ describe('logging in (API and pages)', () => {
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
   });
 
+  it('should refuse with 429 after five failures from one address, whatever the usernames', async () => {
+    const address = { 'X-Forwarded-For': '192.0.2.55' };
+    for (let i = 0; i < 5; i++) {
+      const res = await request(t.http)
+        .post('/api/v1/auth/login')
+        .set(address)
+        .send({ username: `nobody${i}`, password: 'guess-guess' });
+      expect(res.status).toBe(401);
+    }
+    const blocked = await request(t.http)
+      .post('/api/v1/auth/login')
+      .set(address)
+      .send({ username: county.scorer.username, password: TEST_PASSWORD });
+    expect(blocked.status).toBe(429);
+    const elsewhere = await request(t.http)
+      .post('/api/v1/auth/login')
+      .send({ username: county.scorer.username, password: TEST_PASSWORD });
+    expect(elsewhere.status).toBe(200);
+  });
+
   it('should refuse with 401 when a route needs a token and none or a forged one is sent', async () => {
     const none = await request(t.http).get('/api/v1/villages');
     expect(none.status).toBe(401);
@@ -156,6 +176,13 @@ describe('logging in (API and pages)', () => {
       const after = await agent.get('/admin/users');
       expect(after.status).toBe(303);
       expect(after.headers.location).toBe('/login?next=%2Fadmin%2Fusers');
+    });
+
+    it('should mark the session cookie Secure when the request came over HTTPS through a local proxy', async () => {
+      const res = await request(t.http).get('/login').set('X-Forwarded-Proto', 'https');
+      expect(String(res.headers['set-cookie'])).toMatch(/vp_sid=[^;]+;.*Secure/);
+      const plain = await request(t.http).get('/login');
+      expect(String(plain.headers['set-cookie'])).not.toMatch(/Secure/);
     });
 
     it('should refuse a page form without the CSRF token and change nothing', async () => {
