@@ -1,18 +1,6 @@
 import request from 'supertest';
 import { createTestApp, TEST_ADMIN, TestApp } from '../support/create-test-app.js';
-import { createTestCounty, csrfFrom, TEST_PASSWORD } from '../support/factories.js';
-
-/** A browser-like agent logged in through the login page. */
-async function loggedIn(t: TestApp, username: string, password: string) {
-  const agent = request.agent(t.http);
-  const page = await agent.get('/login');
-  const res = await agent
-    .post('/login')
-    .type('form')
-    .send({ _csrf: csrfFrom(page.text), username, password });
-  if (res.status !== 303) throw new Error(`page login failed: ${res.status}`);
-  return agent;
-}
+import { createTestCounty, csrfFrom, loggedIn, TEST_PASSWORD } from '../support/factories.js';
 
 describe('pages: forms, errors, navigation by role', () => {
   let t: TestApp;

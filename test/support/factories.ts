@@ -95,3 +95,12 @@ export function csrfFrom(html: string): string {
   if (!match) throw new Error('no CSRF token on the page');
   return match[1];
 }
+
+/** A browser-like agent (cookies kept) logged in through the login page. */
+export async function loggedIn(t: TestApp, username: string, password: string) {
+  const agent = request.agent(t.http);
+  const page = await agent.get('/login');
+  const res = await agent.post('/login').type('form').send({ _csrf: csrfFrom(page.text), username, password });
+  if (res.status !== 303) throw new Error(`page login failed: ${res.status}`);
+  return agent;
+}
