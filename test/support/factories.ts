@@ -100,7 +100,10 @@ export function csrfFrom(html: string): string {
 export async function loggedIn(t: TestApp, username: string, password: string) {
   const agent = request.agent(t.http);
   const page = await agent.get('/login');
-  const res = await agent.post('/login').type('form').send({ _csrf: csrfFrom(page.text), username, password });
+  const res = await agent
+    .post('/login')
+    .type('form')
+    .send({ _csrf: csrfFrom(page.text), username, password });
   if (res.status !== 303) throw new Error(`page login failed: ${res.status}`);
   return agent;
 }
