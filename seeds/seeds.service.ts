@@ -6,6 +6,7 @@ import { SYSTEM, AuditService } from '../src/audit/audit.service.js';
 import { hashSecret } from '../src/auth/password.js';
 import { Settings } from '../src/config/settings.js';
 import { Transactions } from '../src/database/transactions.js';
+import { householdCode } from '../src/households/household-code.js';
 import { Household } from '../src/households/household.entity.js';
 import { Township } from '../src/townships/township.entity.js';
 import { User } from '../src/users/user.entity.js';
@@ -101,7 +102,7 @@ export class SeedsService implements OnApplicationBootstrap {
           );
         }
         for (const [i, h] of (DEMO_HOUSEHOLDS[spec.code] ?? []).entries()) {
-          const code = `${spec.code}-${String(i + 1).padStart(4, '0')}`;
+          const code = householdCode(spec.code, i + 1);
           households.set(
             code,
             await this.findOrInsert(
@@ -119,6 +120,8 @@ export class SeedsService implements OnApplicationBootstrap {
             ),
           );
         }
+        const used = (DEMO_HOUSEHOLDS[spec.code] ?? []).length;
+        if (village.householdSeq < used) await manager.update(Village, village.id, { householdSeq: used });
       }
       for (const staff of DEMO_STAFF) {
         const village = staff.village ? villages.get(staff.village) : undefined;

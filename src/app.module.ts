@@ -7,6 +7,7 @@ import { ConfigModule } from './config/config.module.js';
 import { Settings } from './config/settings.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HomeModule } from './home/home.module.js';
+import { HouseholdsModule } from './households/households.module.js';
 import { SeedsModule } from '../seeds/seeds.module.js';
 import { TownshipsModule } from './townships/townships.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -27,6 +28,7 @@ export class AppModule {
         TownshipsModule,
         VillagesModule,
         UsersModule,
+        HouseholdsModule,
         HomeModule,
         VillagerModule,
         SeedsModule,

@@ -24,6 +24,7 @@ export function navigationFor(actor: Actor | undefined, path: string): NavLink[]
       links.push({ href: '/admin/villages', label: '村' });
     if (actor.role === 'VILLAGE_ADMIN')
       links.push({ href: `/admin/villages/${actor.villageId}`, label: '本村' });
+    if (actor.villageId) links.push({ href: '/households', label: '农户' });
     if (actor.role === 'ADMIN' || actor.role === 'TOWNSHIP' || actor.role === 'VILLAGE_ADMIN') {
       links.push({ href: '/admin/users', label: '账号' });
     }

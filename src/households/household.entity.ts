@@ -44,6 +44,10 @@ export class Household {
   @Column({ type: 'varchar', length: 20, default: 'ACTIVE' })
   status: 'ACTIVE' | 'MOVED_OUT';
 
+  /** 迁出: the date the household left; its history stays, it gets no new scores. */
+  @Column({ type: 'varchar', length: 10, nullable: true })
+  movedOutOn: string | null;
+
   @CreateDateColumn()
   createdAt: Date;
 }

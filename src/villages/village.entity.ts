@@ -19,6 +19,10 @@ export class Village {
   @Column({ type: 'boolean', default: true })
   active: boolean;
 
+  /** The last household number given out: codes are `<village code>-<number>` and never reused. */
+  @Column({ type: 'integer', default: 0 })
+  householdSeq: number;
+
   @CreateDateColumn()
   createdAt: Date;
 }

@@ -1,4 +1,5 @@
 import { Foundation1763800000000 } from './1763800000000-Foundation.js';
+import { HouseholdCodes1763900000000 } from './1763900000000-HouseholdCodes.js';
 
 /** Every migration in order. Listed as classes (not a glob) so that compiled and ts-jest runs load the same set. */
-export const MIGRATIONS = [Foundation1763800000000];
+export const MIGRATIONS = [Foundation1763800000000, HouseholdCodes1763900000000];

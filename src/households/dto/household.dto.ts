@@ -1,0 +1,113 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { trim } from '../../common/transforms.js';
+
+const PIN_RULE = '密码(PIN)应为 4–8 位数字';
+
+export class CreateHouseholdDto {
+  @ApiProperty()
+  @Type(() => Number)
+  @IsInt({ message: '请选择村' })
+  @Min(1, { message: '请选择村' })
+  villageId: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: '请选择村民小组' })
+  @Min(1, { message: '请选择村民小组' })
+  groupId?: number;
+
+  @ApiProperty({ example: '李大山' })
+  @Transform(trim)
+  @IsString({ message: '请填写户主姓名' })
+  @IsNotEmpty({ message: '请填写户主姓名' })
+  @MaxLength(40, { message: '户主姓名最多 40 个字' })
+  headName: string;
+
+  @ApiProperty({ example: 4 })
+  @Type(() => Number)
+  @IsInt({ message: '家庭人口应为 1–99 的整数' })
+  @Min(1, { message: '家庭人口应为 1–99 的整数' })
+  @Max(99, { message: '家庭人口应为 1–99 的整数' })
+  memberCount: number;
+
+  @ApiPropertyOptional({ example: '13800001111' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString({ message: '电话应为数字' })
+  @Matches(/^[0-9+\- ]{5,20}$/, { message: '电话应为 5–20 位数字' })
+  phone?: string;
+
+  @ApiProperty({ example: '123456', description: '村民登录用；只保存其哈希' })
+  @IsString({ message: PIN_RULE })
+  @Matches(/^\d{4,8}$/, { message: PIN_RULE })
+  pin: string;
+}
+
+export class UpdateHouseholdDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: '请选择村民小组' })
+  @Min(1, { message: '请选择村民小组' })
+  groupId?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(trim)
+  @IsString({ message: '户主姓名应为文字' })
+  @IsNotEmpty({ message: '户主姓名不能为空' })
+  @MaxLength(40, { message: '户主姓名最多 40 个字' })
+  headName?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: '家庭人口应为 1–99 的整数' })
+  @Min(1, { message: '家庭人口应为 1–99 的整数' })
+  @Max(99, { message: '家庭人口应为 1–99 的整数' })
+  memberCount?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(trim)
+  @IsString({ message: '电话应为数字' })
+  @Matches(/^[0-9+\- ]{5,20}$/, { message: '电话应为 5–20 位数字' })
+  phone?: string;
+}
+
+export class PinDto {
+  @ApiProperty({ example: '654321' })
+  @IsString({ message: PIN_RULE })
+  @Matches(/^\d{4,8}$/, { message: PIN_RULE })
+  pin: string;
+}
+
+export class HouseholdListQuery {
+  @ApiProperty()
+  @Type(() => Number)
+  @IsInt({ message: '请选择村' })
+  villageId: number;
+
+  @ApiPropertyOptional({ description: '户主姓名、户号或电话的一部分' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString({ message: '搜索内容应为文字' })
+  @MaxLength(40, { message: '搜索内容最多 40 个字' })
+  q?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: '村民小组应为整数' })
+  groupId?: number;
+}
+
+export class MoveOutDto {
+  @ApiPropertyOptional({ example: '2026-11-22', description: '迁出日期，默认今天' })
+  @IsOptional()
+  @Matches(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, { message: '迁出日期应为 YYYY-MM-DD' })
+  movedOutOn?: string;
+}

@@ -1,0 +1,71 @@
+import { Body, Controller, Get, Param, ParseIntPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '../access/actor.js';
+import { InScope } from '../access/scope.guard.js';
+import { CurrentActor, Roles } from '../auth/decorators.js';
+import { PageQuery } from '../common/pagination.js';
+import {
+  CreateHouseholdDto,
+  HouseholdListQuery,
+  MoveOutDto,
+  PinDto,
+  UpdateHouseholdDto,
+} from './dto/household.dto.js';
+import { HouseholdsService } from './households.service.js';
+
+@ApiTags('households 农户')
+@ApiBearerAuth()
+@Controller('api/v1/households')
+export class HouseholdsApiController {
+  constructor(private readonly households: HouseholdsService) {}
+
+  @Post()
+  @Roles('VILLAGE_ADMIN')
+  @InScope('village', 'body.villageId')
+  create(@CurrentActor() actor: Actor, @Body() dto: CreateHouseholdDto) {
+    return this.households.create(actor, dto);
+  }
+
+  @Get()
+  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN', 'SCORER', 'CLERK')
+  @InScope('village', 'query.villageId')
+  list(@Query() page: PageQuery, @Query() filter: HouseholdListQuery) {
+    return this.households.list({ ...filter, page: page.page, pageSize: page.pageSize });
+  }
+
+  @Get(':id')
+  @InScope('household', 'params.id')
+  get(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number) {
+    return this.households.get(actor, id);
+  }
+
+  @Patch(':id')
+  @Roles('VILLAGE_ADMIN')
+  @InScope('household', 'params.id')
+  update(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseIntPipe) id: number,
+    @Body() dto: UpdateHouseholdDto,
+  ) {
+    return this.households.update(actor, id, dto);
+  }
+
+  @Post(':id/move-out')
+  @Roles('VILLAGE_ADMIN')
+  @InScope('household', 'params.id')
+  moveOut(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number, @Body() dto: MoveOutDto) {
+    return this.households.moveOut(actor, id, dto.movedOutOn ?? today());
+  }
+
+  @Post(':id/pin')
+  @Roles('VILLAGE_ADMIN')
+  @InScope('household', 'params.id')
+  async resetPin(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number, @Body() dto: PinDto) {
+    return this.households.resetPin(actor, id, dto.pin);
+  }
+}
+
+/** Today's date in China, `YYYY-MM-DD`. */
+export function today(): string {
+  return new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(new Date());
+}

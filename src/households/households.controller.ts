@@ -1,0 +1,179 @@
+import { randomInt } from 'node:crypto';
+import { Body, Controller, Get, Param, ParseIntPipe, Post, Query, Render, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { Actor } from '../access/actor.js';
+import { InScope } from '../access/scope.guard.js';
+import { CurrentActor, Roles } from '../auth/decorators.js';
+import { submitForm } from '../common/forms.js';
+import { pager, PageQuery } from '../common/pagination.js';
+import { parseForm } from '../common/validation.js';
+import { VillagesService } from '../villages/villages.service.js';
+import { CreateHouseholdDto, HouseholdListQuery, PinDto, UpdateHouseholdDto } from './dto/household.dto.js';
+import { today } from './households.api.controller.js';
+import { HouseholdsService } from './households.service.js';
+
+/** A PIN the committee can read out: six digits. */
+const newPin = () => String(randomInt(0, 1_000_000)).padStart(6, '0');
+
+/** 农户名册: the committee keeps it; scorers and clerks look households up; the township reads it. */
+@ApiExcludeController()
+@Controller('households')
+export class HouseholdsController {
+  constructor(
+    private readonly households: HouseholdsService,
+    private readonly villages: VillagesService,
+  ) {}
+
+  @Get()
+  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN', 'SCORER', 'CLERK')
+  @Render('households/list')
+  async list(
+    @CurrentActor() actor: Actor,
+    @Query() page: PageQuery,
+    @Query('q') q?: string,
+    @Query('villageId') villageParam?: string,
+  ) {
+    const villageId = Number(villageParam ?? actor.villageId);
+    const village = await this.villages.get(actor, villageId);
+    const filter = await parseForm(HouseholdListQuery, { villageId: String(villageId), q });
+    const { items, total } = await this.households.list({
+      ...filter,
+      page: page.page,
+      pageSize: page.pageSize,
+    });
+    const groups = new Map(village.groups.map((g) => [g.id, g.name]));
+    return {
+      title: `${village.name} · 农户`,
+      village,
+      q: filter.q ?? '',
+      households: items.map((h) => ({ ...h, groupName: (h.groupId && groups.get(h.groupId)) || '' })),
+      pager: pager(page.page, page.pageSize, total, { villageId, ...(filter.q ? { q: filter.q } : {}) }),
+      canCreate: actor.role === 'VILLAGE_ADMIN',
+    };
+  }
+
+  @Get('new')
+  @Roles('VILLAGE_ADMIN')
+  @Render('households/new')
+  async newForm(@CurrentActor() actor: Actor) {
+    return { ...(await this.newContext(actor)), values: { memberCount: '1' } };
+  }
+
+  @Post()
+  @Roles('VILLAGE_ADMIN')
+  async create(@CurrentActor() actor: Actor, @Res() res: Response, @Body() body: Record<string, string>) {
+    await submitForm(
+      res,
+      { view: 'households/new', context: () => this.newContext(actor), values: body },
+      async () => {
+        const pin = body.pin || newPin();
+        const dto = await parseForm(CreateHouseholdDto, { ...body, villageId: String(actor.villageId), pin });
+        const household = await this.households.create(actor, dto);
+        return {
+          redirect: `/households/${household.id}`,
+          message: `已建档：户号 ${household.code}，村民登录密码(PIN) ${pin}。密码只显示这一次，请抄给户主。`,
+        };
+      },
+    );
+  }
+
+  @Get(':id')
+  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN', 'SCORER', 'CLERK')
+  @InScope('household', 'params.id')
+  @Render('households/show')
+  async show(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number) {
+    const context = await this.showContext(actor, id);
+    return { ...context, values: context.household };
+  }
+
+  @Post(':id')
+  @Roles('VILLAGE_ADMIN')
+  @InScope('household', 'params.id')
+  async update(
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+    @Param('id', ParseIntPipe) id: number,
+    @Body() body: Record<string, string>,
+  ) {
+    await submitForm(
+      res,
+      { view: 'households/show', context: () => this.showContext(actor, id), values: body },
+      async () => {
+        const dto = await parseForm(UpdateHouseholdDto, {
+          groupId: body.groupId,
+          headName: body.headName,
+          memberCount: body.memberCount,
+          phone: body.phone,
+        });
+        const household = await this.households.update(actor, id, dto);
+        return { redirect: `/households/${id}`, message: `已保存 ${household.code} ${household.headName}家` };
+      },
+    );
+  }
+
+  @Post(':id/pin')
+  @Roles('VILLAGE_ADMIN')
+  @InScope('household', 'params.id')
+  async resetPin(
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+    @Param('id', ParseIntPipe) id: number,
+    @Body() body: Record<string, string>,
+  ) {
+    const form = {
+      view: 'households/show',
+      context: () => this.showContext(actor, id),
+      values: body,
+      fieldNames: { pin: 'newPin' },
+    };
+    await submitForm(res, form, async () => {
+      const pin = body.newPin || newPin();
+      const household = await this.households.resetPin(actor, id, (await parseForm(PinDto, { pin })).pin);
+      return {
+        redirect: `/households/${id}`,
+        message: `${household.code} 的新密码(PIN)是 ${pin}。只显示这一次，旧密码已失效。`,
+      };
+    });
+  }
+
+  @Post(':id/move-out')
+  @Roles('VILLAGE_ADMIN')
+  @InScope('household', 'params.id')
+  async moveOut(@CurrentActor() actor: Actor, @Res() res: Response, @Param('id', ParseIntPipe) id: number) {
+    await submitForm(
+      res,
+      { view: 'households/show', context: () => this.showContext(actor, id), values: {} },
+      async () => {
+        const household = await this.households.moveOut(actor, id, today());
+        return {
+          redirect: `/households/${id}`,
+          message: `${household.code} ${household.headName}家已迁出，历史记录保留`,
+        };
+      },
+    );
+  }
+
+  private async newContext(actor: Actor) {
+    const village = await this.villages.get(actor, actor.villageId ?? 0);
+    return {
+      title: '新建农户',
+      village,
+      groupOptions: village.groups.filter((g) => g.active).map((g) => ({ value: g.id, label: g.name })),
+    };
+  }
+
+  private async showContext(actor: Actor, id: number) {
+    const household = await this.households.get(actor, id);
+    const village = await this.villages.get(actor, household.villageId);
+    const group = village.groups.find((g) => g.id === household.groupId);
+    return {
+      title: `${household.headName}家 · ${household.code}`,
+      household,
+      village,
+      groupName: group?.name ?? '',
+      groupOptions: village.groups.filter((g) => g.active).map((g) => ({ value: g.id, label: g.name })),
+      canEdit: actor.role === 'VILLAGE_ADMIN' && household.status === 'ACTIVE',
+    };
+  }
+}

@@ -1,0 +1,206 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Brackets, DataSource, EntityManager } from 'typeorm';
+import type { Actor } from '../access/actor.js';
+import { assertInScope } from '../access/scope-policy.js';
+import { AuditService } from '../audit/audit.service.js';
+import { hashSecret } from '../auth/password.js';
+import { SessionsService } from '../auth/sessions.service.js';
+import { DomainError } from '../common/domain-error.js';
+import { definedOnly } from '../common/objects.js';
+import type { Paged } from '../common/pagination.js';
+import { Transactions } from '../database/transactions.js';
+import { Group } from '../villages/group.entity.js';
+import { Village } from '../villages/village.entity.js';
+import { CreateHouseholdDto, UpdateHouseholdDto } from './dto/household.dto.js';
+import { householdCode } from './household-code.js';
+import { Household } from './household.entity.js';
+
+/** A household as the API shows it (API.md): never the PIN hash. */
+export type PublicHousehold = Omit<Household, 'pinHash' | 'pinVersion'>;
+
+export function publicHousehold(household: Household): PublicHousehold {
+  const { pinHash: _hash, pinVersion: _version, ...rest } = household;
+  return rest;
+}
+
+/** 户: created by the committee, with a generated door-plate code and a PIN for the villager login. */
+@Injectable()
+export class HouseholdsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly sessions: SessionsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(filter: {
+    villageId: number;
+    q?: string;
+    groupId?: number;
+    page: number;
+    pageSize: number;
+  }): Promise<Paged<PublicHousehold>> {
+    const qb = this.dataSource
+      .getRepository(Household)
+      .createQueryBuilder('h')
+      .where('h.villageId = :villageId', { villageId: filter.villageId })
+      .orderBy('h.code', 'ASC')
+      .skip((filter.page - 1) * filter.pageSize)
+      .take(filter.pageSize);
+    if (filter.groupId) qb.andWhere('h.groupId = :groupId', { groupId: filter.groupId });
+    if (filter.q) {
+      const like = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      qb.andWhere(
+        new Brackets((w) =>
+          w
+            .where("h.headName LIKE :like ESCAPE '\\'", { like })
+            .orWhere("UPPER(h.code) LIKE UPPER(:like) ESCAPE '\\'", { like })
+            .orWhere("h.phone LIKE :like ESCAPE '\\'", { like }),
+        ),
+      );
+    }
+    const [items, total] = await qb.getManyAndCount();
+    return { items: items.map(publicHousehold), total };
+  }
+
+  /** Staff in scope, or the household itself. */
+  async get(actor: Actor, id: number): Promise<PublicHousehold> {
+    const household = await this.dataSource.getRepository(Household).findOneBy({ id });
+    if (!household) throw DomainError.notFound('农户');
+    if (actor.kind === 'household') {
+      if (actor.id !== household.id) throw DomainError.forbidden('只能查看自家的信息');
+    } else {
+      const village = await this.dataSource
+        .getRepository(Village)
+        .findOneByOrFail({ id: household.villageId });
+      assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
+    }
+    return publicHousehold(household);
+  }
+
+  async create(actor: Actor, dto: CreateHouseholdDto): Promise<PublicHousehold> {
+    const pinHash = await hashSecret(dto.pin);
+    return this.transactions.run(async (manager) => {
+      const village = await manager.findOneBy(Village, { id: dto.villageId });
+      if (!village) throw DomainError.validation({ villageId: '所选村不存在' });
+      assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
+      if (!village.active) throw DomainError.validation({ villageId: '该村已停用' });
+      const groupId = await this.groupOf(manager, village.id, dto.groupId);
+      // The counter moves in the same transaction; a guarded increment, so two clerks never get one number.
+      await manager.increment(Village, { id: village.id }, 'householdSeq', 1);
+      const { householdSeq } = await manager.findOneByOrFail(Village, { id: village.id });
+      const household = await manager.save(
+        manager.create(Household, {
+          villageId: village.id,
+          groupId,
+          code: householdCode(village.code, householdSeq),
+          headName: dto.headName,
+          memberCount: dto.memberCount,
+          phone: dto.phone ?? null,
+          pinHash,
+        }),
+      );
+      await this.audit.record(
+        actor,
+        {
+          action: 'household.create',
+          entityType: 'household',
+          entityId: household.id,
+          townshipId: village.townshipId,
+          villageId: village.id,
+          details: {
+            code: household.code,
+            headName: household.headName,
+            groupId,
+            memberCount: dto.memberCount,
+          },
+        },
+        manager,
+      );
+      return publicHousehold(household);
+    });
+  }
+
+  async update(actor: Actor, id: number, dto: UpdateHouseholdDto): Promise<PublicHousehold> {
+    return this.change(actor, id, 'household.update', async (manager, household) => {
+      const changes = definedOnly({
+        headName: dto.headName,
+        memberCount: dto.memberCount,
+        phone: dto.phone,
+        groupId:
+          dto.groupId === undefined
+            ? undefined
+            : await this.groupOf(manager, household.villageId, dto.groupId),
+      });
+      Object.assign(household, changes);
+      return changes;
+    });
+  }
+
+  /** 迁出: the history stays; the household gets no new scores and its PIN stops working. */
+  async moveOut(actor: Actor, id: number, on: string): Promise<PublicHousehold> {
+    const result = await this.change(actor, id, 'household.move_out', async (_manager, household) => {
+      if (household.status === 'MOVED_OUT') throw new DomainError('INVALID_STATE', '该户已经迁出');
+      household.status = 'MOVED_OUT';
+      household.movedOutOn = on;
+      household.pinVersion += 1;
+      return { movedOutOn: on };
+    });
+    await this.sessions.closeAllFor({ householdId: id });
+    return result;
+  }
+
+  /** Sets a new PIN (shown once to the committee, only its hash kept); the household's old logins end. */
+  async resetPin(actor: Actor, id: number, pin: string): Promise<PublicHousehold> {
+    const pinHash = await hashSecret(pin);
+    const result = await this.change(actor, id, 'household.pin_reset', async (_manager, household) => {
+      household.pinHash = pinHash;
+      household.pinVersion += 1;
+      return {};
+    });
+    await this.sessions.closeAllFor({ householdId: id });
+    return result;
+  }
+
+  private async change(
+    actor: Actor,
+    id: number,
+    action: string,
+    apply: (manager: EntityManager, household: Household) => Promise<Record<string, unknown>>,
+  ): Promise<PublicHousehold> {
+    return this.transactions.run(async (manager) => {
+      const household = await manager.findOneBy(Household, { id });
+      if (!household) throw DomainError.notFound('农户');
+      const village = await manager.findOneByOrFail(Village, { id: household.villageId });
+      assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
+      const details = await apply(manager, household);
+      await manager.save(household);
+      await this.audit.record(
+        actor,
+        {
+          action,
+          entityType: 'household',
+          entityId: id,
+          townshipId: village.townshipId,
+          villageId: village.id,
+          details,
+        },
+        manager,
+      );
+      return publicHousehold(household);
+    });
+  }
+
+  private async groupOf(
+    manager: EntityManager,
+    villageId: number,
+    groupId: number | undefined,
+  ): Promise<number | null> {
+    if (!groupId) return null;
+    const group = await manager.findOneBy(Group, { id: groupId });
+    if (!group || group.villageId !== villageId)
+      throw DomainError.validation({ groupId: '村民小组必须是本村的' });
+    return group.id;
+  }
+}
