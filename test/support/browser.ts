@@ -60,6 +60,7 @@ interface AxeViolation {
 /**
  * Runs axe-core on the page as it is now and answers one line per serious or critical violation
  * (rule id, help text and the CSS targets of the offending nodes); an empty list when there are none.
+ * Besides axe's default rules it checks WCAG 2.2 target-size (tap targets of at least 24 px), for phones.
  * axe is evaluated through the DevTools protocol, which the page's Content-Security-Policy does not block,
  * so the app's real CSP stays in force during the test.
  */
@@ -68,7 +69,7 @@ export async function seriousAxeViolations(page: Page, pageName: string): Promis
   const loaded = await page.evaluate('typeof window.axe === "object"');
   if (!loaded) await page.evaluate(axeSource);
   const violations = (await page.evaluate(
-    'axe.run(document).then((r) => r.violations.map(({ id, impact, help, helpUrl, nodes }) => ({ id, impact, help, helpUrl, nodes: nodes.map(({ target, failureSummary }) => ({ target, failureSummary })) })))',
+    'axe.run(document, { rules: { "target-size": { enabled: true } } }).then((r) => r.violations.map(({ id, impact, help, helpUrl, nodes }) => ({ id, impact, help, helpUrl, nodes: nodes.map(({ target, failureSummary }) => ({ target, failureSummary })) })))',
   )) as AxeViolation[];
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
