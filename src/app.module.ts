@@ -8,6 +8,7 @@ import { Settings } from './config/settings.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HomeModule } from './home/home.module.js';
 import { HouseholdsModule } from './households/households.module.js';
+import { LedgerModule } from './ledger/ledger.module.js';
 import { SeedsModule } from '../seeds/seeds.module.js';
 import { TownshipsModule } from './townships/townships.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -25,6 +26,7 @@ export class AppModule {
         DatabaseModule,
         AuditModule,
         AuthModule,
+        LedgerModule,
         TownshipsModule,
         VillagesModule,
         UsersModule,

@@ -1,9 +1,31 @@
 import { AuditLog } from '../audit/audit-log.entity.js';
 import { Session } from '../auth/session.entity.js';
+import { HouseholdMember } from '../households/household-member.entity.js';
 import { Household } from '../households/household.entity.js';
+import { LedgerEntry } from '../ledger/ledger-entry.entity.js';
+import { Objection } from '../publications/objection.entity.js';
+import { Publication } from '../publications/publication.entity.js';
+import { ScoringRuleVersion } from '../rules/scoring-rule-version.entity.js';
+import { ScoringRule } from '../rules/scoring-rule.entity.js';
+import { ScoreRecord } from '../scoring/score-record.entity.js';
 import { Township } from '../townships/township.entity.js';
 import { User } from '../users/user.entity.js';
 import { Group } from '../villages/group.entity.js';
 import { Village } from '../villages/village.entity.js';
 
-export const ENTITIES = [Township, Village, Group, Household, User, Session, AuditLog];
+export const ENTITIES = [
+  Township,
+  Village,
+  Group,
+  Household,
+  HouseholdMember,
+  User,
+  Session,
+  AuditLog,
+  ScoringRule,
+  ScoringRuleVersion,
+  ScoreRecord,
+  Publication,
+  Objection,
+  LedgerEntry,
+];

@@ -23,6 +23,17 @@ export class Village {
   @Column({ type: 'integer', default: 0 })
   householdSeq: number;
 
+  /** A village setting: villagers may declare their own good deeds (申报) from /villager. */
+  @Column({ type: 'boolean', default: true })
+  declarationsEnabled: boolean;
+
+  /** The number of the last entry of this village's book, and that entry's hash: the head of the chain. */
+  @Column({ type: 'integer', default: 0 })
+  ledgerSeq: number;
+
+  @Column({ type: 'varchar', length: 64, default: '' })
+  ledgerHead: string;
+
   @CreateDateColumn()
   createdAt: Date;
 }
