@@ -30,8 +30,12 @@ export class AuthGuard implements CanActivate {
   }
 
   private checkCsrf(req: Request): void {
+    // Multipart forms (file uploads) are parsed after the guards run: they carry the token in the query string.
     const given =
-      (req.body?._csrf as string | undefined) ?? (req.headers['x-csrf-token'] as string | undefined) ?? '';
+      (req.body?._csrf as string | undefined) ??
+      (req.headers['x-csrf-token'] as string | undefined) ??
+      (req.query?._csrf as string | undefined) ??
+      '';
     const expected = req.browserSessionId
       ? csrfTokenFor(this.settings.sessionSecret, req.browserSessionId)
       : null;
