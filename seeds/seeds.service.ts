@@ -8,10 +8,13 @@ import { Settings } from '../src/config/settings.js';
 import { Transactions } from '../src/database/transactions.js';
 import { householdCode } from '../src/households/household-code.js';
 import { Household } from '../src/households/household.entity.js';
+import { ScoringRuleVersion } from '../src/rules/scoring-rule-version.entity.js';
+import { ScoringRule } from '../src/rules/scoring-rule.entity.js';
 import { Township } from '../src/townships/township.entity.js';
 import { User } from '../src/users/user.entity.js';
 import { Group } from '../src/villages/group.entity.js';
 import { Village } from '../src/villages/village.entity.js';
+import { DEMO_RULES } from './demo-rules.js';
 import {
   DEMO_HOUSEHOLDS,
   DEMO_PASSWORD,
@@ -123,6 +126,9 @@ export class SeedsService implements OnApplicationBootstrap {
         const used = (DEMO_HOUSEHOLDS[spec.code] ?? []).length;
         if (village.householdSeq < used) await manager.update(Village, village.id, { householdSeq: used });
       }
+      await this.ensureRules(manager, { townshipId: township.id, villageId: null });
+      for (const village of villages.values())
+        await this.ensureRules(manager, { townshipId: null, villageId: village.id });
       for (const staff of DEMO_STAFF) {
         const village = staff.village ? villages.get(staff.village) : undefined;
         await this.findOrInsert(
@@ -141,6 +147,42 @@ export class SeedsService implements OnApplicationBootstrap {
         );
       }
     });
+  }
+
+  /** The demo rule list for a village, or as the township's template list (villageId null). */
+  private async ensureRules(
+    manager: EntityManager,
+    owner: { townshipId: number | null; villageId: number | null },
+  ): Promise<void> {
+    for (const spec of DEMO_RULES) {
+      const where = owner.villageId
+        ? { villageId: owner.villageId, code: spec.code }
+        : { townshipId: owner.townshipId as number, code: spec.code };
+      if (await manager.existsBy(ScoringRule, where)) continue;
+      const min = spec.points ?? (spec.minPoints as number);
+      const max = spec.points ?? (spec.maxPoints as number);
+      const rule = await manager.save(
+        manager.create(ScoringRule, {
+          ...owner,
+          code: spec.code,
+          category: spec.category,
+          title: spec.title,
+          minPoints: min,
+          maxPoints: max,
+          capCount: spec.capCount ?? null,
+          capPeriod: spec.capPeriod ?? null,
+          evidenceRequired: spec.evidenceRequired ?? false,
+          blackList: spec.blackList ?? false,
+        }),
+      );
+      await manager.insert(ScoringRuleVersion, {
+        ruleId: rule.id,
+        version: 1,
+        title: rule.title,
+        minPoints: min,
+        maxPoints: max,
+      });
+    }
   }
 
   private async findOrInsert<T extends object>(

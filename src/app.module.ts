@@ -9,6 +9,9 @@ import { DatabaseModule } from './database/database.module.js';
 import { HomeModule } from './home/home.module.js';
 import { HouseholdsModule } from './households/households.module.js';
 import { LedgerModule } from './ledger/ledger.module.js';
+import { PublicationsModule } from './publications/publications.module.js';
+import { RulesModule } from './rules/rules.module.js';
+import { ScoringModule } from './scoring/scoring.module.js';
 import { SeedsModule } from '../seeds/seeds.module.js';
 import { TownshipsModule } from './townships/townships.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -31,6 +34,9 @@ export class AppModule {
         VillagesModule,
         UsersModule,
         HouseholdsModule,
+        RulesModule,
+        ScoringModule,
+        PublicationsModule,
         HomeModule,
         VillagerModule,
         SeedsModule,

@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { DomainError } from '../common/domain-error.js';
 import { assertInScope, ScopeTarget } from './scope-policy.js';
 
-export type ScopeKind = 'township' | 'village' | 'group' | 'household' | 'user';
+export type ScopeKind = 'township' | 'village' | 'user' | keyof typeof IN_VILLAGE;
 type Source = `${'params' | 'body' | 'query'}.${string}`;
 
 const SCOPE_KEY = 'vp:scope';
@@ -16,7 +16,19 @@ const NAMES: Record<ScopeKind, string> = {
   group: '村民小组',
   household: '农户',
   user: '账号',
+  record: '积分记录',
+  publication: '公示',
+  objection: '异议',
 };
+
+/** Things that live in a village, with their table: the scope check joins them to their village. */
+const IN_VILLAGE = {
+  group: 'village_group',
+  household: 'household',
+  record: 'score_record',
+  publication: 'publication',
+  objection: 'objection',
+} as const;
 
 /** The route acts on the `kind` whose id is at `source` (e.g. `params.id`): the ScopeGuard checks it is in scope. */
 export const InScope = (kind: ScopeKind, source: Source) => SetMetadata(SCOPE_KEY, { kind, source });
@@ -55,16 +67,15 @@ export class ScopeGuard implements CanActivate {
 
   /** Where a thing lives, in one query. */
   async resolve(kind: ScopeKind, id: number): Promise<ScopeTarget | null> {
-    const sql: Record<ScopeKind, string> = {
-      township: 'SELECT t.id AS "townshipId", NULL AS "villageId" FROM township t WHERE t.id = $1',
-      village: 'SELECT v."townshipId" AS "townshipId", v.id AS "villageId" FROM village v WHERE v.id = $1',
-      group:
-        'SELECT v."townshipId" AS "townshipId", v.id AS "villageId" FROM village_group g JOIN village v ON v.id = g."villageId" WHERE g.id = $1',
-      household:
-        'SELECT v."townshipId" AS "townshipId", v.id AS "villageId" FROM household h JOIN village v ON v.id = h."villageId" WHERE h.id = $1',
-      user: 'SELECT u."townshipId" AS "townshipId", u."villageId" AS "villageId" FROM app_user u WHERE u.id = $1',
-    };
-    const query = this.dataSource.options.type === 'postgres' ? sql[kind] : sql[kind].replace('$1', '?');
+    const sql =
+      kind === 'township'
+        ? 'SELECT t.id AS "townshipId", NULL AS "villageId" FROM township t WHERE t.id = $1'
+        : kind === 'village'
+          ? 'SELECT v."townshipId" AS "townshipId", v.id AS "villageId" FROM village v WHERE v.id = $1'
+          : kind === 'user'
+            ? 'SELECT u."townshipId" AS "townshipId", u."villageId" AS "villageId" FROM app_user u WHERE u.id = $1'
+            : `SELECT v."townshipId" AS "townshipId", v.id AS "villageId" FROM ${IN_VILLAGE[kind]} x JOIN village v ON v.id = x."villageId" WHERE x.id = $1`;
+    const query = this.dataSource.options.type === 'postgres' ? sql : sql.replace('$1', '?');
     const rows = (await this.dataSource.query(query, [id])) as ScopeTarget[];
     if (rows.length === 0) return null;
     // A user with no township (the admin) lives nowhere: only the admin may act on it.

@@ -15,8 +15,9 @@ import { SessionsService } from './sessions.service.js';
     AuthService,
     SessionsService,
     { provide: APP_GUARD, useClass: AuthGuard },
-    { provide: APP_GUARD, useClass: ScopeGuard },
+    ScopeGuard,
+    { provide: APP_GUARD, useExisting: ScopeGuard },
   ],
-  exports: [AuthService, SessionsService],
+  exports: [AuthService, SessionsService, ScopeGuard],
 })
 export class AuthModule {}

@@ -1,7 +1,13 @@
 import { Global, Module } from '@nestjs/common';
+import { LedgerApiController } from './ledger.api.controller.js';
 import { LedgerService } from './ledger.service.js';
+import { PassbookService } from './passbook.service.js';
 
 /** Global: scoring, the supermarket and imports all move points through the one LedgerService. */
 @Global()
-@Module({ providers: [LedgerService], exports: [LedgerService] })
+@Module({
+  controllers: [LedgerApiController],
+  providers: [LedgerService, PassbookService],
+  exports: [LedgerService, PassbookService],
+})
 export class LedgerModule {}

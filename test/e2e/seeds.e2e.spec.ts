@@ -25,6 +25,18 @@ describe('SEED=demo: the demo county', () => {
     expect(roles).toEqual(['ADMIN', 'CLERK', 'SCORER', 'TOWNSHIP', 'VILLAGE_ADMIN']);
   });
 
+  it('should give each village and the township template list 25–35 rules over all six categories', async () => {
+    const perOwner = await t.dataSource.query(
+      'SELECT "villageId", COUNT(*) AS n, COUNT(DISTINCT category) AS categories FROM scoring_rule GROUP BY "villageId"',
+    );
+    expect(perOwner).toHaveLength(4);
+    for (const row of perOwner) {
+      expect(Number(row.n)).toBeGreaterThanOrEqual(25);
+      expect(Number(row.n)).toBeLessThanOrEqual(35);
+      expect(Number(row.categories)).toBe(6);
+    }
+  });
+
   it('should let every demo account listed in the README log in with the demo password', async () => {
     for (const staff of DEMO_STAFF) {
       const res = await request(t.http)

@@ -13,6 +13,7 @@ import type { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module.js';
 import { configureApp } from '../../src/app.setup.js';
 import { loadSettings, Settings } from '../../src/config/settings.js';
+import { AUTO_CLOSE_INTERVAL_MS } from '../../src/publications/publications.scheduler.js';
 
 export const TEST_ADMIN = { username: 'admin', password: 'admin-pass-2026' };
 
@@ -47,7 +48,11 @@ export async function createTestApp(
     },
     { dataDir },
   );
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forSettings(settings)] }).compile();
+  // The auto-close timer is off in tests: they call PublicationsScheduler.tick() when they mean it.
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forSettings(settings)] })
+    .overrideProvider(AUTO_CLOSE_INTERVAL_MS)
+    .useValue(0)
+    .compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({
     bodyParser: false,
     logger: ['error'],

@@ -1,0 +1,86 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In } from 'typeorm';
+import type { Actor } from '../access/actor.js';
+import { assertInScope } from '../access/scope-policy.js';
+import { DomainError } from '../common/domain-error.js';
+import { Household } from '../households/household.entity.js';
+import { Village } from '../villages/village.entity.js';
+import type { EntryKind } from './ledger-entry.entity.js';
+import { LedgerService, VerifyReport } from './ledger.service.js';
+
+export const KIND_LABELS: Record<EntryKind, string> = {
+  SCORE: '积分入账',
+  SCORE_CORRECTION: '积分更正',
+  REDEMPTION: '超市兑换',
+  REDEMPTION_CANCEL: '兑换撤销',
+  OPENING: '期初积分',
+  RESET: '积分清零',
+};
+
+/** 积分存折: what a household (or staff in scope) reads, and the verification of the moral bank. */
+@Injectable()
+export class PassbookService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly ledger: LedgerService,
+  ) {}
+
+  async passbook(
+    actor: Actor,
+    householdId: number,
+    filter: { from?: string; to?: string; kind?: EntryKind } = {},
+  ) {
+    const household = await this.dataSource.getRepository(Household).findOneBy({ id: householdId });
+    if (!household) throw DomainError.notFound('农户');
+    if (actor.kind === 'household' && actor.id !== household.id)
+      throw DomainError.forbidden('只能查看自家的存折');
+    const village = await this.dataSource.getRepository(Village).findOneByOrFail({ id: household.villageId });
+    assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
+    const entries = await this.ledger.passbook(householdId, filter);
+    return {
+      household: {
+        id: household.id,
+        code: household.code,
+        villageId: household.villageId,
+        groupId: household.groupId,
+        headName: household.headName,
+        memberCount: household.memberCount,
+        available: household.available,
+        earned: household.earned,
+        status: household.status,
+      },
+      village: { id: village.id, name: village.name },
+      entries: entries.map((e) => ({
+        id: e.id,
+        amount: e.amount,
+        kind: e.kind,
+        kindLabel: KIND_LABELS[e.kind],
+        balanceAfter: e.availableAfter,
+        earnedAfter: e.earnedAfter,
+        description: e.description,
+        occurredOn: e.occurredOn,
+        createdAt: e.createdAt,
+        correctsEntryId: e.correctsEntryId,
+      })),
+    };
+  }
+
+  /** Verifies one village, or every village the actor may see. */
+  async verify(actor: Actor, villageId?: number): Promise<VerifyReport> {
+    let villages: Village[];
+    if (villageId) {
+      const village = await this.dataSource.getRepository(Village).findOneBy({ id: villageId });
+      if (!village) throw DomainError.notFound('村');
+      assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
+      villages = [village];
+    } else if (actor.role === 'ADMIN') {
+      villages = await this.dataSource.getRepository(Village).find();
+    } else if (actor.role === 'TOWNSHIP') {
+      villages = await this.dataSource.getRepository(Village).findBy({ townshipId: actor.townshipId ?? -1 });
+    } else {
+      villages = await this.dataSource.getRepository(Village).findBy({ id: In([actor.villageId ?? -1]) });
+    }
+    return this.ledger.verify(villages.map((v) => v.id));
+  }
+}

@@ -1,0 +1,49 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { trim } from '../../common/transforms.js';
+
+export class OpenPublicationDto {
+  @ApiProperty()
+  @Type(() => Number)
+  @IsInt({ message: '请指定村' })
+  @Min(1, { message: '请指定村' })
+  villageId: number;
+
+  @ApiPropertyOptional({
+    default: 7,
+    minimum: 0,
+    maximum: 15,
+    description: '公示天数；下限由 PUBLICATION_MIN_DAYS 决定',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: '公示天数应为整数' })
+  @Min(0, { message: '公示天数应为 1–15 天' })
+  @Max(15, { message: '公示天数最多 15 天' })
+  days?: number;
+}
+
+export class ObjectionDto {
+  @ApiProperty({ example: '那天他不在村里' })
+  @Transform(trim)
+  @IsString({ message: '请写明异议理由' })
+  @IsNotEmpty({ message: '请写明异议理由' })
+  @MaxLength(500, { message: '理由最多 500 个字' })
+  reason: string;
+}
+
+export class ResolveObjectionDto {
+  @ApiProperty({
+    enum: ['DISMISS', 'UPHOLD'],
+    description: 'DISMISS 驳回异议；UPHOLD 采纳（带 points 为更正分值，不带为撤销记录）',
+  })
+  @IsIn(['DISMISS', 'UPHOLD'], { message: '请选择驳回或采纳' })
+  decision: 'DISMISS' | 'UPHOLD';
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: '分值应为整数' })
+  points?: number;
+}

@@ -1,0 +1,56 @@
+import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '../access/actor.js';
+import { InScope } from '../access/scope.guard.js';
+import { CurrentActor, Roles } from '../auth/decorators.js';
+import { ObjectionDto, OpenPublicationDto, ResolveObjectionDto } from './dto/publication.dto.js';
+import { publicationView, PublicationsService } from './publications.service.js';
+
+@ApiTags('publications 公示与异议')
+@ApiBearerAuth()
+@Controller('api/v1')
+export class PublicationsApiController {
+  constructor(private readonly publications: PublicationsService) {}
+
+  @Post('publications')
+  @Roles('VILLAGE_ADMIN')
+  @InScope('village', 'body.villageId')
+  open(@CurrentActor() actor: Actor, @Body() dto: OpenPublicationDto) {
+    return this.publications.open(actor, dto.villageId, dto.days ?? 7);
+  }
+
+  @Get('publications/:id')
+  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN', 'SCORER', 'CLERK', 'VILLAGER')
+  @InScope('publication', 'params.id')
+  async get(@Param('id', ParseIntPipe) id: number) {
+    const { publication, recordIds } = await this.publications.get(id);
+    return publicationView(publication, recordIds);
+  }
+
+  @Post('publications/:id/close')
+  @HttpCode(200)
+  @Roles('VILLAGE_ADMIN')
+  @InScope('publication', 'params.id')
+  close(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number) {
+    return this.publications.close(actor, id);
+  }
+
+  @Post('score-records/:id/objections')
+  @Roles('VILLAGER', 'ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN', 'SCORER', 'CLERK')
+  @InScope('record', 'params.id')
+  object(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number, @Body() dto: ObjectionDto) {
+    return this.publications.object(actor, id, dto.reason);
+  }
+
+  @Post('objections/:id/resolve')
+  @HttpCode(200)
+  @Roles('VILLAGE_ADMIN')
+  @InScope('objection', 'params.id')
+  resolve(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseIntPipe) id: number,
+    @Body() dto: ResolveObjectionDto,
+  ) {
+    return this.publications.resolve(actor, id, dto.decision, dto.points);
+  }
+}

@@ -1,0 +1,303 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In, LessThan } from 'typeorm';
+import type { Actor } from '../access/actor.js';
+import { assertInScope } from '../access/scope-policy.js';
+import { AuditService, SYSTEM } from '../audit/audit.service.js';
+import { addDays, todayInChina } from '../common/dates.js';
+import { DomainError } from '../common/domain-error.js';
+import { Settings } from '../config/settings.js';
+import { lockRow } from '../database/locks.js';
+import { Transactions } from '../database/transactions.js';
+import { LedgerService } from '../ledger/ledger.service.js';
+import { withinRange } from '../rules/rule-points.js';
+import { ScoringRuleVersion } from '../rules/scoring-rule-version.entity.js';
+import { ScoringRule } from '../rules/scoring-rule.entity.js';
+import { ScoreRecord } from '../scoring/score-record.entity.js';
+import { Village } from '../villages/village.entity.js';
+import { Objection } from './objection.entity.js';
+import { Publication } from './publication.entity.js';
+
+export function publicationView(p: Publication, recordIds: number[]) {
+  return {
+    id: p.id,
+    villageId: p.villageId,
+    startsOn: p.startsOn,
+    endsOn: p.endsOn,
+    days: p.days,
+    status: p.status,
+    recordIds,
+  };
+}
+
+/** The window has ended once its last day is over (China time). */
+export function windowEnded(p: Pick<Publication, 'endsOn'>, today = todayInChina()): boolean {
+  return p.endsOn < today;
+}
+
+/** 公示 → 入账: publishing approved records, objections during the window, and posting to the passbooks. */
+@Injectable()
+export class PublicationsService {
+  private readonly logger = new Logger('Publications');
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly settings: Settings,
+    private readonly transactions: Transactions,
+    private readonly ledger: LedgerService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Collects every approved record of the village not yet published into a new publication. */
+  async open(actor: Actor, villageId: number, days = 7) {
+    const min = this.settings.publicationMinDays;
+    if (days < min || days > 15) throw DomainError.validation({ days: `公示天数应为 ${min}–15 天` });
+    return this.transactions.run(async (manager) => {
+      const village = await manager.findOneBy(Village, { id: villageId });
+      if (!village) throw DomainError.notFound('村');
+      assertInScope(actor, { townshipId: village.townshipId, villageId });
+      const records = await manager.find(ScoreRecord, {
+        where: { villageId, status: 'APPROVED' },
+        order: { id: 'ASC' },
+      });
+      if (records.length === 0) throw new DomainError('INVALID_STATE', '没有已审核待公示的记录');
+      const startsOn = todayInChina();
+      const publication = await manager.save(
+        manager.create(Publication, {
+          villageId,
+          startsOn,
+          endsOn: addDays(startsOn, days - 1),
+          days,
+          openedBy: actor.id,
+        }),
+      );
+      const ids = records.map((r) => r.id);
+      await manager.update(
+        ScoreRecord,
+        { id: In(ids), status: 'APPROVED' },
+        { status: 'PUBLICIZING', publicationId: publication.id },
+      );
+      await this.audit.record(
+        actor,
+        {
+          action: 'publication.open',
+          entityType: 'publication',
+          entityId: publication.id,
+          townshipId: village.townshipId,
+          villageId,
+          details: { days, recordIds: ids },
+        },
+        manager,
+      );
+      return publicationView(publication, ids);
+    });
+  }
+
+  async get(id: number): Promise<{ publication: Publication; recordIds: number[] }> {
+    const publication = await this.dataSource.getRepository(Publication).findOneBy({ id });
+    if (!publication) throw DomainError.notFound('公示');
+    const records = await this.dataSource
+      .getRepository(ScoreRecord)
+      .find({ where: { publicationId: id }, select: { id: true }, order: { id: 'ASC' } });
+    return { publication, recordIds: records.map((r) => r.id) };
+  }
+
+  /**
+   * Closes a publication whose window has ended: every record without an open objection is posted, in one
+   * transaction. The status flips with a guarded update, so two servers closing at once post each record once.
+   */
+  async close(
+    actor: Actor | null,
+    id: number,
+  ): Promise<{ id: number; status: 'CLOSED'; postedRecordIds: number[] }> {
+    return this.transactions.run(async (manager) => {
+      const publication = await manager.findOneBy(Publication, { id });
+      if (!publication) throw DomainError.notFound('公示');
+      const village = await manager.findOneByOrFail(Village, { id: publication.villageId });
+      if (actor) assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
+      if (publication.status === 'CLOSED') throw new DomainError('INVALID_STATE', '这次公示已经结束');
+      if (!windowEnded(publication)) {
+        throw new DomainError('PUBLICATION_OPEN', `公示期到 ${publication.endsOn} 结束，结束后才能入账`, {
+          endsOn: publication.endsOn,
+        });
+      }
+      const flipped = await manager
+        .createQueryBuilder()
+        .update(Publication)
+        .set({ status: 'CLOSED', closedBy: actor?.id ?? null, closedAt: new Date() })
+        .where('id = :id AND status = :open', { id, open: 'OPEN' })
+        .execute();
+      if (flipped.affected !== 1) throw new DomainError('INVALID_STATE', '这次公示已经结束');
+      const records = await manager.find(ScoreRecord, {
+        where: { publicationId: id, status: 'PUBLICIZING' },
+        order: { id: 'ASC' },
+      });
+      for (const record of records) await this.post(manager, record, actor);
+      const postedRecordIds = records.map((r) => r.id);
+      await this.audit.record(
+        actor ?? SYSTEM,
+        {
+          action: 'publication.close',
+          entityType: 'publication',
+          entityId: id,
+          townshipId: village.townshipId,
+          villageId: village.id,
+          details: { postedRecordIds },
+        },
+        manager,
+      );
+      return { id, status: 'CLOSED' as const, postedRecordIds };
+    });
+  }
+
+  /** Closes every publication whose window has ended; run every 30 s by the scheduler, safe on several servers. */
+  async closeEnded(): Promise<number[]> {
+    const due = await this.dataSource
+      .getRepository(Publication)
+      .find({ where: { status: 'OPEN', endsOn: LessThan(todayInChina()) }, select: { id: true } });
+    const closed: number[] = [];
+    for (const { id } of due) {
+      try {
+        await this.close(null, id);
+        closed.push(id);
+      } catch (error) {
+        if (!(error instanceof DomainError)) this.logger.error(`公示 ${id} 自动结束失败：${String(error)}`);
+      }
+    }
+    return closed;
+  }
+
+  /** 异议: during the window, by a villager of the village or staff in scope. */
+  async object(actor: Actor, recordId: number, reason: string): Promise<Objection> {
+    return this.transactions.run(async (manager) => {
+      const record = await lockRow(manager, ScoreRecord, recordId);
+      if (!record) throw DomainError.notFound('积分记录');
+      const village = await manager.findOneByOrFail(Village, { id: record.villageId });
+      assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
+      const publication = record.publicationId
+        ? await manager.findOneBy(Publication, { id: record.publicationId })
+        : null;
+      const open = publication && publication.status === 'OPEN' && !windowEnded(publication);
+      if (!open || !['PUBLICIZING', 'OBJECTED'].includes(record.status)) {
+        throw new DomainError('INVALID_STATE', '只能在公示期内对公示中的记录提出异议');
+      }
+      const objection = await manager.save(
+        manager.create(Objection, {
+          recordId,
+          villageId: record.villageId,
+          byUserId: actor.kind === 'user' ? actor.id : null,
+          byHouseholdId: actor.kind === 'household' ? actor.id : null,
+          reason,
+        }),
+      );
+      record.status = 'OBJECTED';
+      await manager.save(record);
+      await this.audit.record(
+        actor,
+        {
+          action: 'objection.file',
+          entityType: 'objection',
+          entityId: objection.id,
+          townshipId: village.townshipId,
+          villageId: village.id,
+          details: { recordId, reason },
+        },
+        manager,
+      );
+      return objection;
+    });
+  }
+
+  /**
+   * The committee settles an objection. DISMISS: the record goes back to the board. UPHOLD with points: the record
+   * is corrected. UPHOLD without: it is revoked. A record whose publication has already closed is posted as soon
+   * as its last objection is settled.
+   */
+  async resolve(
+    actor: Actor,
+    objectionId: number,
+    decision: 'DISMISS' | 'UPHOLD',
+    points?: number,
+  ): Promise<Objection> {
+    return this.transactions.run(async (manager) => {
+      const objection = await lockRow(manager, Objection, objectionId);
+      if (!objection) throw DomainError.notFound('异议');
+      const village = await manager.findOneByOrFail(Village, { id: objection.villageId });
+      assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
+      if (objection.status !== 'OPEN') throw new DomainError('INVALID_STATE', '这条异议已经处理过了');
+      const record = (await lockRow(manager, ScoreRecord, objection.recordId)) as ScoreRecord;
+      if (actor.kind === 'user' && actor.householdId === record.householdId)
+        throw new DomainError('SAME_PERSON', '不能处理自家记录的异议');
+      if (decision === 'DISMISS' && points !== undefined)
+        throw DomainError.validation({ points: '驳回异议时不改分值' });
+      if (decision === 'UPHOLD' && points !== undefined) {
+        const version = await manager.findOneByOrFail(ScoringRuleVersion, { id: record.ruleVersionId });
+        if (!withinRange(points, version.minPoints, version.maxPoints)) {
+          throw DomainError.validation({
+            points: `分值应在 ${version.minPoints} 到 ${version.maxPoints} 之间`,
+          });
+        }
+      }
+      objection.status = decision === 'DISMISS' ? 'DISMISSED' : 'UPHELD';
+      objection.correctedPoints = decision === 'UPHOLD' ? (points ?? null) : null;
+      objection.resolvedBy = actor.id;
+      objection.resolvedAt = new Date();
+      await manager.save(objection);
+      const before = record.points;
+      if (decision === 'UPHOLD' && points === undefined) {
+        record.status = 'REVOKED';
+        // The record is gone from the board: other objections to it are settled with it.
+        await manager.update(
+          Objection,
+          { recordId: record.id, status: 'OPEN' },
+          { status: 'UPHELD', resolvedBy: actor.id, resolvedAt: new Date() },
+        );
+      } else {
+        if (points !== undefined) record.points = points;
+        const stillOpen = await manager.countBy(Objection, { recordId: record.id, status: 'OPEN' });
+        if (stillOpen === 0) record.status = 'PUBLICIZING';
+      }
+      await manager.save(record);
+      const publication = await manager.findOneByOrFail(Publication, { id: record.publicationId as number });
+      if (record.status === 'PUBLICIZING' && publication.status === 'CLOSED')
+        await this.post(manager, record, actor);
+      await this.audit.record(
+        actor,
+        {
+          action:
+            decision === 'DISMISS'
+              ? 'objection.dismiss'
+              : record.status === 'REVOKED'
+                ? 'objection.uphold_revoke'
+                : 'objection.uphold_correct',
+          entityType: 'objection',
+          entityId: objection.id,
+          townshipId: village.townshipId,
+          villageId: village.id,
+          details: { recordId: record.id, from: before, to: record.points, recordStatus: record.status },
+        },
+        manager,
+      );
+      return objection;
+    });
+  }
+
+  /** 入账: one SCORE entry through the ledger, and the record marked POSTED, in the caller's transaction. */
+  private async post(manager: EntityManager, record: ScoreRecord, actor: Actor | null): Promise<void> {
+    const rule = await manager.findOneByOrFail(ScoringRule, { id: record.ruleId });
+    const version = await manager.findOneByOrFail(ScoringRuleVersion, { id: record.ruleVersionId });
+    await this.ledger.append(manager, {
+      householdId: record.householdId,
+      amount: record.points,
+      kind: 'SCORE',
+      description: `${rule.code} ${version.title}`,
+      occurredOn: record.occurredOn,
+      refType: 'score_record',
+      refId: record.id,
+      createdBy: actor?.id ?? null,
+    });
+    record.status = 'POSTED';
+    record.postedAt = new Date();
+    await manager.save(record);
+  }
+}

@@ -1,0 +1,269 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In, IsNull } from 'typeorm';
+import type { Actor } from '../access/actor.js';
+import { assertInScope, ScopeTarget } from '../access/scope-policy.js';
+import { AuditService } from '../audit/audit.service.js';
+import { DomainError } from '../common/domain-error.js';
+import { definedOnly } from '../common/objects.js';
+import { Transactions } from '../database/transactions.js';
+import { Township } from '../townships/township.entity.js';
+import { Village } from '../villages/village.entity.js';
+import { CreateRuleDto, UpdateRuleDto } from './dto/rule.dto.js';
+import { pointsRange } from './rule-points.js';
+import { ScoringRuleVersion } from './scoring-rule-version.entity.js';
+import { RULE_CATEGORIES, ScoringRule } from './scoring-rule.entity.js';
+
+export type RuleView = ReturnType<typeof ruleView>;
+
+/** A village's list is the committee's to keep (after the villagers' vote); a template list is the township's. */
+function assertMayEdit(actor: Actor, owner: ScopeTarget): void {
+  const mayEdit = owner.villageId
+    ? actor.role === 'VILLAGE_ADMIN'
+    : actor.role === 'TOWNSHIP' || actor.role === 'ADMIN';
+  if (!mayEdit)
+    throw DomainError.forbidden(owner.villageId ? '村的积分细则由村两委维护' : '模板细则由乡镇维护');
+  assertInScope(actor, owner);
+}
+
+/** A rule as the API and pages show it: `points` when fixed, null for a range. */
+export function ruleView(rule: ScoringRule) {
+  return {
+    id: rule.id,
+    villageId: rule.villageId,
+    townshipId: rule.townshipId,
+    code: rule.code,
+    category: rule.category,
+    title: rule.title,
+    points: rule.minPoints === rule.maxPoints ? rule.minPoints : null,
+    minPoints: rule.minPoints,
+    maxPoints: rule.maxPoints,
+    version: rule.version,
+    capCount: rule.capCount,
+    capPeriod: rule.capPeriod,
+    evidenceRequired: rule.evidenceRequired,
+    blackList: rule.blackList,
+    active: rule.active,
+  };
+}
+
+/** 积分清单: a village's rules (voted by the 村民代表会议), and townships' template lists that villages copy. */
+@Injectable()
+export class RulesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(filter: { villageId?: number; townshipId?: number }): Promise<RuleView[]> {
+    const where = filter.villageId
+      ? { villageId: filter.villageId }
+      : { townshipId: filter.townshipId, villageId: IsNull() };
+    const rules = await this.dataSource.getRepository(ScoringRule).find({ where, order: { code: 'ASC' } });
+    return rules.map(ruleView);
+  }
+
+  /** The list grouped by category in the order the documents use, for the page and the notice board. */
+  async grouped(filter: { villageId?: number; townshipId?: number }) {
+    const rules = await this.list(filter);
+    return RULE_CATEGORIES.map((category) => ({
+      category,
+      rules: rules.filter((r) => r.category === category),
+    })).filter((g) => g.rules.length > 0);
+  }
+
+  async get(actor: Actor, id: number): Promise<ScoringRule> {
+    const rule = await this.dataSource.getRepository(ScoringRule).findOneBy({ id });
+    if (!rule) throw DomainError.notFound('积分细则');
+    assertInScope(actor, await this.scopeOf(this.dataSource.manager, rule));
+    return rule;
+  }
+
+  async create(actor: Actor, dto: CreateRuleDto): Promise<RuleView> {
+    const range = pointsRange(dto);
+    if ('error' in range) throw DomainError.validation(range.error);
+    if (!!dto.capCount !== !!dto.capPeriod)
+      throw DomainError.validation({ capPeriod: '次数上限和周期要一起填写' });
+    if (!dto.villageId === !dto.townshipId)
+      throw DomainError.validation({ villageId: '请指定村（或乡镇模板）' });
+    return this.transactions.run(async (manager) => {
+      const target = await this.ownerScope(manager, dto);
+      assertMayEdit(actor, target);
+      const duplicate = await manager.existsBy(ScoringRule, {
+        code: dto.code,
+        villageId: dto.villageId ?? IsNull(),
+        townshipId: dto.villageId ? undefined : dto.townshipId,
+      });
+      if (duplicate) throw DomainError.duplicate('code', `细则编号 ${dto.code} 已存在`);
+      const rule = await manager.save(
+        manager.create(ScoringRule, {
+          villageId: dto.villageId ?? null,
+          townshipId: dto.villageId ? null : (dto.townshipId ?? null),
+          code: dto.code,
+          category: dto.category,
+          title: dto.title,
+          minPoints: range.min,
+          maxPoints: range.max,
+          capCount: dto.capCount ?? null,
+          capPeriod: dto.capPeriod ?? null,
+          evidenceRequired: dto.evidenceRequired ?? false,
+          blackList: dto.blackList ?? false,
+        }),
+      );
+      await this.saveVersion(manager, rule, actor);
+      await this.audit.record(actor, this.auditEntry('rule.create', rule, target, ruleView(rule)), manager);
+      return ruleView(rule);
+    });
+  }
+
+  /** Edits a rule. New points or a new title make a new version; records keep the version they were made under. */
+  async update(actor: Actor, id: number, dto: UpdateRuleDto): Promise<RuleView> {
+    return this.transactions.run(async (manager) => {
+      const rule = await manager.findOneBy(ScoringRule, { id });
+      if (!rule) throw DomainError.notFound('积分细则');
+      const target = await this.scopeOf(manager, rule);
+      assertMayEdit(actor, target);
+      const pointsGiven =
+        dto.points !== undefined || dto.minPoints !== undefined || dto.maxPoints !== undefined;
+      const range = pointsGiven ? pointsRange(dto) : { min: rule.minPoints, max: rule.maxPoints };
+      if ('error' in range) throw DomainError.validation(range.error);
+      const capCount = dto.capCount !== undefined ? dto.capCount : rule.capCount;
+      const capPeriod = dto.capPeriod !== undefined ? dto.capPeriod : rule.capPeriod;
+      if (!!capCount !== !!capPeriod) throw DomainError.validation({ capPeriod: '次数上限和周期要一起填写' });
+      const newVersion =
+        range.min !== rule.minPoints ||
+        range.max !== rule.maxPoints ||
+        (dto.title !== undefined && dto.title !== rule.title);
+      const changes = definedOnly({
+        category: dto.category,
+        title: dto.title,
+        capCount: dto.capCount,
+        capPeriod: dto.capPeriod,
+        evidenceRequired: dto.evidenceRequired,
+        blackList: dto.blackList,
+        active: dto.active,
+      });
+      Object.assign(rule, changes, { minPoints: range.min, maxPoints: range.max });
+      if (newVersion) rule.version += 1;
+      await manager.save(rule);
+      if (newVersion) await this.saveVersion(manager, rule, actor);
+      const action =
+        dto.active === false ? 'rule.retire' : dto.active === true ? 'rule.activate' : 'rule.update';
+      await this.audit.record(
+        actor,
+        this.auditEntry(action, rule, target, {
+          ...changes,
+          minPoints: range.min,
+          maxPoints: range.max,
+          version: rule.version,
+        }),
+        manager,
+      );
+      return ruleView(rule);
+    });
+  }
+
+  /** Copies a township's template rules into a village; codes the village already has are skipped. */
+  async copyTemplates(actor: Actor, villageId: number, ruleIds?: number[]): Promise<RuleView[]> {
+    return this.transactions.run(async (manager) => {
+      const village = await manager.findOneBy(Village, { id: villageId });
+      if (!village) throw DomainError.notFound('村');
+      assertInScope(actor, { townshipId: village.townshipId, villageId });
+      const templates = await manager.find(ScoringRule, {
+        where: {
+          townshipId: village.townshipId,
+          villageId: IsNull(),
+          active: true,
+          ...(ruleIds?.length ? { id: In(ruleIds) } : {}),
+        },
+        order: { code: 'ASC' },
+      });
+      const existing = new Set(
+        (await manager.find(ScoringRule, { where: { villageId }, select: { code: true } })).map(
+          (r) => r.code,
+        ),
+      );
+      const copied: ScoringRule[] = [];
+      for (const t of templates.filter((t) => !existing.has(t.code))) {
+        const rule = await manager.save(
+          manager.create(ScoringRule, {
+            villageId,
+            townshipId: null,
+            code: t.code,
+            category: t.category,
+            title: t.title,
+            minPoints: t.minPoints,
+            maxPoints: t.maxPoints,
+            capCount: t.capCount,
+            capPeriod: t.capPeriod,
+            evidenceRequired: t.evidenceRequired,
+            blackList: t.blackList,
+          }),
+        );
+        await this.saveVersion(manager, rule, actor);
+        copied.push(rule);
+      }
+      await this.audit.record(
+        actor,
+        {
+          action: 'rule.copy_templates',
+          entityType: 'village',
+          entityId: villageId,
+          townshipId: village.townshipId,
+          villageId,
+          details: { codes: copied.map((r) => r.code) },
+        },
+        manager,
+      );
+      return copied.map(ruleView);
+    });
+  }
+
+  async currentVersion(manager: EntityManager, rule: ScoringRule): Promise<ScoringRuleVersion> {
+    return manager.findOneByOrFail(ScoringRuleVersion, { ruleId: rule.id, version: rule.version });
+  }
+
+  private async saveVersion(manager: EntityManager, rule: ScoringRule, actor: Actor): Promise<void> {
+    await manager.insert(ScoringRuleVersion, {
+      ruleId: rule.id,
+      version: rule.version,
+      title: rule.title,
+      minPoints: rule.minPoints,
+      maxPoints: rule.maxPoints,
+      createdBy: actor.kind === 'user' ? actor.id : null,
+    });
+  }
+
+  private async ownerScope(
+    manager: EntityManager,
+    owner: { villageId?: number; townshipId?: number },
+  ): Promise<ScopeTarget> {
+    if (owner.villageId) {
+      const village = await manager.findOneBy(Village, { id: owner.villageId });
+      if (!village) throw DomainError.validation({ villageId: '所选村不存在' });
+      return { townshipId: village.townshipId, villageId: village.id };
+    }
+    const township = await manager.findOneBy(Township, { id: owner.townshipId });
+    if (!township) throw DomainError.validation({ townshipId: '所选乡镇不存在' });
+    return { townshipId: township.id };
+  }
+
+  private scopeOf(manager: EntityManager, rule: ScoringRule): Promise<ScopeTarget> {
+    return this.ownerScope(manager, {
+      villageId: rule.villageId ?? undefined,
+      townshipId: rule.townshipId ?? undefined,
+    });
+  }
+
+  private auditEntry(action: string, rule: ScoringRule, target: ScopeTarget, details: object) {
+    return {
+      action,
+      entityType: 'rule',
+      entityId: rule.id,
+      townshipId: target.townshipId,
+      villageId: target.villageId ?? null,
+      details: { code: rule.code, ...details },
+    };
+  }
+}

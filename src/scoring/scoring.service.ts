@@ -1,0 +1,409 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In, Not } from 'typeorm';
+import type { Actor } from '../access/actor.js';
+import { assertInScope } from '../access/scope-policy.js';
+import { AuditService } from '../audit/audit.service.js';
+import { isRealDate, periodBounds, todayInChina } from '../common/dates.js';
+import { DomainError } from '../common/domain-error.js';
+import type { Paged } from '../common/pagination.js';
+import { lockRow } from '../database/locks.js';
+import { Transactions } from '../database/transactions.js';
+import { Household } from '../households/household.entity.js';
+import { LedgerEntry } from '../ledger/ledger-entry.entity.js';
+import { LedgerService } from '../ledger/ledger.service.js';
+import { defaultPoints, withinRange } from '../rules/rule-points.js';
+import { ScoringRuleVersion } from '../rules/scoring-rule-version.entity.js';
+import { ScoringRule } from '../rules/scoring-rule.entity.js';
+import { Village } from '../villages/village.entity.js';
+import {
+  BatchScoreRecordDto,
+  CreateScoreRecordDto,
+  DeclarationDto,
+  ReviewManyDto,
+} from './dto/score-record.dto.js';
+import { RecordStatus, ScoreRecord } from './score-record.entity.js';
+
+/** A record as the API shows it (API.md). */
+export function recordView(r: ScoreRecord) {
+  return {
+    id: r.id,
+    villageId: r.villageId,
+    householdId: r.householdId,
+    ruleId: r.ruleId,
+    ruleVersionId: r.ruleVersionId,
+    points: r.points,
+    occurredOn: r.occurredOn,
+    status: r.status,
+    note: r.note,
+    hasEvidence: r.evidencePath !== null,
+    recordedBy: r.recordedBy,
+    declaredBy: r.declaredBy,
+    reviewedBy: r.reviewedBy,
+    rejectReason: r.rejectReason,
+    publicationId: r.publicationId,
+    createdAt: r.createdAt,
+  };
+}
+export type RecordView = ReturnType<typeof recordView>;
+
+interface NewRecord {
+  householdId: number;
+  ruleId: number;
+  occurredOn: string;
+  points?: number;
+  note?: string | null;
+  evidencePath?: string | null;
+  batchKey?: string | null;
+  idempotencyKey?: string | null;
+}
+
+/** A record no longer on its way to the passbook does not count against a cap. */
+const DEAD: RecordStatus[] = ['REJECTED', 'REVOKED'];
+
+/** 登记 and 审核: recording deeds for households and reviewing them, up to APPROVED (publications take it from there). */
+@Injectable()
+export class ScoringService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly ledger: LedgerService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(filter: {
+    villageId: number;
+    status?: RecordStatus;
+    householdId?: number;
+    page: number;
+    pageSize: number;
+  }): Promise<Paged<ScoreRecord>> {
+    const [items, total] = await this.dataSource.getRepository(ScoreRecord).findAndCount({
+      where: { villageId: filter.villageId, status: filter.status, householdId: filter.householdId },
+      order: { id: 'DESC' },
+      skip: (filter.page - 1) * filter.pageSize,
+      take: filter.pageSize,
+    });
+    return { items, total };
+  }
+
+  async get(actor: Actor, id: number): Promise<ScoreRecord> {
+    const record = await this.dataSource.getRepository(ScoreRecord).findOneBy({ id });
+    if (!record) throw DomainError.notFound('积分记录');
+    const village = await this.dataSource.getRepository(Village).findOneByOrFail({ id: record.villageId });
+    assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
+    return record;
+  }
+
+  /** Records one deed. The same idempotency key from the same person gives back the first record, not a second. */
+  async record(
+    actor: Actor,
+    dto: CreateScoreRecordDto & { evidencePath?: string | null },
+  ): Promise<{ record: ScoreRecord; created: boolean }> {
+    return this.transactions.run(async (manager) => {
+      if (dto.idempotencyKey && actor.kind === 'user') {
+        const earlier = await manager.findOneBy(ScoreRecord, {
+          recordedBy: actor.id,
+          idempotencyKey: dto.idempotencyKey,
+        });
+        if (earlier) {
+          if (
+            earlier.householdId !== dto.householdId ||
+            earlier.ruleId !== dto.ruleId ||
+            earlier.occurredOn !== dto.occurredOn
+          ) {
+            throw new DomainError('IDEMPOTENCY_CONFLICT', '同一个幂等键已用于另一条登记');
+          }
+          return { record: earlier, created: false };
+        }
+      }
+      const record = await this.createRecord(manager, actor, dto);
+      await this.auditRecord(manager, actor, 'score.record', record);
+      return { record, created: true };
+    });
+  }
+
+  /** One rule for many households after an inspection: all are recorded, or none. */
+  async batch(actor: Actor, dto: BatchScoreRecordDto): Promise<ScoreRecord[]> {
+    return this.transactions.run(async (manager) => {
+      const batchKey = randomUUID();
+      const records: ScoreRecord[] = [];
+      for (const householdId of dto.householdIds) {
+        try {
+          records.push(await this.createRecord(manager, actor, { ...dto, householdId, batchKey }));
+        } catch (error) {
+          if (error instanceof DomainError) {
+            const household = await manager.findOneBy(Household, { id: householdId });
+            throw new DomainError(
+              error.code,
+              `${household ? `${household.code} ${household.headName}家` : `第 ${householdId} 号户`}：${error.message}`,
+              {
+                ...error.details,
+                householdId,
+              },
+            );
+          }
+          throw error;
+        }
+      }
+      await this.audit.record(
+        actor,
+        {
+          action: 'score.batch',
+          entityType: 'score_record',
+          entityId: records[0]?.id ?? null,
+          villageId: records[0]?.villageId ?? null,
+          details: { ruleId: dto.ruleId, occurredOn: dto.occurredOn, recordIds: records.map((r) => r.id) },
+        },
+        manager,
+      );
+      return records;
+    });
+  }
+
+  /** 申报: a household declares its own good deed; it is reviewed like any record. */
+  async declare(actor: Actor, dto: DeclarationDto & { evidencePath?: string | null }): Promise<ScoreRecord> {
+    if (actor.kind !== 'household') throw DomainError.forbidden('只有村民可以申报');
+    return this.transactions.run(async (manager) => {
+      const village = await manager.findOneByOrFail(Village, { id: actor.villageId });
+      if (!village.declarationsEnabled) throw new DomainError('INVALID_STATE', '本村暂未开放村民申报');
+      const rule = await manager.findOneBy(ScoringRule, { id: dto.ruleId });
+      if (rule && rule.minPoints < 0) throw DomainError.validation({ ruleId: '申报只能选择加分的细则' });
+      const record = await this.createRecord(manager, actor, { ...dto, householdId: actor.id });
+      await this.auditRecord(manager, actor, 'score.declare', record);
+      return record;
+    });
+  }
+
+  async approve(actor: Actor, id: number, points?: number): Promise<ScoreRecord> {
+    return this.transactions.run(async (manager) => {
+      const record = await this.reviewable(manager, actor, id, ['PENDING']);
+      if (points !== undefined) {
+        const version = await manager.findOneByOrFail(ScoringRuleVersion, { id: record.ruleVersionId });
+        if (!withinRange(points, version.minPoints, version.maxPoints)) {
+          throw DomainError.validation({
+            points: `分值应在 ${version.minPoints} 到 ${version.maxPoints} 之间`,
+          });
+        }
+        record.points = points;
+      }
+      this.markReviewed(record, actor, 'APPROVED');
+      await manager.save(record);
+      await this.auditRecord(manager, actor, 'score.approve', record);
+      return record;
+    });
+  }
+
+  async reject(actor: Actor, id: number, reason: string): Promise<ScoreRecord> {
+    return this.transactions.run(async (manager) => {
+      const record = await this.reviewable(manager, actor, id, ['PENDING', 'APPROVED']);
+      this.markReviewed(record, actor, 'REJECTED');
+      record.rejectReason = reason;
+      await manager.save(record);
+      await this.auditRecord(manager, actor, 'score.reject', record, { reason });
+      return record;
+    });
+  }
+
+  /** Approves or rejects many records at once: all of them, or none when one cannot be. */
+  async reviewMany(actor: Actor, dto: ReviewManyDto): Promise<ScoreRecord[]> {
+    if (dto.decision === 'REJECT' && !dto.reason)
+      throw DomainError.validation({ reason: '退回时请填写理由' });
+    return this.transactions.run(async (manager) => {
+      const out: ScoreRecord[] = [];
+      for (const id of dto.recordIds) {
+        const record = await this.reviewable(
+          manager,
+          actor,
+          id,
+          dto.decision === 'APPROVE' ? ['PENDING'] : ['PENDING', 'APPROVED'],
+        );
+        this.markReviewed(record, actor, dto.decision === 'APPROVE' ? 'APPROVED' : 'REJECTED');
+        if (dto.decision === 'REJECT') record.rejectReason = dto.reason ?? null;
+        await manager.save(record);
+        await this.auditRecord(
+          manager,
+          actor,
+          dto.decision === 'APPROVE' ? 'score.approve' : 'score.reject',
+          record,
+        );
+        out.push(record);
+      }
+      return out;
+    });
+  }
+
+  /**
+   * Corrects a posted record: a SCORE_CORRECTION entry for the difference, pointing at the original entry. The
+   * original entry is never changed.
+   */
+  async correct(actor: Actor, id: number, points: number, reason: string): Promise<ScoreRecord> {
+    return this.transactions.run(async (manager) => {
+      const record = await this.reviewable(manager, actor, id, ['POSTED']);
+      const version = await manager.findOneByOrFail(ScoringRuleVersion, { id: record.ruleVersionId });
+      if (!withinRange(points, version.minPoints, version.maxPoints)) {
+        throw DomainError.validation({
+          points: `分值应在 ${version.minPoints} 到 ${version.maxPoints} 之间`,
+        });
+      }
+      if (points === record.points) throw DomainError.validation({ points: '更正后的分值与原分值相同' });
+      const original = await manager.findOneByOrFail(LedgerEntry, {
+        refType: 'score_record',
+        refId: record.id,
+        kind: 'SCORE',
+      });
+      await this.ledger.append(manager, {
+        householdId: record.householdId,
+        amount: points - record.points,
+        kind: 'SCORE_CORRECTION',
+        description: `更正：${version.title}（${record.points} → ${points}）${reason}`,
+        occurredOn: record.occurredOn,
+        refType: 'score_record',
+        refId: record.id,
+        correctsEntryId: original.id,
+        createdBy: actor.id,
+      });
+      const before = record.points;
+      record.points = points;
+      await manager.save(record);
+      await this.auditRecord(manager, actor, 'score.correct', record, { from: before, to: points, reason });
+      return record;
+    });
+  }
+
+  /** The checks every new record passes, whoever records it. */
+  private async createRecord(
+    manager: EntityManager,
+    actor: Actor,
+    input: NewRecord & { declaredBy?: number },
+  ): Promise<ScoreRecord> {
+    const household = await lockRow(manager, Household, input.householdId);
+    if (!household) throw DomainError.validation({ householdId: '所选农户不存在' });
+    const village = await manager.findOneByOrFail(Village, { id: household.villageId });
+    assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
+    if (household.status === 'MOVED_OUT')
+      throw new DomainError('INVALID_STATE', '该户已迁出，不能再登记积分');
+    if (actor.kind === 'user' && actor.householdId === household.id) {
+      throw new DomainError('SAME_PERSON', '不能为自家登记积分，请由其他工作人员登记');
+    }
+    const rule = await manager.findOneBy(ScoringRule, { id: input.ruleId });
+    if (!rule || rule.villageId !== household.villageId)
+      throw DomainError.validation({ ruleId: '所选细则不是本村的积分细则' });
+    if (!rule.active) throw new DomainError('INVALID_STATE', `细则 ${rule.code} 已停用`);
+    if (!isRealDate(input.occurredOn)) throw DomainError.validation({ occurredOn: '日期不存在' });
+    if (input.occurredOn > todayInChina()) throw DomainError.validation({ occurredOn: '日期不能晚于今天' });
+    const points = input.points ?? defaultPoints(rule.minPoints, rule.maxPoints);
+    if (!withinRange(points, rule.minPoints, rule.maxPoints)) {
+      throw DomainError.validation({ points: `分值应在 ${rule.minPoints} 到 ${rule.maxPoints} 之间` });
+    }
+    if (rule.evidenceRequired && !input.evidencePath && !input.note) {
+      throw DomainError.validation({ note: '这条细则需要证据：请上传照片或写明情况' });
+    }
+    if (rule.capCount && rule.capPeriod) {
+      const { start, next } = periodBounds(input.occurredOn, rule.capPeriod);
+      const used = await manager
+        .createQueryBuilder(ScoreRecord, 'r')
+        .where('r.householdId = :h AND r.ruleId = :rule', { h: household.id, rule: rule.id })
+        .andWhere('r.occurredOn >= :start AND r.occurredOn < :next', { start, next })
+        .andWhere({ status: Not(In(DEAD)) })
+        .getCount();
+      if (used >= rule.capCount) {
+        const period = rule.capPeriod === 'month' ? '当月' : '当年';
+        throw new DomainError(
+          'CAP_REACHED',
+          `此项每户${period}最多 ${rule.capCount} 次，已登记满；${next} 起可再登记`,
+          { freesOn: next },
+        );
+      }
+    }
+    const version = await manager.findOneByOrFail(ScoringRuleVersion, {
+      ruleId: rule.id,
+      version: rule.version,
+    });
+    return manager.save(
+      manager.create(ScoreRecord, {
+        villageId: household.villageId,
+        householdId: household.id,
+        ruleId: rule.id,
+        ruleVersionId: version.id,
+        points,
+        occurredOn: input.occurredOn,
+        note: input.note || null,
+        evidencePath: input.evidencePath ?? null,
+        status: 'PENDING',
+        recordedBy: actor.kind === 'user' ? actor.id : null,
+        declaredBy: actor.kind === 'household' ? actor.id : null,
+        batchKey: input.batchKey ?? null,
+        idempotencyKey: input.idempotencyKey ?? null,
+      }),
+    );
+  }
+
+  /** A record the committee may review: in scope, in the right state, and not the reviewer's own. */
+  private async reviewable(
+    manager: EntityManager,
+    actor: Actor,
+    id: number,
+    states: RecordStatus[],
+  ): Promise<ScoreRecord> {
+    const record = await lockRow(manager, ScoreRecord, id);
+    if (!record) throw DomainError.notFound('积分记录');
+    const village = await manager.findOneByOrFail(Village, { id: record.villageId });
+    assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
+    if (!states.includes(record.status))
+      throw new DomainError('INVALID_STATE', `记录当前状态为 ${STATUS_LABELS[record.status]}，不能这样操作`, {
+        status: record.status,
+      });
+    if (actor.kind === 'user' && record.recordedBy === actor.id) {
+      throw new DomainError('SAME_PERSON', '登记人不能审核自己登记的记录，请由其他村两委成员审核');
+    }
+    if (actor.kind === 'user' && actor.householdId === record.householdId) {
+      throw new DomainError('SAME_PERSON', '不能审核自家的记录');
+    }
+    return record;
+  }
+
+  private markReviewed(record: ScoreRecord, actor: Actor, status: RecordStatus): void {
+    record.status = status;
+    record.reviewedBy = actor.id;
+    record.reviewedAt = new Date();
+  }
+
+  private async auditRecord(
+    manager: EntityManager,
+    actor: Actor,
+    action: string,
+    record: ScoreRecord,
+    extra: object = {},
+  ) {
+    await this.audit.record(
+      actor,
+      {
+        action,
+        entityType: 'score_record',
+        entityId: record.id,
+        townshipId: actor.townshipId,
+        villageId: record.villageId,
+        details: {
+          householdId: record.householdId,
+          ruleId: record.ruleId,
+          points: record.points,
+          occurredOn: record.occurredOn,
+          ...extra,
+        },
+      },
+      manager,
+    );
+  }
+}
+
+export const STATUS_LABELS: Record<RecordStatus, string> = {
+  PENDING: '待审核',
+  APPROVED: '已审核待公示',
+  REJECTED: '已退回',
+  PUBLICIZING: '公示中',
+  OBJECTED: '有异议',
+  POSTED: '已入账',
+  REVOKED: '已撤销',
+};
