@@ -24,7 +24,20 @@ export function navigationFor(actor: Actor | undefined, path: string): NavLink[]
       links.push({ href: '/admin/villages', label: '村' });
     if (actor.role === 'VILLAGE_ADMIN')
       links.push({ href: `/admin/villages/${actor.villageId}`, label: '本村' });
-    if (actor.villageId) links.push({ href: '/households', label: '农户' });
+    if (actor.villageId) {
+      links.push({ href: '/households', label: '农户' });
+      links.push({ href: '/rules', label: '积分细则' });
+    }
+    if (actor.role === 'SCORER' || actor.role === 'VILLAGE_ADMIN')
+      links.push({ href: '/scoring/new', label: '登记' });
+    if (actor.role === 'VILLAGE_ADMIN') {
+      links.push({ href: '/scoring/review', label: '审核' });
+      links.push({ href: '/publications', label: '公示' });
+    }
+    if (actor.role === 'TOWNSHIP') links.push({ href: '/rules/templates', label: '模板细则' });
+    if (actor.role === 'ADMIN' || actor.role === 'TOWNSHIP' || actor.role === 'VILLAGE_ADMIN') {
+      links.push({ href: '/ledger/verify', label: '核对账本' });
+    }
     if (actor.role === 'ADMIN' || actor.role === 'TOWNSHIP' || actor.role === 'VILLAGE_ADMIN') {
       links.push({ href: '/admin/users', label: '账号' });
     }

@@ -1,0 +1,49 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { Injectable } from '@nestjs/common';
+import { DomainError } from '../common/domain-error.js';
+import { Settings } from '../config/settings.js';
+
+export const MAX_EVIDENCE_BYTES = 5 * 1024 * 1024;
+
+/** What the bytes say the file is (never the name or the browser's word): JPEG or PNG, else null. */
+export function imageType(bytes: Buffer): 'jpg' | 'png' | null {
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpg';
+  const png = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+  if (bytes.length >= 8 && png.every((b, i) => bytes[i] === b)) return 'png';
+  return null;
+}
+
+/**
+ * Evidence photos under data/uploads, stored under generated names (never the uploader's), checked by their first
+ * bytes, and read back only through a record the reader may see.
+ */
+@Injectable()
+export class EvidenceStore {
+  private readonly dir: string;
+
+  constructor(settings: Settings) {
+    this.dir = resolve(settings.dataDir, 'uploads');
+    mkdirSync(this.dir, { recursive: true });
+  }
+
+  async save(file: { buffer: Buffer; size: number } | undefined): Promise<string | null> {
+    if (!file || file.size === 0) return null;
+    if (file.size > MAX_EVIDENCE_BYTES) throw DomainError.validation({ photo: '照片不能超过 5 MB' });
+    const type = imageType(file.buffer);
+    if (!type) throw DomainError.validation({ photo: '照片只能是 JPEG 或 PNG 图片' });
+    const name = `${randomBytes(16).toString('hex')}.${type}`;
+    await writeFile(join(this.dir, name), file.buffer, { flag: 'wx' });
+    return name;
+  }
+
+  async read(name: string): Promise<{ bytes: Buffer; contentType: string }> {
+    if (!/^[0-9a-f]{32}\.(jpg|png)$/.test(name)) throw DomainError.notFound('照片');
+    const bytes = await readFile(join(this.dir, name)).catch(() => {
+      throw DomainError.notFound('照片');
+    });
+    return { bytes, contentType: name.endsWith('.png') ? 'image/png' : 'image/jpeg' };
+  }
+}
