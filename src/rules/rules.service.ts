@@ -90,11 +90,12 @@ export class RulesService {
     return this.transactions.run(async (manager) => {
       const target = await this.ownerScope(manager, dto);
       assertMayEdit(actor, target);
-      const duplicate = await manager.existsBy(ScoringRule, {
-        code: dto.code,
-        villageId: dto.villageId ?? IsNull(),
-        townshipId: dto.villageId ? undefined : dto.townshipId,
-      });
+      const duplicate = await manager.existsBy(
+        ScoringRule,
+        dto.villageId
+          ? { code: dto.code, villageId: dto.villageId }
+          : { code: dto.code, villageId: IsNull(), townshipId: dto.townshipId },
+      );
       if (duplicate) throw DomainError.duplicate('code', `细则编号 ${dto.code} 已存在`);
       const rule = await manager.save(
         manager.create(ScoringRule, {

@@ -7,6 +7,7 @@ import { assertInScope } from '../access/scope-policy.js';
 import { AuditService } from '../audit/audit.service.js';
 import { isRealDate, periodBounds, todayInChina } from '../common/dates.js';
 import { DomainError } from '../common/domain-error.js';
+import { definedOnly } from '../common/objects.js';
 import type { Paged } from '../common/pagination.js';
 import { lockRow } from '../database/locks.js';
 import { Transactions } from '../database/transactions.js';
@@ -80,7 +81,11 @@ export class ScoringService {
     pageSize: number;
   }): Promise<Paged<ScoreRecord>> {
     const [items, total] = await this.dataSource.getRepository(ScoreRecord).findAndCount({
-      where: { villageId: filter.villageId, status: filter.status, householdId: filter.householdId },
+      where: definedOnly({
+        villageId: filter.villageId,
+        status: filter.status,
+        householdId: filter.householdId,
+      }),
       order: { id: 'DESC' },
       skip: (filter.page - 1) * filter.pageSize,
       take: filter.pageSize,
