@@ -33,7 +33,9 @@ export class RulesApiController {
     if (!id) throw DomainError.validation({ villageId: '请指定村' });
     const target = await this.scope.resolve(kind, id);
     if (!target) throw DomainError.notFound(kind === 'village' ? '村' : '乡镇');
-    assertInScope(actor, target);
+    // Every village of a township may read its template list, to copy from it.
+    if (kind === 'village' || actor.role !== 'VILLAGE_ADMIN' || actor.townshipId !== id)
+      assertInScope(actor, target);
     const items = await this.rules.list(query);
     return { items, total: items.length };
   }
