@@ -33,15 +33,18 @@ export interface TestApp {
  * is set (created here, dropped on close), so that test files never see each other's data.
  */
 export async function createTestApp(
-  options: { seed?: 'demo' | 'none'; env?: Record<string, string> } = {},
+  options: { seed?: 'demo' | 'none'; env?: Record<string, string>; sameDatabaseAs?: TestApp } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'vp-test-'));
-  const database = await freshDatabase(dataDir);
+  // A second server on the first one's database (the first one drops it when it closes).
+  const database = options.sameDatabaseAs
+    ? { url: options.sameDatabaseAs.settings.databaseUrl, drop: async () => undefined }
+    : await freshDatabase(dataDir);
   const settings = loadSettings(
     {
       DATABASE_URL: database.url,
       SEED: options.seed ?? 'none',
-      SESSION_SECRET: randomBytes(32).toString('hex'),
+      SESSION_SECRET: options.sameDatabaseAs?.settings.sessionSecret ?? randomBytes(32).toString('hex'),
       ADMIN_USERNAME: TEST_ADMIN.username,
       ADMIN_PASSWORD: TEST_ADMIN.password,
       ...options.env,
