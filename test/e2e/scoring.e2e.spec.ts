@@ -471,6 +471,14 @@ describe('scoring path: record, review, publish, object, post', () => {
       ['SCORE', 30, 30],
     ]);
     expect(book[0].correctsEntryId).toBe(book[1].id);
+    const passbook = (query: string) =>
+      request(t.http).get(`/api/v1/households/${h.id}/passbook?${query}`).set(auth(committee));
+    expect(
+      (await passbook('kind=SCORE_CORRECTION')).body.entries.map((e: { kind: string }) => e.kind),
+    ).toEqual(['SCORE_CORRECTION']);
+    expect((await passbook(`from=${daysAgo(0)}&to=${daysAgo(0)}`)).body.entries).toHaveLength(2);
+    expect((await passbook(`to=${daysAgo(1)}`)).body.entries).toHaveLength(0);
+    expect((await passbook('from=yesterday')).status).toBe(400);
   });
 
   it('should let a villager object only to records of the village, and only during the window', async () => {
