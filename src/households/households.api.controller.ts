@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../access/actor.js';
 import { InScope } from '../access/scope.guard.js';
 import { CurrentActor, Roles } from '../auth/decorators.js';
+import { todayInChina } from '../common/dates.js';
 import { PageQuery } from '../common/pagination.js';
 import {
   CreateHouseholdDto,
@@ -54,7 +55,7 @@ export class HouseholdsApiController {
   @Roles('VILLAGE_ADMIN')
   @InScope('household', 'params.id')
   moveOut(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number, @Body() dto: MoveOutDto) {
-    return this.households.moveOut(actor, id, dto.movedOutOn ?? today());
+    return this.households.moveOut(actor, id, dto.movedOutOn ?? todayInChina());
   }
 
   @Post(':id/pin')
@@ -63,9 +64,4 @@ export class HouseholdsApiController {
   async resetPin(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number, @Body() dto: PinDto) {
     return this.households.resetPin(actor, id, dto.pin);
   }
-}
-
-/** Today's date in China, `YYYY-MM-DD`. */
-export function today(): string {
-  return new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(new Date());
 }

@@ -5,12 +5,12 @@ import type { Response } from 'express';
 import type { Actor } from '../access/actor.js';
 import { InScope } from '../access/scope.guard.js';
 import { CurrentActor, Roles } from '../auth/decorators.js';
+import { todayInChina } from '../common/dates.js';
 import { submitForm } from '../common/forms.js';
 import { pager, PageQuery } from '../common/pagination.js';
 import { parseForm } from '../common/validation.js';
 import { VillagesService } from '../villages/villages.service.js';
 import { CreateHouseholdDto, HouseholdListQuery, PinDto, UpdateHouseholdDto } from './dto/household.dto.js';
-import { today } from './households.api.controller.js';
 import { HouseholdsService } from './households.service.js';
 
 /** A PIN the committee can read out: six digits. */
@@ -145,7 +145,7 @@ export class HouseholdsController {
       res,
       { view: 'households/show', context: () => this.showContext(actor, id), values: {} },
       async () => {
-        const household = await this.households.moveOut(actor, id, today());
+        const household = await this.households.moveOut(actor, id, todayInChina());
         return {
           redirect: `/households/${id}`,
           message: `${household.code} ${household.headName}家已迁出，历史记录保留`,

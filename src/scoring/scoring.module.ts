@@ -1,10 +1,16 @@
 import { Module } from '@nestjs/common';
+import { HouseholdsModule } from '../households/households.module.js';
+import { RulesModule } from '../rules/rules.module.js';
+import { UsersModule } from '../users/users.module.js';
+import { VillagesModule } from '../villages/villages.module.js';
 import { EvidenceStore } from './evidence.store.js';
+import { ScoringController } from './scoring.controller.js';
 import { ScoringApiController } from './scoring.api.controller.js';
 import { ScoringService } from './scoring.service.js';
 
 @Module({
-  controllers: [ScoringApiController],
+  imports: [RulesModule, HouseholdsModule, VillagesModule, UsersModule],
+  controllers: [ScoringApiController, ScoringController],
   providers: [ScoringService, EvidenceStore],
   exports: [ScoringService, EvidenceStore],
 })

@@ -107,6 +107,8 @@ export class ScoringService {
     dto: CreateScoreRecordDto & { evidencePath?: string | null },
   ): Promise<{ record: ScoreRecord; created: boolean }> {
     return this.transactions.run(async (manager) => {
+      // A double tap sends two requests at once: the second waits here until the first is committed (PostgreSQL).
+      await lockRow(manager, Household, dto.householdId);
       if (dto.idempotencyKey && actor.kind === 'user') {
         const earlier = await manager.findOneBy(ScoreRecord, {
           recordedBy: actor.id,

@@ -1,0 +1,403 @@
+import { randomUUID } from 'node:crypto';
+import {
+  Body,
+  CallHandler,
+  Controller,
+  ExecutionContext,
+  Get,
+  Injectable,
+  NestInterceptor,
+  Param,
+  ParseIntPipe,
+  PayloadTooLargeException,
+  Post,
+  Query,
+  Render,
+  Req,
+  Res,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import type { Observable } from 'rxjs';
+import type { Actor } from '../access/actor.js';
+import { InScope } from '../access/scope.guard.js';
+import { CurrentActor, Roles } from '../auth/decorators.js';
+import { todayInChina } from '../common/dates.js';
+import { DomainError } from '../common/domain-error.js';
+import { submitForm } from '../common/forms.js';
+import { pager, PageQuery } from '../common/pagination.js';
+import { parseForm } from '../common/validation.js';
+import { HouseholdsService, type PublicHousehold } from '../households/households.service.js';
+import { pointsLabel, ruleLine, signedPoints, ticked } from '../rules/rules.controller.js';
+import { RulesService, type RuleView } from '../rules/rules.service.js';
+import { UsersService } from '../users/users.service.js';
+import { VillagesService, type VillageView } from '../villages/villages.service.js';
+import {
+  ApproveDto,
+  BatchScoreRecordDto,
+  CreateScoreRecordDto,
+  ReviewManyDto,
+} from './dto/score-record.dto.js';
+import { EvidenceStore, MAX_EVIDENCE_BYTES } from './evidence.store.js';
+import type { ScoreRecord } from './score-record.entity.js';
+import { ScoringService } from './scoring.service.js';
+
+const SEARCH_LIMIT = 20;
+/** Every household of a village fits one batch checklist (the batch itself takes at most 1000). */
+const WHOLE_VILLAGE = 1000;
+
+/** A photo refused while multer read the body, for the handler to show beside the field. */
+const photoRefusals = new WeakMap<Request, DomainError>();
+const PhotoMulter = FileInterceptor('photo', { limits: { fileSize: MAX_EVIDENCE_BYTES } });
+
+/**
+ * multer's own interceptor, except that a photo over 5 MB does not end the request with a 413 page: the handler
+ * still runs and brings the form back with the message beside the photo field (the fields before the photo are
+ * read, which is why the photo comes last in the form).
+ */
+@Injectable()
+class PhotoUploadInterceptor implements NestInterceptor {
+  private readonly multer = new PhotoMulter();
+
+  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+    try {
+      return await this.multer.intercept(context, next);
+    } catch (error) {
+      const code = (error as { cause?: { code?: string } }).cause?.code;
+      if (!(error instanceof PayloadTooLargeException) || code !== 'LIMIT_FILE_SIZE') throw error;
+      const req = context.switchToHttp().getRequest<Request>();
+      photoRefusals.set(req, DomainError.validation({ photo: '照片不能超过 5 MB' }));
+      return next.handle();
+    }
+  }
+}
+
+const householdLabel = (h: { code: string; headName: string }) => `${h.code} ${h.headName}家`;
+
+/** The grouped select of the rules a record may be made under (retired rules take no new records). */
+function activeRuleGroups(groups: { category: string; rules: RuleView[] }[]) {
+  return groups
+    .map((g) => ({ category: g.category, rules: g.rules.filter((r) => r.active).map(ruleLine) }))
+    .filter((g) => g.rules.length > 0);
+}
+
+/**
+ * 登记 and 审核 pages: a phone form for one household (with a photo), a checklist for a batch after an inspection,
+ * the committee's review queue, and the evidence photos behind the records.
+ */
+@ApiExcludeController()
+@Controller()
+export class ScoringController {
+  constructor(
+    private readonly scoring: ScoringService,
+    private readonly evidence: EvidenceStore,
+    private readonly rules: RulesService,
+    private readonly households: HouseholdsService,
+    private readonly villages: VillagesService,
+    private readonly users: UsersService,
+  ) {}
+
+  @Get('scoring/new')
+  @Roles('SCORER', 'VILLAGE_ADMIN')
+  @Render('scoring/new')
+  async newForm(
+    @CurrentActor() actor: Actor,
+    @Query('q') q?: unknown,
+    @Query('householdId') householdId?: unknown,
+  ) {
+    const context = await this.newContext(actor, q, householdId);
+    return { ...context, values: { occurredOn: todayInChina(), householdId: context.selectedId } };
+  }
+
+  @Post('scoring/new')
+  @Roles('SCORER', 'VILLAGE_ADMIN')
+  @UseInterceptors(PhotoUploadInterceptor)
+  async record(
+    @CurrentActor() actor: Actor,
+    @Req() req: Request,
+    @Res() res: Response,
+    @Body() body: Record<string, string> = {},
+    @UploadedFile() photo?: { buffer: Buffer; size: number },
+  ) {
+    await submitForm(
+      res,
+      {
+        view: 'scoring/new',
+        context: () => this.newContext(actor, body.q, body.householdId),
+        values: body,
+      },
+      async () => {
+        const refusal = photoRefusals.get(req);
+        if (refusal) throw refusal;
+        const dto = await parseForm(CreateScoreRecordDto, {
+          householdId: body.householdId,
+          ruleId: body.ruleId,
+          occurredOn: body.occurredOn,
+          points: body.points,
+          note: body.note,
+          idempotencyKey: body.idempotencyKey,
+        });
+        const evidencePath = await this.evidence.save(photo);
+        const { record, created } = await this.scoring.record(actor, { ...dto, evidencePath });
+        const [household, rule] = await Promise.all([
+          this.households.get(actor, record.householdId),
+          this.rules.get(actor, record.ruleId),
+        ]);
+        return {
+          redirect: '/scoring/new',
+          message: `已登记：${householdLabel(household)} ${rule.code} ${rule.title} ${signedPoints(record.points)}，待审核${
+            created ? '' : '（重复提交，只登记了一次）'
+          }`,
+        };
+      },
+    );
+  }
+
+  @Get('scoring/batch')
+  @Roles('SCORER', 'VILLAGE_ADMIN')
+  @Render('scoring/batch')
+  async batchForm(@CurrentActor() actor: Actor) {
+    return { ...(await this.batchContext(actor, [])), values: { occurredOn: todayInChina() } };
+  }
+
+  @Post('scoring/batch')
+  @Roles('SCORER', 'VILLAGE_ADMIN')
+  async batch(
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+    @Body() body: Record<string, unknown> = {},
+  ) {
+    const ids = ticked(body.householdIds);
+    await submitForm(
+      res,
+      { view: 'scoring/batch', context: () => this.batchContext(actor, ids), values: body },
+      async () => {
+        const dto = await parseForm(BatchScoreRecordDto, {
+          ruleId: body.ruleId,
+          householdIds: ids,
+          occurredOn: body.occurredOn,
+          note: body.note,
+        });
+        const records = await this.scoring.batch(actor, dto);
+        const rule = await this.rules.get(actor, dto.ruleId);
+        return {
+          redirect: '/scoring/batch',
+          message: `已为 ${records.length} 户登记：${rule.code} ${rule.title} ${pointsLabel(rule)}，待审核`,
+        };
+      },
+    );
+  }
+
+  @Get('scoring/review')
+  @Roles('VILLAGE_ADMIN')
+  @Render('scoring/review')
+  async review(@CurrentActor() actor: Actor, @Query() page: PageQuery) {
+    return { ...(await this.reviewContext(actor, [], page)), values: {} };
+  }
+
+  @Post('scoring/review')
+  @Roles('VILLAGE_ADMIN')
+  async reviewMany(
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+    @Body() body: Record<string, unknown> = {},
+  ) {
+    const ids = ticked(body.recordIds);
+    await submitForm(
+      res,
+      { view: 'scoring/review', context: () => this.reviewContext(actor, ids), values: body },
+      async () => {
+        const dto = await parseForm(ReviewManyDto, {
+          recordIds: ids,
+          decision: body.decision,
+          reason: body.reason,
+        });
+        const records = await this.scoring.reviewMany(actor, dto);
+        return {
+          redirect: '/scoring/review',
+          message:
+            dto.decision === 'APPROVE'
+              ? `已通过 ${records.length} 条记录，等待公示`
+              : `已退回 ${records.length} 条记录：${dto.reason}`,
+        };
+      },
+    );
+  }
+
+  @Post('scoring/review/:id/approve')
+  @Roles('VILLAGE_ADMIN')
+  @InScope('record', 'params.id')
+  async approve(
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+    @Param('id', ParseIntPipe) id: number,
+    @Body() body: Record<string, string> = {},
+  ) {
+    const form = {
+      view: 'scoring/review',
+      context: () => this.reviewContext(actor, []),
+      values: { [`points${id}`]: body.points },
+      fieldNames: { points: `points${id}` },
+    };
+    await submitForm(res, form, async () => {
+      const dto = await parseForm(ApproveDto, { points: body.points });
+      const record = await this.scoring.approve(actor, id, dto.points);
+      const [household, rule] = await Promise.all([
+        this.households.get(actor, record.householdId),
+        this.rules.get(actor, record.ruleId),
+      ]);
+      return {
+        redirect: '/scoring/review',
+        message: `已通过：${householdLabel(household)} ${rule.code} ${signedPoints(record.points)}，等待公示`,
+      };
+    });
+  }
+
+  /** The evidence photo of a record, to staff who may see the record; never cached by shared caches. */
+  @Get('score-records/:id/evidence')
+  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN', 'SCORER', 'CLERK')
+  @InScope('record', 'params.id')
+  async evidencePhoto(
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+    @Param('id', ParseIntPipe) id: number,
+  ) {
+    const record = await this.scoring.get(actor, id);
+    if (!record.evidencePath) throw DomainError.notFound('照片');
+    const { bytes, contentType } = await this.evidence.read(record.evidencePath);
+    res
+      .set({
+        'Content-Type': contentType,
+        'X-Content-Type-Options': 'nosniff',
+        'Cache-Control': 'private',
+      })
+      .send(bytes);
+  }
+
+  /** The household search (a GET form, so that it works without scripts) and what the record form offers. */
+  private async newContext(actor: Actor, q: unknown, householdParam: unknown) {
+    const villageId = actor.villageId as number;
+    const village = await this.villages.get(actor, villageId);
+    const search = typeof q === 'string' ? q.trim().slice(0, 40) : '';
+    const found = search
+      ? await this.households.list({ villageId, q: search, page: 1, pageSize: SEARCH_LIMIT })
+      : { items: [], total: 0 };
+    const items = [...found.items];
+    const wanted =
+      typeof householdParam === 'string' && /^\d{1,9}$/.test(householdParam) ? Number(householdParam) : null;
+    if (wanted && !items.some((h) => h.id === wanted)) {
+      // The household chosen before a refusal stays on the page even if the search no longer finds it.
+      const chosen = await this.households.get(actor, wanted).catch(() => null);
+      if (chosen && chosen.villageId === villageId) items.unshift(chosen);
+    }
+    const choices = items.map((h) => this.householdChoice(actor, village, h));
+    const selectable = choices.filter((h) => !h.disabled);
+    const selectedId = wanted ?? (search && selectable.length === 1 ? selectable[0].id : undefined);
+    return {
+      title: '登记积分',
+      village,
+      q: search,
+      searched: search !== '',
+      households: choices.map((h) => ({ ...h, checked: h.id === selectedId })),
+      more: found.total > found.items.length,
+      selectedId,
+      ruleGroups: activeRuleGroups(await this.rules.grouped({ villageId })),
+      today: todayInChina(),
+      // A fresh key for each form shown: a double tap sends the same one and records once.
+      idempotencyKey: randomUUID(),
+    };
+  }
+
+  private householdChoice(actor: Actor, village: VillageView, h: PublicHousehold) {
+    const own = actor.householdId === h.id;
+    const movedOut = h.status === 'MOVED_OUT';
+    return {
+      id: h.id,
+      label: householdLabel(h),
+      groupName: village.groups.find((g) => g.id === h.groupId)?.name ?? '',
+      disabled: own || movedOut,
+      why: own ? '本人家庭，请由其他人登记' : movedOut ? '已迁出' : '',
+    };
+  }
+
+  /** Every active household of the village, by 村民小组, with the ticks of the form that came back. */
+  private async batchContext(actor: Actor, tickedIds: string[]) {
+    const villageId = actor.villageId as number;
+    const village = await this.villages.get(actor, villageId);
+    const { items } = await this.households.list({ villageId, page: 1, pageSize: WHOLE_VILLAGE });
+    const active = items.filter((h) => h.status === 'ACTIVE');
+    const row = (h: PublicHousehold) => ({
+      ...this.householdChoice(actor, village, h),
+      checked: tickedIds.includes(String(h.id)),
+    });
+    const groups = [
+      ...village.groups.map((g) => ({ name: g.name, households: active.filter((h) => h.groupId === g.id) })),
+      {
+        name: '未分组',
+        households: active.filter((h) => !village.groups.some((g) => g.id === h.groupId)),
+      },
+    ]
+      .filter((g) => g.households.length > 0)
+      .map((g) => ({ name: g.name, households: g.households.map(row) }));
+    return {
+      title: '批量登记',
+      village,
+      groups,
+      ruleGroups: activeRuleGroups(await this.rules.grouped({ villageId })),
+      today: todayInChina(),
+    };
+  }
+
+  /** The PENDING queue with everything the committee checks, and the approved records waiting for 公示. */
+  private async reviewContext(actor: Actor, tickedIds: string[], page = { page: 1, pageSize: 50 }) {
+    const villageId = actor.villageId as number;
+    const [pending, approved, rules, staff] = await Promise.all([
+      this.scoring.list({ villageId, status: 'PENDING', page: page.page, pageSize: page.pageSize }),
+      this.scoring.list({ villageId, status: 'APPROVED', page: 1, pageSize: 50 }),
+      this.rules.list({ villageId }),
+      this.users.list(actor, { villageId, page: 1, pageSize: 200 }),
+    ]);
+    const householdIds = [...new Set([...pending.items, ...approved.items].map((r) => r.householdId))];
+    const households = new Map(
+      (await Promise.all(householdIds.map((id) => this.households.get(actor, id)))).map((h) => [h.id, h]),
+    );
+    const rulesById = new Map(rules.map((r) => [r.id, r]));
+    const names = new Map(staff.items.map((u) => [u.id, u.displayName]));
+    const line = (r: ScoreRecord) => {
+      const rule = rulesById.get(r.ruleId);
+      const household = households.get(r.householdId);
+      return {
+        id: r.id,
+        household: household ? householdLabel(household) : `第 ${r.householdId} 号户`,
+        ruleCode: rule?.code ?? '',
+        ruleTitle: rule?.title ?? '',
+        points: signedPoints(r.points),
+        pointsValue: r.points,
+        isRange: !!rule && rule.minPoints !== rule.maxPoints,
+        range: rule ? pointsLabel(rule) : '',
+        occurredOn: r.occurredOn,
+        recorder: r.declaredBy ? '村民申报' : ((r.recordedBy && names.get(r.recordedBy)) ?? '—'),
+        note: r.note,
+        hasEvidence: r.evidencePath !== null,
+        // The service refuses these (SAME_PERSON); the page says so instead of offering a button that fails.
+        notYours:
+          actor.kind === 'user' && r.recordedBy === actor.id
+            ? '您登记的记录，须由其他村两委成员审核'
+            : actor.householdId === r.householdId
+              ? '自家的记录，须由其他村两委成员审核'
+              : '',
+        checked: tickedIds.includes(String(r.id)),
+      };
+    };
+    return {
+      title: '审核',
+      pending: pending.items.map(line),
+      pager: pager(page.page, page.pageSize, pending.total),
+      approved: approved.items.map(line),
+      approvedTotal: approved.total,
+    };
+  }
+}
