@@ -43,6 +43,11 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.useBodyParser('urlencoded', { extended: false, limit: '1mb' });
   // Broken JSON or a body too large: the same error shape as everything else, never Express's default page.
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => sendError(error, req, res));
+  // A POST with no body at all (no content type) still gives handlers an object to read.
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    req.body ??= {};
+    next();
+  });
   app.use(cookieParser());
   app.use(authenticate(app.get(AuthService), settings));
   app.use(viewLocals);

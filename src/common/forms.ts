@@ -49,3 +49,9 @@ export async function submitForm(
     });
   }
 }
+
+/** Ticked boxes of a urlencoded form: absent, one value, or many. */
+export function ticked(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map(String);
+  return typeof value === 'string' && value !== '' ? [value] : [];
+}

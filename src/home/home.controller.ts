@@ -17,10 +17,22 @@ const START_LINKS: Record<string, { href: string; label: string; hint: string }[
   ],
   VILLAGE_ADMIN: [
     { href: '/admin/villages/:villageId', label: '本村和村民小组', hint: '查看本村，维护村民小组' },
+    { href: '/scoring/review', label: '审核', hint: '审核组长登记和村民申报的积分' },
+    { href: '/publications', label: '公示', hint: '公示已审核的积分，处理异议，期满入账' },
+    { href: '/households', label: '农户', hint: '建档、成员、导入导出、重设密码' },
+    { href: '/rules', label: '积分细则', hint: '维护本村积分清单，可从乡镇模板复制' },
     { href: '/admin/users', label: '组长和超市管理员账号', hint: '开设、停用本村工作人员账号' },
   ],
-  SCORER: [],
-  CLERK: [],
+  SCORER: [
+    { href: '/scoring/new', label: '登记积分', hint: '为一户登记好人好事或违规行为，可拍照' },
+    { href: '/scoring/batch', label: '批量登记', hint: '检查后为多户登记同一条细则' },
+    { href: '/households', label: '农户', hint: '按户号、姓名或电话查找' },
+    { href: '/rules', label: '积分细则', hint: '本村的积分清单' },
+  ],
+  CLERK: [
+    { href: '/households', label: '农户', hint: '按户号、姓名或电话查找' },
+    { href: '/rules', label: '积分细则', hint: '本村的积分清单' },
+  ],
 };
 
 @ApiExcludeController()

@@ -1,3 +1,5 @@
+import type { RuleView } from './rules.service.js';
+
 /** The range a rule allows, from what was given: a fixed `points`, or `minPoints`..`maxPoints`. */
 export function pointsRange(input: {
   points?: number;
@@ -29,4 +31,34 @@ export function defaultPoints(min: number, max: number): number {
 
 export function withinRange(points: number, min: number, max: number): boolean {
   return Number.isInteger(points) && points >= min && points <= max;
+}
+
+/** "+15" or "−20", with a real minus sign, as the printed lists write it. */
+export function signedPoints(points: number): string {
+  return points > 0 ? `+${points}` : `−${Math.abs(points)}`;
+}
+
+/** A rule's points: fixed ("+15") or a range, the end nearest zero first ("+5～+20", "−10～−30"). */
+export function pointsLabel(rule: { minPoints: number; maxPoints: number }): string {
+  const { minPoints: min, maxPoints: max } = rule;
+  if (min === max) return signedPoints(min);
+  const [near, far] = Math.abs(min) <= Math.abs(max) ? [min, max] : [max, min];
+  return `${signedPoints(near)}～${signedPoints(far)}`;
+}
+
+/** "每户每月最多 4 次", or '' when the rule has no cap. */
+function capLabel(rule: { capCount: number | null; capPeriod: 'month' | 'year' | null }): string {
+  if (!rule.capCount || !rule.capPeriod) return '';
+  return `每户每${rule.capPeriod === 'month' ? '月' : '年'}最多 ${rule.capCount} 次`;
+}
+
+/** A rule with what the list, the selects and the notice board print beside it. */
+export function ruleLine(rule: RuleView) {
+  return {
+    ...rule,
+    pointsLabel: pointsLabel(rule),
+    capLabel: capLabel(rule),
+    isRange: rule.minPoints !== rule.maxPoints,
+    deduction: rule.maxPoints < 0,
+  };
 }

@@ -5,44 +5,14 @@ import type { Actor } from '../access/actor.js';
 import { CurrentActor, Roles } from '../auth/decorators.js';
 import { todayInChina } from '../common/dates.js';
 import { DomainError } from '../common/domain-error.js';
-import { submitForm } from '../common/forms.js';
+import { submitForm, ticked } from '../common/forms.js';
 import { parseForm } from '../common/validation.js';
 import { TownshipsService } from '../townships/townships.service.js';
 import { VillagesService } from '../villages/villages.service.js';
 import { CopyTemplatesDto, CreateRuleDto, UpdateRuleDto } from './dto/rule.dto.js';
-import { pointsRange } from './rule-points.js';
-import { ruleView, RulesService, type RuleView } from './rules.service.js';
+import { pointsLabel, pointsRange, ruleLine } from './rule-points.js';
+import { ruleView, RulesService } from './rules.service.js';
 import { RULE_CATEGORIES, type ScoringRule } from './scoring-rule.entity.js';
-
-/** "+15" or "−20", with a real minus sign, as the printed lists write it. */
-export function signedPoints(points: number): string {
-  return points > 0 ? `+${points}` : `−${Math.abs(points)}`;
-}
-
-/** A rule's points: fixed ("+15") or a range, the end nearest zero first ("+5～+20", "−10～−30"). */
-export function pointsLabel(rule: { minPoints: number; maxPoints: number }): string {
-  const { minPoints: min, maxPoints: max } = rule;
-  if (min === max) return signedPoints(min);
-  const [near, far] = Math.abs(min) <= Math.abs(max) ? [min, max] : [max, min];
-  return `${signedPoints(near)}～${signedPoints(far)}`;
-}
-
-/** "每户每月最多 4 次", or '' when the rule has no cap. */
-function capLabel(rule: { capCount: number | null; capPeriod: 'month' | 'year' | null }): string {
-  if (!rule.capCount || !rule.capPeriod) return '';
-  return `每户每${rule.capPeriod === 'month' ? '月' : '年'}最多 ${rule.capCount} 次`;
-}
-
-/** A rule with what the list, the selects and the notice board print beside it. */
-export function ruleLine(rule: RuleView) {
-  return {
-    ...rule,
-    pointsLabel: pointsLabel(rule),
-    capLabel: capLabel(rule),
-    isRange: rule.minPoints !== rule.maxPoints,
-    deduction: rule.maxPoints < 0,
-  };
-}
 
 /** An id from the query string, or a 404 rather than a database error for `?villageId=abc`. */
 function idFrom(value: unknown, what: string): number {
@@ -101,12 +71,6 @@ async function parseRuleForm<T extends object>(
   }
   if (Object.keys(alsoWrong).length > 0) throw DomainError.validation(alsoWrong);
   return dto;
-}
-
-/** Ticked boxes of a urlencoded form: absent, one value, or many. */
-export function ticked(value: unknown): string[] {
-  if (Array.isArray(value)) return value.map(String);
-  return typeof value === 'string' && value !== '' ? [value] : [];
 }
 
 type Owner = { kind: 'village'; id: number; name: string } | { kind: 'township'; id: number; name: string };

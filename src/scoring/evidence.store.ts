@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../common/domain-error.js';
@@ -37,6 +37,11 @@ export class EvidenceStore {
     const name = `${randomBytes(16).toString('hex')}.${type}`;
     await writeFile(join(this.dir, name), file.buffer, { flag: 'wx' });
     return name;
+  }
+
+  /** Removes a photo that no record kept (the record was refused, or was a repeat). */
+  async discard(name: string | null): Promise<void> {
+    if (name && /^[0-9a-f]{32}\.(jpg|png)$/.test(name)) await rm(join(this.dir, name), { force: true });
   }
 
   async read(name: string): Promise<{ bytes: Buffer; contentType: string }> {

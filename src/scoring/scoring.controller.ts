@@ -31,7 +31,8 @@ import { submitForm } from '../common/forms.js';
 import { pager, PageQuery } from '../common/pagination.js';
 import { parseForm } from '../common/validation.js';
 import { HouseholdsService, type PublicHousehold } from '../households/households.service.js';
-import { pointsLabel, ruleLine, signedPoints, ticked } from '../rules/rules.controller.js';
+import { pointsLabel, ruleLine, signedPoints } from '../rules/rule-points.js';
+import { ticked } from '../common/forms.js';
 import { RulesService, type RuleView } from '../rules/rules.service.js';
 import { UsersService } from '../users/users.service.js';
 import { VillagesService, type VillageView } from '../villages/villages.service.js';
@@ -141,7 +142,14 @@ export class ScoringController {
           idempotencyKey: body.idempotencyKey,
         });
         const evidencePath = await this.evidence.save(photo);
-        const { record, created } = await this.scoring.record(actor, { ...dto, evidencePath });
+        // A refused or repeated record leaves no orphan photo behind.
+        const { record, created } = await this.scoring
+          .record(actor, { ...dto, evidencePath })
+          .catch(async (error: unknown) => {
+            await this.evidence.discard(evidencePath);
+            throw error;
+          });
+        if (!created) await this.evidence.discard(evidencePath);
         const [household, rule] = await Promise.all([
           this.households.get(actor, record.householdId),
           this.rules.get(actor, record.ruleId),

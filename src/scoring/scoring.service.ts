@@ -8,6 +8,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { isRealDate, periodBounds, todayInChina } from '../common/dates.js';
 import { DomainError } from '../common/domain-error.js';
 import { definedOnly } from '../common/objects.js';
+import { isUniqueViolation } from '../common/unique.js';
 import type { Paged } from '../common/pagination.js';
 import { lockRow } from '../database/locks.js';
 import { Transactions } from '../database/transactions.js';
@@ -106,6 +107,31 @@ export class ScoringService {
     actor: Actor,
     dto: CreateScoreRecordDto & { evidencePath?: string | null },
   ): Promise<{ record: ScoreRecord; created: boolean }> {
+    return this.recordOnce(actor, dto).catch(async (error: unknown) => {
+      // Two requests with one key raced past the lookup: the unique index let one in; answer the other with it.
+      if (!isUniqueViolation(error) || !dto.idempotencyKey || actor.kind !== 'user') throw error;
+      const earlier = await this.dataSource
+        .getRepository(ScoreRecord)
+        .findOneByOrFail({ recordedBy: actor.id, idempotencyKey: dto.idempotencyKey });
+      return { record: this.sameRequest(earlier, dto), created: false };
+    });
+  }
+
+  private sameRequest(earlier: ScoreRecord, dto: CreateScoreRecordDto): ScoreRecord {
+    if (
+      earlier.householdId !== dto.householdId ||
+      earlier.ruleId !== dto.ruleId ||
+      earlier.occurredOn !== dto.occurredOn
+    ) {
+      throw new DomainError('IDEMPOTENCY_CONFLICT', '同一个幂等键已用于另一条登记');
+    }
+    return earlier;
+  }
+
+  private async recordOnce(
+    actor: Actor,
+    dto: CreateScoreRecordDto & { evidencePath?: string | null },
+  ): Promise<{ record: ScoreRecord; created: boolean }> {
     return this.transactions.run(async (manager) => {
       // A double tap sends two requests at once: the second waits here until the first is committed (PostgreSQL).
       await lockRow(manager, Household, dto.householdId);
@@ -114,16 +140,7 @@ export class ScoringService {
           recordedBy: actor.id,
           idempotencyKey: dto.idempotencyKey,
         });
-        if (earlier) {
-          if (
-            earlier.householdId !== dto.householdId ||
-            earlier.ruleId !== dto.ruleId ||
-            earlier.occurredOn !== dto.occurredOn
-          ) {
-            throw new DomainError('IDEMPOTENCY_CONFLICT', '同一个幂等键已用于另一条登记');
-          }
-          return { record: earlier, created: false };
-        }
+        if (earlier) return { record: this.sameRequest(earlier, dto), created: false };
       }
       const record = await this.createRecord(manager, actor, dto);
       await this.auditRecord(manager, actor, 'score.record', record);
