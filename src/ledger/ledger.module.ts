@@ -1,12 +1,13 @@
 import { Global, Module } from '@nestjs/common';
 import { LedgerApiController } from './ledger.api.controller.js';
+import { PassbookController } from './passbook.controller.js';
 import { LedgerService } from './ledger.service.js';
 import { PassbookService } from './passbook.service.js';
 
 /** Global: scoring, the supermarket and imports all move points through the one LedgerService. */
 @Global()
 @Module({
-  controllers: [LedgerApiController],
+  controllers: [LedgerApiController, PassbookController],
   providers: [LedgerService, PassbookService],
   exports: [LedgerService, PassbookService],
 })

@@ -1,10 +1,15 @@
 import { Module } from '@nestjs/common';
+import { ScoringModule } from '../scoring/scoring.module.js';
+import { VillagesModule } from '../villages/villages.module.js';
+import { PublicBoardController } from './public-board.controller.js';
 import { PublicationsApiController } from './publications.api.controller.js';
+import { PublicationsController } from './publications.controller.js';
 import { AUTO_CLOSE_INTERVAL_MS, PublicationsScheduler } from './publications.scheduler.js';
 import { PublicationsService } from './publications.service.js';
 
 @Module({
-  controllers: [PublicationsApiController],
+  imports: [ScoringModule, VillagesModule],
+  controllers: [PublicationsApiController, PublicationsController, PublicBoardController],
   providers: [
     PublicationsService,
     PublicationsScheduler,

@@ -18,6 +18,18 @@ import { Village } from '../villages/village.entity.js';
 import { Objection } from './objection.entity.js';
 import { Publication } from './publication.entity.js';
 
+export interface BoardRow {
+  recordId: number;
+  publicationId: number;
+  points: number;
+  status: string;
+  occurredOn: string;
+  householdCode: string;
+  headName: string;
+  ruleCode: string;
+  ruleTitle: string;
+}
+
 export function publicationView(p: Publication, recordIds: number[]) {
   return {
     id: p.id,
@@ -100,6 +112,78 @@ export class PublicationsService {
       .getRepository(ScoreRecord)
       .find({ where: { publicationId: id }, select: { id: true }, order: { id: 'ASC' } });
     return { publication, recordIds: records.map((r) => r.id) };
+  }
+
+  /** A village's publications, newest first, with how many records each holds. */
+  async forVillage(villageId: number) {
+    const publications = await this.dataSource
+      .getRepository(Publication)
+      .find({ where: { villageId }, order: { id: 'DESC' }, take: 100 });
+    const counts: { publicationId: number; n: string | number }[] = publications.length
+      ? await this.dataSource
+          .createQueryBuilder()
+          .select('r.publicationId', 'publicationId')
+          .addSelect('COUNT(*)', 'n')
+          .from(ScoreRecord, 'r')
+          .where('r.publicationId IN (:...ids)', { ids: publications.map((p) => p.id) })
+          .groupBy('r.publicationId')
+          .getRawMany()
+      : [];
+    const count = new Map(counts.map((c) => [Number(c.publicationId), Number(c.n)]));
+    return publications.map((p) => ({ ...p, records: count.get(p.id) ?? 0, ended: windowEnded(p) }));
+  }
+
+  /** What the board shows of each record: household, rule (as it was when recorded), points, status. */
+  async boardRows(publicationIds: number[]) {
+    if (publicationIds.length === 0) return [];
+    const rows: BoardRow[] = await this.dataSource
+      .createQueryBuilder()
+      .select('r.id', 'recordId')
+      .addSelect('r.publicationId', 'publicationId')
+      .addSelect('r.points', 'points')
+      .addSelect('r.status', 'status')
+      .addSelect('r.occurredOn', 'occurredOn')
+      .addSelect('h.code', 'householdCode')
+      .addSelect('h.headName', 'headName')
+      .addSelect('rule.code', 'ruleCode')
+      .addSelect('v.title', 'ruleTitle')
+      .from(ScoreRecord, 'r')
+      .innerJoin('household', 'h', 'h.id = r.householdId')
+      .innerJoin(ScoringRule, 'rule', 'rule.id = r.ruleId')
+      .innerJoin(ScoringRuleVersion, 'v', 'v.id = r.ruleVersionId')
+      .where('r.publicationId IN (:...ids)', { ids: publicationIds })
+      .orderBy('h.code', 'ASC')
+      .addOrderBy('r.id', 'ASC')
+      .getRawMany();
+    return rows.map((row) => ({
+      ...row,
+      points: Number(row.points),
+      publicationId: Number(row.publicationId),
+      recordId: Number(row.recordId),
+    }));
+  }
+
+  /** The open publications of a village: what the public board and the villager page show. */
+  async openInVillage(villageId: number) {
+    const publications = await this.dataSource
+      .getRepository(Publication)
+      .find({ where: { villageId, status: 'OPEN' }, order: { id: 'ASC' } });
+    const rows = await this.boardRows(publications.map((p) => p.id));
+    return publications.map((p) => ({
+      ...p,
+      ended: windowEnded(p),
+      rows: rows.filter((r) => r.publicationId === p.id),
+    }));
+  }
+
+  async objectionsOf(publicationId: number) {
+    return this.dataSource
+      .getRepository(Objection)
+      .createQueryBuilder('o')
+      .innerJoin(ScoreRecord, 'r', 'r.id = o.recordId')
+      .where('r.publicationId = :publicationId', { publicationId })
+      .orderBy('o.id', 'ASC')
+      .getMany();
   }
 
   /**

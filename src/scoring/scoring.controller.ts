@@ -1,15 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import {
   Body,
-  CallHandler,
   Controller,
-  ExecutionContext,
   Get,
-  Injectable,
-  NestInterceptor,
   Param,
   ParseIntPipe,
-  PayloadTooLargeException,
   Post,
   Query,
   Render,
@@ -18,10 +13,8 @@ import {
   UploadedFile,
   UseInterceptors,
 } from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import type { Observable } from 'rxjs';
 import type { Actor } from '../access/actor.js';
 import { InScope } from '../access/scope.guard.js';
 import { CurrentActor, Roles } from '../auth/decorators.js';
@@ -42,39 +35,14 @@ import {
   CreateScoreRecordDto,
   ReviewManyDto,
 } from './dto/score-record.dto.js';
-import { EvidenceStore, MAX_EVIDENCE_BYTES } from './evidence.store.js';
+import { EvidenceStore } from './evidence.store.js';
+import { photoRefusal, PhotoUploadInterceptor } from './photo-upload.interceptor.js';
 import type { ScoreRecord } from './score-record.entity.js';
 import { ScoringService } from './scoring.service.js';
 
 const SEARCH_LIMIT = 20;
 /** Every household of a village fits one batch checklist (the batch itself takes at most 1000). */
 const WHOLE_VILLAGE = 1000;
-
-/** A photo refused while multer read the body, for the handler to show beside the field. */
-const photoRefusals = new WeakMap<Request, DomainError>();
-const PhotoMulter = FileInterceptor('photo', { limits: { fileSize: MAX_EVIDENCE_BYTES } });
-
-/**
- * multer's own interceptor, except that a photo over 5 MB does not end the request with a 413 page: the handler
- * still runs and brings the form back with the message beside the photo field (the fields before the photo are
- * read, which is why the photo comes last in the form).
- */
-@Injectable()
-class PhotoUploadInterceptor implements NestInterceptor {
-  private readonly multer = new PhotoMulter();
-
-  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
-    try {
-      return await this.multer.intercept(context, next);
-    } catch (error) {
-      const code = (error as { cause?: { code?: string } }).cause?.code;
-      if (!(error instanceof PayloadTooLargeException) || code !== 'LIMIT_FILE_SIZE') throw error;
-      const req = context.switchToHttp().getRequest<Request>();
-      photoRefusals.set(req, DomainError.validation({ photo: '照片不能超过 5 MB' }));
-      return next.handle();
-    }
-  }
-}
 
 const householdLabel = (h: { code: string; headName: string }) => `${h.code} ${h.headName}家`;
 
@@ -131,7 +99,7 @@ export class ScoringController {
         values: body,
       },
       async () => {
-        const refusal = photoRefusals.get(req);
+        const refusal = photoRefusal(req);
         if (refusal) throw refusal;
         const dto = await parseForm(CreateScoreRecordDto, {
           householdId: body.householdId,

@@ -1,16 +1,40 @@
-import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Param,
+  ParseIntPipe,
+  Post,
+  Query,
+  Req,
+  Res,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
 import { DataSource } from 'typeorm';
+import type { Actor } from '../access/actor.js';
 import { safeNext } from '../auth/auth.controller.js';
 import { AuthService } from '../auth/auth.service.js';
-import { Public } from '../auth/decorators.js';
+import { CurrentActor, Public, Roles } from '../auth/decorators.js';
 import { VillagerLoginDto } from '../auth/dto/login.dto.js';
 import { SessionsService } from '../auth/sessions.service.js';
+import { todayInChina } from '../common/dates.js';
 import { submitForm } from '../common/forms.js';
 import { parseForm } from '../common/validation.js';
 import { Household } from '../households/household.entity.js';
+import { passbookLines } from '../ledger/passbook.controller.js';
+import { PassbookService } from '../ledger/passbook.service.js';
+import { ObjectionDto } from '../publications/dto/publication.dto.js';
+import { PublicationsService } from '../publications/publications.service.js';
+import { pointsLabel, signedPoints } from '../rules/rule-points.js';
+import { RulesService } from '../rules/rules.service.js';
+import { DeclarationDto } from '../scoring/dto/score-record.dto.js';
+import { EvidenceStore } from '../scoring/evidence.store.js';
+import { photoRefusal, PhotoUploadInterceptor } from '../scoring/photo-upload.interceptor.js';
+import { ScoringService } from '../scoring/scoring.service.js';
 import { Village } from '../villages/village.entity.js';
 
 /** `/villager`: the household's own page, made for an elderly person on a phone. */
@@ -20,6 +44,11 @@ export class VillagerController {
   constructor(
     private readonly auth: AuthService,
     private readonly sessions: SessionsService,
+    private readonly passbooks: PassbookService,
+    private readonly publications: PublicationsService,
+    private readonly scoring: ScoringService,
+    private readonly rules: RulesService,
+    private readonly evidence: EvidenceStore,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
@@ -29,9 +58,7 @@ export class VillagerController {
     if (req.actor?.kind !== 'household') {
       return res.render('villager/login', { title: '村民登录', values: { householdCode: code ?? '' } });
     }
-    const household = await this.dataSource.getRepository(Household).findOneByOrFail({ id: req.actor.id });
-    const village = await this.dataSource.getRepository(Village).findOneByOrFail({ id: household.villageId });
-    res.render('villager/home', { title: '我的积分', household, village });
+    res.render('villager/home', await this.homeContext(req.actor));
   }
 
   @Public()
@@ -47,5 +74,109 @@ export class VillagerController {
         return { redirect: safeNext(body.next, '/villager'), message: `${household.headName}家，您好` };
       },
     );
+  }
+
+  /** 异议 from the villager page, on a record of the village's open publication. */
+  @Post('objections/:recordId')
+  @Roles('VILLAGER')
+  async object(
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+    @Param('recordId', ParseIntPipe) recordId: number,
+    @Body() body: Record<string, string>,
+  ) {
+    const form = {
+      view: 'villager/home',
+      context: () => this.homeContext(actor),
+      values: body,
+      fieldNames: { reason: `reason${recordId}` },
+    };
+    await submitForm(res, form, async () => {
+      const dto = await parseForm(ObjectionDto, { reason: body.reason });
+      await this.publications.object(actor, recordId, dto.reason);
+      return { redirect: '/villager', message: '您的异议已提交，村两委会核实处理' };
+    });
+  }
+
+  @Get('declare')
+  @Roles('VILLAGER')
+  async declareForm(@CurrentActor() actor: Actor, @Res() res: Response) {
+    res.render('villager/declare', {
+      ...(await this.declareContext(actor)),
+      values: { occurredOn: todayInChina() },
+    });
+  }
+
+  /** 申报好人好事: multipart (the photo), so the CSRF token comes in the action URL. */
+  @Post('declare')
+  @Roles('VILLAGER')
+  @UseInterceptors(PhotoUploadInterceptor)
+  async declare(
+    @CurrentActor() actor: Actor,
+    @Req() req: Request,
+    @Res() res: Response,
+    @Body() body: Record<string, string>,
+    @UploadedFile() photo?: { buffer: Buffer; size: number },
+  ) {
+    await submitForm(
+      res,
+      { view: 'villager/declare', context: () => this.declareContext(actor), values: body },
+      async () => {
+        const refusal = photoRefusal(req);
+        if (refusal) throw refusal;
+        const dto = await parseForm(DeclarationDto, {
+          ruleId: body.ruleId,
+          occurredOn: body.occurredOn,
+          note: body.note,
+        });
+        const evidencePath = await this.evidence.save(photo);
+        await this.scoring.declare(actor, { ...dto, evidencePath }).catch(async (error: unknown) => {
+          await this.evidence.discard(evidencePath);
+          throw error;
+        });
+        return { redirect: '/villager', message: '申报已提交，村两委审核后会公示' };
+      },
+    );
+  }
+
+  private async homeContext(actor: Actor) {
+    const household = await this.dataSource.getRepository(Household).findOneByOrFail({ id: actor.id });
+    const village = await this.dataSource.getRepository(Village).findOneByOrFail({ id: household.villageId });
+    const book = await this.passbooks.passbook(actor, household.id);
+    const open = await this.publications.openInVillage(village.id);
+    return {
+      title: '我的积分',
+      household,
+      village,
+      rank: await this.passbooks.monthRank(household.id, todayInChina()),
+      month: todayInChina().slice(0, 7),
+      lines: passbookLines(book.entries.slice(0, 20)),
+      moreEntries: book.entries.length > 20,
+      publicizing: open
+        .filter((p) => !p.ended)
+        .flatMap((p) =>
+          p.rows.map((r) => ({
+            ...r,
+            endsOn: p.endsOn,
+            pointsLabel: signedPoints(r.points),
+            mine: r.householdCode === household.code,
+          })),
+        ),
+      declarationsEnabled: village.declarationsEnabled,
+    };
+  }
+
+  private async declareContext(actor: Actor) {
+    const village = await this.dataSource
+      .getRepository(Village)
+      .findOneByOrFail({ id: actor.villageId as number });
+    const rules = (await this.rules.list({ villageId: village.id })).filter(
+      (r) => r.active && r.minPoints > 0,
+    );
+    return {
+      title: '申报好人好事',
+      enabled: village.declarationsEnabled,
+      ruleOptions: rules.map((r) => ({ value: r.id, label: `${r.title}（${pointsLabel(r)}）` })),
+    };
   }
 }

@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
+import { PublicationsModule } from '../publications/publications.module.js';
+import { RulesModule } from '../rules/rules.module.js';
+import { ScoringModule } from '../scoring/scoring.module.js';
 import { VillagerController } from './villager.controller.js';
 
-@Module({ controllers: [VillagerController] })
+@Module({ imports: [PublicationsModule, RulesModule, ScoringModule], controllers: [VillagerController] })
 export class VillagerModule {}

@@ -145,6 +145,28 @@ export class VillagesController {
     });
   }
 
+  @Post('villages/:id/settings')
+  @Roles('VILLAGE_ADMIN')
+  @InScope('village', 'params.id')
+  async settings(
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+    @Param('id', ParseIntPipe) id: number,
+    @Body('declarationsEnabled') enabled: string,
+  ) {
+    await submitForm(
+      res,
+      { view: 'villages/show', context: () => this.showContext(actor, id), values: {} },
+      async () => {
+        const village = await this.villages.setDeclarations(actor, id, enabled === 'true');
+        return {
+          redirect: `/admin/villages/${id}`,
+          message: village.declarationsEnabled ? '已开放村民申报' : '已关闭村民申报',
+        };
+      },
+    );
+  }
+
   /** Renames or (de)activates a group from its village's page (the form carries the village id to come back to). */
   @Post('groups/:id')
   @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN')
@@ -183,6 +205,7 @@ export class VillagesController {
       title: village.name,
       village,
       canEdit: actor.role === 'ADMIN' || actor.role === 'TOWNSHIP',
+      isCommittee: actor.role === 'VILLAGE_ADMIN',
     };
   }
 }

@@ -19,6 +19,7 @@ export interface VillageView {
   code: string;
   townshipId: number;
   active: boolean;
+  declarationsEnabled: boolean;
   groups: { id: number; name: string; active: boolean }[];
 }
 
@@ -184,6 +185,30 @@ export class VillagesService {
     });
   }
 
+  /** A village setting kept by its committee: may villagers declare their own good deeds (申报)? */
+  async setDeclarations(actor: Actor, villageId: number, enabled: boolean): Promise<VillageView> {
+    return this.transactions.run(async (manager) => {
+      const village = await manager.findOneBy(Village, { id: villageId });
+      if (!village) throw DomainError.notFound('村');
+      assertInScope(actor, { townshipId: village.townshipId, villageId });
+      village.declarationsEnabled = enabled;
+      await manager.save(village);
+      await this.audit.record(
+        actor,
+        {
+          action: 'village.settings',
+          entityType: 'village',
+          entityId: villageId,
+          townshipId: village.townshipId,
+          villageId,
+          details: { declarationsEnabled: enabled },
+        },
+        manager,
+      );
+      return this.view(manager, village);
+    });
+  }
+
   private async view(manager: EntityManager, village: Village): Promise<VillageView> {
     const groups = await manager.find(Group, {
       where: { villageId: village.id },
@@ -195,6 +220,7 @@ export class VillagesService {
       code: village.code,
       townshipId: village.townshipId,
       active: village.active,
+      declarationsEnabled: village.declarationsEnabled,
       groups: groups.map((g) => ({ id: g.id, name: g.name, active: g.active })),
     };
   }

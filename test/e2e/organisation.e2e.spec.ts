@@ -84,6 +84,7 @@ describe('organisation API: townships, villages with groups, staff accounts', ()
         code: 'XH',
         townshipId: county.township.id,
         active: true,
+        declarationsEnabled: true,
         groups: [
           { id: expect.any(Number), name: '东组', active: true },
           { id: expect.any(Number), name: '西组', active: true },

@@ -1,0 +1,160 @@
+import { Body, Controller, Get, Param, ParseIntPipe, Post, Query, Render, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { Actor } from '../access/actor.js';
+import { InScope } from '../access/scope.guard.js';
+import { CurrentActor, Roles } from '../auth/decorators.js';
+import { DomainError } from '../common/domain-error.js';
+import { submitForm } from '../common/forms.js';
+import { parseForm } from '../common/validation.js';
+import { Settings } from '../config/settings.js';
+import { signedPoints } from '../rules/rule-points.js';
+import { STATUS_LABELS, ScoringService } from '../scoring/scoring.service.js';
+import { VillagesService } from '../villages/villages.service.js';
+import { OpenPublicationDto, ResolveObjectionDto } from './dto/publication.dto.js';
+import { PublicationsService, windowEnded } from './publications.service.js';
+
+/** 公示 pages for the committee: open a publication, settle objections, close it to post the points. */
+@ApiExcludeController()
+@Controller()
+export class PublicationsController {
+  constructor(
+    private readonly publications: PublicationsService,
+    private readonly scoring: ScoringService,
+    private readonly villages: VillagesService,
+    private readonly settings: Settings,
+  ) {}
+
+  @Get('publications')
+  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN')
+  @Render('publications/list')
+  async list(@CurrentActor() actor: Actor, @Query('villageId') villageParam?: string) {
+    return this.listContext(actor, villageParam);
+  }
+
+  @Post('publications')
+  @Roles('VILLAGE_ADMIN')
+  async open(@CurrentActor() actor: Actor, @Res() res: Response, @Body() body: Record<string, string>) {
+    await submitForm(
+      res,
+      { view: 'publications/list', context: () => this.listContext(actor), values: body },
+      async () => {
+        const dto = await parseForm(OpenPublicationDto, {
+          villageId: String(actor.villageId),
+          days: body.days,
+        });
+        const publication = await this.publications.open(actor, dto.villageId, dto.days ?? 7);
+        return {
+          redirect: `/publications/${publication.id}`,
+          message: `已公示 ${publication.recordIds.length} 条记录，公示期 ${publication.startsOn} 至 ${publication.endsOn}`,
+        };
+      },
+    );
+  }
+
+  @Get('publications/:id')
+  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN')
+  @InScope('publication', 'params.id')
+  @Render('publications/show')
+  show(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number) {
+    return this.showContext(actor, id);
+  }
+
+  @Post('publications/:id/close')
+  @Roles('VILLAGE_ADMIN')
+  @InScope('publication', 'params.id')
+  async close(@CurrentActor() actor: Actor, @Res() res: Response, @Param('id', ParseIntPipe) id: number) {
+    await submitForm(
+      res,
+      { view: 'publications/show', context: () => this.showContext(actor, id), values: {} },
+      async () => {
+        const { postedRecordIds } = await this.publications.close(actor, id);
+        return {
+          redirect: `/publications/${id}`,
+          message: `公示已结束，${postedRecordIds.length} 条记录已记入积分存折`,
+        };
+      },
+    );
+  }
+
+  /** 驳回, 采纳并改分 or 采纳并撤销, from the publication's page. */
+  @Post('objections/:id/resolve')
+  @Roles('VILLAGE_ADMIN')
+  @InScope('objection', 'params.id')
+  async resolve(
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+    @Param('id', ParseIntPipe) id: number,
+    @Body() body: Record<string, string>,
+  ) {
+    const publicationId = Number(body.publicationId);
+    const form = {
+      view: 'publications/show',
+      context: () => this.showContext(actor, publicationId),
+      values: body,
+      fieldNames: { points: `points${id}` },
+    };
+    await submitForm(res, form, async () => {
+      const decision = body.decision === 'DISMISS' ? 'DISMISS' : 'UPHOLD';
+      const dto = await parseForm(ResolveObjectionDto, {
+        decision,
+        points: body.decision === 'CORRECT' ? (body.points ?? '') : undefined,
+      });
+      if (body.decision === 'CORRECT' && dto.points === undefined)
+        throw DomainError.validation({ points: '采纳并改分时请填写新的分值' });
+      await this.publications.resolve(actor, id, dto.decision, dto.points);
+      const said = {
+        DISMISS: '已驳回异议，记录照常公示',
+        CORRECT: '已采纳异议并更正分值',
+        REVOKE: '已采纳异议，记录已撤销',
+      };
+      return {
+        redirect: `/publications/${publicationId}`,
+        message: said[body.decision as keyof typeof said] ?? said.REVOKE,
+      };
+    });
+  }
+
+  private async listContext(actor: Actor, villageParam?: string) {
+    const villageId = Number(villageParam ?? actor.villageId);
+    if (!Number.isInteger(villageId) || villageId <= 0) throw DomainError.notFound('村');
+    const village = await this.villages.get(actor, villageId);
+    const approved = await this.scoring.list({ villageId, status: 'APPROVED', page: 1, pageSize: 1 });
+    return {
+      title: `${village.name} · 公示`,
+      village,
+      publications: await this.publications.forVillage(villageId),
+      approvedCount: approved.total,
+      minDays: this.settings.publicationMinDays,
+      canOpen: actor.role === 'VILLAGE_ADMIN' && approved.total > 0,
+    };
+  }
+
+  private async showContext(actor: Actor, id: number) {
+    const { publication } = await this.publications.get(id);
+    const village = await this.villages.get(actor, publication.villageId);
+    const rows = await this.publications.boardRows([id]);
+    const objections = await this.publications.objectionsOf(id);
+    const byRecord = new Map(rows.map((r) => [r.recordId, r]));
+    const isCommittee = actor.role === 'VILLAGE_ADMIN';
+    return {
+      title: `公示 ${publication.startsOn} 至 ${publication.endsOn}`,
+      village,
+      publication,
+      ended: windowEnded(publication),
+      rows: rows.map((r) => ({
+        ...r,
+        pointsLabel: signedPoints(r.points),
+        statusLabel: STATUS_LABELS[r.status as keyof typeof STATUS_LABELS],
+      })),
+      objections: objections.map((o) => ({
+        ...o,
+        record: byRecord.get(o.recordId),
+        open: o.status === 'OPEN',
+        statusLabel: { OPEN: '待处理', DISMISSED: '已驳回', UPHELD: '已采纳' }[o.status],
+      })),
+      canResolve: isCommittee,
+      canClose: isCommittee && publication.status === 'OPEN',
+    };
+  }
+}
