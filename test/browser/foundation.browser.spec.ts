@@ -270,9 +270,9 @@ describe.each([
     expect(page.url()).toBe(url('/villager'));
     expect(await page.getByText('可用积分', { exact: true }).isVisible()).toBe(true);
     expect(await page.getByText('累计积分', { exact: true }).isVisible()).toBe(true);
-    const balances = await page.locator('.balance-value').allInnerTexts();
-    expect(balances).toHaveLength(2);
-    for (const value of balances) expect(value.trim()).toMatch(/^\d+$/);
+    const [available, earned, rank] = await page.locator('.balance-value').allInnerTexts();
+    expect([available.trim(), earned.trim()]).toEqual(['0', '0']);
+    expect(rank.trim()).toMatch(/^第 \d+ 名$/);
     expect(await page.getByText('户号 TY-0001').isVisible()).toBe(true);
     expect(await navLabels()).toContain('我的积分');
     await look('villager-home');

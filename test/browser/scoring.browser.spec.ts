@@ -1,13 +1,6 @@
 import { jest } from '@jest/globals';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { DEMO_PASSWORD } from '../../seeds/demo-county.js';
-import {
-  horizontalOverflow,
-  launchBrowser,
-  listenOnFreePort,
-  saveScreenshot,
-  seriousAxeViolations,
-} from '../support/browser.js';
+import type { Browser } from 'playwright-core';
+import { browserWindow, launchBrowser, listenOnFreePort } from '../support/browser.js';
 import { createTestApp, type TestApp } from '../support/create-test-app.js';
 
 jest.setTimeout(120000);
@@ -40,50 +33,8 @@ afterAll(async () => {
   await t?.close();
 });
 
-/** A browser window of the given size, with the checks a careful tester makes on each page. */
-function windowOf(width: number, height: number) {
-  const w = {
-    context: undefined as unknown as BrowserContext,
-    page: undefined as unknown as Page,
-    problems: [] as string[],
-    async open() {
-      const phone = width < 600;
-      w.context = await browser.newContext({
-        viewport: { width, height },
-        isMobile: phone,
-        hasTouch: phone,
-        locale: 'zh-CN',
-      });
-      w.context.setDefaultTimeout(15000);
-      w.page = await w.context.newPage();
-      w.page.on('pageerror', (error) => w.problems.push(`script error on ${w.page.url()}: ${error.message}`));
-    },
-    /** Keep a screenshot, run axe, and look for sideways scrolling. */
-    async look(name: string) {
-      await saveScreenshot(w.page, name);
-      w.problems.push(...(await seriousAxeViolations(w.page, name)));
-      const overflow = await horizontalOverflow(w.page);
-      if (overflow > 0)
-        w.problems.push(`[${name}] the page is ${overflow}px wider than the ${width}px screen`);
-    },
-    expectNoProblems() {
-      const found = w.problems;
-      w.problems = [];
-      if (found.length > 0)
-        throw new Error(`${found.length} problem(s) on the pages visited:\n${found.join('\n')}`);
-    },
-    async logIn(username: string) {
-      await w.page.goto(url('/login'));
-      await w.page.getByLabel('用户名').fill(username);
-      await w.page.getByLabel('密码').fill(DEMO_PASSWORD);
-      await w.page.getByRole('button', { name: '登录', exact: true }).click();
-      await w.page.waitForURL(url('/'));
-    },
-    h1: () => w.page.getByRole('heading', { level: 1 }),
-    nav: () => w.page.getByRole('navigation', { name: '主导航' }),
-  };
-  return w;
-}
+const windowOf = (width: number, height: number) =>
+  browserWindow(() => ({ browser, baseUrl }), width, height);
 
 describe('a group leader on a 390×844 phone', () => {
   const phone = windowOf(390, 844);

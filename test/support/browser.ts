@@ -4,7 +4,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { INestApplication } from '@nestjs/common';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { DEMO_PASSWORD } from '../../seeds/demo-county.js';
 
 /** Debian's Chromium (test/support/ensure-chromium.sh installs it); never a downloaded browser. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -85,4 +86,55 @@ export function horizontalOverflow(page: Page): Promise<number> {
   return page.evaluate(
     'Math.max(0, document.documentElement.scrollWidth - document.documentElement.clientWidth)',
   ) as Promise<number>;
+}
+
+/** A browser window of the given size, with the checks a careful tester makes on each page. */
+/** `where` is read when the window opens: the specs build windows before their beforeAll has started the app. */
+export function browserWindow(
+  where: () => { browser: Browser; baseUrl: string },
+  width: number,
+  height: number,
+) {
+  const url = (path: string) => `${where().baseUrl}${path}`;
+  const w = {
+    context: undefined as unknown as BrowserContext,
+    page: undefined as unknown as Page,
+    problems: [] as string[],
+    async open() {
+      const phone = width < 600;
+      w.context = await where().browser.newContext({
+        viewport: { width, height },
+        isMobile: phone,
+        hasTouch: phone,
+        locale: 'zh-CN',
+      });
+      w.context.setDefaultTimeout(15000);
+      w.page = await w.context.newPage();
+      w.page.on('pageerror', (error) => w.problems.push(`script error on ${w.page.url()}: ${error.message}`));
+    },
+    /** Keep a screenshot, run axe, and look for sideways scrolling. */
+    async look(name: string) {
+      await saveScreenshot(w.page, name);
+      w.problems.push(...(await seriousAxeViolations(w.page, name)));
+      const overflow = await horizontalOverflow(w.page);
+      if (overflow > 0)
+        w.problems.push(`[${name}] the page is ${overflow}px wider than the ${width}px screen`);
+    },
+    expectNoProblems() {
+      const found = w.problems;
+      w.problems = [];
+      if (found.length > 0)
+        throw new Error(`${found.length} problem(s) on the pages visited:\n${found.join('\n')}`);
+    },
+    async logIn(username: string) {
+      await w.page.goto(url('/login'));
+      await w.page.getByLabel('用户名').fill(username);
+      await w.page.getByLabel('密码').fill(DEMO_PASSWORD);
+      await w.page.getByRole('button', { name: '登录', exact: true }).click();
+      await w.page.waitForURL(url('/'));
+    },
+    h1: () => w.page.getByRole('heading', { level: 1 }),
+    nav: () => w.page.getByRole('navigation', { name: '主导航' }),
+  };
+  return w;
 }

@@ -1,0 +1,139 @@
+import { jest } from '@jest/globals';
+import type { Browser } from 'playwright-core';
+import request from 'supertest';
+import { DEMO_PASSWORD, DEMO_PIN } from '../../seeds/demo-county.js';
+import { browserWindow, launchBrowser, listenOnFreePort, saveScreenshot } from '../support/browser.js';
+import { createTestApp, type TestApp } from '../support/create-test-app.js';
+import { auth } from '../support/factories.js';
+import { daysAgo } from '../support/scoring-fixtures.js';
+
+jest.setTimeout(120000);
+
+/**
+ * 公示 → 异议 → 入账 in a real browser on the demo county: a villager on a phone sees the passbook and objects to a
+ * record on the board; the committee on a desktop opens a publication; the public board prints on A4.
+ */
+let t: TestApp;
+let browser: Browser;
+let baseUrl: string;
+const url = (path: string) => `${baseUrl}${path}`;
+const windowOf = (width: number, height: number) =>
+  browserWindow(() => ({ browser, baseUrl }), width, height);
+
+/** Through the API: a record for `code` under rule `ruleCode`, recorded by ty_grid and approved by ty_admin. */
+async function approvedRecord(code: string, ruleCode: string) {
+  const scorer = await t.token('ty_grid', DEMO_PASSWORD);
+  const committee = await t.token('ty_admin', DEMO_PASSWORD);
+  const [household] = await t.dataSource.query(`SELECT id FROM household WHERE code = '${code}'`);
+  const [rule] = await t.dataSource.query(
+    `SELECT r.id FROM scoring_rule r JOIN village v ON v.id = r."villageId" WHERE v.code = 'TY' AND r.code = '${ruleCode}'`,
+  );
+  const rec = await request(t.http)
+    .post('/api/v1/score-records')
+    .set(auth(scorer))
+    .send({ householdId: household.id, ruleId: rule.id, occurredOn: daysAgo(1), note: '现场检查' });
+  expect(rec.status).toBe(201);
+  expect(
+    (await request(t.http).post(`/api/v1/score-records/${rec.body.id}/approve`).set(auth(committee)).send({}))
+      .status,
+  ).toBe(200);
+  return { householdId: household.id as number, committee };
+}
+
+beforeAll(async () => {
+  t = await createTestApp({ seed: 'demo', env: { PUBLICATION_MIN_DAYS: '0' } });
+  baseUrl = await listenOnFreePort(t.app);
+  browser = await launchBrowser();
+  // TY-0001 already has points in its passbook; TY-0002's record is on the board now.
+  const { committee } = await approvedRecord('TY-0001', 'ZZ-02');
+  const villageId = (await t.dataSource.query(`SELECT id FROM village WHERE code = 'TY'`))[0].id;
+  const first = await request(t.http)
+    .post('/api/v1/publications')
+    .set(auth(committee))
+    .send({ villageId, days: 0 });
+  await request(t.http).post(`/api/v1/publications/${first.body.id}/close`).set(auth(committee));
+  await approvedRecord('TY-0002', 'RJ-04');
+  await request(t.http).post('/api/v1/publications').set(auth(committee)).send({ villageId, days: 7 });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+describe('a villager on a 390×844 phone', () => {
+  const phone = windowOf(390, 844);
+  beforeAll(() => phone.open());
+  afterAll(() => phone.context?.close());
+
+  it('should log in with the household code and PIN, see the passbook and rank, and object to a record on the board', async () => {
+    const { page } = phone;
+    await page.goto(url('/villager'));
+    await phone.look('villager-login');
+    await page.getByLabel('户号').fill('TY-0001');
+    await page.getByLabel('密码(PIN)').fill(DEMO_PIN);
+    await page.getByRole('button', { name: '查看我的积分' }).click();
+    await page.waitForURL(url('/villager'));
+    expect(await phone.h1().innerText()).toBe('李大山家的积分');
+    expect(await page.locator('.balance').first().innerText()).toContain('15');
+    expect(await page.getByText('本月排名').count()).toBe(1);
+    expect(
+      await page.getByRole('row').filter({ hasText: '参加村里组织的志愿服务活动' }).innerText(),
+    ).toContain('+15');
+    await phone.look('villager-home');
+
+    const item = page.getByRole('listitem').filter({ hasText: '王秀英' });
+    await item.getByLabel('异议理由').fill('那天我看见是别人倒的垃圾');
+    await item.getByRole('button', { name: '提出异议' }).click();
+    await page.waitForURL(url('/villager'));
+    expect(await page.getByRole('status').innerText()).toContain('您的异议已提交');
+    expect(await page.getByRole('listitem').filter({ hasText: '王秀英' }).innerText()).toContain(
+      '已有人提出异议',
+    );
+    await phone.look('villager-objected');
+    phone.expectNoProblems();
+  });
+});
+
+describe('the committee on a 1280×800 desktop', () => {
+  const desk = windowOf(1280, 800);
+  beforeAll(async () => {
+    await desk.open();
+    await desk.logIn('ty_admin');
+  });
+  afterAll(() => desk.context?.close());
+
+  it('should see the objection on the publication page, and open a new publication from the page', async () => {
+    const { page } = desk;
+    await approvedRecord('TY-0004', 'ZZ-02');
+    await desk.nav().getByRole('link', { name: '公示' }).click();
+    await page.waitForURL(url('/publications'));
+    await desk.look('publications');
+    await page.getByLabel('公示天数').fill('7');
+    await page.getByRole('button', { name: '开始公示' }).click();
+    await page.waitForURL(/\/publications\/\d+$/);
+    expect(await page.getByRole('status').innerText()).toContain('已公示 1 条记录');
+    expect(await page.getByRole('row').filter({ hasText: 'TY-0004' }).innerText()).toContain('+15');
+    await desk.look('publication');
+    await page.goto(url('/publications'));
+    await page.getByRole('link', { name: /至/ }).nth(1).click();
+    expect(await page.getByText('那天我看见是别人倒的垃圾').count()).toBe(1);
+    await desk.look('publication-objection');
+    desk.expectNoProblems();
+  });
+
+  it('should print the public board on A4 with no login', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    const villageId = (await t.dataSource.query(`SELECT id FROM village WHERE code = 'TY'`))[0].id;
+    await page.goto(url(`/public/villages/${villageId}`));
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('桃源村公示栏');
+    expect(await page.getByRole('row').filter({ hasText: 'TY-0004' }).count()).toBe(1);
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('.site-header').isVisible()).toBe(false);
+    await saveScreenshot(page, 'public-board-print');
+    const pdf = await page.pdf({ format: 'A4' });
+    expect(pdf.subarray(0, 4).toString()).toBe('%PDF');
+    await context.close();
+  });
+});
