@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseIntPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, ParseIntPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../access/actor.js';
 import { InScope } from '../access/scope.guard.js';
@@ -8,17 +8,50 @@ import { PageQuery } from '../common/pagination.js';
 import {
   CreateHouseholdDto,
   HouseholdListQuery,
+  MemberDto,
   MoveOutDto,
   PinDto,
   UpdateHouseholdDto,
 } from './dto/household.dto.js';
+import { HouseholdMembersService } from './household-members.service.js';
 import { HouseholdsService } from './households.service.js';
 
 @ApiTags('households 农户')
 @ApiBearerAuth()
 @Controller('api/v1/households')
 export class HouseholdsApiController {
-  constructor(private readonly households: HouseholdsService) {}
+  constructor(
+    private readonly households: HouseholdsService,
+    private readonly members: HouseholdMembersService,
+  ) {}
+
+  @Get(':id/members')
+  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN', 'SCORER', 'CLERK', 'VILLAGER')
+  @InScope('household', 'params.id')
+  async listMembers(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number) {
+    await this.households.get(actor, id);
+    const items = await this.members.list(id);
+    return { items, total: items.length };
+  }
+
+  @Post(':id/members')
+  @Roles('VILLAGE_ADMIN')
+  @InScope('household', 'params.id')
+  addMember(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number, @Body() dto: MemberDto) {
+    return this.members.add(actor, id, dto);
+  }
+
+  @Delete(':id/members/:memberId')
+  @Roles('VILLAGE_ADMIN')
+  @InScope('household', 'params.id')
+  async removeMember(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseIntPipe) id: number,
+    @Param('memberId', ParseIntPipe) memberId: number,
+  ) {
+    await this.members.remove(actor, id, memberId);
+    return { ok: true };
+  }
 
   @Post()
   @Roles('VILLAGE_ADMIN')

@@ -10,7 +10,15 @@ import { submitForm } from '../common/forms.js';
 import { pager, PageQuery } from '../common/pagination.js';
 import { parseForm } from '../common/validation.js';
 import { VillagesService } from '../villages/villages.service.js';
-import { CreateHouseholdDto, HouseholdListQuery, PinDto, UpdateHouseholdDto } from './dto/household.dto.js';
+import {
+  CreateHouseholdDto,
+  HouseholdListQuery,
+  MemberDto,
+  PinDto,
+  RELATIONS,
+  UpdateHouseholdDto,
+} from './dto/household.dto.js';
+import { HouseholdMembersService } from './household-members.service.js';
 import { HouseholdsService } from './households.service.js';
 
 /** A PIN the committee can read out: six digits. */
@@ -23,6 +31,7 @@ export class HouseholdsController {
   constructor(
     private readonly households: HouseholdsService,
     private readonly villages: VillagesService,
+    private readonly members: HouseholdMembersService,
   ) {}
 
   @Get()
@@ -154,6 +163,51 @@ export class HouseholdsController {
     );
   }
 
+  @Post(':id/members')
+  @Roles('VILLAGE_ADMIN')
+  @InScope('household', 'params.id')
+  async addMember(
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+    @Param('id', ParseIntPipe) id: number,
+    @Body() body: Record<string, string>,
+  ) {
+    const form = {
+      view: 'households/show',
+      context: () => this.showContext(actor, id),
+      values: body,
+      fieldNames: { name: 'memberName' },
+    };
+    await submitForm(res, form, async () => {
+      const dto = await parseForm(MemberDto, {
+        name: body.memberName,
+        relation: body.relation,
+        partyMember: body.partyMember === 'true',
+      });
+      const member = await this.members.add(actor, id, dto);
+      return { redirect: `/households/${id}`, message: `已添加家庭成员 ${member.name}` };
+    });
+  }
+
+  @Post(':id/members/:memberId/remove')
+  @Roles('VILLAGE_ADMIN')
+  @InScope('household', 'params.id')
+  async removeMember(
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+    @Param('id', ParseIntPipe) id: number,
+    @Param('memberId', ParseIntPipe) memberId: number,
+  ) {
+    await submitForm(
+      res,
+      { view: 'households/show', context: () => this.showContext(actor, id), values: {} },
+      async () => {
+        await this.members.remove(actor, id, memberId);
+        return { redirect: `/households/${id}`, message: '已移除家庭成员' };
+      },
+    );
+  }
+
   private async newContext(actor: Actor) {
     const village = await this.villages.get(actor, actor.villageId ?? 0);
     return {
@@ -174,6 +228,9 @@ export class HouseholdsController {
       groupName: group?.name ?? '',
       groupOptions: village.groups.filter((g) => g.active).map((g) => ({ value: g.id, label: g.name })),
       canEdit: actor.role === 'VILLAGE_ADMIN' && household.status === 'ACTIVE',
+      members: await this.members.list(id),
+      relationOptions: RELATIONS.map((r) => ({ value: r, label: r })),
+      isCommittee: actor.role === 'VILLAGE_ADMIN',
     };
   }
 }

@@ -17,11 +17,12 @@ import { householdCode } from './household-code.js';
 import { Household } from './household.entity.js';
 
 /** A household as the API shows it (API.md): never the PIN hash. */
-export type PublicHousehold = Omit<Household, 'pinHash' | 'pinVersion'>;
+export type PublicHousehold = Omit<Household, 'pinHash' | 'pinVersion'> & { canLogIn: boolean };
 
+/** `canLogIn`: a PIN has been set (imported households have none until the committee sets one). */
 export function publicHousehold(household: Household): PublicHousehold {
-  const { pinHash: _hash, pinVersion: _version, ...rest } = household;
-  return rest;
+  const { pinHash, pinVersion: _version, ...rest } = household;
+  return { ...rest, canLogIn: pinHash !== null && household.status === 'ACTIVE' };
 }
 
 /** 户: created by the committee, with a generated door-plate code and a PIN for the villager login. */
@@ -87,20 +88,13 @@ export class HouseholdsService {
       assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
       if (!village.active) throw DomainError.validation({ villageId: '该村已停用' });
       const groupId = await this.groupOf(manager, village.id, dto.groupId);
-      // The counter moves in the same transaction; a guarded increment, so two clerks never get one number.
-      await manager.increment(Village, { id: village.id }, 'householdSeq', 1);
-      const { householdSeq } = await manager.findOneByOrFail(Village, { id: village.id });
-      const household = await manager.save(
-        manager.create(Household, {
-          villageId: village.id,
-          groupId,
-          code: householdCode(village.code, householdSeq),
-          headName: dto.headName,
-          memberCount: dto.memberCount,
-          phone: dto.phone ?? null,
-          pinHash,
-        }),
-      );
+      const household = await this.insert(manager, village, {
+        groupId,
+        headName: dto.headName,
+        memberCount: dto.memberCount,
+        phone: dto.phone ?? null,
+        pinHash,
+      });
       await this.audit.record(
         actor,
         {
@@ -161,6 +155,29 @@ export class HouseholdsService {
     });
     await this.sessions.closeAllFor({ householdId: id });
     return result;
+  }
+
+  /** Inserts one household with the next code of its village (the counter moves in the caller's transaction). */
+  async insert(
+    manager: EntityManager,
+    village: Village,
+    fields: {
+      groupId: number | null;
+      headName: string;
+      memberCount: number;
+      phone: string | null;
+      pinHash: string | null;
+    },
+  ): Promise<Household> {
+    await manager.increment(Village, { id: village.id }, 'householdSeq', 1);
+    const { householdSeq } = await manager.findOneByOrFail(Village, { id: village.id });
+    return manager.save(
+      manager.create(Household, {
+        villageId: village.id,
+        code: householdCode(village.code, householdSeq),
+        ...fields,
+      }),
+    );
   }
 
   private async change(

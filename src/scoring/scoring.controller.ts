@@ -36,7 +36,8 @@ import {
   ReviewManyDto,
 } from './dto/score-record.dto.js';
 import { EvidenceStore } from './evidence.store.js';
-import { photoRefusal, PhotoUploadInterceptor } from './photo-upload.interceptor.js';
+import { uploadRefusal } from '../common/upload.interceptor.js';
+import { PhotoUploadInterceptor } from './photo-upload.interceptor.js';
 import type { ScoreRecord } from './score-record.entity.js';
 import { ScoringService } from './scoring.service.js';
 
@@ -99,7 +100,7 @@ export class ScoringController {
         values: body,
       },
       async () => {
-        const refusal = photoRefusal(req);
+        const refusal = uploadRefusal(req);
         if (refusal) throw refusal;
         const dto = await parseForm(CreateScoreRecordDto, {
           householdId: body.householdId,

@@ -33,7 +33,8 @@ import { pointsLabel, signedPoints } from '../rules/rule-points.js';
 import { RulesService } from '../rules/rules.service.js';
 import { DeclarationDto } from '../scoring/dto/score-record.dto.js';
 import { EvidenceStore } from '../scoring/evidence.store.js';
-import { photoRefusal, PhotoUploadInterceptor } from '../scoring/photo-upload.interceptor.js';
+import { uploadRefusal } from '../common/upload.interceptor.js';
+import { PhotoUploadInterceptor } from '../scoring/photo-upload.interceptor.js';
 import { ScoringService } from '../scoring/scoring.service.js';
 import { Village } from '../villages/village.entity.js';
 
@@ -122,7 +123,7 @@ export class VillagerController {
       res,
       { view: 'villager/declare', context: () => this.declareContext(actor), values: body },
       async () => {
-        const refusal = photoRefusal(req);
+        const refusal = uploadRefusal(req);
         if (refusal) throw refusal;
         const dto = await parseForm(DeclarationDto, {
           ruleId: body.ruleId,

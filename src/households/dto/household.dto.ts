@@ -1,6 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { trim } from '../../common/transforms.js';
 
 const PIN_RULE = '密码(PIN)应为 4–8 位数字';
@@ -110,4 +121,24 @@ export class MoveOutDto {
   @IsOptional()
   @Matches(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, { message: '迁出日期应为 YYYY-MM-DD' })
   movedOutOn?: string;
+}
+
+export const RELATIONS = ['户主', '配偶', '子女', '父母', '孙辈', '兄弟姐妹', '其他'] as const;
+
+export class MemberDto {
+  @ApiProperty({ example: '李小花' })
+  @Transform(trim)
+  @IsString({ message: '请填写姓名' })
+  @IsNotEmpty({ message: '请填写姓名' })
+  @MaxLength(40, { message: '姓名最多 40 个字' })
+  name: string;
+
+  @ApiProperty({ enum: RELATIONS })
+  @IsIn(RELATIONS, { message: '请选择与户主的关系' })
+  relation: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean({ message: '是否党员应为 true 或 false' })
+  partyMember?: boolean;
 }

@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { Actor } from '../access/actor.js';
+import { assertInScope } from '../access/scope-policy.js';
+import { AuditService } from '../audit/audit.service.js';
+import { DomainError } from '../common/domain-error.js';
+import { Transactions } from '../database/transactions.js';
+import { Village } from '../villages/village.entity.js';
+import { MemberDto } from './dto/household.dto.js';
+import { HouseholdMember } from './household-member.entity.js';
+import { Household } from './household.entity.js';
+
+/** 家庭成员: personal data, not ledger data, so a member can be removed (the audit log keeps that it happened). */
+@Injectable()
+export class HouseholdMembersService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly audit: AuditService,
+  ) {}
+
+  list(householdId: number): Promise<HouseholdMember[]> {
+    return this.dataSource
+      .getRepository(HouseholdMember)
+      .find({ where: { householdId }, order: { id: 'ASC' } });
+  }
+
+  async add(actor: Actor, householdId: number, dto: MemberDto): Promise<HouseholdMember> {
+    return this.transactions.run(async (manager) => {
+      const village = await this.villageOf(householdId);
+      assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
+      const member = await manager.save(
+        manager.create(HouseholdMember, {
+          householdId,
+          name: dto.name,
+          relation: dto.relation,
+          partyMember: dto.partyMember ?? false,
+        }),
+      );
+      await this.audit.record(
+        actor,
+        {
+          action: 'member.add',
+          entityType: 'household',
+          entityId: householdId,
+          townshipId: village.townshipId,
+          villageId: village.id,
+          details: { ...dto },
+        },
+        manager,
+      );
+      return member;
+    });
+  }
+
+  async remove(actor: Actor, householdId: number, memberId: number): Promise<void> {
+    await this.transactions.run(async (manager) => {
+      const village = await this.villageOf(householdId);
+      assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
+      const member = await manager.findOneBy(HouseholdMember, { id: memberId, householdId });
+      if (!member) throw DomainError.notFound('家庭成员');
+      await manager.delete(HouseholdMember, { id: memberId });
+      await this.audit.record(
+        actor,
+        {
+          action: 'member.remove',
+          entityType: 'household',
+          entityId: householdId,
+          townshipId: village.townshipId,
+          villageId: village.id,
+          details: { name: member.name, relation: member.relation },
+        },
+        manager,
+      );
+    });
+  }
+
+  private async villageOf(householdId: number): Promise<Village> {
+    const household = await this.dataSource.getRepository(Household).findOneBy({ id: householdId });
+    if (!household) throw DomainError.notFound('农户');
+    return this.dataSource.getRepository(Village).findOneByOrFail({ id: household.villageId });
+  }
+}

@@ -1,0 +1,158 @@
+import { Controller, Get, Post, Query, Req, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiExcludeEndpoint, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import type { Actor } from '../access/actor.js';
+import { InScope } from '../access/scope.guard.js';
+import { CurrentActor, Roles } from '../auth/decorators.js';
+import { DomainError } from '../common/domain-error.js';
+import { submitForm } from '../common/forms.js';
+import { TolerantUpload, uploadRefusal } from '../common/upload.interceptor.js';
+import { HouseholdSheetsService } from './household-sheets.service.js';
+import { toCsv, toXlsx } from './spreadsheet.js';
+
+const SheetUpload = TolerantUpload('file', 5 * 1024 * 1024, '文件不能超过 5 MB');
+
+function theFile(req: Request, file?: { buffer: Buffer }): Buffer {
+  const refusal = uploadRefusal(req);
+  if (refusal) throw refusal;
+  if (!file) throw DomainError.validation({ file: '请选择要上传的文件（.xlsx 或 .csv）' });
+  return file.buffer;
+}
+
+const villageIdOf = (actor: Actor, given?: string) => {
+  const id = Number(given ?? actor.villageId);
+  if (!Number.isInteger(id) || id <= 0) throw DomainError.validation({ villageId: '请指定村' });
+  return id;
+};
+
+/**
+ * 农户名册 as spreadsheets: import (all rows or none), export, and 期初积分. Pages and API share the service; these
+ * routes are registered before `/households/:id` so that `import` is never taken for an id.
+ */
+@ApiTags('households 农户')
+@Controller()
+export class HouseholdSheetsController {
+  constructor(private readonly sheets: HouseholdSheetsService) {}
+
+  @Get('households/import')
+  @ApiExcludeEndpoint()
+  @Roles('VILLAGE_ADMIN')
+  importPage(@Res() res: Response) {
+    res.render('households/import', { title: '导入农户', kind: 'households' });
+  }
+
+  @Post('households/import')
+  @ApiExcludeEndpoint()
+  @Roles('VILLAGE_ADMIN')
+  @UseInterceptors(SheetUpload)
+  async importForm(
+    @CurrentActor() actor: Actor,
+    @Req() req: Request,
+    @Res() res: Response,
+    @UploadedFile() file?: { buffer: Buffer },
+  ) {
+    await submitForm(
+      res,
+      { view: 'households/import', context: () => ({ title: '导入农户', kind: 'households' }), values: {} },
+      async () => {
+        const created = await this.sheets.importHouseholds(actor, villageIdOf(actor), theFile(req, file));
+        return {
+          redirect: '/households',
+          message: `已导入 ${created.length} 户（${created[0].code} 至 ${created[created.length - 1].code}）。请在各户页面为他们设置村民登录密码(PIN)。`,
+        };
+      },
+    );
+  }
+
+  @Get('households/opening')
+  @ApiExcludeEndpoint()
+  @Roles('VILLAGE_ADMIN')
+  openingPage(@Res() res: Response) {
+    res.render('households/import', { title: '导入期初积分', kind: 'opening' });
+  }
+
+  @Post('households/opening')
+  @ApiExcludeEndpoint()
+  @Roles('VILLAGE_ADMIN')
+  @UseInterceptors(SheetUpload)
+  async openingForm(
+    @CurrentActor() actor: Actor,
+    @Req() req: Request,
+    @Res() res: Response,
+    @UploadedFile() file?: { buffer: Buffer },
+  ) {
+    await submitForm(
+      res,
+      { view: 'households/import', context: () => ({ title: '导入期初积分', kind: 'opening' }), values: {} },
+      async () => {
+        const result = await this.sheets.importOpening(actor, villageIdOf(actor), theFile(req, file));
+        return {
+          redirect: '/households',
+          message: `已为 ${result.entries} 户记入期初积分（共 ${result.rows} 行）`,
+        };
+      },
+    );
+  }
+
+  @Get(['households/export.csv', 'api/v1/households/export.csv'])
+  @ApiBearerAuth()
+  @ApiQuery({ name: 'villageId', required: false })
+  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN', 'SCORER', 'CLERK')
+  async exportCsv(
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+    @Query('villageId') villageId?: string,
+  ) {
+    const rows = await this.sheets.exportRows(actor, villageIdOf(actor, villageId));
+    res.type('text/csv; charset=utf-8').attachment('households.csv').send(toCsv(rows));
+  }
+
+  @Get(['households/export.xlsx', 'api/v1/households/export.xlsx'])
+  @ApiBearerAuth()
+  @ApiQuery({ name: 'villageId', required: false })
+  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN', 'SCORER', 'CLERK')
+  async exportXlsx(
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+    @Query('villageId') villageId?: string,
+  ) {
+    const rows = await this.sheets.exportRows(actor, villageIdOf(actor, villageId));
+    res
+      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .attachment('households.xlsx')
+      .send(await toXlsx('农户名册', rows));
+  }
+
+  @Post('api/v1/households/import')
+  @ApiBearerAuth()
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } } })
+  @Roles('VILLAGE_ADMIN')
+  @InScope('village', 'query.villageId')
+  @UseInterceptors(SheetUpload)
+  async importApi(
+    @CurrentActor() actor: Actor,
+    @Req() req: Request,
+    @Query('villageId') villageId: string,
+    @UploadedFile() file?: { buffer: Buffer },
+  ) {
+    const households = await this.sheets.importHouseholds(actor, Number(villageId), theFile(req, file));
+    return { created: households.length, households };
+  }
+
+  @Post('api/v1/households/opening')
+  @ApiBearerAuth()
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } } })
+  @Roles('VILLAGE_ADMIN')
+  @InScope('village', 'query.villageId')
+  @UseInterceptors(SheetUpload)
+  async openingApi(
+    @CurrentActor() actor: Actor,
+    @Req() req: Request,
+    @Query('villageId') villageId: string,
+    @UploadedFile() file?: { buffer: Buffer },
+  ) {
+    return this.sheets.importOpening(actor, Number(villageId), theFile(req, file));
+  }
+}

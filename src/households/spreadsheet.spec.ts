@@ -1,0 +1,41 @@
+import iconv from 'iconv-lite';
+import { decodeText, parseCsv, rowsByHeader, toCsv } from './spreadsheet.js';
+
+describe('spreadsheets', () => {
+  it('should read GBK, UTF-8 and UTF-8 with a BOM alike', () => {
+    const text = '户主姓名,家庭人口\r\n李大山,4\r\n';
+    expect(decodeText(iconv.encode(text, 'gbk'))).toBe(text);
+    expect(decodeText(Buffer.from(text, 'utf8'))).toBe(text);
+    expect(decodeText(Buffer.from('\uFEFF' + text, 'utf8'))).toBe(text);
+  });
+
+  it('should parse quoted fields with commas, quotes and line breaks', () => {
+    expect(parseCsv('a,"b, c","d ""e"""\n"x\ny",z')).toEqual([
+      ['a', 'b, c', 'd "e"'],
+      ['x\ny', 'z'],
+    ]);
+  });
+
+  it('should key rows by the header, keep spreadsheet row numbers and skip blank rows', () => {
+    const rows = rowsByHeader(parseCsv('户主姓名,家庭人口\n李大山,4\n,\n王秀英,2'), ['户主姓名']);
+    expect(rows).toEqual([
+      { line: 2, cells: { 户主姓名: '李大山', 家庭人口: '4' } },
+      { line: 4, cells: { 户主姓名: '王秀英', 家庭人口: '2' } },
+    ]);
+    expect(() => rowsByHeader(parseCsv('姓名\n李'), ['户主姓名'])).toThrow(
+      expect.objectContaining({ code: 'VALIDATION_FAILED' }),
+    );
+  });
+
+  it('should write CSV that reads back the same, with a BOM for Excel', () => {
+    const csv = toCsv([
+      ['户号', '说明'],
+      ['TY-0001', '含,逗号'],
+    ]);
+    expect(csv.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    expect(parseCsv(decodeText(csv))).toEqual([
+      ['户号', '说明'],
+      ['TY-0001', '含,逗号'],
+    ]);
+  });
+});
