@@ -42,6 +42,7 @@ export class PassbookController {
       lines: passbookLines(book.entries),
       values: filter,
       kindOptions: ENTRY_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] })),
+      back: { href: `/households/${id}`, label: '返回农户' },
     };
   }
 

@@ -25,8 +25,10 @@ import { todayInChina } from '../common/dates.js';
 import { submitForm } from '../common/forms.js';
 import { parseForm } from '../common/validation.js';
 import { Household } from '../households/household.entity.js';
+import { PassbookQuery } from '../ledger/dto/passbook.dto.js';
+import { ENTRY_KINDS } from '../ledger/ledger-entry.entity.js';
 import { passbookLines } from '../ledger/passbook.controller.js';
-import { PassbookService } from '../ledger/passbook.service.js';
+import { KIND_LABELS, PassbookService } from '../ledger/passbook.service.js';
 import { ObjectionDto } from '../publications/dto/publication.dto.js';
 import { PublicationsService } from '../publications/publications.service.js';
 import { pointsLabel, signedPoints } from '../rules/rule-points.js';
@@ -96,6 +98,22 @@ export class VillagerController {
       const dto = await parseForm(ObjectionDto, { reason: body.reason });
       await this.publications.object(actor, recordId, dto.reason);
       return { redirect: '/villager', message: '您的异议已提交，村两委会核实处理' };
+    });
+  }
+
+  /** The whole passbook of the household, with the same filters as the staff page. */
+  @Get('passbook')
+  @Roles('VILLAGER')
+  async passbook(@CurrentActor() actor: Actor, @Res() res: Response, @Query() query: Record<string, string>) {
+    const filter = await parseForm(PassbookQuery, { from: query.from, to: query.to, kind: query.kind });
+    const book = await this.passbooks.passbook(actor, actor.id, filter);
+    res.render('ledger/passbook', {
+      title: '我家的积分存折',
+      ...book,
+      lines: passbookLines(book.entries),
+      values: filter,
+      kindOptions: ENTRY_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] })),
+      back: { href: '/villager', label: '返回我的积分' },
     });
   }
 

@@ -91,6 +91,10 @@ describe('a villager on a 390×844 phone', () => {
       '已有人提出异议',
     );
     await phone.look('villager-objected');
+    await page.getByRole('link', { name: '查看全部存折明细' }).click();
+    await page.waitForURL(url('/villager/passbook'));
+    expect(await phone.h1().innerText()).toBe('李大山家的积分存折');
+    await phone.look('villager-passbook');
     phone.expectNoProblems();
   });
 });

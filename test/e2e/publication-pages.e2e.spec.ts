@@ -180,6 +180,11 @@ describe('pages: 公示, the public board, the passbook, /villager', () => {
     if (month) expect(home.text).toContain('第 1 名');
     expect(home.text).toMatch(/<td class="plus">\+50<\/td><td>50<\/td>/);
     expect((await villager.get(`/households/${h.id}/passbook`)).status).toBe(403);
+    const full = await villager.get('/villager/passbook');
+    expect(full.status).toBe(200);
+    expect(full.text).toContain('看存折家的积分存折');
+    expect(full.text).toContain('+50');
+    expect((await villager.get('/villager/passbook?kind=OPENING')).text).toContain('没有符合条件的记录');
   });
 
   it('should take a villager’s declaration when the village allows it, refuse a fake photo, and not when the committee turned it off', async () => {
