@@ -1,5 +1,5 @@
 import iconv from 'iconv-lite';
-import { decodeText, parseCsv, rowsByHeader, toCsv } from './spreadsheet.js';
+import { decodeText, parseCsv, readSheet, rowsByHeader, toCsv } from './spreadsheet.js';
 
 describe('spreadsheets', () => {
   it('should read GBK, UTF-8 and UTF-8 with a BOM alike', () => {
@@ -25,6 +25,13 @@ describe('spreadsheets', () => {
     expect(() => rowsByHeader(parseCsv('姓名\n李'), ['户主姓名'])).toThrow(
       expect.objectContaining({ code: 'VALIDATION_FAILED' }),
     );
+  });
+
+  it('should refuse an old .xls file with a message that says what to do', async () => {
+    const xls = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0, 0, 0]);
+    await expect(readSheet(xls)).rejects.toMatchObject({
+      details: { file: expect.stringContaining('另存为 .xlsx') },
+    });
   });
 
   it('should write CSV that reads back the same, with a BOM for Excel', () => {

@@ -5,6 +5,10 @@ import { DomainError } from '../common/domain-error.js';
 /** A sheet as rows of trimmed text: what a committee's spreadsheet holds, whatever saved it. */
 export type Sheet = string[][];
 
+/** Excel 97–2003 (.xls) files are OLE compound documents. */
+const isOldExcel = (bytes: Buffer) =>
+  bytes.length > 8 &&
+  bytes.subarray(0, 8).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]));
 const isZip = (bytes: Buffer) =>
   bytes.length > 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
 
@@ -14,6 +18,10 @@ const isZip = (bytes: Buffer) =>
  */
 export async function readSheet(bytes: Buffer): Promise<Sheet> {
   if (bytes.length === 0) throw DomainError.validation({ file: '文件是空的' });
+  if (isOldExcel(bytes))
+    throw DomainError.validation({
+      file: '不支持旧版 Excel（.xls），请在 Excel 里另存为 .xlsx 或 CSV 后再上传',
+    });
   if (isZip(bytes)) {
     const book = new ExcelJS.Workbook();
     try {
