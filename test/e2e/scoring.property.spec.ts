@@ -289,5 +289,6 @@ describe('the scoring path under random sequences of actions (property)', () => 
       }),
       { numRuns: 20 },
     );
-  });
+    // Hundreds of steps against a real database: a loaded machine needs more than the default 30 s.
+  }, 240_000);
 });
