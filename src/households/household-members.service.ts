@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../access/actor.js';
 import { assertInScope } from '../access/scope-policy.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -28,7 +28,7 @@ export class HouseholdMembersService {
 
   async add(actor: Actor, householdId: number, dto: MemberDto): Promise<HouseholdMember> {
     return this.transactions.run(async (manager) => {
-      const village = await this.villageOf(householdId);
+      const village = await this.villageOf(manager, householdId);
       assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
       const member = await manager.save(
         manager.create(HouseholdMember, {
@@ -56,7 +56,7 @@ export class HouseholdMembersService {
 
   async remove(actor: Actor, householdId: number, memberId: number): Promise<void> {
     await this.transactions.run(async (manager) => {
-      const village = await this.villageOf(householdId);
+      const village = await this.villageOf(manager, householdId);
       assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
       const member = await manager.findOneBy(HouseholdMember, { id: memberId, householdId });
       if (!member) throw DomainError.notFound('家庭成员');
@@ -76,9 +76,9 @@ export class HouseholdMembersService {
     });
   }
 
-  private async villageOf(householdId: number): Promise<Village> {
-    const household = await this.dataSource.getRepository(Household).findOneBy({ id: householdId });
+  private async villageOf(manager: EntityManager, householdId: number): Promise<Village> {
+    const household = await manager.findOneBy(Household, { id: householdId });
     if (!household) throw DomainError.notFound('农户');
-    return this.dataSource.getRepository(Village).findOneByOrFail({ id: household.villageId });
+    return manager.findOneByOrFail(Village, { id: household.villageId });
   }
 }

@@ -5,9 +5,9 @@ import type { Actor } from '../access/actor.js';
 import { InScope } from '../access/scope.guard.js';
 import { CurrentActor, Roles } from '../auth/decorators.js';
 import { DomainError } from '../common/domain-error.js';
-import { submitForm } from '../common/forms.js';
+import { redirectWithFlash, submitForm } from '../common/forms.js';
 import { TolerantUpload, uploadRefusal } from '../common/upload.interceptor.js';
-import { HouseholdSheetsService } from './household-sheets.service.js';
+import { HouseholdSheetsService, ImportedHousehold, MAX_PINS } from './household-sheets.service.js';
 import { toCsv, toXlsx } from './spreadsheet.js';
 
 const SheetUpload = TolerantUpload('file', 5 * 1024 * 1024, '文件不能超过 5 MB');
@@ -18,6 +18,8 @@ function theFile(req: Request, file?: { buffer: Buffer }): Buffer {
   if (!file) throw DomainError.validation({ file: '请选择要上传的文件（.xlsx 或 .csv）' });
   return file.buffer;
 }
+
+const importPage = () => ({ title: '导入农户', kind: 'households', maxPins: MAX_PINS });
 
 const villageIdOf = (actor: Actor, given?: string) => {
   const id = Number(given ?? actor.villageId);
@@ -38,7 +40,7 @@ export class HouseholdSheetsController {
   @ApiExcludeEndpoint()
   @Roles('VILLAGE_ADMIN')
   importPage(@Res() res: Response) {
-    res.render('households/import', { title: '导入农户', kind: 'households' });
+    res.render('households/import', importPage());
   }
 
   @Post('households/import')
@@ -51,17 +53,29 @@ export class HouseholdSheetsController {
     @Res() res: Response,
     @UploadedFile() file?: { buffer: Buffer },
   ) {
-    await submitForm(
-      res,
-      { view: 'households/import', context: () => ({ title: '导入农户', kind: 'households' }), values: {} },
-      async () => {
-        const created = await this.sheets.importHouseholds(actor, villageIdOf(actor), theFile(req, file));
-        return {
-          redirect: '/households',
-          message: `已导入 ${created.length} 户（${created[0].code} 至 ${created[created.length - 1].code}）。请在各户页面为他们设置村民登录密码(PIN)。`,
-        };
-      },
-    );
+    const form = { view: 'households/import', context: importPage, values: {} };
+    let created: ImportedHousehold[];
+    try {
+      created = await this.sheets.importHouseholds(actor, villageIdOf(actor), theFile(req, file));
+    } catch (error) {
+      // A refusal brings the form back with the row list, as every form does; anything else goes on to the filter.
+      return submitForm(res, form, () => Promise.reject(error));
+    }
+    const range = `${created[0].code} 至 ${created[created.length - 1].code}`;
+    const withPins = created.filter((h) => h.pin !== undefined);
+    if (withPins.length === 0) {
+      const noPin = created.filter((h) => !h.canLogIn).length;
+      const pinNote = noPin ? `其中 ${noPin} 户还没有密码(PIN)，请在各户页面设置，设置前村民不能登录。` : '';
+      return redirectWithFlash(res, '/households', `已导入 ${created.length} 户（${range}）。${pinNote}`);
+    }
+    // Made-up PINs are shown on this answer only (kept nowhere in clear): no redirect, no cache.
+    res.status(201).setHeader('Cache-Control', 'no-store');
+    res.render('households/import-result', {
+      title: '导入结果',
+      count: created.length,
+      range,
+      households: withPins,
+    });
   }
 
   @Get('households/opening')
@@ -88,7 +102,7 @@ export class HouseholdSheetsController {
         const result = await this.sheets.importOpening(actor, villageIdOf(actor), theFile(req, file));
         return {
           redirect: '/households',
-          message: `已为 ${result.entries} 户记入期初积分（共 ${result.rows} 行）`,
+          message: `已为 ${result.entries} 户记入期初积分，共 ${result.total} 分`,
         };
       },
     );

@@ -6,38 +6,49 @@ import { assertInScope } from '../access/scope-policy.js';
 import { AuditService } from '../audit/audit.service.js';
 import { todayInChina } from '../common/dates.js';
 import { DomainError } from '../common/domain-error.js';
+import { lockRow } from '../database/locks.js';
 import { Transactions } from '../database/transactions.js';
 import { LedgerEntry } from '../ledger/ledger-entry.entity.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { Group } from '../villages/group.entity.js';
 import { Village } from '../villages/village.entity.js';
 import { Household } from './household.entity.js';
+import { checkHouseholdRows, EXPORT_COLUMNS, PIN_COLUMN, REQUIRED_COLUMNS } from './household-rows.js';
 import { HouseholdsService } from './households.service.js';
+import { hashPins, newPin } from './pin.js';
 import { readSheet, rowsByHeader } from './spreadsheet.js';
 
-/** The columns of the household spreadsheet, import and export alike (export adds the code and balances). */
-export const IMPORT_COLUMNS = ['户主姓名', '村民小组', '家庭人口', '联系电话'];
-export const EXPORT_COLUMNS = ['户号', ...IMPORT_COLUMNS, '可用积分', '累计积分', '状态'];
 export const OPENING_COLUMNS = ['户号', '期初积分'];
 
-const PHONE = /^[0-9+\- ]{5,20}$/;
+/** More rows than any village has households: a bigger file is a mistake (a whole county, a wrong sheet). */
+const MAX_ROWS = 20_000;
+/** PINs hashed in one import: about 50 ms of CPU each (scrypt), so 500 take 15–40 s on a two-core server. */
+export const MAX_PINS = 500;
+/** Row problems listed in one answer: enough to fix a file, not a page of thousands. */
+const MAX_PROBLEMS = 200;
 
 /** "All rows or none": every wrong row is named, and nothing is written. */
 function refuse(problems: string[]): never {
+  const listed = problems.slice(0, MAX_PROBLEMS);
+  if (problems.length > MAX_PROBLEMS) listed.push(`……另有 ${problems.length - MAX_PROBLEMS} 行有错误`);
   throw new DomainError(
     'VALIDATION_FAILED',
-    `文件中有 ${problems.length} 处错误，没有导入任何一行，请改正后重新上传`,
-    {
-      rows: problems.slice(0, 200),
-    },
+    `文件中有 ${problems.length} 行有错误，没有导入任何一行，请改正后重新上传`,
+    { rows: listed },
   );
 }
 
-/**
- * 农户名册 in and out of spreadsheets, and 期初积分 for a village moving from paper. Households imported this way
- * get no PIN: the committee sets one per household (shown once), because hashing thousands of PINs with scrypt
- * would take minutes and a printed list of PINs is a risk of its own.
- */
+/** An imported household as the answer shows it; `pin` only when it was made up here (shown this once). */
+export interface ImportedHousehold {
+  id: number;
+  code: string;
+  headName: string;
+  /** A PIN has been set: without one the villager cannot log in yet. */
+  canLogIn: boolean;
+  pin?: string;
+}
+
+/** 农户名册 in and out of spreadsheets, and 期初积分 for a village moving from paper. */
 @Injectable()
 export class HouseholdSheetsService {
   constructor(
@@ -48,41 +59,49 @@ export class HouseholdSheetsService {
     private readonly audit: AuditService,
   ) {}
 
-  async importHouseholds(actor: Actor, villageId: number, file: Buffer) {
-    const rows = rowsByHeader(await readSheet(file), ['户主姓名', '家庭人口']);
+  /**
+   * All rows or none, in one transaction, with codes from HouseholdsService.insert as for a single household.
+   *
+   * PINs: a PIN costs about 50 ms of CPU to hash (scrypt), so 10,000 of them would take minutes. A file without a
+   * PIN column therefore imports households without one (they cannot log in until the committee sets a PIN on the
+   * household page), which keeps 10,000 rows to seconds. A file with the column gives each household the PIN typed,
+   * or six random digits when the cell is empty, returned this once; those are hashed two at a time before the
+   * transaction opens (so other writes do not queue behind it), and one file may carry at most MAX_PINS of them.
+   */
+  async importHouseholds(actor: Actor, villageId: number, file: Buffer): Promise<ImportedHousehold[]> {
+    const rows = rowsByHeader(await readSheet(file), REQUIRED_COLUMNS);
     if (rows.length === 0) throw DomainError.validation({ file: '文件里没有农户' });
-    if (rows.length > 20_000) throw DomainError.validation({ file: '一次最多导入 20000 户' });
-    return this.transactions.run(async (manager) => {
-      const village = await this.villageInScope(actor, villageId);
-      const groups = new Map(
-        (await manager.findBy(Group, { villageId, active: true })).map((g) => [g.name, g.id]),
-      );
-      const problems: string[] = [];
-      const valid = rows.map(({ line, cells }) => {
-        const wrong: string[] = [];
-        const headName = cells['户主姓名'];
-        if (!headName) wrong.push('户主姓名没有填');
-        else if (headName.length > 40) wrong.push('户主姓名超过 40 个字');
-        const groupName = cells['村民小组'] ?? '';
-        const groupId = groupName ? groups.get(groupName) : null;
-        if (groupId === undefined) wrong.push(`本村没有“${groupName}”这个村民小组`);
-        const members = Number(cells['家庭人口']);
-        if (!/^\d+$/.test(cells['家庭人口'] ?? '') || members < 1 || members > 99)
-          wrong.push('家庭人口应为 1–99 的整数');
-        const phone = cells['联系电话'] ?? '';
-        if (phone && !PHONE.test(phone)) wrong.push('联系电话应为 5–20 位数字');
-        if (wrong.length > 0) problems.push(`第 ${line} 行：${wrong.join('；')}`);
-        return {
-          groupId: groupId ?? null,
-          headName,
-          memberCount: members,
-          phone: phone || null,
-          pinHash: null,
-        };
+    if (rows.length > MAX_ROWS) throw DomainError.validation({ file: `一次最多导入 ${MAX_ROWS} 户` });
+    const village = await this.villageInScope(actor, villageId);
+    // Groups are never deleted, only retired: a name found here stays a group of this village.
+    const groups = new Map(
+      (await this.dataSource.getRepository(Group).findBy({ villageId, active: true })).map((g) => [
+        g.name,
+        g.id,
+      ]),
+    );
+    const { households, problems } = checkHouseholdRows(rows, groups);
+    if (problems.length > 0) refuse(problems);
+    const withPin = households.filter((h) => h.wantsPin).length;
+    if (withPin > MAX_PINS)
+      throw DomainError.validation({
+        file: `一次最多为 ${MAX_PINS} 户设置密码(PIN)，这个文件有 ${withPin} 户。请分批导入，或删去“${PIN_COLUMN}”列，导入后在各户页面设置密码`,
       });
-      if (problems.length > 0) refuse(problems);
-      const created: Household[] = [];
-      for (const fields of valid) created.push(await this.households.insert(manager, village, fields));
+    const pins = households.map((h) => h.pin ?? (h.wantsPin ? newPin() : null));
+    const pinHashes = await hashPins(pins);
+    return this.transactions.run(async (manager) => {
+      const created = await this.households.insert(
+        manager,
+        village,
+        households.map(({ headName, groupId, memberCount, phone }, i) => ({
+          headName,
+          groupId,
+          memberCount,
+          phone,
+          pinHash: pinHashes[i],
+        })),
+      );
+      const made = households.filter((h) => h.wantsPin && h.pin === null).length;
       await this.audit.record(
         actor,
         {
@@ -93,13 +112,21 @@ export class HouseholdSheetsService {
           villageId,
           details: {
             count: created.length,
-            first: created[0]?.code,
-            last: created[created.length - 1]?.code,
+            first: created[0].code,
+            last: created[created.length - 1].code,
+            pins: withPin,
+            generatedPins: made,
           },
         },
         manager,
       );
-      return created.map((h) => ({ id: h.id, code: h.code, headName: h.headName }));
+      return created.map((h, i) => ({
+        id: h.id,
+        code: h.code,
+        headName: h.headName,
+        canLogIn: h.pinHash !== null,
+        ...(households[i].pin === null && pins[i] !== null ? { pin: pins[i] } : {}),
+      }));
     });
   }
 
@@ -131,8 +158,11 @@ export class HouseholdSheetsService {
   async importOpening(actor: Actor, villageId: number, file: Buffer) {
     const rows = rowsByHeader(await readSheet(file), OPENING_COLUMNS);
     if (rows.length === 0) throw DomainError.validation({ file: '文件里没有数据' });
+    if (rows.length > MAX_ROWS) throw DomainError.validation({ file: `一次最多导入 ${MAX_ROWS} 户` });
     return this.transactions.run(async (manager) => {
       const village = await this.villageInScope(actor, villageId);
+      // Two imports at once (PostgreSQL) would both find a household not yet opened: the second waits here.
+      await lockRow(manager, Village, villageId);
       const codes = rows.map((r) => r.cells['户号'].toUpperCase());
       const households = new Map(
         (await manager.findBy(Household, { villageId, code: In(codes.filter(Boolean)) })).map((h) => [
@@ -150,26 +180,28 @@ export class HouseholdSheetsService {
       );
       const seen = new Set<string>();
       const problems: string[] = [];
-      const entries = rows.map(({ line, cells }, i) => {
+      const entries: { householdId: number; amount: number }[] = [];
+      rows.forEach(({ line, cells }, i) => {
         const code = codes[i];
         const household = households.get(code);
         const wrong: string[] = [];
-        if (!household) wrong.push(`本村没有户号“${cells['户号']}”`);
+        if (!code) wrong.push('户号没有填');
+        else if (!household) wrong.push(`本村没有户号“${cells['户号']}”`);
         else if (opened.has(household.id)) wrong.push(`${code} 已经有期初积分，不能重复结转`);
-        if (seen.has(code)) wrong.push(`${code} 在文件里出现了两次`);
+        if (code && seen.has(code)) wrong.push(`${code} 在文件里出现了两次`);
         seen.add(code);
         const amount = Number(cells['期初积分']);
         if (!/^\d{1,7}$/.test(cells['期初积分'] ?? '')) wrong.push('期初积分应为 0 或正整数');
         if (wrong.length > 0) problems.push(`第 ${line} 行：${wrong.join('；')}`);
-        return { household, amount };
+        else if (household) entries.push({ householdId: household.id, amount });
       });
       if (problems.length > 0) refuse(problems);
       const today = todayInChina();
-      let carried = 0;
-      for (const { household, amount } of entries) {
-        if (!household || amount === 0) continue;
+      const total = entries.reduce((n, e) => n + e.amount, 0);
+      // A zero is an entry too: the household has been carried over, and cannot be opened a second time.
+      for (const { householdId, amount } of entries) {
         await this.ledger.append(manager, {
-          householdId: household.id,
+          householdId,
           amount,
           kind: 'OPENING',
           description: '期初积分（纸质台账结转）',
@@ -177,7 +209,6 @@ export class HouseholdSheetsService {
           refType: 'import',
           createdBy: actor.id,
         });
-        carried += 1;
       }
       await this.audit.record(
         actor,
@@ -187,15 +218,11 @@ export class HouseholdSheetsService {
           entityId: villageId,
           townshipId: village.townshipId,
           villageId,
-          details: {
-            rows: entries.length,
-            entries: carried,
-            total: entries.reduce((n, e) => n + e.amount, 0),
-          },
+          details: { entries: entries.length, total },
         },
         manager,
       );
-      return { rows: entries.length, entries: carried };
+      return { entries: entries.length, total };
     });
   }
 

@@ -1,4 +1,3 @@
-import { randomInt } from 'node:crypto';
 import { Body, Controller, Get, Param, ParseIntPipe, Post, Query, Render, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -20,9 +19,7 @@ import {
 } from './dto/household.dto.js';
 import { HouseholdMembersService } from './household-members.service.js';
 import { HouseholdsService } from './households.service.js';
-
-/** A PIN the committee can read out: six digits. */
-const newPin = () => String(randomInt(0, 1_000_000)).padStart(6, '0');
+import { newPin } from './pin.js';
 
 /** 农户名册: the committee keeps it; scorers and clerks look households up; the township reads it. */
 @ApiExcludeController()

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Brackets, DataSource, EntityManager } from 'typeorm';
+import { Brackets, DataSource, EntityManager, In } from 'typeorm';
 import type { Actor } from '../access/actor.js';
 import { assertInScope } from '../access/scope-policy.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -18,6 +18,18 @@ import { Household } from './household.entity.js';
 
 /** A household as the API shows it (API.md): never the PIN hash. */
 export type PublicHousehold = Omit<Household, 'pinHash' | 'pinVersion'> & { canLogIn: boolean };
+
+/** What a new household is made of; the code and the zero balances come with the insert. */
+export interface NewHousehold {
+  groupId: number | null;
+  headName: string;
+  memberCount: number;
+  phone: string | null;
+  pinHash: string | null;
+}
+
+/** Rows per multi-row INSERT: well under SQLite's limits on variables and expression depth. */
+const INSERT_CHUNK = 500;
 
 /** `canLogIn`: a PIN has been set (imported households have none until the committee sets one). */
 export function publicHousehold(household: Household): PublicHousehold {
@@ -88,13 +100,9 @@ export class HouseholdsService {
       assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
       if (!village.active) throw DomainError.validation({ villageId: '该村已停用' });
       const groupId = await this.groupOf(manager, village.id, dto.groupId);
-      const household = await this.insert(manager, village, {
-        groupId,
-        headName: dto.headName,
-        memberCount: dto.memberCount,
-        phone: dto.phone ?? null,
-        pinHash,
-      });
+      const [household] = await this.insert(manager, village, [
+        { groupId, headName: dto.headName, memberCount: dto.memberCount, phone: dto.phone ?? null, pinHash },
+      ]);
       await this.audit.record(
         actor,
         {
@@ -157,27 +165,31 @@ export class HouseholdsService {
     return result;
   }
 
-  /** Inserts one household with the next code of its village (the counter moves in the caller's transaction). */
-  async insert(
-    manager: EntityManager,
-    village: Village,
-    fields: {
-      groupId: number | null;
-      headName: string;
-      memberCount: number;
-      phone: string | null;
-      pinHash: string | null;
-    },
-  ): Promise<Household> {
-    await manager.increment(Village, { id: village.id }, 'householdSeq', 1);
+  /**
+   * Inserts households with the next codes of their village, in the order given. The counter moves once, by the
+   * number of rows, in the caller's transaction: on PostgreSQL that locks the village row until commit, so no code is
+   * handed out twice. Rows go in as multi-row INSERTs (STACK-NOTES: one `save()` per row is ten times slower).
+   */
+  async insert(manager: EntityManager, village: Village, rows: NewHousehold[]): Promise<Household[]> {
+    if (rows.length === 0) return [];
+    await manager.increment(Village, { id: village.id }, 'householdSeq', rows.length);
     const { householdSeq } = await manager.findOneByOrFail(Village, { id: village.id });
-    return manager.save(
-      manager.create(Household, {
-        villageId: village.id,
-        code: householdCode(village.code, householdSeq),
-        ...fields,
-      }),
-    );
+    const first = householdSeq - rows.length + 1;
+    const values = rows.map((fields, i) => ({
+      villageId: village.id,
+      code: householdCode(village.code, first + i),
+      ...fields,
+    }));
+    const created: Household[] = [];
+    for (let start = 0; start < values.length; start += INSERT_CHUNK) {
+      const chunk = values.slice(start, start + INSERT_CHUNK);
+      await manager.createQueryBuilder().insert().into(Household).values(chunk).updateEntity(false).execute();
+      const byCode = new Map(
+        (await manager.findBy(Household, { code: In(chunk.map((v) => v.code)) })).map((h) => [h.code, h]),
+      );
+      for (const { code } of chunk) created.push(byCode.get(code) as Household);
+    }
+    return created;
   }
 
   private async change(

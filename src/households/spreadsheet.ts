@@ -39,6 +39,9 @@ export async function readSheet(bytes: Buffer): Promise<Sheet> {
     });
     return Array.from(rows, (r) => r ?? []);
   }
+  // Text has no NUL bytes; a picture, a PDF or a Word file does (and so does UTF-16, which Excel calls "Unicode 文本").
+  if (bytes.subarray(0, 8192).includes(0))
+    throw DomainError.validation({ file: '无法识别这个文件，请上传 Excel 工作簿（.xlsx）或 CSV 文件' });
   return parseCsv(decodeText(bytes));
 }
 
@@ -99,12 +102,21 @@ export function parseCsv(text: string): Sheet {
   return rows;
 }
 
+/** A header cell as typed: full-width brackets (a Chinese keyboard's) and spaces do not matter. */
+const headerName = (cell: string) =>
+  cell
+    .replace(/^\uFEFF/, '')
+    .replace(/（/g, '(')
+    .replace(/）/g, ')')
+    .replace(/\s+/g, '')
+    .toUpperCase();
+
 /** The rows under a header row, as objects keyed by the header names; blank rows are skipped (with their numbers kept). */
 export function rowsByHeader(
   sheet: Sheet,
   required: string[],
 ): { line: number; cells: Record<string, string> }[] {
-  const header = (sheet[0] ?? []).map((h) => h.replace(/^\uFEFF/, '').trim());
+  const header = (sheet[0] ?? []).map(headerName);
   const missing = required.filter((name) => !header.includes(name));
   if (missing.length > 0)
     throw DomainError.validation({ file: `第 1 行（表头）缺少列：${missing.join('、')}` });

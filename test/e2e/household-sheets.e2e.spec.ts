@@ -169,7 +169,7 @@ describe('households in spreadsheets: import, export, opening balances; members'
       'o.csv',
     );
     expect(ok.status).toBe(201);
-    expect(ok.body).toEqual({ rows: 2, entries: 1 });
+    expect(ok.body).toEqual({ entries: 2, total: 120 });
     expect(await t.dataSource.query(`SELECT available, earned FROM household WHERE id = ${a.id}`)).toEqual([
       { available: 120, earned: 120 },
     ]);

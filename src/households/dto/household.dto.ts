@@ -13,8 +13,7 @@ import {
   Min,
 } from 'class-validator';
 import { trim } from '../../common/transforms.js';
-
-const PIN_RULE = '密码(PIN)应为 4–8 位数字';
+import { PIN_PATTERN, PIN_RULE } from '../pin.js';
 
 export class CreateHouseholdDto {
   @ApiProperty()
@@ -53,7 +52,7 @@ export class CreateHouseholdDto {
 
   @ApiProperty({ example: '123456', description: '村民登录用；只保存其哈希' })
   @IsString({ message: PIN_RULE })
-  @Matches(/^\d{4,8}$/, { message: PIN_RULE })
+  @Matches(PIN_PATTERN, { message: PIN_RULE })
   pin: string;
 }
 
@@ -92,7 +91,7 @@ export class UpdateHouseholdDto {
 export class PinDto {
   @ApiProperty({ example: '654321' })
   @IsString({ message: PIN_RULE })
-  @Matches(/^\d{4,8}$/, { message: PIN_RULE })
+  @Matches(PIN_PATTERN, { message: PIN_RULE })
   pin: string;
 }
 

@@ -1,0 +1,534 @@
+import { readFileSync } from 'node:fs';
+import ExcelJS from 'exceljs';
+import request from 'supertest';
+import { AuditLog } from '../../src/audit/audit-log.entity.js';
+import { verifySecret } from '../../src/auth/password.js';
+import { todayInChina } from '../../src/common/dates.js';
+import { projectRoot } from '../../src/common/paths.js';
+import { Household } from '../../src/households/household.entity.js';
+import { parseCsv } from '../../src/households/spreadsheet.js';
+import { LedgerEntry } from '../../src/ledger/ledger-entry.entity.js';
+import { LedgerService } from '../../src/ledger/ledger.service.js';
+import { Village } from '../../src/villages/village.entity.js';
+import { createTestApp, TestApp } from '../support/create-test-app.js';
+import { auth, createTestCounty, csrfFrom, loggedIn, TEST_PASSWORD } from '../support/factories.js';
+
+type County = Awaited<ReturnType<typeof createTestCounty>>;
+interface Imported {
+  id: number;
+  code: string;
+  headName: string;
+  canLogIn: boolean;
+  pin?: string;
+}
+
+const fixture = (name: string) => readFileSync(`${projectRoot()}/test/fixtures/${name}`);
+
+async function xlsx(rows: (string | number)[][]): Promise<Buffer> {
+  const book = new ExcelJS.Workbook();
+  const sheet = book.addWorksheet('农户名册');
+  for (const row of rows) sheet.addRow(row);
+  return Buffer.from(await book.xlsx.writeBuffer());
+}
+
+/** supertest buffers text answers only: this keeps the bytes of a download. */
+const bytes = (res: request.Response, done: (error: Error | null, body: Buffer) => void) => {
+  const chunks: Buffer[] = [];
+  res.on('data', (chunk: Buffer) => chunks.push(chunk));
+  res.on('end', () => done(null, Buffer.concat(chunks)));
+};
+
+describe('household spreadsheets (农户名册导入、导出、期初积分)', () => {
+  let t: TestApp;
+  let county: County;
+  let committee: string;
+  let villageId: number;
+
+  const households = () => t.dataSource.getRepository(Household);
+  const count = (village = villageId) => households().countBy({ villageId: village });
+  const upload = (path: string, file: Buffer, name: string, token = committee, village = villageId) =>
+    request(t.http).post(`${path}?villageId=${village}`).set(auth(token)).attach('file', file, name);
+  const importFile = (file: Buffer, name = 'households.csv', token = committee) =>
+    upload('/api/v1/households/import', file, name, token);
+  const openingFile = (file: Buffer, name = 'opening.csv') =>
+    upload('/api/v1/households/opening', file, name);
+  const villagerLogin = (householdCode: string, pin: string) =>
+    request(t.http).post('/api/v1/auth/villager-login').send({ householdCode, pin });
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    county = await createTestCounty(t);
+    committee = await county.villageAdmin.token();
+    villageId = county.village.id;
+  });
+  afterAll(() => t.close());
+
+  describe('import', () => {
+    it('should import a GBK CSV as Excel saves it in China, with codes in order and groups matched by name', async () => {
+      const res = await importFile(fixture('households-gbk.csv'));
+      expect(res.status).toBe(201);
+      const code = (n: number) => `${county.village.code}-000${n}`;
+      expect(res.body).toEqual({
+        created: 3,
+        households: [
+          { id: expect.any(Number), code: code(1), headName: '赵铁柱', canLogIn: false },
+          { id: expect.any(Number), code: code(2), headName: '钱翠花', canLogIn: false },
+          { id: expect.any(Number), code: code(3), headName: '孙淑珍, 大院', canLogIn: false },
+        ],
+      });
+      const stored = await households().find({ where: { villageId }, order: { code: 'ASC' } });
+      expect(
+        stored.map((h) => [h.code, h.headName, h.groupId, h.memberCount, h.phone, h.pinHash, h.available]),
+      ).toEqual([
+        [code(1), '赵铁柱', county.village.groups[0].id, 4, '13900001111', null, 0],
+        [code(2), '钱翠花', null, 2, null, null, 0],
+        [code(3), '孙淑珍, 大院', county.village.groups[1].id, 5, '0571-88886666', null, 0],
+      ]);
+    });
+
+    it('should import a UTF-8 CSV with a BOM and an .xlsx alike', async () => {
+      const before = await count();
+      const bom = Buffer.from('\uFEFF户主姓名,村民小组,家庭人口,联系电话\r\n周春梅,第二组,3,\r\n', 'utf8');
+      const fromBom = await importFile(bom, 'bom.csv');
+      expect(fromBom.status).toBe(201);
+      expect(fromBom.body.households[0].headName).toBe('周春梅');
+      const book = await xlsx([
+        ['户主姓名', '村民小组', '家庭人口', '联系电话'],
+        ['吴建国', '第一组', 6, '13700002222'],
+        ['郑桂兰', '', 1, ''],
+      ]);
+      const fromXlsx = await importFile(book, 'households.xlsx');
+      expect(fromXlsx.status).toBe(201);
+      expect(fromXlsx.body.created).toBe(2);
+      expect(await households().findOneByOrFail({ headName: '吴建国' })).toMatchObject({
+        groupId: county.village.groups[0].id,
+        memberCount: 6,
+        phone: '13700002222',
+      });
+      expect(await count()).toBe(before + 3);
+    });
+
+    it('should set the PINs typed in the PIN column and make up six digits for empty cells, returned only once', async () => {
+      const res = await importFile(
+        Buffer.from('户主姓名,家庭人口,密码（PIN）\n冯有田,3,246810\n陈小满,2,\n', 'utf8'),
+      );
+      expect(res.status).toBe(201);
+      const [typed, made] = res.body.households as Imported[];
+      expect([typed.canLogIn, made.canLogIn]).toEqual([true, true]);
+      expect(typed.pin).toBeUndefined();
+      expect(made.pin).toMatch(/^\d{6}$/);
+      expect((await villagerLogin(typed.code, '246810')).status).toBe(200);
+      expect((await villagerLogin(made.code, made.pin as string)).status).toBe(200);
+      const stored = await households().findOneByOrFail({ id: made.id });
+      expect(stored.pinHash).not.toContain(made.pin);
+      expect(await verifySecret(made.pin as string, stored.pinHash)).toBe(true);
+      const [audit] = await t.dataSource
+        .getRepository(AuditLog)
+        .find({ where: { action: 'household.import', villageId }, order: { id: 'DESC' }, take: 1 });
+      expect(JSON.parse(audit.details as string)).toEqual({
+        count: 2,
+        first: typed.code,
+        last: made.code,
+        pins: 2,
+        generatedPins: 1,
+      });
+      expect(audit.details).not.toContain('246810');
+      expect(audit.details).not.toContain(made.pin);
+    });
+
+    it('should refuse a file that asks for more PINs than one import hashes, before hashing any', async () => {
+      const before = await count();
+      const lines = ['户主姓名,家庭人口,密码(PIN)'];
+      for (let i = 1; i <= 501; i++) lines.push(`多密码户${i},2,`);
+      const res = await importFile(Buffer.from(lines.join('\n')));
+      expect(res.status).toBe(400);
+      expect(res.body.error.details.file).toBe(
+        '一次最多为 500 户设置密码(PIN)，这个文件有 501 户。请分批导入，或删去“密码(PIN)”列，导入后在各户页面设置密码',
+      );
+      expect(await count()).toBe(before);
+    });
+
+    it('should import nothing and list each wrong row by its number when any row is wrong', async () => {
+      const before = await count();
+      const { householdSeq } = await t.dataSource.getRepository(Village).findOneByOrFail({ id: villageId });
+      const csv = Buffer.from(
+        [
+          '户主姓名,村民小组,家庭人口,联系电话,密码(PIN)',
+          '好人家,第一组,3,,',
+          ',第一组,2,,',
+          '错组家,第九组,2,,',
+          '零口家,第二组,0,,',
+          '短密码,第二组,2,,12',
+        ].join('\n'),
+        'utf8',
+      );
+      const res = await importFile(csv);
+      expect(res.status).toBe(400);
+      expect(res.body.error).toEqual({
+        code: 'VALIDATION_FAILED',
+        message: '文件中有 4 行有错误，没有导入任何一行，请改正后重新上传',
+        details: {
+          rows: [
+            '第 3 行：户主姓名没有填',
+            '第 4 行：本村没有“第九组”这个村民小组',
+            '第 5 行：家庭人口应为 1–99 的整数',
+            '第 6 行：密码(PIN)应为 4–8 位数字',
+          ],
+        },
+      });
+      expect(await count()).toBe(before);
+      const village = await t.dataSource.getRepository(Village).findOneByOrFail({ id: villageId });
+      expect(village.householdSeq).toBe(householdSeq);
+    });
+
+    it('should refuse a file over 5 MB, an old .xls, a picture or a sheet without the columns, with a message and nothing imported', async () => {
+      const before = await count();
+      const refusals = [
+        [Buffer.alloc(5 * 1024 * 1024 + 1, 0x41), 'big.csv', '文件不能超过 5 MB'],
+        [Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0, 0, 0]), 'old.xls', '.xlsx'],
+        [
+          Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]),
+          'photo.png',
+          '无法识别',
+        ],
+        [Buffer.from('姓名,人口\n李,2\n'), 'other.csv', '缺少列：户主姓名、家庭人口'],
+        [Buffer.from('户主姓名,家庭人口\n'), 'empty.csv', '没有农户'],
+      ] as const;
+      for (const [file, name, message] of refusals) {
+        const res = await importFile(file, name);
+        expect(res.status).toBe(400);
+        expect(res.body.error.code).toBe('VALIDATION_FAILED');
+        expect(res.body.error.details.file).toContain(message);
+      }
+      const none = await request(t.http)
+        .post(`/api/v1/households/import?villageId=${villageId}`)
+        .set(auth(committee))
+        .send({});
+      expect(none.status).toBe(400);
+      expect(none.body.error.details.file).toContain('请选择要上传的文件');
+      expect(await count()).toBe(before);
+    });
+
+    it('should keep the import to the committee of the village', async () => {
+      const file = Buffer.from('户主姓名,家庭人口\n外人,1\n');
+      const before = await count();
+      expect((await importFile(file, 'x.csv', await county.scorer.token())).status).toBe(403);
+      expect((await importFile(file, 'x.csv', await county.neighbourAdmin.token())).status).toBe(403);
+      const noVillage = await request(t.http)
+        .post('/api/v1/households/import')
+        .set(auth(committee))
+        .attach('file', file, 'x.csv');
+      expect(noVillage.status).toBe(400);
+      expect(noVillage.body.error.details.villageId).toBe('请选择村');
+      expect(await count()).toBe(before);
+    });
+
+    it('should import 10,000 households in one transaction well within 10 seconds', async () => {
+      const lines = ['户主姓名,村民小组,家庭人口,联系电话'];
+      for (let i = 1; i <= 10_000; i++)
+        lines.push(`户主${i},第一组,${(i % 6) + 1},1390000${String(i).padStart(4, '0')}`);
+      const neighbour = county.neighbour;
+      const started = Date.now();
+      const res = await upload(
+        '/api/v1/households/import',
+        Buffer.from(lines.join('\n')),
+        'big.csv',
+        await county.neighbourAdmin.token(),
+        neighbour.id,
+      );
+      const seconds = (Date.now() - started) / 1000;
+      expect(res.status).toBe(201);
+      expect(res.body.created).toBe(10_000);
+      expect(res.body.households[9_999]).toMatchObject({
+        code: `${neighbour.code}-10000`,
+        headName: '户主10000',
+      });
+      expect(await count(neighbour.id)).toBe(10_000);
+      expect(seconds).toBeLessThan(10);
+    }, 60_000);
+  });
+
+  describe('export', () => {
+    it('should export CSV in UTF-8 with a BOM that reads back with the same rows, and no PIN', async () => {
+      const res = await request(t.http)
+        .get(`/api/v1/households/export.csv?villageId=${villageId}`)
+        .set(auth(committee))
+        .buffer(true)
+        .parse(bytes);
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toContain('text/csv');
+      const file = res.body as Buffer;
+      expect([...file.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      const rows = parseCsv(file.toString('utf8').replace(/^\uFEFF/, '')).filter((r) => r.join('') !== '');
+      expect(rows[0]).toEqual([
+        '户号',
+        '户主姓名',
+        '村民小组',
+        '家庭人口',
+        '联系电话',
+        '可用积分',
+        '累计积分',
+        '状态',
+      ]);
+      expect(rows).toHaveLength((await count()) + 1);
+      expect(rows).toContainEqual([
+        `${county.village.code}-0001`,
+        '赵铁柱',
+        '第一组',
+        '4',
+        '13900001111',
+        '0',
+        '0',
+        '在册',
+      ]);
+      expect(rows).toContainEqual([
+        `${county.village.code}-0003`,
+        '孙淑珍, 大院',
+        '第二组',
+        '5',
+        '0571-88886666',
+        '0',
+        '0',
+        '在册',
+      ]);
+      expect(file.toString('utf8')).not.toContain('246810');
+    });
+
+    it('should export an .xlsx that opens with the same rows, from the API and from the page', async () => {
+      const res = await request(t.http)
+        .get(`/api/v1/households/export.xlsx?villageId=${villageId}`)
+        .set(auth(committee))
+        .buffer(true)
+        .parse(bytes);
+      expect(res.status).toBe(200);
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(res.body as ArrayBuffer);
+      const sheet = book.worksheets[0];
+      const rows: unknown[][] = [];
+      sheet.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
+      expect(rows[0]).toEqual([
+        '户号',
+        '户主姓名',
+        '村民小组',
+        '家庭人口',
+        '联系电话',
+        '可用积分',
+        '累计积分',
+        '状态',
+      ]);
+      expect(rows).toHaveLength((await count()) + 1);
+      expect(rows).toContainEqual([
+        `${county.village.code}-0001`,
+        '赵铁柱',
+        '第一组',
+        4,
+        '13900001111',
+        0,
+        0,
+        '在册',
+      ]);
+
+      const agent = await loggedIn(t, county.clerk.username, TEST_PASSWORD);
+      const list = await agent.get('/households');
+      expect(list.text).toContain(`/households/export.csv?villageId=${villageId}`);
+      expect(list.text).toContain(`/households/export.xlsx?villageId=${villageId}`);
+      const page = await agent
+        .get(`/households/export.xlsx?villageId=${villageId}`)
+        .buffer(true)
+        .parse(bytes);
+      expect(page.status).toBe(200);
+      expect(page.headers['content-disposition']).toContain('households.xlsx');
+    });
+
+    it('should not export another village', async () => {
+      const res = await request(t.http)
+        .get(`/api/v1/households/export.csv?villageId=${county.neighbour.id}`)
+        .set(auth(committee));
+      expect(res.status).toBe(403);
+      expect(res.body.error.code).toBe('FORBIDDEN');
+    });
+  });
+
+  describe('opening balances (期初积分)', () => {
+    let opened: Imported[];
+    const entriesOf = (householdId: number) =>
+      t.dataSource.getRepository(LedgerEntry).find({ where: { householdId }, order: { id: 'ASC' } });
+
+    beforeAll(async () => {
+      const res = await importFile(
+        Buffer.from('户主姓名,家庭人口\n开户甲,3\n开户乙,2\n开户丙,4\n开户丁,1\n'),
+      );
+      opened = res.body.households;
+    });
+
+    it('should change nothing and list each wrong row when any row is wrong', async () => {
+      const [a, b, c] = opened;
+      const res = await openingFile(
+        Buffer.from(
+          `户号,期初积分\n${a.code},120\n${b.code},-5\nXX-9999,10\n${c.code},1.5\n${a.code},30\n,8\n`,
+        ),
+      );
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('VALIDATION_FAILED');
+      expect(res.body.error.details.rows).toEqual([
+        '第 3 行：期初积分应为 0 或正整数',
+        '第 4 行：本村没有户号“XX-9999”',
+        '第 5 行：期初积分应为 0 或正整数',
+        `第 6 行：${a.code} 在文件里出现了两次`,
+        '第 7 行：户号没有填',
+      ]);
+      const blank = await openingFile(Buffer.from('户号,期初积分\n,5\n'));
+      expect(blank.status).toBe(400);
+      expect(blank.body.error.details.rows).toEqual(['第 2 行：户号没有填']);
+      for (const h of opened) expect(await entriesOf(h.id)).toEqual([]);
+      expect((await households().findOneByOrFail({ id: a.id })).available).toBe(0);
+    });
+
+    it('should carry each row over as exactly one OPENING entry, zero included, with balances equal to the amounts', async () => {
+      const [a, b, c] = opened;
+      const book = await xlsx([
+        ['户号', '期初积分'],
+        [a.code, 120],
+        [b.code, 0],
+        [c.code, 35],
+      ]);
+      const res = await openingFile(book, 'opening.xlsx');
+      expect(res.status).toBe(201);
+      expect(res.body).toEqual({ entries: 3, total: 155 });
+      for (const [h, amount] of [
+        [a, 120],
+        [b, 0],
+        [c, 35],
+      ] as const) {
+        expect(await households().findOneByOrFail({ id: h.id })).toMatchObject({
+          available: amount,
+          earned: amount,
+        });
+        const entries = await entriesOf(h.id);
+        expect(entries).toHaveLength(1);
+        expect(entries[0]).toMatchObject({
+          kind: 'OPENING',
+          amount,
+          description: '期初积分（纸质台账结转）',
+          occurredOn: todayInChina(),
+          refType: 'import',
+          createdBy: county.villageAdmin.id,
+        });
+      }
+      const report = await t.app.get(LedgerService).verify([villageId]);
+      expect(report.ok).toBe(true);
+      const audit = await t.dataSource
+        .getRepository(AuditLog)
+        .findOneByOrFail({ action: 'household.opening_import', villageId });
+      expect(JSON.parse(audit.details as string)).toEqual({ entries: 3, total: 155 });
+    });
+
+    it('should refuse a second opening for a household, zero or not, and change nothing', async () => {
+      const [a, b, , d] = opened;
+      const res = await openingFile(Buffer.from(`户号,期初积分\n${d.code},10\n${a.code},50\n${b.code},7\n`));
+      expect(res.status).toBe(400);
+      expect(res.body.error.details.rows).toEqual([
+        `第 3 行：${a.code} 已经有期初积分，不能重复结转`,
+        `第 4 行：${b.code} 已经有期初积分，不能重复结转`,
+      ]);
+      expect(await entriesOf(d.id)).toEqual([]);
+      expect(await entriesOf(a.id)).toHaveLength(1);
+      expect((await households().findOneByOrFail({ id: a.id })).available).toBe(120);
+      expect((await t.app.get(LedgerService).verify([villageId])).ok).toBe(true);
+    });
+
+    it('should keep opening balances to the committee of the village', async () => {
+      const [, , , d] = opened;
+      const file = Buffer.from(`户号,期初积分\n${d.code},10\n`);
+      const scorer = await upload('/api/v1/households/opening', file, 'o.csv', await county.scorer.token());
+      expect(scorer.status).toBe(403);
+      const foreign = await upload(
+        '/api/v1/households/opening',
+        file,
+        'o.csv',
+        await county.neighbourAdmin.token(),
+      );
+      expect(foreign.status).toBe(403);
+      expect(await entriesOf(d.id)).toEqual([]);
+    });
+  });
+
+  describe('pages (no JavaScript)', () => {
+    it('should import from the page: row errors on the form with 400, then the list page with a message', async () => {
+      const agent = await loggedIn(t, county.villageAdmin.username, TEST_PASSWORD);
+      const list = await agent.get('/households');
+      expect(list.text).toContain('href="/households/import"');
+      expect(list.text).toContain('href="/households/opening"');
+      const form = await agent.get('/households/import');
+      expect(form.status).toBe(200);
+      expect(form.text).toContain('enctype="multipart/form-data"');
+      expect(form.text).toContain('一次最多为 500 户设置密码');
+      const token = csrfFrom(form.text);
+      expect(form.text).toContain(`action="/households/import?_csrf=${token}"`);
+      const action = `/households/import?_csrf=${encodeURIComponent(token)}`;
+
+      const before = await count();
+      const bad = await agent
+        .post(action)
+        .attach('file', Buffer.from('户主姓名,家庭人口\n页面户,0\n'), 'x.csv');
+      expect(bad.status).toBe(400);
+      expect(bad.text).toContain('第 2 行：家庭人口应为 1–99 的整数');
+      const big = await agent.post(action).attach('file', Buffer.alloc(5 * 1024 * 1024 + 1, 0x41), 'big.csv');
+      expect(big.status).toBe(400);
+      expect(big.text).toContain('文件不能超过 5 MB');
+      const noToken = await agent
+        .post('/households/import')
+        .attach('file', Buffer.from('户主姓名,家庭人口\n偷偷户,3\n'), 'x.csv');
+      expect(noToken.status).toBe(403);
+      expect(await count()).toBe(before);
+
+      const ok = await agent
+        .post(action)
+        .attach('file', Buffer.from('户主姓名,家庭人口\n页面户,3\n'), 'x.csv');
+      expect(ok.status).toBe(303);
+      expect(ok.headers.location).toBe('/households');
+      const after = await agent.get('/households?q=页面户');
+      expect(after.text).toContain('已导入 1 户');
+      expect(after.text).toContain('其中 1 户还没有密码(PIN)');
+      expect(after.text).toContain('页面户');
+    });
+
+    it('should show the made-up PINs on the answer page only, not cached, and keep only their hashes', async () => {
+      const agent = await loggedIn(t, county.villageAdmin.username, TEST_PASSWORD);
+      const form = await agent.get('/households/import');
+      const res = await agent
+        .post(`/households/import?_csrf=${encodeURIComponent(csrfFrom(form.text))}`)
+        .attach('file', Buffer.from('户主姓名,家庭人口,密码(PIN)\n页面密码户,2,\n'), 'x.csv');
+      expect(res.status).toBe(201);
+      expect(res.headers['cache-control']).toBe('no-store');
+      const match = /<td>([A-Z0-9]+-\d+)<\/td><td>页面密码户<\/td><td><strong>(\d{6})<\/strong>/.exec(
+        res.text,
+      );
+      expect(match).not.toBeNull();
+      const [, code, pin] = match as RegExpExecArray;
+      expect((await villagerLogin(code, pin)).status).toBe(200);
+      expect((await households().findOneByOrFail({ code })).pinHash).not.toContain(pin);
+    });
+
+    it('should carry opening balances over from the page', async () => {
+      const [h] = (await importFile(Buffer.from('户主姓名,家庭人口\n页面期初户,3\n'))).body
+        .households as Imported[];
+      const agent = await loggedIn(t, county.villageAdmin.username, TEST_PASSWORD);
+      const form = await agent.get('/households/opening');
+      expect(form.status).toBe(200);
+      const action = `/households/opening?_csrf=${encodeURIComponent(csrfFrom(form.text))}`;
+      expect(form.text).toContain('action="/households/opening?_csrf=');
+      const bad = await agent
+        .post(action)
+        .attach('file', Buffer.from(`户号,期初积分\n${h.code},-1\n`), 'o.csv');
+      expect(bad.status).toBe(400);
+      expect(bad.text).toContain('第 2 行：期初积分应为 0 或正整数');
+      const ok = await agent
+        .post(action)
+        .attach('file', Buffer.from(`户号,期初积分\n${h.code},88\n`), 'o.csv');
+      expect(ok.status).toBe(303);
+      expect((await agent.get('/households')).text).toContain('已为 1 户记入期初积分，共 88 分');
+      expect((await households().findOneByOrFail({ id: h.id })).available).toBe(88);
+    });
+  });
+});
