@@ -5,6 +5,10 @@ describe('village dates', () => {
     expect(todayInChina(new Date('2026-11-21T17:30:00Z'))).toBe('2026-11-22');
   });
 
+  it('should date an entry made before 8 am China time on its China day, not the UTC one', () => {
+    expect(todayInChina(new Date('2026-11-22T23:30:00.000Z'))).toBe('2026-11-23');
+  });
+
   it('should add days across month and year ends', () => {
     expect(addDays('2026-12-31', 1)).toBe('2027-01-01');
     expect(addDays('2026-03-01', -1)).toBe('2026-02-28');

@@ -3,6 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Actor } from '../access/actor.js';
 import { InScope } from '../access/scope.guard.js';
 import { CurrentActor, Roles } from '../auth/decorators.js';
+import { todayInChina } from '../common/dates.js';
 import { parseForm } from '../common/validation.js';
 import { signedPoints } from '../rules/rule-points.js';
 import { PassbookQuery } from './dto/passbook.dto.js';
@@ -14,7 +15,7 @@ export function passbookLines(entries: Awaited<ReturnType<PassbookService['passb
   return entries.map((e) => ({
     ...e,
     amountLabel: signedPoints(e.amount),
-    day: e.createdAt.slice(0, 10),
+    day: todayInChina(new Date(e.createdAt)),
     deduction: e.amount < 0,
   }));
 }

@@ -163,6 +163,11 @@ describe('pages: 公示, the public board, the passbook, /villager', () => {
       'PUBLICIZING',
     ]);
     expect((await resolve(ids[2].id, { decision: 'DISMISS' })).status).toBe(409);
+    const board = await request(t.http).get(`/public/villages/${villageId}`);
+    expect(board.text).toContain('经核实已撤销，不入账');
+    const after = await villager.get('/villager');
+    expect(after.text).not.toContain(`action="/villager/objections/${b.recordId}"`);
+    expect(after.text).toContain(`action="/villager/objections/${c.recordId}"`);
   });
 
   it('should show the villager the balances, this month’s rank and the passbook', async () => {
