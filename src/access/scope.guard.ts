@@ -19,6 +19,8 @@ const NAMES: Record<ScopeKind, string> = {
   record: '积分记录',
   publication: '公示',
   objection: '异议',
+  goods: '商品',
+  redemption: '兑换单',
 };
 
 /** Things that live in a village, with their table: the scope check joins them to their village. */
@@ -28,6 +30,8 @@ const IN_VILLAGE = {
   record: 'score_record',
   publication: 'publication',
   objection: 'objection',
+  goods: 'goods',
+  redemption: 'redemption',
 } as const;
 
 /** The route acts on the `kind` whose id is at `source` (e.g. `params.id`): the ScopeGuard checks it is in scope. */

@@ -34,6 +34,11 @@ export function navigationFor(actor: Actor | undefined, path: string): NavLink[]
       links.push({ href: '/scoring/review', label: '审核' });
       links.push({ href: '/publications', label: '公示' });
     }
+    if (actor.role === 'CLERK' || actor.role === 'VILLAGE_ADMIN') {
+      links.push({ href: '/supermarket/counter', label: '兑换' });
+      links.push({ href: '/supermarket/goods', label: '商品库存' });
+      links.push({ href: '/supermarket/reports', label: '超市报表' });
+    }
     if (actor.role === 'TOWNSHIP') links.push({ href: '/rules/templates', label: '模板细则' });
     if (actor.role === 'ADMIN' || actor.role === 'TOWNSHIP' || actor.role === 'VILLAGE_ADMIN') {
       links.push({ href: '/ledger/verify', label: '核对账本' });

@@ -8,6 +8,10 @@ import { Publication } from '../publications/publication.entity.js';
 import { ScoringRuleVersion } from '../rules/scoring-rule-version.entity.js';
 import { ScoringRule } from '../rules/scoring-rule.entity.js';
 import { ScoreRecord } from '../scoring/score-record.entity.js';
+import { Goods } from '../supermarket/goods.entity.js';
+import { RedemptionLine } from '../supermarket/redemption-line.entity.js';
+import { Redemption } from '../supermarket/redemption.entity.js';
+import { StockMovement } from '../supermarket/stock-movement.entity.js';
 import { Township } from '../townships/township.entity.js';
 import { User } from '../users/user.entity.js';
 import { Group } from '../villages/group.entity.js';
@@ -28,4 +32,8 @@ export const ENTITIES = [
   Publication,
   Objection,
   LedgerEntry,
+  Goods,
+  StockMovement,
+  Redemption,
+  RedemptionLine,
 ];

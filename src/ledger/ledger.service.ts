@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '../common/domain-error.js';
+import { lockRow } from '../database/locks.js';
 import { Household } from '../households/household.entity.js';
 import { Village } from '../villages/village.entity.js';
 import { checkChain, entryHash, GENESIS } from './hash-chain.js';
@@ -48,6 +49,14 @@ export class LedgerService {
   async append(manager: EntityManager, input: NewEntry): Promise<LedgerEntry> {
     if (!Number.isSafeInteger(input.amount)) throw DomainError.validation({ amount: '积分必须是整数' });
     const earnedDelta = EARNED_KINDS.includes(input.kind) ? input.amount : 0;
+    const owner = await manager.findOne(Household, {
+      where: { id: input.householdId },
+      select: { id: true, villageId: true },
+    });
+    if (!owner) throw DomainError.notFound('农户');
+    // The village's row first, then the household's: every writer takes them in this order (see lockBook), so two
+    // transactions never wait on each other in a circle on PostgreSQL. Moving the counter also chains one at a time.
+    await manager.increment(Village, { id: owner.villageId }, 'ledgerSeq', 1);
     const update = manager
       .createQueryBuilder()
       .update(Household)
@@ -60,8 +69,6 @@ export class LedgerService {
       throw DomainError.notFound('农户');
     }
     const household = await manager.findOneByOrFail(Household, { id: input.householdId });
-    // Moving the village's counter locks its row (PostgreSQL), so entries of one book are chained one at a time.
-    await manager.increment(Village, { id: household.villageId }, 'ledgerSeq', 1);
     const village = await manager.findOneByOrFail(Village, { id: household.villageId });
     const fields = {
       villageId: village.id,
@@ -84,6 +91,15 @@ export class LedgerService {
     const entry = await manager.save(manager.create(LedgerEntry, { ...fields, prevHash, hash }));
     await manager.update(Village, { id: village.id }, { ledgerHead: hash });
     return entry;
+  }
+
+  /**
+   * Takes the village's book for the rest of the transaction (PostgreSQL: a row lock; SQLite: writes already run one
+   * at a time). A unit of work that locks a household or goods before appending calls this first, so that locks are
+   * always taken village first and never in a circle.
+   */
+  async lockBook(manager: EntityManager, villageId: number): Promise<void> {
+    await lockRow(manager, Village, villageId);
   }
 
   /** A household's entries, newest first, optionally between two dates (China time, inclusive). */

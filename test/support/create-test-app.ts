@@ -14,6 +14,7 @@ import { AppModule } from '../../src/app.module.js';
 import { configureApp } from '../../src/app.setup.js';
 import { loadSettings, Settings } from '../../src/config/settings.js';
 import { AUTO_CLOSE_INTERVAL_MS } from '../../src/publications/publications.scheduler.js';
+import { RESET_INTERVAL_MS } from '../../src/supermarket/points-reset.service.js';
 
 export const TEST_ADMIN = { username: 'admin', password: 'admin-pass-2026' };
 
@@ -51,9 +52,11 @@ export async function createTestApp(
     },
     { dataDir },
   );
-  // The auto-close timer is off in tests: they call PublicationsScheduler.tick() when they mean it.
+  // Timers are off in tests: they call PublicationsScheduler.tick() and PointsResetService.runDue() when they mean it.
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forSettings(settings)] })
     .overrideProvider(AUTO_CLOSE_INTERVAL_MS)
+    .useValue(0)
+    .overrideProvider(RESET_INTERVAL_MS)
     .useValue(0)
     .compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({

@@ -1,10 +1,12 @@
 import { Foundation1763800000000 } from './1763800000000-Foundation.js';
 import { HouseholdCodes1763900000000 } from './1763900000000-HouseholdCodes.js';
 import { ScoringAndLedger1764000000000 } from './1764000000000-ScoringAndLedger.js';
+import { Supermarket1764100000000 } from './1764100000000-Supermarket.js';
 
 /** Every migration in order. Listed as classes (not a glob) so that compiled and ts-jest runs load the same set. */
 export const MIGRATIONS = [
   Foundation1763800000000,
   HouseholdCodes1763900000000,
   ScoringAndLedger1764000000000,
+  Supermarket1764100000000,
 ];

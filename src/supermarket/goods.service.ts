@@ -1,0 +1,325 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import type { Actor } from '../access/actor.js';
+import { assertInScope } from '../access/scope-policy.js';
+import { AuditService } from '../audit/audit.service.js';
+import { todayInChina } from '../common/dates.js';
+import { DomainError } from '../common/domain-error.js';
+import type { Paged } from '../common/pagination.js';
+import { isUniqueViolation } from '../common/unique.js';
+import { lockRow } from '../database/locks.js';
+import { Transactions } from '../database/transactions.js';
+import { Village } from '../villages/village.entity.js';
+import { CreateGoodsDto, StockInDto, StockTakeDto, UpdateGoodsDto } from './dto/supermarket.dto.js';
+import { Goods } from './goods.entity.js';
+import { MovementKind, StockMovement } from './stock-movement.entity.js';
+
+/** Goods as the API shows them (API.md: the catalogue has id, name, unit, pricePoints, stock). */
+export function goodsView(g: Goods) {
+  return {
+    id: g.id,
+    villageId: g.villageId,
+    name: g.name,
+    unit: g.unit,
+    pricePoints: g.pricePoints,
+    stock: g.stock,
+    lowStockThreshold: g.lowStockThreshold,
+    monthlyLimit: g.monthlyLimit,
+    active: g.active,
+    lowStock: g.stock <= g.lowStockThreshold,
+  };
+}
+export type GoodsView = ReturnType<typeof goodsView>;
+
+export interface NewMovement {
+  goodsId: number;
+  villageId: number;
+  quantity: number;
+  kind: MovementKind;
+  donor?: string | null;
+  note?: string | null;
+  redemptionId?: number | null;
+  createdBy?: number | null;
+}
+
+export interface StockMismatch {
+  goodsId: number;
+  problem: string;
+}
+
+/** 商品 and 库存: the catalogue, stock in (purchase or donation), stock-takes, and the movement book behind each level. */
+@Injectable()
+export class GoodsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** What villagers see: active goods, cheapest first. Public. */
+  async catalogue(villageId: number): Promise<Goods[]> {
+    return this.dataSource.getRepository(Goods).find({
+      where: { villageId, active: true },
+      order: { pricePoints: 'ASC', id: 'ASC' },
+    });
+  }
+
+  /** Every goods of the village, retired ones last, for the clerk. */
+  async list(villageId: number): Promise<Goods[]> {
+    return this.dataSource.getRepository(Goods).find({
+      where: { villageId },
+      order: { active: 'DESC', name: 'ASC', id: 'ASC' },
+    });
+  }
+
+  async get(actor: Actor, id: number): Promise<Goods> {
+    const goods = await this.dataSource.getRepository(Goods).findOneBy({ id });
+    if (!goods) throw DomainError.notFound('商品');
+    await this.assertVillage(actor, goods.villageId);
+    return goods;
+  }
+
+  async create(actor: Actor, dto: CreateGoodsDto): Promise<Goods> {
+    await this.assertVillage(actor, dto.villageId);
+    return this.uniqueName(
+      this.transactions.run(async (manager) => {
+        const goods = await manager.save(
+          manager.create(Goods, {
+            villageId: dto.villageId,
+            name: dto.name,
+            unit: dto.unit,
+            pricePoints: dto.pricePoints,
+            stock: 0,
+            lowStockThreshold: dto.lowStockThreshold ?? 0,
+            monthlyLimit: dto.monthlyLimit ?? null,
+            active: true,
+          }),
+        );
+        if (dto.stock) {
+          await this.move(manager, {
+            goodsId: goods.id,
+            villageId: goods.villageId,
+            quantity: dto.stock,
+            kind: 'INITIAL',
+            createdBy: actorId(actor),
+          });
+        }
+        await this.audit.record(
+          actor,
+          {
+            action: 'goods.create',
+            entityType: 'goods',
+            entityId: goods.id,
+            villageId: goods.villageId,
+            details: { name: goods.name, pricePoints: goods.pricePoints, stock: dto.stock ?? 0 },
+          },
+          manager,
+        );
+        return manager.findOneByOrFail(Goods, { id: goods.id });
+      }),
+    );
+  }
+
+  /** Name, unit, price, thresholds, on or off the shelf. Past receipts keep the price they were made at. */
+  async update(actor: Actor, id: number, dto: UpdateGoodsDto): Promise<Goods> {
+    const before = await this.get(actor, id);
+    return this.uniqueName(
+      this.transactions.run(async (manager) => {
+        const changes = {
+          name: dto.name,
+          unit: dto.unit,
+          pricePoints: dto.pricePoints,
+          lowStockThreshold: dto.lowStockThreshold ?? 0,
+          monthlyLimit: dto.monthlyLimit ?? null,
+          active: dto.active ?? before.active,
+        };
+        await manager.update(Goods, { id }, changes);
+        await this.audit.record(
+          actor,
+          {
+            action: 'goods.update',
+            entityType: 'goods',
+            entityId: id,
+            villageId: before.villageId,
+            details: {
+              before: { name: before.name, pricePoints: before.pricePoints, active: before.active },
+              after: changes,
+            },
+          },
+          manager,
+        );
+        return manager.findOneByOrFail(Goods, { id });
+      }),
+    );
+  }
+
+  /** 入库: a purchase, or a donation with its donor named. */
+  async stockIn(actor: Actor, id: number, dto: StockInDto): Promise<Goods> {
+    const goods = await this.get(actor, id);
+    return this.transactions.run(async (manager) => {
+      const movement = await this.move(manager, {
+        goodsId: goods.id,
+        villageId: goods.villageId,
+        quantity: dto.quantity,
+        kind: dto.source,
+        donor: dto.source === 'DONATION' ? (dto.donor ?? null) : null,
+        note: dto.note || null,
+        createdBy: actorId(actor),
+      });
+      await this.audit.record(
+        actor,
+        {
+          action: 'goods.stock-in',
+          entityType: 'goods',
+          entityId: goods.id,
+          villageId: goods.villageId,
+          details: {
+            quantity: dto.quantity,
+            source: dto.source,
+            donor: movement.donor,
+            movementId: movement.id,
+          },
+        },
+        manager,
+      );
+      return manager.findOneByOrFail(Goods, { id });
+    });
+  }
+
+  /** 盘点: the clerk counts the shelf; the difference is written as an adjustment with its reason. */
+  async stockTake(actor: Actor, id: number, dto: StockTakeDto): Promise<Goods> {
+    const goods = await this.get(actor, id);
+    return this.transactions.run(async (manager) => {
+      const current = (await lockRow(manager, Goods, id)) as Goods;
+      const difference = dto.counted - current.stock;
+      if (difference === 0)
+        throw new DomainError('INVALID_STATE', `盘点数与账面库存相同（${current.stock}），无需调整`);
+      const movement = await this.move(manager, {
+        goodsId: id,
+        villageId: goods.villageId,
+        quantity: difference,
+        kind: 'ADJUSTMENT',
+        note: dto.reason,
+        createdBy: actorId(actor),
+      });
+      await this.audit.record(
+        actor,
+        {
+          action: 'goods.stock-take',
+          entityType: 'goods',
+          entityId: id,
+          villageId: goods.villageId,
+          details: {
+            before: current.stock,
+            counted: dto.counted,
+            reason: dto.reason,
+            movementId: movement.id,
+          },
+        },
+        manager,
+      );
+      return manager.findOneByOrFail(Goods, { id });
+    });
+  }
+
+  /**
+   * The one way stock moves: a guarded change of the level (never below zero) and its movement row, in the caller's
+   * transaction. Refuses with OUT_OF_STOCK when the shelf has fewer than a negative quantity takes.
+   */
+  async move(manager: EntityManager, input: NewMovement): Promise<StockMovement> {
+    const update = manager
+      .createQueryBuilder()
+      .update(Goods)
+      .set({ stock: () => `stock + ${Math.trunc(input.quantity)}` })
+      .where('id = :id', { id: input.goodsId });
+    if (input.quantity < 0) update.andWhere('stock >= :need', { need: -input.quantity });
+    const result = await update.execute();
+    if (result.affected !== 1) {
+      const goods = await manager.findOneBy(Goods, { id: input.goodsId });
+      if (!goods) throw DomainError.notFound('商品');
+      throw new DomainError('OUT_OF_STOCK', `${goods.name}库存不足：还剩 ${goods.stock}${goods.unit}`, {
+        goodsId: goods.id,
+        stock: goods.stock,
+      });
+    }
+    const { stock } = await manager.findOneOrFail(Goods, {
+      where: { id: input.goodsId },
+      select: { id: true, stock: true },
+    });
+    return manager.save(
+      manager.create(StockMovement, {
+        goodsId: input.goodsId,
+        villageId: input.villageId,
+        quantity: input.quantity,
+        kind: input.kind,
+        stockAfter: stock,
+        donor: input.donor ?? null,
+        note: input.note ?? null,
+        redemptionId: input.redemptionId ?? null,
+        occurredOn: todayInChina(),
+        createdBy: input.createdBy ?? null,
+        createdAt: new Date().toISOString(),
+      }),
+    );
+  }
+
+  async movements(goodsId: number, page: number, pageSize: number): Promise<Paged<StockMovement>> {
+    const [items, total] = await this.dataSource.getRepository(StockMovement).findAndCount({
+      where: { goodsId },
+      order: { id: 'DESC' },
+      skip: (page - 1) * pageSize,
+      take: pageSize,
+    });
+    return { items, total };
+  }
+
+  /**
+   * Every stock level equals the sum of its movements, and each movement's stockAfter continues the one before:
+   * the stock side of the invariant checker.
+   */
+  async verifyStock(villageIds: number[]): Promise<StockMismatch[]> {
+    const mismatches: StockMismatch[] = [];
+    for (const villageId of villageIds) {
+      const goods = await this.dataSource.getRepository(Goods).find({ where: { villageId } });
+      for (const g of goods) {
+        const movements = await this.dataSource.getRepository(StockMovement).find({
+          where: { goodsId: g.id },
+          order: { id: 'ASC' },
+          select: { id: true, quantity: true, stockAfter: true },
+        });
+        let running = 0;
+        for (const m of movements) {
+          running += m.quantity;
+          if (running < 0 || running !== m.stockAfter)
+            mismatches.push({
+              goodsId: g.id,
+              problem: `变动 ${m.id} 后库存应为 ${running}，记为 ${m.stockAfter}`,
+            });
+        }
+        if (running !== g.stock)
+          mismatches.push({ goodsId: g.id, problem: `${g.name}库存为 ${g.stock}，变动合计为 ${running}` });
+      }
+    }
+    return mismatches;
+  }
+
+  private async assertVillage(actor: Actor, villageId: number): Promise<Village> {
+    const village = await this.dataSource.getRepository(Village).findOneBy({ id: villageId });
+    if (!village) throw DomainError.notFound('村');
+    assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
+    return village;
+  }
+
+  private async uniqueName<T>(work: Promise<T>): Promise<T> {
+    return work.catch((error: unknown) => {
+      if (isUniqueViolation(error))
+        throw DomainError.duplicate('name', '本村已有同名商品，请换个名称或修改原商品');
+      throw error;
+    });
+  }
+}
+
+function actorId(actor: Actor): number | null {
+  return actor.kind === 'user' ? actor.id : null;
+}
