@@ -14,6 +14,7 @@ import { AppModule } from '../../src/app.module.js';
 import { configureApp } from '../../src/app.setup.js';
 import { loadSettings, Settings } from '../../src/config/settings.js';
 import { AUTO_CLOSE_INTERVAL_MS } from '../../src/publications/publications.scheduler.js';
+import { invariantProblems } from './invariants.js';
 import { RESET_INTERVAL_MS } from '../../src/supermarket/points-reset.service.js';
 
 export const TEST_ADMIN = { username: 'admin', password: 'admin-pass-2026' };
@@ -85,6 +86,15 @@ export async function createTestApp(
     token,
     adminToken: () => token(TEST_ADMIN.username, TEST_ADMIN.password),
     close: async () => {
+      // The invariant checker runs after every test file: a file that left a point or a unit of stock wrong fails.
+      const problems = await invariantProblems(app).catch((error: unknown) => [
+        `checker failed: ${String(error)}`,
+      ]);
+      if (problems.length > 0) {
+        await app.close();
+        await database.drop();
+        throw new Error(`invariants broken after this test file:\n${problems.slice(0, 20).join('\n')}`);
+      }
       await app.close();
       await database.drop();
       rmSync(dataDir, { recursive: true, force: true });

@@ -48,7 +48,14 @@ export const TEST_PASSWORD = 'test-pass-2026';
 
 export async function createTestUser(
   t: TestApp,
-  fields: { role: string; townshipId?: number; villageId?: number; username?: string; displayName?: string },
+  fields: {
+    role: string;
+    townshipId?: number;
+    villageId?: number;
+    householdId?: number;
+    username?: string;
+    displayName?: string;
+  },
   asToken?: string,
 ) {
   const username = fields.username ?? `u_${unique().toLowerCase()}`;
