@@ -4,8 +4,9 @@ import { DataSource, In } from 'typeorm';
 import type { Actor } from '../access/actor.js';
 import { assertInScope } from '../access/scope-policy.js';
 import { DomainError } from '../common/domain-error.js';
-import { periodBounds } from '../common/dates.js';
+import { periodBounds, todayInChina } from '../common/dates.js';
 import { Household } from '../households/household.entity.js';
+import { resetNotice } from '../supermarket/reset-dates.js';
 import { Village } from '../villages/village.entity.js';
 import { EntryKind, LedgerEntry } from './ledger-entry.entity.js';
 import { LedgerService, VerifyReport } from './ledger.service.js';
@@ -52,6 +53,8 @@ export class PassbookService {
         status: household.status,
       },
       village: { id: village.id, name: village.name },
+      /** 清零 ahead: households are told in their passbook before available points expire. */
+      resetNotice: resetNotice(village, todayInChina()),
       entries: entries.map((e) => ({
         id: e.id,
         amount: e.amount,

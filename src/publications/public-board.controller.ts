@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { Public } from '../auth/decorators.js';
 import { DomainError } from '../common/domain-error.js';
 import { signedPoints } from '../rules/rule-points.js';
+import { GoodsService } from '../supermarket/goods.service.js';
 import { Village } from '../villages/village.entity.js';
 import { PublicationsService } from './publications.service.js';
 
@@ -17,6 +18,7 @@ import { PublicationsService } from './publications.service.js';
 export class PublicBoardController {
   constructor(
     private readonly publications: PublicationsService,
+    private readonly goods: GoodsService,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
@@ -26,10 +28,14 @@ export class PublicBoardController {
   async board(@Param('id', ParseIntPipe) id: number) {
     const village = await this.dataSource.getRepository(Village).findOneBy({ id });
     if (!village || !village.active) throw DomainError.notFound('村');
-    const open = await this.publications.openInVillage(id);
+    const [open, catalogue] = await Promise.all([
+      this.publications.openInVillage(id),
+      this.goods.catalogue(id),
+    ]);
     return {
       title: `${village.name}公示栏`,
       village,
+      catalogue,
       publications: open.map((p) => ({
         ...p,
         rows: p.rows.map((r) => ({

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ScoringModule } from '../scoring/scoring.module.js';
+import { SupermarketModule } from '../supermarket/supermarket.module.js';
 import { VillagesModule } from '../villages/villages.module.js';
 import { PublicBoardController } from './public-board.controller.js';
 import { PublicationsApiController } from './publications.api.controller.js';
@@ -8,7 +9,7 @@ import { AUTO_CLOSE_INTERVAL_MS, PublicationsScheduler } from './publications.sc
 import { PublicationsService } from './publications.service.js';
 
 @Module({
-  imports: [ScoringModule, VillagesModule],
+  imports: [ScoringModule, VillagesModule, SupermarketModule],
   controllers: [PublicationsApiController, PublicationsController, PublicBoardController],
   providers: [
     PublicationsService,

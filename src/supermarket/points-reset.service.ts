@@ -11,7 +11,7 @@ import { Household } from '../households/household.entity.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { Village } from '../villages/village.entity.js';
 import { ResetSettingsDto } from './dto/supermarket.dto.js';
-import { isYearlyDay, lastOccurrence, nextReset, noticeDue } from './reset-dates.js';
+import { isYearlyDay, lastOccurrence, nextReset, resetNotice } from './reset-dates.js';
 
 /** How often due resets are looked for; 0 turns the timer off (the tests call `runDue` themselves). */
 export const RESET_INTERVAL_MS = 'RESET_INTERVAL_MS';
@@ -88,14 +88,7 @@ export class PointsResetService implements OnApplicationBootstrap, OnApplication
 
   /** The coming reset, when the village has one within the notice period. */
   notice(village: Village, today = todayInChina()): ResetNotice | null {
-    if (!village.resetEnabled) return null;
-    const on = nextReset(village.resetOn, village.lastResetOn, today);
-    return noticeDue(on, today) ? { on, keep: village.resetKeep } : null;
-  }
-
-  async noticeFor(villageId: number): Promise<ResetNotice | null> {
-    const village = await this.dataSource.getRepository(Village).findOneBy({ id: villageId });
-    return village ? this.notice(village) : null;
+    return resetNotice(village, today);
   }
 
   /** Carries out every reset that is due by `today`. Returns the villages reset. Safe to run from two servers. */

@@ -28,3 +28,13 @@ export function nextReset(monthDay: string, settledUpTo: string | null, today: s
 export function noticeDue(resetDay: string, today: string): boolean {
   return resetDay >= today && resetDay <= addDays(today, RESET_NOTICE_DAYS);
 }
+
+/** What a household is told before a reset: the day and the points kept, or null when none is coming soon. */
+export function resetNotice(
+  village: { resetEnabled: boolean; resetOn: string; resetKeep: number; lastResetOn: string | null },
+  today: string,
+): { on: string; keep: number } | null {
+  if (!village.resetEnabled) return null;
+  const on = nextReset(village.resetOn, village.lastResetOn, today);
+  return noticeDue(on, today) ? { on, keep: village.resetKeep } : null;
+}

@@ -182,6 +182,7 @@ export class VillagerController {
           })),
         ),
       declarationsEnabled: village.declarationsEnabled,
+      resetNotice: book.resetNotice,
     };
   }
 

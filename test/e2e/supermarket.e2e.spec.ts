@@ -1,9 +1,9 @@
 import request from 'supertest';
-import { todayInChina } from '../../src/common/dates.js';
+import { addDays, todayInChina } from '../../src/common/dates.js';
 import { PointsResetService } from '../../src/supermarket/points-reset.service.js';
 import { Village } from '../../src/villages/village.entity.js';
 import { createTestApp, TestApp } from '../support/create-test-app.js';
-import { auth, createTestUser } from '../support/factories.js';
+import { auth, createTestUser, csrfFrom } from '../support/factories.js';
 import { createScoringScene } from '../support/scoring-fixtures.js';
 import { createHouseholdWithPoints, createTestGoods, newKey } from '../support/supermarket-fixtures.js';
 
@@ -455,6 +455,24 @@ describe('the points supermarket through the API', () => {
     });
   });
 
+  it('should show the catalogue on the public board with prices and stock, without retired goods', async () => {
+    const shown = await createTestGoods(t, clerk, villageId, {
+      name: '香皂',
+      unit: '块',
+      pricePoints: 6,
+      stock: 12,
+    });
+    const board = await request(t.http).get(`/public/villages/${villageId}`);
+    expect(board.status).toBe(200);
+    expect(board.text).toContain('积分超市商品');
+    expect(board.text).toMatch(/香皂<\/td>\s*<td>6 分\/块<\/td>\s*<td>12 块/);
+    await request(t.http)
+      .put(`/api/v1/goods/${shown.id}`)
+      .set(auth(clerk))
+      .send({ name: '香皂', unit: '块', pricePoints: 6, active: false });
+    expect((await request(t.http).get(`/public/villages/${villageId}`)).text).not.toContain('香皂');
+  });
+
   describe('receipts for the household and the village', () => {
     it('should show a villager their own receipt and refuse another household’s', async () => {
       const mine = await createHouseholdWithPoints(t, committee, villageId, 100);
@@ -522,6 +540,34 @@ describe('the points supermarket through the API', () => {
       expect(await balances(poor.id)).toEqual({ available: 30, earned: 30 });
       const book = await request(t.http).get(`/api/v1/households/${rich.id}/passbook`).set(auth(admin));
       expect(book.body.entries[0]).toMatchObject({ kind: 'RESET', amount: -130, balanceAfter: 50 });
+    });
+
+    it('should tell the household in its passbook and on its page before a reset comes', async () => {
+      const { village, villageAdmin } = await createScoringScene(t);
+      const admin = await villageAdmin.token();
+      const h = await createHouseholdWithPoints(t, admin, village.id, 80);
+      const inTenDays = addDays(todayInChina(), 10);
+      const resetOn = inTenDays.slice(5) === '02-29' ? '03-01' : inTenDays.slice(5);
+      const before = await request(t.http).get(`/api/v1/households/${h.id}/passbook`).set(auth(admin));
+      expect(before.body.resetNotice).toBeNull();
+      await request(t.http)
+        .put(`/api/v1/villages/${village.id}/reset-settings`)
+        .set(auth(admin))
+        .send({ resetEnabled: true, resetOn, resetKeep: 20 });
+      const book = await request(t.http).get(`/api/v1/households/${h.id}/passbook`).set(auth(admin));
+      expect(book.body.resetNotice).toEqual({
+        on: expect.stringMatching(new RegExp(`-${resetOn}$`)),
+        keep: 20,
+      });
+      const villager = request.agent(t.http);
+      const login = await villager.get('/villager');
+      await villager
+        .post('/villager/login')
+        .type('form')
+        .send({ _csrf: csrfFrom(login.text), householdCode: h.code, pin: '135790' });
+      const home = await villager.get('/villager');
+      expect(home.text).toContain('积分清零提醒');
+      expect(home.text).toContain('可用积分超过 20 分的部分作废');
     });
 
     it('should refuse reset settings with an impossible day and from anyone but the committee', async () => {
