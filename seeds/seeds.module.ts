@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { SupermarketModule } from '../src/supermarket/supermarket.module.js';
 import { SeedsService } from './seeds.service.js';
 
-@Module({ providers: [SeedsService] })
+@Module({ imports: [SupermarketModule], providers: [SeedsService] })
 export class SeedsModule {}

@@ -10,10 +10,13 @@ import { householdCode } from '../src/households/household-code.js';
 import { Household } from '../src/households/household.entity.js';
 import { ScoringRuleVersion } from '../src/rules/scoring-rule-version.entity.js';
 import { ScoringRule } from '../src/rules/scoring-rule.entity.js';
+import { Goods } from '../src/supermarket/goods.entity.js';
+import { GoodsService } from '../src/supermarket/goods.service.js';
 import { Township } from '../src/townships/township.entity.js';
 import { User } from '../src/users/user.entity.js';
 import { Group } from '../src/villages/group.entity.js';
 import { Village } from '../src/villages/village.entity.js';
+import { DEMO_GOODS } from './demo-goods.js';
 import { DEMO_RULES } from './demo-rules.js';
 import {
   DEMO_HOUSEHOLDS,
@@ -34,6 +37,7 @@ export class SeedsService implements OnApplicationBootstrap {
     private readonly settings: Settings,
     private readonly transactions: Transactions,
     private readonly audit: AuditService,
+    private readonly goods: GoodsService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -127,8 +131,10 @@ export class SeedsService implements OnApplicationBootstrap {
         if (village.householdSeq < used) await manager.update(Village, village.id, { householdSeq: used });
       }
       await this.ensureRules(manager, { townshipId: township.id, villageId: null });
-      for (const village of villages.values())
+      for (const village of villages.values()) {
         await this.ensureRules(manager, { townshipId: null, villageId: village.id });
+        await this.ensureGoods(manager, village.id);
+      }
       for (const staff of DEMO_STAFF) {
         const village = staff.village ? villages.get(staff.village) : undefined;
         await this.findOrInsert(
@@ -147,6 +153,33 @@ export class SeedsService implements OnApplicationBootstrap {
         );
       }
     });
+  }
+
+  /** The supermarket shelf of a demo village; stock comes in through movements like any other stock. */
+  private async ensureGoods(manager: EntityManager, villageId: number): Promise<void> {
+    for (const spec of DEMO_GOODS) {
+      if (await manager.existsBy(Goods, { villageId, name: spec.name })) continue;
+      const goods = await manager.save(
+        manager.create(Goods, {
+          villageId,
+          name: spec.name,
+          unit: spec.unit,
+          pricePoints: spec.pricePoints,
+          lowStockThreshold: spec.lowStockThreshold,
+          monthlyLimit: spec.monthlyLimit ?? null,
+        }),
+      );
+      await this.goods.move(manager, { goodsId: goods.id, villageId, quantity: spec.stock, kind: 'INITIAL' });
+      if (spec.donation) {
+        await this.goods.move(manager, {
+          goodsId: goods.id,
+          villageId,
+          quantity: spec.donation.quantity,
+          kind: 'DONATION',
+          donor: spec.donation.donor,
+        });
+      }
+    }
   }
 
   /** The demo rule list for a village, or as the township's template list (villageId null). */

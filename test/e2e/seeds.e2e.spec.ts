@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { DEMO_GOODS } from '../../seeds/demo-goods.js';
 import { SeedsService } from '../../seeds/seeds.service.js';
 import { DEMO_PASSWORD, DEMO_PIN, DEMO_STAFF, DEMO_VILLAGES } from '../../seeds/demo-county.js';
 import { createTestApp, TestApp } from '../support/create-test-app.js';
@@ -74,13 +75,31 @@ describe('SEED=demo: the demo county', () => {
     expect((await agent.get('/admin/users')).status).toBe(403);
   });
 
+  it('should stock every demo village supermarket, with donations naming their donor', async () => {
+    for (const village of await t.dataSource.query('SELECT id FROM village')) {
+      const catalogue = await request(t.http).get(`/api/v1/goods?villageId=${village.id}`);
+      expect(catalogue.body.items).toHaveLength(DEMO_GOODS.length);
+      expect(catalogue.body.items.every((g: { stock: number }) => g.stock > 0)).toBe(true);
+    }
+    const donors = await t.dataSource.query(
+      `SELECT DISTINCT donor FROM stock_movement WHERE kind = 'DONATION'`,
+    );
+    expect(donors.map((d: { donor: string }) => d.donor).sort()).toEqual(
+      DEMO_GOODS.flatMap((g) => (g.donation ? [g.donation.donor] : [])).sort(),
+    );
+  });
+
   it('should insert nothing twice when the seeds run again on restart', async () => {
     const before = await Promise.all(
-      ['township', 'village', 'village_group', 'household', 'app_user'].map((x) => count(t, x)),
+      ['township', 'village', 'village_group', 'household', 'app_user', 'goods', 'stock_movement'].map((x) =>
+        count(t, x),
+      ),
     );
     await t.app.get(SeedsService).onApplicationBootstrap();
     const after = await Promise.all(
-      ['township', 'village', 'village_group', 'household', 'app_user'].map((x) => count(t, x)),
+      ['township', 'village', 'village_group', 'household', 'app_user', 'goods', 'stock_movement'].map((x) =>
+        count(t, x),
+      ),
     );
     expect(after).toEqual(before);
   });
