@@ -1,5 +1,5 @@
 import iconv from 'iconv-lite';
-import { decodeText, parseCsv, readSheet, rowsByHeader, toCsv } from './spreadsheet.js';
+import { decodeText, neutraliseFormula, parseCsv, readSheet, rowsByHeader, toCsv } from './spreadsheet.js';
 
 describe('spreadsheets', () => {
   it('should read GBK, UTF-8 and UTF-8 with a BOM alike', () => {
@@ -44,5 +44,16 @@ describe('spreadsheets', () => {
       ['户号', '说明'],
       ['TY-0001', '含,逗号'],
     ]);
+  });
+
+  it('should write a cell that Excel would run as a formula with a leading apostrophe, and leave numbers alone', () => {
+    expect(neutraliseFormula('=HYPERLINK("http://x","点我")')).toBe('\'=HYPERLINK("http://x","点我")');
+    expect(neutraliseFormula('@SUM(A1)')).toBe("'@SUM(A1)");
+    expect(neutraliseFormula('-2+3')).toBe("'-2+3");
+    expect(neutraliseFormula('-15')).toBe('-15');
+    expect(neutraliseFormula('+10')).toBe('+10');
+    expect(neutraliseFormula(-15)).toBe(-15);
+    expect(neutraliseFormula('王秀英')).toBe('王秀英');
+    expect(toCsv([['=1+1']]).toString('utf8')).toBe("\uFEFF'=1+1\r\n");
   });
 });

@@ -129,8 +129,18 @@ export function rowsByHeader(
     .filter((r) => Object.values(r.cells).some((v) => v !== ''));
 }
 
+/**
+ * A cell Excel would run as a formula (`=`, `+`, `-`, `@` first, e.g. a name typed as `=HYPERLINK(…)`) is written
+ * with a leading apostrophe, so that opening an export never runs what somebody typed. Plain numbers stay numbers.
+ */
+export function neutraliseFormula(value: string | number): string | number {
+  if (typeof value !== 'string' || !/^[=+\-@\t\r]/.test(value) || /^[+-]?\d+(\.\d+)?$/.test(value))
+    return value;
+  return `'${value}`;
+}
+
 const csvField = (value: string | number) => {
-  const text = String(value);
+  const text = String(neutraliseFormula(value));
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
 
