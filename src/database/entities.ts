@@ -5,6 +5,7 @@ import { Household } from '../households/household.entity.js';
 import { LedgerEntry } from '../ledger/ledger-entry.entity.js';
 import { Objection } from '../publications/objection.entity.js';
 import { Publication } from '../publications/publication.entity.js';
+import { PeriodTotal } from '../rankings/period-total.entity.js';
 import { ScoringRuleVersion } from '../rules/scoring-rule-version.entity.js';
 import { ScoringRule } from '../rules/scoring-rule.entity.js';
 import { ScoreRecord } from '../scoring/score-record.entity.js';
@@ -36,4 +37,5 @@ export const ENTITIES = [
   StockMovement,
   Redemption,
   RedemptionLine,
+  PeriodTotal,
 ];

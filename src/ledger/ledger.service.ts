@@ -5,11 +5,16 @@ import { DomainError } from '../common/domain-error.js';
 import { lockRow } from '../database/locks.js';
 import { Household } from '../households/household.entity.js';
 import { Village } from '../villages/village.entity.js';
+import { PeriodTotal } from '../rankings/period-total.entity.js';
+import { periodKeysOf } from '../rankings/periods.js';
 import { checkChain, entryHash, GENESIS } from './hash-chain.js';
 import { EntryKind, LedgerEntry } from './ledger-entry.entity.js';
 
 /** Kinds that count towards earned (累计积分): scores, their corrections, and points carried over from paper. */
 export const EARNED_KINDS: readonly EntryKind[] = ['SCORE', 'SCORE_CORRECTION', 'OPENING'];
+
+/** Kinds that count towards a period's ranking, by deed date: deeds of the period (paper history has no period). */
+export const PERIOD_KINDS: readonly EntryKind[] = ['SCORE', 'SCORE_CORRECTION'];
 
 export interface NewEntry {
   householdId: number;
@@ -24,6 +29,8 @@ export interface NewEntry {
   createdBy?: number | null;
   /** A spend (redemption): refuse rather than take available below zero. */
   mustStayCovered?: boolean;
+  /** When it happened, if not now: only for history brought in from elsewhere (the demo's past months). */
+  at?: Date;
 }
 
 export interface Mismatch {
@@ -84,13 +91,35 @@ export class LedgerService {
       description: input.description.slice(0, 200),
       occurredOn: input.occurredOn,
       createdBy: input.createdBy ?? null,
-      createdAt: new Date().toISOString(),
+      createdAt: (input.at ?? new Date()).toISOString(),
     };
     const prevHash = village.ledgerHead || GENESIS;
     const hash = entryHash(prevHash, fields);
     const entry = await manager.save(manager.create(LedgerEntry, { ...fields, prevHash, hash }));
     await manager.update(Village, { id: village.id }, { ledgerHead: hash });
+    if (PERIOD_KINDS.includes(input.kind) && input.amount !== 0)
+      await this.addToPeriods(manager, village.id, household.id, input.occurredOn, input.amount);
     return entry;
+  }
+
+  /** Keeps the month, quarter and year totals of the deed date in step with the entry, in the same transaction. */
+  private async addToPeriods(
+    manager: EntityManager,
+    villageId: number,
+    householdId: number,
+    day: string,
+    amount: number,
+  ): Promise<void> {
+    const postgres = manager.connection.options.type === 'postgres';
+    for (const period of periodKeysOf(day)) {
+      const params = [villageId, householdId, period, amount];
+      await manager.query(
+        `INSERT INTO period_total ("villageId", "householdId", period, points) VALUES (${
+          postgres ? '$1, $2, $3, $4' : '?, ?, ?, ?'
+        }) ON CONFLICT ("householdId", period) DO UPDATE SET points = period_total.points + excluded.points`,
+        params,
+      );
+    }
   }
 
   /**
@@ -131,6 +160,7 @@ export class LedgerService {
     for (const villageId of villageIds) {
       const village = await this.dataSource.getRepository(Village).findOneByOrFail({ id: villageId });
       const balances = new Map<number, { available: number; earned: number }>();
+      const periods = new Map<string, number>();
       let lastSeq = 0;
       let lastHash = '';
       let prevEntry: LedgerEntry | null = null;
@@ -166,6 +196,11 @@ export class LedgerService {
             });
           }
           balances.set(e.householdId, b);
+          if (PERIOD_KINDS.includes(e.kind))
+            for (const period of periodKeysOf(e.occurredOn)) {
+              const key = `${e.householdId}|${period}`;
+              periods.set(key, (periods.get(key) ?? 0) + e.amount);
+            }
         }
         entries += slice.length;
         prevEntry = slice[slice.length - 1];
@@ -180,6 +215,26 @@ export class LedgerService {
           problem: `${village.name}的账本末尾与记录的链头不符（可能有记录被删除）`,
         });
       }
+      const totals = await this.dataSource
+        .getRepository(PeriodTotal)
+        .find({ where: { villageId }, select: { householdId: true, period: true, points: true } });
+      for (const t of totals) {
+        const key = `${t.householdId}|${t.period}`;
+        if ((periods.get(key) ?? 0) !== t.points)
+          mismatches.push({
+            householdId: t.householdId,
+            entryId: null,
+            problem: `${t.period} 的积分合计记为 ${t.points}，明细为 ${periods.get(key) ?? 0}`,
+          });
+        periods.delete(key);
+      }
+      for (const [key, points] of periods)
+        if (points !== 0)
+          mismatches.push({
+            householdId: Number(key.split('|')[0]),
+            entryId: null,
+            problem: `${key.split('|')[1]} 缺少积分合计（明细为 ${points}）`,
+          });
       const rows = await this.dataSource
         .getRepository(Household)
         .find({ where: { villageId }, select: { id: true, available: true, earned: true } });

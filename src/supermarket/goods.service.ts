@@ -41,6 +41,8 @@ export interface NewMovement {
   note?: string | null;
   redemptionId?: number | null;
   createdBy?: number | null;
+  /** When it happened, if not now: only for history brought in from elsewhere (the demo's past months). */
+  at?: Date;
 }
 
 export interface StockMismatch {
@@ -257,9 +259,9 @@ export class GoodsService {
         donor: input.donor ?? null,
         note: input.note ?? null,
         redemptionId: input.redemptionId ?? null,
-        occurredOn: todayInChina(),
+        occurredOn: todayInChina(input.at),
         createdBy: input.createdBy ?? null,
-        createdAt: new Date().toISOString(),
+        createdAt: (input.at ?? new Date()).toISOString(),
       }),
     );
   }
