@@ -13,6 +13,7 @@ import { PublicationsModule } from './publications/publications.module.js';
 import { RulesModule } from './rules/rules.module.js';
 import { ScoringModule } from './scoring/scoring.module.js';
 import { SeedsModule } from '../seeds/seeds.module.js';
+import { RankingsModule } from './rankings/rankings.module.js';
 import { SupermarketModule } from './supermarket/supermarket.module.js';
 import { TownshipsModule } from './townships/townships.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -39,6 +40,7 @@ export class AppModule {
         ScoringModule,
         PublicationsModule,
         SupermarketModule,
+        RankingsModule,
         HomeModule,
         VillagerModule,
         SeedsModule,

@@ -5,7 +5,9 @@ import { Household } from '../households/household.entity.js';
 import { LedgerEntry } from '../ledger/ledger-entry.entity.js';
 import { Objection } from '../publications/objection.entity.js';
 import { Publication } from '../publications/publication.entity.js';
+import { ListEntry } from '../rankings/list-entry.entity.js';
 import { PeriodTotal } from '../rankings/period-total.entity.js';
+import { RankingSnapshot } from '../rankings/ranking-snapshot.entity.js';
 import { ScoringRuleVersion } from '../rules/scoring-rule-version.entity.js';
 import { ScoringRule } from '../rules/scoring-rule.entity.js';
 import { ScoreRecord } from '../scoring/score-record.entity.js';
@@ -38,4 +40,6 @@ export const ENTITIES = [
   Redemption,
   RedemptionLine,
   PeriodTotal,
+  RankingSnapshot,
+  ListEntry,
 ];

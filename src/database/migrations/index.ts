@@ -3,6 +3,7 @@ import { HouseholdCodes1763900000000 } from './1763900000000-HouseholdCodes.js';
 import { ScoringAndLedger1764000000000 } from './1764000000000-ScoringAndLedger.js';
 import { Supermarket1764100000000 } from './1764100000000-Supermarket.js';
 import { PeriodTotals1764200000000 } from './1764200000000-PeriodTotals.js';
+import { Rankings1764300000000 } from './1764300000000-Rankings.js';
 
 /** Every migration in order. Listed as classes (not a glob) so that compiled and ts-jest runs load the same set. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   ScoringAndLedger1764000000000,
   Supermarket1764100000000,
   PeriodTotals1764200000000,
+  Rankings1764300000000,
 ];

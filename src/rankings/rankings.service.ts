@@ -1,0 +1,272 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { Actor } from '../access/actor.js';
+import { assertInScope } from '../access/scope-policy.js';
+import { AuditService } from '../audit/audit.service.js';
+import { DomainError } from '../common/domain-error.js';
+import { Transactions } from '../database/transactions.js';
+import { Household } from '../households/household.entity.js';
+import { Group } from '../villages/group.entity.js';
+import { Village } from '../villages/village.entity.js';
+import { PeriodTotal } from './period-total.entity.js';
+import { currentPeriod, parsePeriod, type Period } from './periods.js';
+import { RankingSnapshot, SnapshotRow, SnapshotStatus } from './ranking-snapshot.entity.js';
+import { competitionRanks } from './ranks.js';
+
+export interface RankingRow extends SnapshotRow {
+  groupId: number | null;
+  /** Places gained since the previous period (negative: lost); null when the household had no rank then. */
+  change: number | null;
+  previousRank: number | null;
+}
+
+export interface Ranking {
+  period: Period;
+  village: { id: number; name: string };
+  groupId: number | null;
+  rows: RankingRow[];
+}
+
+/** A period written as people type it, or a refusal naming the field. */
+export function periodOrRefuse(text: unknown, field = 'period'): Period {
+  if (text === undefined || text === null || text === '') return currentPeriod('month');
+  const period = typeof text === 'string' ? parsePeriod(text.trim()) : null;
+  if (!period)
+    throw DomainError.validation({ [field]: '期间应为 2026-11（月）、2026-Q4（季度）或 2026（年）' });
+  return period;
+}
+
+export function snapshotView(s: RankingSnapshot) {
+  return {
+    id: s.id,
+    villageId: s.villageId,
+    period: s.period,
+    status: s.status,
+    rows: JSON.parse(s.rowsJson) as SnapshotRow[],
+    submittedBy: s.submittedBy,
+    submittedAt: s.submittedAt,
+    reviewedBy: s.reviewedBy,
+    reviewedAt: s.reviewedAt,
+    comment: s.comment,
+  };
+}
+
+/**
+ * 排名: live rankings of a village or group for a month, quarter or year by the period's earned points, read from the
+ * per-period totals (one row per household, whatever the size of the ledger); snapshots for the township's review.
+ */
+@Injectable()
+export class RankingsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly audit: AuditService,
+  ) {}
+
+  async ranking(villageId: number, period: Period, groupId?: number | null): Promise<Ranking> {
+    const village = await this.dataSource.getRepository(Village).findOneBy({ id: villageId });
+    if (!village) throw DomainError.notFound('村');
+    if (groupId) {
+      const group = await this.dataSource.getRepository(Group).findOneBy({ id: groupId });
+      if (!group || group.villageId !== villageId)
+        throw DomainError.validation({ groupId: '村民小组不属于本村' });
+    }
+    const [rows, previous] = await Promise.all([
+      this.rankedRows(villageId, period.key, groupId ?? null),
+      this.rankedRows(villageId, period.previous, groupId ?? null),
+    ]);
+    const before = new Map(previous.filter((r) => r.points !== 0).map((r) => [r.householdId, r.rank]));
+    return {
+      period,
+      village: { id: village.id, name: village.name },
+      groupId: groupId ?? null,
+      rows: rows.map((r) => {
+        const previousRank = before.get(r.householdId) ?? null;
+        return { ...r, previousRank, change: previousRank === null ? null : previousRank - r.rank };
+      }),
+    };
+  }
+
+  /** A household's place in its whole village for a period. */
+  async rankOf(
+    householdId: number,
+    period: Period,
+  ): Promise<{ rank: number; points: number; households: number }> {
+    const household = await this.dataSource.getRepository(Household).findOneByOrFail({ id: householdId });
+    const rows = await this.rankedRows(household.villageId, period.key, null);
+    const own = rows.find((r) => r.householdId === householdId);
+    return { rank: own?.rank ?? rows.length + 1, points: own?.points ?? 0, households: rows.length };
+  }
+
+  /**
+   * Every active household of the village (or group) with its total of the period, 0 when it has none; a household
+   * that moved out still shows for a period in which it earned points.
+   */
+  private async rankedRows(villageId: number, periodKey: string, groupId: number | null) {
+    const qb = this.dataSource
+      .createQueryBuilder()
+      .select('h.id', 'householdId')
+      .addSelect('h.code', 'code')
+      .addSelect('h.headName', 'headName')
+      .addSelect('h.groupId', 'groupId')
+      .addSelect('g.name', 'groupName')
+      .addSelect('COALESCE(t.points, 0)', 'points')
+      .from(Household, 'h')
+      .leftJoin(PeriodTotal, 't', 't.householdId = h.id AND t.period = :period', { period: periodKey })
+      .leftJoin(Group, 'g', 'g.id = h.groupId')
+      .where('h.villageId = :villageId', { villageId })
+      .andWhere("(h.status = 'ACTIVE' OR t.points IS NOT NULL)")
+      .orderBy('points', 'DESC')
+      .addOrderBy('h.code', 'ASC');
+    if (groupId) qb.andWhere('h.groupId = :groupId', { groupId });
+    const raw = await qb.getRawMany<{
+      householdId: number;
+      code: string;
+      headName: string;
+      groupId: number | null;
+      groupName: string | null;
+      points: number | string;
+    }>();
+    return competitionRanks(
+      raw.map((r) => ({
+        householdId: Number(r.householdId),
+        code: r.code,
+        headName: r.headName,
+        groupId: r.groupId === null ? null : Number(r.groupId),
+        groupName: r.groupName,
+        points: Number(r.points),
+      })),
+    );
+  }
+
+  /** The committee submits a period's ranking to the township: the rows are frozen as they are now. */
+  async submit(actor: Actor, villageId: number, period: Period): Promise<RankingSnapshot> {
+    if (actor.kind !== 'user') throw DomainError.forbidden();
+    const village = await this.villageInScope(actor, villageId);
+    const ranking = await this.ranking(villageId, period);
+    return this.transactions.run(async (manager) => {
+      const pending = await manager.findOne(RankingSnapshot, {
+        where: [
+          { villageId, period: period.key, status: 'SUBMITTED' },
+          { villageId, period: period.key, status: 'APPROVED' },
+        ],
+      });
+      if (pending)
+        throw new DomainError(
+          'INVALID_STATE',
+          pending.status === 'APPROVED'
+            ? `${period.label}的排名已经通过审核，不能再提交`
+            : `${period.label}的排名已提交，正在等待乡镇审核`,
+        );
+      const rows: SnapshotRow[] = ranking.rows.map((r) => ({
+        rank: r.rank,
+        householdId: r.householdId,
+        code: r.code,
+        headName: r.headName,
+        groupName: r.groupName,
+        points: r.points,
+      }));
+      const snapshot = await manager.save(
+        manager.create(RankingSnapshot, {
+          villageId,
+          period: period.key,
+          status: 'SUBMITTED',
+          rowsJson: JSON.stringify(rows),
+          submittedBy: actor.id,
+        }),
+      );
+      await this.audit.record(
+        actor,
+        {
+          action: 'ranking.submit',
+          entityType: 'ranking_snapshot',
+          entityId: snapshot.id,
+          villageId,
+          townshipId: village.townshipId,
+          details: { period: period.key, households: rows.length },
+        },
+        manager,
+      );
+      return snapshot;
+    });
+  }
+
+  /** The township approves (the board shows it) or returns it with a comment (the village may submit again). */
+  async review(
+    actor: Actor,
+    snapshotId: number,
+    decision: 'APPROVED' | 'RETURNED',
+    comment?: string,
+  ): Promise<RankingSnapshot> {
+    if (actor.kind !== 'user' || actor.role !== 'TOWNSHIP')
+      throw DomainError.forbidden('只有乡镇审核员可以审核排名');
+    const snapshot = await this.dataSource.getRepository(RankingSnapshot).findOneBy({ id: snapshotId });
+    if (!snapshot) throw DomainError.notFound('排名快照');
+    const village = await this.villageInScope(actor, snapshot.villageId);
+    return this.transactions.run(async (manager) => {
+      const done = await manager
+        .createQueryBuilder()
+        .update(RankingSnapshot)
+        .set({ status: decision, reviewedBy: actor.id, reviewedAt: new Date(), comment: comment ?? null })
+        .where("id = :id AND status = 'SUBMITTED'", { id: snapshotId })
+        .execute();
+      if (done.affected !== 1) throw new DomainError('INVALID_STATE', '这份排名已经审核过了');
+      await this.audit.record(
+        actor,
+        {
+          action: decision === 'APPROVED' ? 'ranking.approve' : 'ranking.return',
+          entityType: 'ranking_snapshot',
+          entityId: snapshotId,
+          villageId: village.id,
+          townshipId: village.townshipId,
+          details: { period: snapshot.period, comment: comment ?? null },
+        },
+        manager,
+      );
+      return manager.findOneByOrFail(RankingSnapshot, { id: snapshotId });
+    });
+  }
+
+  async snapshots(villageId: number, status?: SnapshotStatus): Promise<RankingSnapshot[]> {
+    return this.dataSource.getRepository(RankingSnapshot).find({
+      where: status ? { villageId, status } : { villageId },
+      order: { id: 'DESC' },
+      take: 100,
+    });
+  }
+
+  /** Submitted snapshots waiting for a township's review, oldest first. */
+  async reviewQueue(townshipId: number): Promise<(RankingSnapshot & { villageName: string })[]> {
+    const rows = await this.dataSource
+      .getRepository(RankingSnapshot)
+      .createQueryBuilder('s')
+      .innerJoin(Village, 'v', 'v.id = s.villageId')
+      .addSelect('v.name', 'villageName')
+      .where("v.townshipId = :townshipId AND s.status = 'SUBMITTED'", { townshipId })
+      .orderBy('s.id', 'ASC')
+      .getRawAndEntities();
+    return rows.entities.map((s, i) => Object.assign(s, { villageName: String(rows.raw[i].villageName) }));
+  }
+
+  async snapshot(actor: Actor, id: number): Promise<RankingSnapshot> {
+    const snapshot = await this.dataSource.getRepository(RankingSnapshot).findOneBy({ id });
+    if (!snapshot) throw DomainError.notFound('排名快照');
+    await this.villageInScope(actor, snapshot.villageId);
+    return snapshot;
+  }
+
+  /** The latest approved snapshot of the village: what the public board shows. */
+  async latestApproved(villageId: number): Promise<RankingSnapshot | null> {
+    return this.dataSource
+      .getRepository(RankingSnapshot)
+      .findOne({ where: { villageId, status: 'APPROVED' }, order: { reviewedAt: 'DESC', id: 'DESC' } });
+  }
+
+  private async villageInScope(actor: Actor, villageId: number): Promise<Village> {
+    const village = await this.dataSource.getRepository(Village).findOneBy({ id: villageId });
+    if (!village) throw DomainError.notFound('村');
+    assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
+    return village;
+  }
+}

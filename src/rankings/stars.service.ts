@@ -1,0 +1,104 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { Actor } from '../access/actor.js';
+import { assertInScope } from '../access/scope-policy.js';
+import { AuditService } from '../audit/audit.service.js';
+import { DomainError } from '../common/domain-error.js';
+import { Transactions } from '../database/transactions.js';
+import { Household } from '../households/household.entity.js';
+import { Village } from '../villages/village.entity.js';
+import { ListsService } from './lists.service.js';
+import { parsePeriod, type Period } from './periods.js';
+import { RankingsService } from './rankings.service.js';
+import { parseThresholds, starsFor } from './ranks.js';
+
+export interface StarRow {
+  householdId: number;
+  code: string;
+  headName: string;
+  points: number;
+  stars: number;
+  /** On that year's black list: no stars whatever the points. */
+  blackListed: boolean;
+}
+
+/** 星级文明户: stars per household per year from the year's points against the village's thresholds. */
+@Injectable()
+export class StarsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly rankings: RankingsService,
+    private readonly lists: ListsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async stars(
+    villageId: number,
+    year: number,
+  ): Promise<{ year: number; thresholds: number[]; rows: StarRow[] }> {
+    const village = await this.dataSource.getRepository(Village).findOneBy({ id: villageId });
+    if (!village) throw DomainError.notFound('村');
+    const thresholds = parseThresholds(village.starThresholds) ?? [50, 100, 200, 300, 500];
+    const [ranking, black] = await Promise.all([
+      this.rankings.ranking(villageId, parsePeriod(String(year)) as Period),
+      this.lists.blackListedIn(villageId, year),
+    ]);
+    return {
+      year,
+      thresholds,
+      rows: ranking.rows.map((r) => ({
+        householdId: r.householdId,
+        code: r.code,
+        headName: r.headName,
+        points: r.points,
+        blackListed: black.has(r.householdId),
+        stars: black.has(r.householdId) ? 0 : starsFor(r.points, thresholds),
+      })),
+    };
+  }
+
+  async starsOf(householdId: number, year: number): Promise<StarRow | null> {
+    const household = await this.dataSource.getRepository(Household).findOneBy({ id: householdId });
+    if (!household) return null;
+    const { rows } = await this.stars(household.villageId, year);
+    return rows.find((r) => r.householdId === householdId) ?? null;
+  }
+
+  /** The committee's settings: star thresholds, how the black list shows, how many the red list proposes. */
+  async updateSettings(
+    actor: Actor,
+    villageId: number,
+    input: { starThresholds: string; blackListMode: 'NAMED' | 'GROUP'; redListSize: number },
+  ): Promise<Village> {
+    const thresholds = parseThresholds(input.starThresholds);
+    if (!thresholds)
+      throw DomainError.validation({
+        starThresholds: '请填写 5 个从小到大的正整数，用逗号隔开，例如 50,100,200,300,500',
+      });
+    const village = await this.dataSource.getRepository(Village).findOneBy({ id: villageId });
+    if (!village) throw DomainError.notFound('村');
+    assertInScope(actor, { townshipId: village.townshipId, villageId });
+    return this.transactions.run(async (manager) => {
+      const changes = {
+        starThresholds: thresholds.join(','),
+        blackListMode: input.blackListMode,
+        redListSize: input.redListSize,
+      };
+      await manager.update(Village, { id: villageId }, changes);
+      await this.audit.record(
+        actor,
+        {
+          action: 'village.ranking-settings',
+          entityType: 'village',
+          entityId: villageId,
+          villageId,
+          details: changes,
+        },
+        manager,
+      );
+      return manager.findOneByOrFail(Village, { id: villageId });
+    });
+  }
+}
