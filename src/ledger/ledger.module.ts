@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { RankingsModule } from '../rankings/rankings.module.js';
 import { LedgerApiController } from './ledger.api.controller.js';
 import { PassbookController } from './passbook.controller.js';
 import { LedgerService } from './ledger.service.js';
@@ -7,6 +8,7 @@ import { PassbookService } from './passbook.service.js';
 /** Global: scoring, the supermarket and imports all move points through the one LedgerService. */
 @Global()
 @Module({
+  imports: [RankingsModule],
   controllers: [LedgerApiController, PassbookController],
   providers: [LedgerService, PassbookService],
   exports: [LedgerService, PassbookService],

@@ -1,10 +1,13 @@
-import { Controller, Get, Param, ParseIntPipe, Query, Render } from '@nestjs/common';
+import { Controller, Get, Param, ParseIntPipe, Query, Render, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Actor } from '../access/actor.js';
 import { InScope } from '../access/scope.guard.js';
 import { CurrentActor, Roles } from '../auth/decorators.js';
 import { todayInChina } from '../common/dates.js';
 import { parseForm } from '../common/validation.js';
+import { toCsv, toXlsx } from '../households/spreadsheet.js';
+import { StarsService, type StarRow } from '../rankings/stars.service.js';
 import { signedPoints } from '../rules/rule-points.js';
 import { PassbookQuery } from './dto/passbook.dto.js';
 import { ENTRY_KINDS } from './ledger-entry.entity.js';
@@ -20,11 +23,26 @@ export function passbookLines(entries: Awaited<ReturnType<PassbookService['passb
   }));
 }
 
+/** The household's stars of this year, as the passbook and the villager page show them. */
+export async function starsLine(stars: StarsService, householdId: number) {
+  const year = Number(todayInChina().slice(0, 4));
+  const row: StarRow | null = await stars.starsOf(householdId, year);
+  return {
+    year,
+    stars: row?.stars ?? 0,
+    starText: '★'.repeat(row?.stars ?? 0),
+    blackListed: row?.blackListed ?? false,
+  };
+}
+
 /** 积分存折 and 核对账本 pages for staff. */
 @ApiExcludeController()
 @Controller()
 export class PassbookController {
-  constructor(private readonly passbooks: PassbookService) {}
+  constructor(
+    private readonly passbooks: PassbookService,
+    private readonly stars: StarsService,
+  ) {}
 
   @Get('households/:id/passbook')
   @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN', 'SCORER', 'CLERK')
@@ -44,7 +62,43 @@ export class PassbookController {
       values: filter,
       kindOptions: ENTRY_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] })),
       back: { href: `/households/${id}`, label: '返回农户' },
+      starsLine: await starsLine(this.stars, id),
+      exportBase: `/households/${id}/passbook`,
     };
+  }
+
+  /** The passbook as a spreadsheet (the same filters as the page), for the committee's files or a bank. */
+  @Get(['households/:id/passbook.csv', 'households/:id/passbook.xlsx'])
+  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN', 'SCORER', 'CLERK')
+  @InScope('household', 'params.id')
+  async exportPassbook(
+    @CurrentActor() actor: Actor,
+    @Req() req: Request,
+    @Res() res: Response,
+    @Param('id', ParseIntPipe) id: number,
+    @Query() query: Record<string, string>,
+  ) {
+    const format = req.path.endsWith('.xlsx') ? 'xlsx' : 'csv';
+    const filter = await parseForm(PassbookQuery, { from: query.from, to: query.to, kind: query.kind });
+    const book = await this.passbooks.passbook(actor, id, filter);
+    const rows: (string | number)[][] = [
+      ['日期', '摘要', '类型', '积分', '可用余额', '累计积分'],
+      ...passbookLines(book.entries).map((e) => [
+        e.day,
+        e.description,
+        e.kindLabel,
+        e.amount,
+        e.balanceAfter,
+        e.earnedAfter,
+      ]),
+    ];
+    const name = `passbook-${book.household.code}`;
+    if (format === 'csv') res.type('text/csv; charset=utf-8').attachment(`${name}.csv`).send(toCsv(rows));
+    else
+      res
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .attachment(`${name}.xlsx`)
+        .send(await toXlsx('存折', rows));
   }
 
   @Get('ledger/verify')

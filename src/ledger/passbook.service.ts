@@ -4,11 +4,11 @@ import { DataSource, In } from 'typeorm';
 import type { Actor } from '../access/actor.js';
 import { assertInScope } from '../access/scope-policy.js';
 import { DomainError } from '../common/domain-error.js';
-import { periodBounds, todayInChina } from '../common/dates.js';
+import { todayInChina } from '../common/dates.js';
 import { Household } from '../households/household.entity.js';
 import { resetNotice } from '../supermarket/reset-dates.js';
 import { Village } from '../villages/village.entity.js';
-import { EntryKind, LedgerEntry } from './ledger-entry.entity.js';
+import { EntryKind } from './ledger-entry.entity.js';
 import { LedgerService, VerifyReport } from './ledger.service.js';
 
 export const KIND_LABELS: Record<EntryKind, string> = {
@@ -68,35 +68,6 @@ export class PassbookService {
         correctsEntryId: e.correctsEntryId,
       })),
     };
-  }
-
-  /**
-   * The household's competition rank (1, 2, 2, 4) in its village for the month of `day`, by the month's posted
-   * score points (deed dates in the month). Every household of the village takes part, with 0 when it has none.
-   */
-  async monthRank(
-    householdId: number,
-    day: string,
-  ): Promise<{ rank: number; points: number; households: number }> {
-    const household = await this.dataSource.getRepository(Household).findOneByOrFail({ id: householdId });
-    const { start, next } = periodBounds(day, 'month');
-    const rows: { householdId: number; points: string | number }[] = await this.dataSource
-      .createQueryBuilder()
-      .select('h.id', 'householdId')
-      .addSelect('COALESCE(SUM(e.amount), 0)', 'points')
-      .from(Household, 'h')
-      .leftJoin(
-        LedgerEntry,
-        'e',
-        'e.householdId = h.id AND e.kind IN (:...kinds) AND e.occurredOn >= :start AND e.occurredOn < :next',
-        { kinds: ['SCORE', 'SCORE_CORRECTION'], start, next },
-      )
-      .where('h.villageId = :villageId', { villageId: household.villageId })
-      .groupBy('h.id')
-      .getRawMany();
-    const own = Number(rows.find((r) => Number(r.householdId) === householdId)?.points ?? 0);
-    const higher = rows.filter((r) => Number(r.points) > own).length;
-    return { rank: higher + 1, points: own, households: rows.length };
   }
 
   /** Verifies one village, or every village the actor may see. */

@@ -1,9 +1,14 @@
-import { Controller, Get, Param, ParseIntPipe, Render } from '@nestjs/common';
+import { Controller, Get, Param, ParseIntPipe, Query, Render } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/decorators.js';
 import { DomainError } from '../common/domain-error.js';
+import { todayInChina } from '../common/dates.js';
+import { ListsService } from '../rankings/lists.service.js';
+import { parsePeriod, type Period } from '../rankings/periods.js';
+import { RankingsService, snapshotView } from '../rankings/rankings.service.js';
+import { StarsService } from '../rankings/stars.service.js';
 import { signedPoints } from '../rules/rule-points.js';
 import { GoodsService } from '../supermarket/goods.service.js';
 import { Village } from '../villages/village.entity.js';
@@ -13,29 +18,63 @@ import { PublicationsService } from './publications.service.js';
  * `/public/villages/:id`: the village's notice board, open to anyone with no login, printable on A4. It shows only
  * what is public (household, rule, points); never phones, notes or photos.
  */
+const SECTIONS = ['publication', 'ranking', 'lists', 'stars', 'catalogue'];
+
 @ApiExcludeController()
 @Controller('public/villages')
 export class PublicBoardController {
   constructor(
     private readonly publications: PublicationsService,
     private readonly goods: GoodsService,
+    private readonly rankings: RankingsService,
+    private readonly lists: ListsService,
+    private readonly stars: StarsService,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
+  /** `?section=publication|ranking|lists|stars|catalogue` prints one section on its own A4 sheet. */
   @Public()
   @Get(':id')
   @Render('public/board')
-  async board(@Param('id', ParseIntPipe) id: number) {
+  async board(@Param('id', ParseIntPipe) id: number, @Query('section') section?: string) {
     const village = await this.dataSource.getRepository(Village).findOneBy({ id });
     if (!village || !village.active) throw DomainError.notFound('村');
-    const [open, catalogue] = await Promise.all([
+    const year = Number(todayInChina().slice(0, 4));
+    const [open, catalogue, approved, listPeriod, stars] = await Promise.all([
       this.publications.openInVillage(id),
       this.goods.catalogue(id),
+      this.rankings.latestApproved(id),
+      this.lists.latestPublishedPeriod(id),
+      this.stars.stars(id, year),
     ]);
+    const listsPeriod = listPeriod ? (parsePeriod(listPeriod) as Period) : null;
+    const lists = listsPeriod ? await this.lists.published(id, listsPeriod) : { red: [], black: [] };
+    const ranking = approved ? snapshotView(approved) : null;
+    const only = SECTIONS.includes(section ?? '') ? section : null;
+    const show = (name: string) => only === null || only === name;
     return {
       title: `${village.name}公示栏`,
       village,
+      only,
+      show: Object.fromEntries(SECTIONS.map((s) => [s, show(s)])),
       catalogue,
+      ranking: ranking && {
+        ...ranking,
+        label: parsePeriod(ranking.period)?.label ?? ranking.period,
+        top: ranking.rows.filter((r) => r.points > 0).slice(0, 30),
+      },
+      lists: listsPeriod && {
+        label: listsPeriod.label,
+        byGroup: village.blackListMode === 'GROUP',
+        ...lists,
+      },
+      stars: {
+        year,
+        households: stars.rows
+          .filter((r) => r.stars > 0)
+          .sort((a, b) => b.stars - a.stars || a.code.localeCompare(b.code))
+          .map((r) => ({ ...r, starText: '★'.repeat(r.stars) })),
+      },
       publications: open.map((p) => ({
         ...p,
         rows: p.rows.map((r) => ({

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { RankingsModule } from '../rankings/rankings.module.js';
 import { ScoringModule } from '../scoring/scoring.module.js';
 import { SupermarketModule } from '../supermarket/supermarket.module.js';
 import { VillagesModule } from '../villages/villages.module.js';
@@ -9,7 +10,7 @@ import { AUTO_CLOSE_INTERVAL_MS, PublicationsScheduler } from './publications.sc
 import { PublicationsService } from './publications.service.js';
 
 @Module({
-  imports: [ScoringModule, VillagesModule, SupermarketModule],
+  imports: [ScoringModule, VillagesModule, SupermarketModule, RankingsModule],
   controllers: [PublicationsApiController, PublicationsController, PublicBoardController],
   providers: [
     PublicationsService,

@@ -291,6 +291,15 @@ export class ListsService {
     };
   }
 
+  /** The period whose lists were published last: what the board shows. */
+  async latestPublishedPeriod(villageId: number): Promise<string | null> {
+    const row = await this.dataSource.getRepository(ListEntry).findOne({
+      where: { villageId, status: In(['PUBLISHED', 'LIFTED']) },
+      order: { publishedAt: 'DESC', id: 'DESC' },
+    });
+    return row?.period ?? null;
+  }
+
   /** Households on a black list published in the year (lifted ones included: they were on it): no stars that year. */
   async blackListedIn(villageId: number, year: number): Promise<Set<number>> {
     const rows = await this.dataSource

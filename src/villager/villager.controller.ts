@@ -27,7 +27,10 @@ import { parseForm } from '../common/validation.js';
 import { Household } from '../households/household.entity.js';
 import { PassbookQuery } from '../ledger/dto/passbook.dto.js';
 import { ENTRY_KINDS } from '../ledger/ledger-entry.entity.js';
-import { passbookLines } from '../ledger/passbook.controller.js';
+import { passbookLines, starsLine } from '../ledger/passbook.controller.js';
+import { currentPeriod } from '../rankings/periods.js';
+import { RankingsService } from '../rankings/rankings.service.js';
+import { StarsService } from '../rankings/stars.service.js';
 import { KIND_LABELS, PassbookService } from '../ledger/passbook.service.js';
 import { ObjectionDto } from '../publications/dto/publication.dto.js';
 import { PublicationsService } from '../publications/publications.service.js';
@@ -52,6 +55,8 @@ export class VillagerController {
     private readonly scoring: ScoringService,
     private readonly rules: RulesService,
     private readonly evidence: EvidenceStore,
+    private readonly rankings: RankingsService,
+    private readonly stars: StarsService,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
@@ -114,6 +119,7 @@ export class VillagerController {
       values: filter,
       kindOptions: ENTRY_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] })),
       back: { href: '/villager', label: '返回我的积分' },
+      starsLine: await starsLine(this.stars, actor.id),
     });
   }
 
@@ -167,7 +173,8 @@ export class VillagerController {
       title: '我的积分',
       household,
       village,
-      rank: await this.passbooks.monthRank(household.id, todayInChina()),
+      rank: await this.rankings.rankOf(household.id, currentPeriod('month')),
+      starsLine: await starsLine(this.stars, household.id),
       month: todayInChina().slice(0, 7),
       lines: passbookLines(book.entries.slice(0, 20)),
       moreEntries: book.entries.length > 20,

@@ -1,8 +1,12 @@
 import { Module } from '@nestjs/common';
 import { PublicationsModule } from '../publications/publications.module.js';
+import { RankingsModule } from '../rankings/rankings.module.js';
 import { RulesModule } from '../rules/rules.module.js';
 import { ScoringModule } from '../scoring/scoring.module.js';
 import { VillagerController } from './villager.controller.js';
 
-@Module({ imports: [PublicationsModule, RulesModule, ScoringModule], controllers: [VillagerController] })
+@Module({
+  imports: [PublicationsModule, RulesModule, ScoringModule, RankingsModule],
+  controllers: [VillagerController],
+})
 export class VillagerModule {}
