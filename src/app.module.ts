@@ -13,6 +13,7 @@ import { PublicationsModule } from './publications/publications.module.js';
 import { RulesModule } from './rules/rules.module.js';
 import { ScoringModule } from './scoring/scoring.module.js';
 import { SeedsModule } from '../seeds/seeds.module.js';
+import { IntegrityModule } from './integrity/integrity.module.js';
 import { RankingsModule } from './rankings/rankings.module.js';
 import { SupermarketModule } from './supermarket/supermarket.module.js';
 import { TownshipsModule } from './townships/townships.module.js';
@@ -41,6 +42,7 @@ export class AppModule {
         PublicationsModule,
         SupermarketModule,
         RankingsModule,
+        IntegrityModule,
         HomeModule,
         VillagerModule,
         SeedsModule,

@@ -1,33 +1,25 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { getDataSourceToken } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { AppModule } from '../app.module.js';
 import { loadSettings } from '../config/settings.js';
-import { Village } from '../villages/village.entity.js';
-import { LedgerService } from './ledger.service.js';
+import { IntegrityService } from '../integrity/integrity.service.js';
 
-/** `npm run ledger:verify`: recomputes every balance and checks every village's chain; exits 1 on any mismatch. */
+/**
+ * `npm run ledger:verify`: the invariant checker on the configured database — every balance and per-period total
+ * recomputed, every village's chain, every stock level and receipt. Exits 1 on any problem.
+ */
 async function main(): Promise<number> {
   const settings = loadSettings({ ...process.env, SEED: 'none' });
   const app = await NestFactory.createApplicationContext(AppModule.forSettings(settings), {
     logger: ['error'],
   });
   try {
-    const villages = await app
-      .get<DataSource>(getDataSourceToken())
-      .getRepository(Village)
-      .find({ order: { id: 'ASC' } });
-    const report = await app.get(LedgerService).verify(villages.map((v) => v.id));
-    console.log(`核对 ${villages.length} 个村、${report.households} 户、${report.entries} 条存折明细。`);
-    for (const m of report.mismatches) {
-      console.log(`  不一致：农户 ${m.householdId ?? '-'}，明细 ${m.entryId ?? '-'}：${m.problem}`);
-    }
+    const report = await app.get(IntegrityService).check();
     console.log(
-      report.ok
-        ? '账本无误。'
-        : `发现 ${report.mismatches.length} 处不一致${report.chainValid ? '' : '，记录链被破坏'}。`,
+      `核对 ${report.villages} 个村、${report.households} 户、${report.entries} 条存折明细，以及库存和兑换单。`,
     );
+    for (const problem of report.problems) console.log(`  不一致：${problem}`);
+    console.log(report.ok ? '账本、库存和兑换单无误。' : `发现 ${report.problems.length} 处不一致。`);
     return report.ok ? 0 : 1;
   } finally {
     await app.close();
