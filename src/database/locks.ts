@@ -2,7 +2,7 @@ import type { EntityManager, ObjectLiteral } from 'typeorm';
 
 /**
  * Holds a row until the transaction ends, so that checks on it (a cap, a status) cannot race another request.
- * PostgreSQL: SELECT … FOR UPDATE. SQLite needs nothing: write transactions already run one at a time.
+ * PostgreSQL: SELECT … FOR NO KEY UPDATE. SQLite needs nothing: write transactions already run one at a time.
  */
 export async function lockRow<T extends ObjectLiteral>(
   manager: EntityManager,
@@ -10,6 +10,8 @@ export async function lockRow<T extends ObjectLiteral>(
   id: number,
 ): Promise<T | null> {
   const qb = manager.createQueryBuilder(entity, 'x').where('x.id = :id', { id });
-  if (manager.connection.options.type === 'postgres') qb.setLock('pessimistic_write');
+  // FOR NO KEY UPDATE, not FOR UPDATE: inserting a row that refers to this one (a record of a household, a receipt of
+  // a village) takes a KEY SHARE lock on it, which FOR UPDATE would block, making two writers wait on each other.
+  if (manager.connection.options.type === 'postgres') qb.setLock('for_no_key_update');
   return qb.getOne();
 }
