@@ -13,6 +13,16 @@ export class Transactions {
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /**
+   * Reads that must see one consistent moment (the invariant checker, ledger verify) while writes go on: PostgreSQL
+   * gives a REPEATABLE READ snapshot without blocking writers; on SQLite the reads take their turn in the queue.
+   */
+  snapshot<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    if (this.dataSource.options.type === 'postgres')
+      return this.dataSource.transaction('REPEATABLE READ', work);
+    return this.run(work);
+  }
+
   run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     if (this.dataSource.options.type === 'postgres') return this.dataSource.transaction(work);
     const result = this.tail.then(() => this.dataSource.transaction(work));

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import { Transactions } from '../database/transactions.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { GoodsService } from '../supermarket/goods.service.js';
 import { RedemptionsService } from '../supermarket/redemptions.service.js';
@@ -22,19 +22,24 @@ export interface IntegrityReport {
 @Injectable()
 export class IntegrityService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     private readonly ledger: LedgerService,
     private readonly goods: GoodsService,
     private readonly redemptions: RedemptionsService,
   ) {}
 
+  /** Reads one consistent moment of the database, so that writes going on meanwhile never show as mismatches. */
   async check(): Promise<IntegrityReport> {
+    return this.transactions.snapshot((manager) => this.checkWithin(manager));
+  }
+
+  private async checkWithin(manager: EntityManager): Promise<IntegrityReport> {
     const villageIds = (
-      await this.dataSource.getRepository(Village).find({ select: { id: true }, order: { id: 'ASC' } })
+      await manager.getRepository(Village).find({ select: { id: true }, order: { id: 'ASC' } })
     ).map((v) => v.id);
-    const ledger = await this.ledger.verify(villageIds);
-    const stock = await this.goods.verifyStock(villageIds);
-    const receipts = await this.redemptions.verifyReceipts(villageIds);
+    const ledger = await this.ledger.verify(villageIds, manager);
+    const stock = await this.goods.verifyStock(villageIds, manager);
+    const receipts = await this.redemptions.verifyReceipts(villageIds, manager);
     const problems = [
       ...ledger.mismatches.map(
         (m) => `账本：农户 ${m.householdId ?? '-'}，明细 ${m.entryId ?? '-'}：${m.problem}`,

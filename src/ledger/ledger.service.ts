@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '../common/domain-error.js';
 import { lockRow } from '../database/locks.js';
+import { Transactions } from '../database/transactions.js';
 import { Household } from '../households/household.entity.js';
 import { Village } from '../villages/village.entity.js';
 import { PeriodTotal } from '../rankings/period-total.entity.js';
@@ -50,7 +51,10 @@ export interface VerifyReport {
 /** The one way points move: every change is an entry, written with the balances in the same transaction. */
 @Injectable()
 export class LedgerService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+  ) {}
 
   /** Appends one entry. Call it inside a transaction and pass its manager: the caller's write and this one commit together. */
   async append(manager: EntityManager, input: NewEntry): Promise<LedgerEntry> {
@@ -152,20 +156,22 @@ export class LedgerService {
    * Recomputes every balance from the entries and checks each village's chain. Reads the book in slices, so a
    * county's millions of entries never sit in memory at once.
    */
-  async verify(villageIds: number[]): Promise<VerifyReport> {
+  async verify(villageIds: number[], within?: EntityManager): Promise<VerifyReport> {
+    if (!within) return this.transactions.snapshot((manager) => this.verify(villageIds, manager));
+    const manager = within;
     const mismatches: Mismatch[] = [];
     let households = 0;
     let entries = 0;
     let chainValid = true;
     for (const villageId of villageIds) {
-      const village = await this.dataSource.getRepository(Village).findOneByOrFail({ id: villageId });
+      const village = await manager.getRepository(Village).findOneByOrFail({ id: villageId });
       const balances = new Map<number, { available: number; earned: number }>();
       const periods = new Map<string, number>();
       let lastSeq = 0;
       let lastHash = '';
       let prevEntry: LedgerEntry | null = null;
       for (;;) {
-        const slice = await this.dataSource
+        const slice = await manager
           .getRepository(LedgerEntry)
           .createQueryBuilder('e')
           .where('e.villageId = :villageId AND e.seq > :after', { villageId, after: lastSeq })
@@ -215,7 +221,7 @@ export class LedgerService {
           problem: `${village.name}的账本末尾与记录的链头不符（可能有记录被删除）`,
         });
       }
-      const totals = await this.dataSource
+      const totals = await manager
         .getRepository(PeriodTotal)
         .find({ where: { villageId }, select: { householdId: true, period: true, points: true } });
       for (const t of totals) {
@@ -235,7 +241,7 @@ export class LedgerService {
             entryId: null,
             problem: `${key.split('|')[1]} 缺少积分合计（明细为 ${points}）`,
           });
-      const rows = await this.dataSource
+      const rows = await manager
         .getRepository(Household)
         .find({ where: { villageId }, select: { id: true, available: true, earned: true } });
       households += rows.length;

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Actor } from '../access/actor.js';
 import { InScope } from '../access/scope.guard.js';
+import { answerCreated } from '../common/idempotency.js';
 import { CurrentActor, Roles } from '../auth/decorators.js';
 import { PageQuery } from '../common/pagination.js';
 import {
@@ -33,7 +34,7 @@ export class ScoringApiController {
     @Res({ passthrough: true }) res: Response,
   ) {
     const { record, created } = await this.scoring.record(actor, dto);
-    res.status(created ? 201 : 200);
+    answerCreated(res, created);
     return recordView(record);
   }
 

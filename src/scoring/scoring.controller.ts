@@ -21,6 +21,7 @@ import { CurrentActor, Roles } from '../auth/decorators.js';
 import { todayInChina } from '../common/dates.js';
 import { DomainError } from '../common/domain-error.js';
 import { submitForm } from '../common/forms.js';
+import { REPLAY_HEADER } from '../common/idempotency.js';
 import { pager, PageQuery } from '../common/pagination.js';
 import { parseForm } from '../common/validation.js';
 import { HouseholdsService, type PublicHousehold } from '../households/households.service.js';
@@ -118,7 +119,10 @@ export class ScoringController {
             await this.evidence.discard(evidencePath);
             throw error;
           });
-        if (!created) await this.evidence.discard(evidencePath);
+        if (!created) {
+          await this.evidence.discard(evidencePath);
+          res.setHeader(REPLAY_HEADER, 'true');
+        }
         const [household, rule] = await Promise.all([
           this.households.get(actor, record.householdId),
           this.rules.get(actor, record.ruleId),

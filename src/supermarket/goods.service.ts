@@ -280,12 +280,15 @@ export class GoodsService {
    * Every stock level equals the sum of its movements, and each movement's stockAfter continues the one before:
    * the stock side of the invariant checker.
    */
-  async verifyStock(villageIds: number[]): Promise<StockMismatch[]> {
+  async verifyStock(
+    villageIds: number[],
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<StockMismatch[]> {
     const mismatches: StockMismatch[] = [];
     for (const villageId of villageIds) {
-      const goods = await this.dataSource.getRepository(Goods).find({ where: { villageId } });
+      const goods = await manager.getRepository(Goods).find({ where: { villageId } });
       for (const g of goods) {
-        const movements = await this.dataSource.getRepository(StockMovement).find({
+        const movements = await manager.getRepository(StockMovement).find({
           where: { goodsId: g.id },
           order: { id: 'ASC' },
           select: { id: true, quantity: true, stockAfter: true },

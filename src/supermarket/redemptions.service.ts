@@ -410,14 +410,15 @@ export class RedemptionsService {
    * The receipt side of the invariant checker: every redemption has exactly one REDEMPTION entry of minus its total,
    * a cancelled one exactly one REDEMPTION_CANCEL giving it back, and lines that add up to the total.
    */
-  async verifyReceipts(villageIds: number[]): Promise<{ redemptionId: number; problem: string }[]> {
+  async verifyReceipts(
+    villageIds: number[],
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<{ redemptionId: number; problem: string }[]> {
     const problems: { redemptionId: number; problem: string }[] = [];
     if (villageIds.length === 0) return problems;
-    const redemptions = await this.dataSource.getRepository(Redemption).findBy({ villageId: In(villageIds) });
+    const redemptions = await manager.getRepository(Redemption).findBy({ villageId: In(villageIds) });
     for (const r of redemptions) {
-      const entries = await this.dataSource
-        .getRepository(LedgerEntry)
-        .findBy({ refType: 'redemption', refId: r.id });
+      const entries = await manager.getRepository(LedgerEntry).findBy({ refType: 'redemption', refId: r.id });
       const spent = entries.filter((e) => e.kind === 'REDEMPTION');
       const back = entries.filter((e) => e.kind === 'REDEMPTION_CANCEL');
       if (spent.length !== 1 || spent[0].amount !== -r.totalPoints)
@@ -428,7 +429,7 @@ export class RedemptionsService {
       const wantBack = r.status === 'CANCELLED' ? 1 : 0;
       if (back.length !== wantBack || (wantBack === 1 && back[0].amount !== r.totalPoints))
         problems.push({ redemptionId: r.id, problem: `${r.receiptNo} 的撤销记录不符（状态 ${r.status}）` });
-      const lines = await this.dataSource.getRepository(RedemptionLine).findBy({ redemptionId: r.id });
+      const lines = await manager.getRepository(RedemptionLine).findBy({ redemptionId: r.id });
       const sum = lines.reduce((s, l) => s + l.linePoints, 0);
       if (lines.length === 0 || sum !== r.totalPoints)
         problems.push({

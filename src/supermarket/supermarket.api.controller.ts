@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Actor } from '../access/actor.js';
 import { InScope } from '../access/scope.guard.js';
+import { answerCreated } from '../common/idempotency.js';
 import { CurrentActor, Public, Roles } from '../auth/decorators.js';
 import { PageQuery } from '../common/pagination.js';
 import { RedemptionListQuery, VillageQuery } from './dto/list.dto.js';
@@ -103,7 +104,7 @@ export class SupermarketApiController {
     @Res({ passthrough: true }) res: Response,
   ) {
     const { created, ...redemption } = await this.redemptions.redeem(actor, dto);
-    res.status(created ? 201 : 200);
+    answerCreated(res, created);
     return redemptionView(redemption);
   }
 

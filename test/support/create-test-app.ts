@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
@@ -14,6 +15,7 @@ import { AppModule } from '../../src/app.module.js';
 import { configureApp } from '../../src/app.setup.js';
 import { loadSettings, Settings } from '../../src/config/settings.js';
 import { AUTO_CLOSE_INTERVAL_MS } from '../../src/publications/publications.scheduler.js';
+import { REPLAY_HEADER } from '../../src/common/idempotency.js';
 import { invariantProblems } from './invariants.js';
 import { RESET_INTERVAL_MS } from '../../src/supermarket/points-reset.service.js';
 
@@ -64,6 +66,7 @@ export async function createTestApp(
     bodyParser: false,
     logger: ['error'],
   });
+  const unaudited = watchAudit(app);
   configureApp(app);
   await app.init();
   const http = app.getHttpServer();
@@ -86,14 +89,17 @@ export async function createTestApp(
     token,
     adminToken: () => token(TEST_ADMIN.username, TEST_ADMIN.password),
     close: async () => {
-      // The invariant checker runs after every test file: a file that left a point or a unit of stock wrong fails.
-      const problems = await invariantProblems(app).catch((error: unknown) => [
-        `checker failed: ${String(error)}`,
-      ]);
+      // After every test file: a write that left no audit row, or a point or a unit of stock left wrong, fails the file.
+      const problems = [
+        ...(await unaudited()),
+        ...(await invariantProblems(app).catch((error: unknown) => [`checker failed: ${String(error)}`])),
+      ];
       if (problems.length > 0) {
         await app.close();
         await database.drop();
-        throw new Error(`invariants broken after this test file:\n${problems.slice(0, 20).join('\n')}`);
+        throw new Error(
+          `invariants broken or writes unaudited after this test file:\n${problems.slice(0, 20).join('\n')}`,
+        );
       }
       await app.close();
       await database.drop();
@@ -120,5 +126,49 @@ async function freshDatabase(dataDir: string): Promise<{ url: string; drop: () =
       await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await client.end();
     },
+  };
+}
+
+/** Writes that change no data of the village: a person's own display preference, logging out. */
+const NOT_AUDITED = [/^\/prefs\//, /^\/logout$/, /^\/villager\/logout$/];
+
+/**
+ * Audit completeness, checked on every request of every test: a successful write (POST, PUT, PATCH, DELETE answered
+ * 2xx or 3xx) by a logged-in person must leave at least one audit row naming that person. Answers the writes that did
+ * not, when the file's app closes.
+ */
+function watchAudit(app: INestApplication): () => Promise<string[]> {
+  const missing: string[] = [];
+  const pending = new Set<Promise<void>>();
+  const dataSource = () => app.get<DataSource>(getDataSourceToken());
+  const lastId = async () =>
+    Number((await dataSource().query('SELECT MAX(id) AS id FROM audit_log'))[0]?.id ?? 0);
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (!['POST', 'PUT', 'PATCH', 'DELETE'].includes(req.method) || NOT_AUDITED.some((p) => p.test(req.path)))
+      return next();
+    lastId().then(
+      (before) => {
+        res.on('finish', () => {
+          const actor = req.actor;
+          // A repeat of an earlier request (same idempotency key) writes nothing, so it has nothing to audit.
+          if (!actor || res.statusCode >= 400 || res.getHeader(REPLAY_HEADER)) return;
+          const check = (async () => {
+            const rows = await dataSource().query(
+              `SELECT COUNT(*) AS n FROM audit_log WHERE id > ${before} AND "actorId" = ${actor.id} AND "actorType" = '${actor.kind.toUpperCase()}'`,
+            );
+            if (Number(rows[0].n) === 0)
+              missing.push(`unaudited write: ${req.method} ${req.path} by ${actor.kind} ${actor.id}`);
+          })().catch(() => undefined);
+          pending.add(check);
+          void check.finally(() => pending.delete(check));
+        });
+        next();
+      },
+      (error: unknown) => next(error),
+    );
+  });
+  return async () => {
+    await Promise.all([...pending]);
+    return missing;
   };
 }
