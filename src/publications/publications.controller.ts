@@ -87,7 +87,7 @@ export class PublicationsController {
     @Param('id', ParseIntPipe) id: number,
     @Body() body: Record<string, string>,
   ) {
-    const publicationId = Number(body.publicationId);
+    const publicationId = await this.publications.publicationOfObjection(id);
     const form = {
       view: 'publications/show',
       context: () => this.showContext(actor, publicationId),
@@ -95,6 +95,8 @@ export class PublicationsController {
       fieldNames: { points: `points${id}` },
     };
     await submitForm(res, form, async () => {
+      if (!['DISMISS', 'CORRECT', 'REVOKE'].includes(body.decision))
+        throw DomainError.validation({ decision: '请选择处理方式：驳回、采纳并改分或采纳并撤销' });
       const decision = body.decision === 'DISMISS' ? 'DISMISS' : 'UPHOLD';
       const dto = await parseForm(ResolveObjectionDto, {
         decision,
@@ -110,7 +112,7 @@ export class PublicationsController {
       };
       return {
         redirect: `/publications/${publicationId}`,
-        message: said[body.decision as keyof typeof said] ?? said.REVOKE,
+        message: said[body.decision as keyof typeof said],
       };
     });
   }

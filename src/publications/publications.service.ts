@@ -176,6 +176,17 @@ export class PublicationsService {
     }));
   }
 
+  /** The publication an objection was raised in (through its record). */
+  async publicationOfObjection(objectionId: number): Promise<number> {
+    const objection = await this.dataSource.getRepository(Objection).findOneBy({ id: objectionId });
+    if (!objection) throw DomainError.notFound('异议');
+    const record = await this.dataSource
+      .getRepository(ScoreRecord)
+      .findOneByOrFail({ id: objection.recordId });
+    if (record.publicationId === null) throw DomainError.notFound('公示');
+    return record.publicationId;
+  }
+
   async objectionsOf(publicationId: number) {
     return this.dataSource
       .getRepository(Objection)

@@ -1,0 +1,165 @@
+import request from 'supertest';
+import { todayInChina } from '../../src/common/dates.js';
+import type { TestApp } from './create-test-app.js';
+import { auth, loggedIn, TEST_PASSWORD } from './factories.js';
+import { postDeeds } from './ranking-fixtures.js';
+import { createScoringScene, createTestRule, daysAgo } from './scoring-fixtures.js';
+import { createHouseholdWithPoints, createTestGoods, newKey } from './supermarket-fixtures.js';
+
+export type Role = 'ADMIN' | 'TOWNSHIP' | 'VILLAGE_ADMIN' | 'SCORER' | 'CLERK' | 'VILLAGER';
+export const ROLES: Role[] = ['ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN', 'SCORER', 'CLERK', 'VILLAGER'];
+
+/**
+ * One of everything in one village (the app must run with PUBLICATION_MIN_DAYS=0), with a bearer token and a logged-in
+ * page session for every role, and the same for the staff of a neighbouring village: what route-wide tests walk over.
+ */
+export async function createWorld(t: TestApp) {
+  const scene = await createScoringScene(t);
+  const villageId = scene.village.id;
+  const committee = await scene.villageAdmin.token();
+  const clerk = await scene.clerk.token();
+  const household = await createHouseholdWithPoints(t, committee, villageId, 200);
+  const rule = await createTestRule(t, committee, villageId, { points: 10 });
+  await postDeeds(t, scene, [{ householdId: household.id, points: 20, occurredOn: daysAgo(1) }]);
+  const member = await request(t.http)
+    .post(`/api/v1/households/${household.id}/members`)
+    .set(auth(committee))
+    .send({ name: '李小花', relation: '子女' });
+  const record = await request(t.http)
+    .post('/api/v1/score-records')
+    .set(auth(await scene.scorer.token()))
+    .send({ householdId: household.id, ruleId: rule.id, occurredOn: daysAgo(1) });
+  const objected = await request(t.http)
+    .post('/api/v1/score-records')
+    .set(auth(await scene.scorer.token()))
+    .send({ householdId: household.id, ruleId: rule.id, occurredOn: daysAgo(2) });
+  await request(t.http)
+    .post(`/api/v1/score-records/${objected.body.id}/approve`)
+    .set(auth(committee))
+    .send({});
+  await request(t.http).post('/api/v1/publications').set(auth(committee)).send({ villageId, days: 5 });
+  const objection = await request(t.http)
+    .post(`/api/v1/score-records/${objected.body.id}/objections`)
+    .set(auth(committee))
+    .send({ reason: '核实一下' });
+  const goods = await createTestGoods(t, clerk, villageId, { stock: 100 });
+  const redemption = await request(t.http)
+    .post('/api/v1/redemptions')
+    .set(auth(clerk))
+    .send({
+      householdId: household.id,
+      items: [{ goodsId: goods.id, quantity: 1 }],
+      idempotencyKey: newKey(),
+    });
+  const publication = (
+    await t.dataSource.query(`SELECT id FROM publication WHERE "villageId" = ${villageId} LIMIT 1`)
+  )[0];
+  const period = todayInChina().slice(0, 7);
+  const snapshot = await request(t.http)
+    .post(`/api/v1/villages/${villageId}/ranking-snapshots`)
+    .set(auth(committee))
+    .send({ period });
+  const entry = await request(t.http)
+    .post(`/api/v1/villages/${villageId}/list-entries`)
+    .set(auth(committee))
+    .send({ period, list: 'RED', householdId: household.id, reason: '热心公益' });
+  const login = await request(t.http)
+    .post('/api/v1/auth/villager-login')
+    .send({ householdCode: household.code, pin: '135790' });
+  const group = (
+    await t.dataSource.query(`SELECT id FROM village_group WHERE "villageId" = ${villageId} LIMIT 1`)
+  )[0];
+
+  const tokens: Record<Role, string> = {
+    ADMIN: await t.adminToken(),
+    TOWNSHIP: await scene.townshipUser.token(),
+    VILLAGE_ADMIN: committee,
+    SCORER: await scene.scorer.token(),
+    CLERK: clerk,
+    VILLAGER: login.body.token as string,
+  };
+  const ids: Record<string, number> = {
+    township: scene.township.id,
+    village: villageId,
+    group: group?.id ?? 1,
+    user: scene.scorer.id,
+    household: household.id,
+    member: member.body.id ?? 1,
+    rule: rule.id,
+    record: record.body.id,
+    objection: objection.body.id ?? 1,
+    publication: publication?.id ?? 1,
+    goods: goods.id,
+    redemption: redemption.body.id,
+    snapshot: snapshot.body.id ?? 1,
+    entry: entry.body.id ?? 1,
+  };
+  return {
+    scene,
+    household,
+    tokens,
+    ids,
+    /** A path with its parameters filled with this world's ids. */
+    fill: (path: string) => fillPath(path, ids),
+    /** A page session per role (staff through /login, the household through /villager). */
+    async agent(role: Role | 'NEIGHBOUR') {
+      if (role === 'VILLAGER') {
+        const agent = request.agent(t.http);
+        const page = await agent.get('/villager');
+        const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1];
+        await agent
+          .post('/villager/login')
+          .type('form')
+          .send({ _csrf: csrf, householdCode: household.code, pin: '135790' });
+        return agent;
+      }
+      const username =
+        role === 'ADMIN'
+          ? 'admin'
+          : role === 'NEIGHBOUR'
+            ? scene.neighbourAdmin.username
+            : {
+                TOWNSHIP: scene.townshipUser,
+                VILLAGE_ADMIN: scene.villageAdmin,
+                SCORER: scene.scorer,
+                CLERK: scene.clerk,
+              }[role].username;
+      return loggedIn(t, username, role === 'ADMIN' ? 'admin-pass-2026' : TEST_PASSWORD);
+    },
+  };
+}
+
+/** Which id a path parameter means: named by the segment before it (`/households/:id`) or by its own name. */
+const SEGMENTS: Record<string, string> = {
+  townships: 'township',
+  villages: 'village',
+  groups: 'group',
+  users: 'user',
+  households: 'household',
+  members: 'member',
+  rules: 'rule',
+  'score-records': 'record',
+  review: 'record',
+  publications: 'publication',
+  objections: 'objection',
+  goods: 'goods',
+  redemptions: 'redemption',
+  'ranking-snapshots': 'snapshot',
+  snapshots: 'snapshot',
+  'list-entries': 'entry',
+  lists: 'entry',
+};
+
+export function fillPath(path: string, ids: Record<string, number>): string {
+  const parts = path.split('/');
+  return parts
+    .map((part, i) => {
+      if (!part.startsWith(':')) return part;
+      const name = part.slice(1);
+      if (name === 'memberId') return String(ids.member);
+      if (name === 'recordId') return String(ids.record);
+      const kind = SEGMENTS[parts[i - 1]] ?? name.replace(/Id$/, '');
+      return String(ids[kind] ?? 1);
+    })
+    .join('/');
+}
