@@ -21,6 +21,8 @@ const NAMES: Record<ScopeKind, string> = {
   objection: '异议',
   goods: '商品',
   redemption: '兑换单',
+  snapshot: '排名快照',
+  listEntry: '红黑榜条目',
 };
 
 /** Things that live in a village, with their table: the scope check joins them to their village. */
@@ -32,6 +34,8 @@ const IN_VILLAGE = {
   objection: 'objection',
   goods: 'goods',
   redemption: 'redemption',
+  snapshot: 'ranking_snapshot',
+  listEntry: 'list_entry',
 } as const;
 
 /** The route acts on the `kind` whose id is at `source` (e.g. `params.id`): the ScopeGuard checks it is in scope. */

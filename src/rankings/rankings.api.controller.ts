@@ -63,6 +63,7 @@ export class RankingsApiController {
   @Post('ranking-snapshots/:id/approve')
   @HttpCode(200)
   @Roles('TOWNSHIP')
+  @InScope('snapshot', 'params.id')
   async approve(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number) {
     return snapshotView(await this.rankings.review(actor, id, 'APPROVED'));
   }
@@ -70,6 +71,7 @@ export class RankingsApiController {
   @Post('ranking-snapshots/:id/return')
   @HttpCode(200)
   @Roles('TOWNSHIP')
+  @InScope('snapshot', 'params.id')
   async return(
     @CurrentActor() actor: Actor,
     @Param('id', ParseIntPipe) id: number,
@@ -120,6 +122,7 @@ export class RankingsApiController {
   @Post('list-entries/:id/lift')
   @HttpCode(200)
   @Roles('VILLAGE_ADMIN')
+  @InScope('listEntry', 'params.id')
   async lift(
     @CurrentActor() actor: Actor,
     @Param('id', ParseIntPipe) id: number,
@@ -131,6 +134,7 @@ export class RankingsApiController {
   @Post('list-entries/:id/withdraw')
   @HttpCode(200)
   @Roles('TOWNSHIP')
+  @InScope('listEntry', 'params.id')
   async withdraw(
     @CurrentActor() actor: Actor,
     @Param('id', ParseIntPipe) id: number,

@@ -61,6 +61,7 @@ export class ScoringApiController {
   @Post('score-records/:id/approve')
   @HttpCode(200)
   @Roles('VILLAGE_ADMIN')
+  @InScope('record', 'params.id')
   async approve(
     @CurrentActor() actor: Actor,
     @Param('id', ParseIntPipe) id: number,
@@ -72,6 +73,7 @@ export class ScoringApiController {
   @Post('score-records/:id/reject')
   @HttpCode(200)
   @Roles('VILLAGE_ADMIN')
+  @InScope('record', 'params.id')
   async reject(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number, @Body() dto: RejectDto) {
     return recordView(await this.scoring.reject(actor, id, dto.reason));
   }
@@ -86,6 +88,7 @@ export class ScoringApiController {
   @Post('score-records/:id/correct')
   @HttpCode(200)
   @Roles('VILLAGE_ADMIN')
+  @InScope('record', 'params.id')
   async correct(
     @CurrentActor() actor: Actor,
     @Param('id', ParseIntPipe) id: number,
