@@ -27,6 +27,19 @@ export default tseslint.config(
     },
   },
   {
+    files: ['test/bench/**/*.mjs'],
+    languageOptions: {
+      globals: {
+        URL: 'readonly',
+        URLSearchParams: 'readonly',
+        fetch: 'readonly',
+        setTimeout: 'readonly',
+        FormData: 'readonly',
+        Blob: 'readonly',
+      },
+    },
+  },
+  {
     files: ['views/assets/**/*.js'],
     languageOptions: { globals: { document: 'readonly', window: 'readonly', localStorage: 'readonly' } },
   },

@@ -1,0 +1,952 @@
+// `npm run bench` — county scale: builds a synthetic county with a bulk path, starts the real server (production
+// mode) on it, drives it over loopback with autocannon at 10 and 50 connections, and measures the same queries through
+// better-sqlite3 in a plain node:http server (the floor). Not part of `npm test`.
+//
+//   npm run bench                       200 villages × 500 households, 5,000,000 entries (1,000,000 measured first)
+//   npm run bench -- --small            20 villages × 100 households, 100,000 entries (20,000 measured first)
+//   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench npm run bench -- --small    the same on PostgreSQL
+//
+// Results: printed, and written to test-results/bench-<sqlite|postgres>-<size>.json.
+import { spawn } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const { entryHash, GENESIS } = await import(join(root, 'dist/src/ledger/hash-chain.js'));
+const { hashSecret } = await import(join(root, 'dist/src/auth/password.js'));
+
+const small = process.argv.includes('--small');
+const VILLAGES = small ? 20 : 200;
+const HOUSEHOLDS = small ? 100 : 500;
+const ENTRIES_PER_HOUSEHOLD = 50; // 5,000,000 over 100,000 households; 100,000 for --small
+const FIRST_PHASE = 10; // entries per household measured first (1,000,000 at full size)
+const VILLAGES_PER_TOWNSHIP = 20;
+const DURATION = Number(process.env.BENCH_SECONDS ?? (small ? 4 : 10));
+const PASSWORD = 'bench-pass-2026';
+const PIN = '123456';
+const pgUrl = process.env.BENCH_DATABASE_URL;
+const kind = pgUrl ? 'postgres' : 'sqlite';
+
+const log = (...a) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...a);
+const pad = (n, w = 4) => String(n).padStart(w, '0');
+
+/** Today in China, and a day n days before it. */
+const chinaDay = (d = new Date()) =>
+  new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(d);
+const today = chinaDay();
+const dayBefore = (n) => {
+  const d = new Date(`${today}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - n);
+  return d.toISOString().slice(0, 10);
+};
+const periodsOf = (day) => [
+  day.slice(0, 7),
+  `${day.slice(0, 4)}-Q${Math.ceil(Number(day.slice(5, 7)) / 3)}`,
+  day.slice(0, 4),
+];
+
+// A small deterministic PRNG, so two runs build the same county.
+let seed = 20261122;
+const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗'.split('');
+const GIVEN = '秀英桂兰建国志明春花德福玉梅大山国强海生兰芝永利淑芬长青小红'.match(/../g);
+
+// ---------------------------------------------------------------------------------------------------------------
+// The database: the real server creates the schema (its migrations), then rows go in through a bulk path.
+
+async function freshDatabase(dir) {
+  if (!pgUrl) return `sqlite:${join(dir, 'bench.db')}`;
+  const base = new URL(pgUrl);
+  const name = `vp_bench_${small ? 'small' : 'full'}`;
+  const admin = new pg.Client({
+    connectionString: (() => {
+      const u = new URL(pgUrl);
+      u.pathname = '/postgres';
+      return u.toString();
+    })(),
+  });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  base.pathname = `/${name}`;
+  return base.toString();
+}
+
+function startServer(databaseUrl, dir, port) {
+  const started = Date.now();
+  const child = spawn(process.execPath, [join(root, 'dist/src/main.js')], {
+    cwd: dir,
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'production',
+      PORT: String(port),
+      DATABASE_URL: databaseUrl,
+      SEED: 'none',
+      ADMIN_USERNAME: 'admin',
+      ADMIN_PASSWORD: PASSWORD,
+      PUBLICATION_MIN_DAYS: '0',
+      SESSION_SECRET: 'b'.repeat(64),
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  const ready = (async () => {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error('the server exited');
+      const ok = await fetch(`${base}/login`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ok) return Date.now() - started;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  })();
+  return {
+    child,
+    base,
+    ready,
+    stop: () =>
+      new Promise((r) => {
+        child.once('exit', r);
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** Rows in batches: better-sqlite3 prepared statements in one transaction, or multi-row INSERTs on PostgreSQL. */
+function writer(databaseUrl) {
+  if (databaseUrl.startsWith('sqlite:')) {
+    const db = new Database(databaseUrl.slice(7));
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = OFF');
+    db.pragma('foreign_keys = OFF');
+    const statements = new Map();
+    return {
+      db,
+      async insert(table, columns, rows) {
+        const key = `${table}|${columns.join(',')}`;
+        if (!statements.has(key))
+          statements.set(
+            key,
+            db.prepare(
+              `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(',')}) VALUES (${columns.map(() => '?').join(',')})`,
+            ),
+          );
+        const stmt = statements.get(key);
+        db.transaction(() => {
+          for (const r of rows) stmt.run(...r.map((v) => (typeof v === 'boolean' ? (v ? 1 : 0) : v)));
+        })();
+      },
+      async exec(sql) {
+        db.exec(sql);
+      },
+      async close() {
+        db.close();
+      },
+    };
+  }
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  return {
+    async insert(table, columns, rows) {
+      const per = Math.max(1, Math.floor(30000 / columns.length));
+      for (let i = 0; i < rows.length; i += per) {
+        const chunk = rows.slice(i, i + per);
+        const values = [];
+        const tuples = chunk.map(
+          (r) =>
+            `(${r
+              .map((v) => {
+                values.push(v);
+                return `$${values.length}`;
+              })
+              .join(',')})`,
+        );
+        await pool.query(
+          `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(',')}) VALUES ${tuples.join(',')}`,
+          values,
+        );
+      }
+    },
+    async exec(sql) {
+      await pool.query(sql);
+    },
+    async close() {
+      for (const t of [
+        'township',
+        'village',
+        'village_group',
+        'app_user',
+        'household',
+        'scoring_rule',
+        'scoring_rule_version',
+        'score_record',
+        'ledger_entry',
+        'goods',
+        'stock_movement',
+        'period_total',
+      ])
+        await pool.query(
+          `SELECT setval(pg_get_serial_sequence('"${t}"', 'id'), COALESCE((SELECT MAX(id) FROM "${t}"), 1))`,
+        );
+      await pool.end();
+    },
+  };
+}
+
+/** The county: townships, villages with groups, staff, households, rules, goods, and the first entries of each book. */
+async function buildCounty(w) {
+  const passwordHash = await hashSecret(PASSWORD);
+  const pinHash = await hashSecret(PIN);
+  const townships = Math.ceil(VILLAGES / VILLAGES_PER_TOWNSHIP);
+  await w.insert(
+    'township',
+    ['id', 'name', 'code'],
+    Array.from({ length: townships }, (_, i) => [i + 1, `第${i + 1}镇`, `T${pad(i + 1, 3)}`]),
+  );
+  await w.insert(
+    'village',
+    ['id', 'townshipId', 'name', 'code', 'householdSeq'],
+    Array.from({ length: VILLAGES }, (_, i) => [
+      i + 1,
+      Math.floor(i / VILLAGES_PER_TOWNSHIP) + 1,
+      `第${i + 1}村`,
+      `V${pad(i + 1, 3)}`,
+      HOUSEHOLDS,
+    ]),
+  );
+  const groups = [];
+  for (let v = 1; v <= VILLAGES; v++)
+    for (let g = 0; g < 4; g++) groups.push([(v - 1) * 4 + g + 1, v, `第${g + 1}组`, g + 1]);
+  await w.insert('village_group', ['id', 'villageId', 'name', 'sortOrder'], groups);
+  const users = [];
+  let userId = 1; // the admin made by the server
+  const staff = { township: [], admin: [], scorer: [], clerk: [] };
+  for (let t = 1; t <= townships; t++) {
+    users.push([++userId, `tw${t}`, passwordHash, `乡镇${t}`, 'TOWNSHIP', t, null]);
+    staff.township[t] = `tw${t}`;
+  }
+  for (let v = 1; v <= VILLAGES; v++) {
+    const t = Math.floor((v - 1) / VILLAGES_PER_TOWNSHIP) + 1;
+    for (const [role, key] of [
+      ['VILLAGE_ADMIN', 'admin'],
+      ['SCORER', 'scorer'],
+      ['CLERK', 'clerk'],
+    ]) {
+      users.push([++userId, `${key}${v}`, passwordHash, `${key}${v}`, role, t, v]);
+      staff[key][v] = { id: userId, username: `${key}${v}` };
+    }
+  }
+  await w.insert(
+    'app_user',
+    ['id', 'username', 'passwordHash', 'displayName', 'role', 'townshipId', 'villageId'],
+    users,
+  );
+  const households = [];
+  for (let v = 1; v <= VILLAGES; v++)
+    for (let h = 1; h <= HOUSEHOLDS; h++) {
+      const id = (v - 1) * HOUSEHOLDS + h;
+      households.push([
+        id,
+        v,
+        (v - 1) * 4 + ((h - 1) % 4) + 1,
+        `V${pad(v, 3)}-${pad(h)}`,
+        SURNAMES[id % SURNAMES.length] + GIVEN[(id * 7) % GIVEN.length],
+        1 + (id % 6),
+        pinHash,
+      ]);
+    }
+  await w.insert(
+    'household',
+    ['id', 'villageId', 'groupId', 'code', 'headName', 'memberCount', 'pinHash'],
+    households,
+  );
+  const rules = [];
+  const versions = [];
+  for (let v = 1; v <= VILLAGES; v++)
+    [
+      ['ZZ-01', '自治', '参加村民代表会议', 5, 5],
+      ['DZ-01', '德治', '志愿服务', 10, 20],
+      ['DZ-02', '德治', '孝老爱亲', 15, 15],
+      ['FZ-01', '法治', '乱扔垃圾', -5, -5],
+    ].forEach(([code, cat, title, min, max], i) => {
+      const id = (v - 1) * 4 + i + 1;
+      rules.push([id, v, code, cat, title, min, max]);
+      versions.push([id, id, 1, title, min, max]);
+    });
+  await w.insert(
+    'scoring_rule',
+    ['id', 'villageId', 'code', 'category', 'title', 'minPoints', 'maxPoints'],
+    rules,
+  );
+  await w.insert(
+    'scoring_rule_version',
+    ['id', 'ruleId', 'version', 'title', 'minPoints', 'maxPoints'],
+    versions,
+  );
+  const goods = [];
+  const movements = [];
+  const now = new Date().toISOString();
+  for (let v = 1; v <= VILLAGES; v++)
+    ['香皂', '牙膏', '洗衣粉', '毛巾', '食用油'].forEach((name, i) => {
+      const id = (v - 1) * 5 + i + 1;
+      goods.push([id, v, name, '件', 1 + i * 5, 1_000_000_000, 10]);
+      movements.push([id, v, id, 1_000_000_000, 'INITIAL', 1_000_000_000, today, now]);
+    });
+  await w.insert(
+    'goods',
+    ['id', 'villageId', 'name', 'unit', 'pricePoints', 'stock', 'lowStockThreshold'],
+    goods,
+  );
+  await w.insert(
+    'stock_movement',
+    ['id', 'villageId', 'goodsId', 'quantity', 'kind', 'stockAfter', 'occurredOn', 'createdAt'],
+    movements,
+  );
+  return { staff, townships, lastUserId: userId };
+}
+
+/**
+ * Appends `count` entries to every household's passbook, oldest first per village so each book's hash chain runs on;
+ * keeps balances, the village chain heads and the per-period totals as the server would.
+ */
+async function appendEntries(w, state, count, fromDaysAgo, toDaysAgo) {
+  const started = Date.now();
+  for (let v = 1; v <= VILLAGES; v++) {
+    const book = state.books[v] ?? { seq: 0, head: GENESIS };
+    const rows = [];
+    const periodRows = new Map();
+    const perDay = (HOUSEHOLDS * count) / Math.max(1, fromDaysAgo - toDaysAgo);
+    for (let k = 0; k < HOUSEHOLDS * count; k++) {
+      const h = (v - 1) * HOUSEHOLDS + (k % HOUSEHOLDS) + 1;
+      const day = dayBefore(Math.round(fromDaysAgo - k / perDay));
+      const deduction = rand() < 0.1;
+      const amount = deduction ? -5 : [5, 10, 15, 20][Math.floor(rand() * 4)];
+      const bal = state.balances[h] ?? { available: 0, earned: 0 };
+      bal.available += amount;
+      bal.earned += amount;
+      state.balances[h] = bal;
+      book.seq += 1;
+      const fields = {
+        villageId: v,
+        seq: book.seq,
+        householdId: h,
+        amount,
+        kind: 'SCORE',
+        refType: null,
+        refId: null,
+        correctsEntryId: null,
+        availableAfter: bal.available,
+        earnedAfter: bal.earned,
+        description: deduction ? 'FZ-01 乱扔垃圾' : 'DZ-01 志愿服务',
+        occurredOn: day,
+        createdBy: null,
+        createdAt: `${day}T02:00:00.000Z`,
+      };
+      const hash = entryHash(book.head, fields);
+      rows.push([
+        state.nextEntryId++,
+        v,
+        book.seq,
+        h,
+        amount,
+        'SCORE',
+        null,
+        null,
+        null,
+        bal.available,
+        bal.earned,
+        fields.description,
+        day,
+        null,
+        fields.createdAt,
+        book.head,
+        hash,
+      ]);
+      book.head = hash;
+      for (const p of periodsOf(day))
+        periodRows.set(`${h}|${p}`, (periodRows.get(`${h}|${p}`) ?? 0) + amount);
+    }
+    state.books[v] = book;
+    await w.insert(
+      'ledger_entry',
+      [
+        'id',
+        'villageId',
+        'seq',
+        'householdId',
+        'amount',
+        'kind',
+        'refType',
+        'refId',
+        'correctsEntryId',
+        'availableAfter',
+        'earnedAfter',
+        'description',
+        'occurredOn',
+        'createdBy',
+        'createdAt',
+        'prevHash',
+        'hash',
+      ],
+      rows,
+    );
+    for (const [key, points] of periodRows) {
+      const [h, p] = key.split('|');
+      state.periods.set(key, (state.periods.get(key) ?? 0) + points);
+      state.periodVillage.set(key, v);
+      void h;
+      void p;
+    }
+  }
+  // Balances, chain heads and period totals written once at the end (the server reads them).
+  if (w.db) {
+    const setBal = w.db.prepare('UPDATE household SET available = ?, earned = ? WHERE id = ?');
+    const setHead = w.db.prepare('UPDATE village SET "ledgerSeq" = ?, "ledgerHead" = ? WHERE id = ?');
+    w.db.transaction(() => {
+      for (const [h, b] of Object.entries(state.balances)) setBal.run(b.available, b.earned, Number(h));
+      for (const [v, b] of Object.entries(state.books)) setHead.run(b.seq, b.head, Number(v));
+    })();
+    w.db.exec('DELETE FROM period_total');
+  } else {
+    await w.exec('CREATE TABLE IF NOT EXISTS bench_balance (id int, available int, earned int)');
+    await w.exec('TRUNCATE bench_balance');
+    await w.insert(
+      'bench_balance',
+      ['id', 'available', 'earned'],
+      Object.entries(state.balances).map(([h, b]) => [Number(h), b.available, b.earned]),
+    );
+    await w.exec(
+      'UPDATE household h SET available = b.available, earned = b.earned FROM bench_balance b WHERE b.id = h.id',
+    );
+    await w.exec('DROP TABLE bench_balance');
+    for (const [v, b] of Object.entries(state.books))
+      await w.exec(`UPDATE village SET "ledgerSeq" = ${b.seq}, "ledgerHead" = '${b.head}' WHERE id = ${v}`);
+    await w.exec('DELETE FROM period_total');
+  }
+  await w.insert(
+    'period_total',
+    ['villageId', 'householdId', 'period', 'points'],
+    [...state.periods].map(([key, points]) => {
+      const [h, p] = key.split('|');
+      return [state.periodVillage.get(key), Number(h), p, points];
+    }),
+  );
+  log(
+    `${(VILLAGES * HOUSEHOLDS * count).toLocaleString()} entries appended in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
+}
+
+/** Work waiting for the write benchmarks: pending records to approve, and 500 approved ones for one publication. */
+async function queueWork(w, state, staff) {
+  const pending = [];
+  const first = state.nextRecordId;
+  for (let i = 0; i < 40000; i++)
+    pending.push([
+      state.nextRecordId++,
+      1,
+      1 + (i % HOUSEHOLDS),
+      2,
+      2,
+      10,
+      dayBefore(1),
+      'PENDING',
+      staff.scorer[1].id,
+      `${today}T00:00:00.000Z`,
+    ]);
+  for (let i = 0; i < 500; i++)
+    pending.push([
+      state.nextRecordId++,
+      2,
+      HOUSEHOLDS + 1 + (i % HOUSEHOLDS),
+      6,
+      6,
+      10,
+      dayBefore(1),
+      'APPROVED',
+      staff.scorer[2].id,
+      `${today}T00:00:00.000Z`,
+    ]);
+  await w.insert(
+    'score_record',
+    [
+      'id',
+      'villageId',
+      'householdId',
+      'ruleId',
+      'ruleVersionId',
+      'points',
+      'occurredOn',
+      'status',
+      'recordedBy',
+      'createdAt',
+    ],
+    pending,
+  );
+  return { firstPending: first, pendingCount: 40000 };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Load.
+
+async function login(base, username) {
+  const res = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: PASSWORD }),
+  });
+  if (!res.ok) throw new Error(`login ${username}: ${res.status}`);
+  return (await res.json()).token;
+}
+
+/** A page session: the form login with its CSRF token, as a browser does. */
+async function pageSession(base, path, form) {
+  const page = await fetch(`${base}${path}`);
+  const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0];
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1];
+  const res = await fetch(`${base}${path === '/villager' ? '/villager/login' : '/login'}`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+    body: new URLSearchParams({ ...form, _csrf: csrf }).toString(),
+  });
+  const next = (res.headers.get('set-cookie') ?? '').split(';')[0];
+  if (res.status !== 303) throw new Error(`page login ${JSON.stringify(form)}: ${res.status}`);
+  return next || cookie;
+}
+
+function run(url, connections, requests, extra = {}) {
+  return new Promise((resolve, reject) => {
+    autocannon({ url, connections, duration: DURATION, requests, ...extra }, (error, result) =>
+      error ? reject(error) : resolve(result),
+    );
+  });
+}
+
+const summary = (r) => ({
+  rps: Math.round(r.requests.average),
+  p50: r.latency.p50,
+  p99: r.latency.p99,
+  errors: r.errors + r.timeouts + (r.non2xx ?? 0),
+});
+
+function peakRss(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)[1]) / 1024);
+  } catch {
+    return null;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The floor: the same queries through better-sqlite3 from a plain node:http handler (SQLite only).
+
+function floorServer(file) {
+  // Its own copy of the database: the floor's writes must not touch the books the server keeps.
+  const copy = `${file}.floor`;
+  const source = new Database(file);
+  source.pragma('wal_checkpoint(TRUNCATE)');
+  source.close();
+  copyFileSync(file, copy);
+  const db = new Database(copy);
+  db.pragma('journal_mode = WAL');
+  const q = {
+    household: db.prepare(
+      'SELECT id, code, "villageId", "headName", available, earned FROM household WHERE id = ?',
+    ),
+    entries: db.prepare(
+      'SELECT id, amount, kind, "availableAfter", description, "createdAt" FROM ledger_entry WHERE "householdId" = ? ORDER BY id DESC LIMIT 500',
+    ),
+    ranking:
+      db.prepare(`SELECT h.id, h.code, h."headName", g.name AS "groupName", COALESCE(t.points, 0) AS points FROM household h
+      LEFT JOIN period_total t ON t."householdId" = h.id AND t.period = ? LEFT JOIN village_group g ON g.id = h."groupId"
+      WHERE h."villageId" = ? AND (h.status = 'ACTIVE' OR t.points IS NOT NULL) ORDER BY points DESC, h.code ASC`),
+    goods: db.prepare(
+      'SELECT id, name, unit, "pricePoints", stock FROM goods WHERE "villageId" = ? AND active = 1 ORDER BY "pricePoints"',
+    ),
+    overview:
+      db.prepare(`SELECT v.id, v.name, (SELECT COUNT(*) FROM household h WHERE h."villageId" = v.id AND h.status = 'ACTIVE') AS households,
+      (SELECT COALESCE(SUM(points), 0) FROM period_total t WHERE t."villageId" = v.id AND t.period = ?) AS earned,
+      (SELECT COUNT(*) FROM score_record r WHERE r."villageId" = v.id AND r.status = 'PENDING') AS pending
+      FROM village v WHERE v."townshipId" = ?`),
+    spend: db.prepare('UPDATE household SET available = available - ? WHERE id = ? AND available >= ?'),
+    stock: db.prepare('UPDATE goods SET stock = stock - ? WHERE id = ? AND stock >= ?'),
+    record: db.prepare(
+      `INSERT INTO score_record ("villageId", "householdId", "ruleId", "ruleVersionId", points, "occurredOn", status, "recordedBy", "createdAt") VALUES (?, ?, 2, 2, 10, ?, 'PENDING', ?, ?)`,
+    ),
+    entry:
+      db.prepare(`INSERT INTO ledger_entry ("villageId", seq, "householdId", amount, kind, "availableAfter", "earnedAfter", description, "occurredOn", "createdAt", "prevHash", hash)
+      SELECT ?, "ledgerSeq" + 1, ?, ?, 'REDEMPTION', 0, 0, 'floor', ?, ?, "ledgerHead", ? FROM village WHERE id = ?`),
+    seq: db.prepare('UPDATE village SET "ledgerSeq" = "ledgerSeq" + 1 WHERE id = ?'),
+  };
+  const month = today.slice(0, 7);
+  const prevMonth = (() => {
+    const [y, m] = month.split('-').map(Number);
+    return m === 1 ? `${y - 1}-12` : `${y}-${pad(m - 1, 2)}`;
+  })();
+  const esc = (s) => String(s).replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  const ranked = (rows) => {
+    let rank = 0;
+    return rows.map((r, i) => {
+      if (i === 0 || r.points !== rows[i - 1].points) rank = i + 1;
+      return { ...r, rank };
+    });
+  };
+  const server = createServer((req, res) => {
+    const [, , what, id] = req.url.split('?')[0].split('/');
+    const n = Number(id);
+    if (what === 'passbook') {
+      res.setHeader('content-type', 'application/json');
+      return res.end(JSON.stringify({ household: q.household.get(n), entries: q.entries.all(n) }));
+    }
+    if (what === 'villager-passbook') {
+      const h = q.household.get(n);
+      const rows = q.entries
+        .all(n)
+        .map(
+          (e) =>
+            `<tr><td>${esc(e.createdAt.slice(0, 10))}</td><td>${esc(e.description)}</td><td>${e.amount}</td><td>${e.availableAfter}</td></tr>`,
+        );
+      res.setHeader('content-type', 'text/html');
+      return res.end(
+        `<!doctype html><h1>${esc(h.headName)}</h1><p>${h.available} ${h.earned}</p><table>${rows.join('')}</table>`,
+      );
+    }
+    if (what === 'ranking') {
+      const now = ranked(q.ranking.all(month, n));
+      const before = new Map(ranked(q.ranking.all(prevMonth, n)).map((r) => [r.id, r.rank]));
+      res.setHeader('content-type', 'text/html');
+      return res.end(
+        `<!doctype html><table>${now.map((r) => `<tr><td>${r.rank}</td><td>${esc(r.code)}</td><td>${esc(r.headName)}</td><td>${r.points}</td><td>${before.get(r.id) ?? ''}</td></tr>`).join('')}</table>`,
+      );
+    }
+    if (what === 'board') {
+      const goods = q.goods.all(n);
+      const year = ranked(q.ranking.all(today.slice(0, 4), n)).filter((r) => r.points >= 50);
+      res.setHeader('content-type', 'text/html');
+      return res.end(
+        `<!doctype html><ul>${year.map((r) => `<li>${esc(r.code)} ${esc(r.headName)}</li>`).join('')}</ul><table>${goods.map((g) => `<tr><td>${esc(g.name)}</td><td>${g.pricePoints}</td><td>${g.stock}</td></tr>`).join('')}</table>`,
+      );
+    }
+    if (what === 'township') {
+      const rows = q.overview.all(month, n);
+      res.setHeader('content-type', 'text/html');
+      return res.end(
+        `<!doctype html><table>${rows.map((r) => `<tr><td>${esc(r.name)}</td><td>${r.households}</td><td>${r.earned}</td><td>${r.pending}</td></tr>`).join('')}</table>`,
+      );
+    }
+    if (what === 'record' && req.method === 'POST') {
+      q.record.run(1, 1 + Math.floor(Math.random() * HOUSEHOLDS), dayBefore(1), 3, new Date().toISOString());
+      res.statusCode = 201;
+      return res.end('{}');
+    }
+    if (what === 'redeem' && req.method === 'POST') {
+      const h = 1 + Math.floor(Math.random() * HOUSEHOLDS);
+      db.transaction(() => {
+        if (q.spend.run(1, h, 1).changes !== 1) throw new Error('points');
+        q.stock.run(1, 1, 1);
+        const at = new Date().toISOString();
+        q.entry.run(
+          1,
+          h,
+          -1,
+          today,
+          at,
+          createHash('sha256')
+            .update(at + h)
+            .digest('hex'),
+          1,
+        );
+        q.seq.run(1);
+      })();
+      res.statusCode = 201;
+      return res.end('{}');
+    }
+    res.statusCode = 404;
+    res.end();
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        base: `http://127.0.0.1:${server.address().port}`,
+        close: () => {
+          server.close();
+          db.close();
+        },
+      }),
+    ),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+async function measure(base, pid, staff, state, label, floor) {
+  const month = today.slice(0, 7);
+  const villagerCookies = [];
+  for (let h = 1; h <= 20; h++)
+    villagerCookies.push(await pageSession(base, '/villager', { householdCode: `V001-${pad(h)}`, pin: PIN }));
+  const committeeCookie = await pageSession(base, '/login', {
+    username: staff.admin[1].username,
+    password: PASSWORD,
+  });
+  const townshipCookie = await pageSession(base, '/login', { username: 'tw1', password: PASSWORD });
+  const clerkToken = await login(base, staff.clerk[1].username);
+  const scorerToken = await login(base, staff.scorer[1].username);
+  const adminToken = await login(base, staff.admin[1].username);
+  let k = 0;
+  const rotate = (items) => items[k++ % items.length];
+  const paths = [
+    {
+      name: 'villager passbook page',
+      floor: 'villager-passbook',
+      request: () => ({ path: '/villager/passbook', headers: { cookie: rotate(villagerCookies) } }),
+      floorPath: () => `/floor/villager-passbook/${1 + (k++ % 20)}`,
+    },
+    {
+      name: 'monthly ranking page (500 households)',
+      floor: 'ranking',
+      request: () => ({
+        path: `/rankings?villageId=1&period=${month}`,
+        headers: { cookie: committeeCookie },
+      }),
+      floorPath: () => '/floor/ranking/1',
+    },
+    {
+      name: 'public board',
+      floor: 'board',
+      request: () => ({ path: '/public/villages/1' }),
+      floorPath: () => '/floor/board/1',
+    },
+    {
+      name: `township dashboard (${VILLAGES_PER_TOWNSHIP} villages)`,
+      floor: 'township',
+      request: () => ({ path: `/township?period=${month}`, headers: { cookie: townshipCookie } }),
+      floorPath: () => '/floor/township/1',
+    },
+    {
+      name: 'GET /api/v1/households/:id/passbook',
+      floor: 'passbook',
+      request: () => ({
+        path: `/api/v1/households/${1 + (k++ % HOUSEHOLDS)}/passbook`,
+        headers: { authorization: `Bearer ${adminToken}` },
+      }),
+      floorPath: () => `/floor/passbook/${1 + (k++ % HOUSEHOLDS)}`,
+    },
+  ];
+  const results = [];
+  for (const p of paths) {
+    for (const connections of [10, 50]) {
+      const r = summary(
+        await run(base, connections, [{ setupRequest: (req) => ({ ...req, ...p.request() }) }]),
+      );
+      let floorR = null;
+      if (floor && connections === 10)
+        floorR = summary(
+          await run(floor.base, 10, [{ setupRequest: (req) => ({ ...req, path: p.floorPath() }) }]),
+        );
+      results.push({
+        phase: label,
+        path: p.name,
+        connections,
+        ...r,
+        floorRps: floorR?.rps ?? null,
+        ratio: floorR ? +(r.rps / floorR.rps).toFixed(2) : null,
+      });
+      log(
+        `${label} ${p.name} @${connections}: ${r.rps} req/s p50 ${r.p50} ms p99 ${r.p99} ms errors ${r.errors}${floorR ? ` (floor ${floorR.rps} req/s, ${((100 * r.rps) / floorR.rps).toFixed(0)}%)` : ''}`,
+      );
+    }
+  }
+  if (label !== 'final') return results;
+  // Writes: recording a score, approving one, a redemption.
+  let pendingId = state.work.firstPending;
+  const json = (method, path, token, body) => ({
+    method,
+    path,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const writes = [
+    {
+      name: 'record a score (POST /api/v1/score-records)',
+      floor: '/floor/record/1',
+      request: () =>
+        json('POST', '/api/v1/score-records', scorerToken, {
+          householdId: 1 + (k++ % HOUSEHOLDS),
+          ruleId: 2,
+          occurredOn: dayBefore(1),
+          points: 10,
+          idempotencyKey: randomUUID(),
+        }),
+    },
+    {
+      name: 'approve a record (POST /api/v1/score-records/:id/approve)',
+      floor: null,
+      request: () => json('POST', `/api/v1/score-records/${pendingId++}/approve`, adminToken, {}),
+    },
+    {
+      name: 'redemption (POST /api/v1/redemptions)',
+      floor: '/floor/redeem/1',
+      request: () =>
+        json('POST', '/api/v1/redemptions', clerkToken, {
+          householdId: 1 + (k++ % HOUSEHOLDS),
+          items: [{ goodsId: 1, quantity: 1 }],
+          idempotencyKey: randomUUID(),
+        }),
+    },
+  ];
+  for (const wr of writes) {
+    for (const connections of [10, 50]) {
+      const r = summary(
+        await run(base, connections, [{ setupRequest: (req) => ({ ...req, ...wr.request() }) }]),
+      );
+      let floorR = null;
+      if (floor && wr.floor && connections === 10)
+        floorR = summary(
+          await run(floor.base, 10, [
+            { setupRequest: (req) => ({ ...req, method: 'POST', path: wr.floor }) },
+          ]),
+        );
+      results.push({
+        phase: label,
+        path: wr.name,
+        connections,
+        ...r,
+        floorRps: floorR?.rps ?? null,
+        ratio: floorR ? +(r.rps / floorR.rps).toFixed(2) : null,
+      });
+      log(
+        `${wr.name} @${connections}: ${r.rps} req/s p50 ${r.p50} ms p99 ${r.p99} ms errors ${r.errors}${floorR ? ` (floor ${floorR.rps} req/s)` : ''}`,
+      );
+    }
+  }
+  // One publication of 500 approved records, posted when it closes.
+  const committee2 = await login(base, staff.admin[2].username);
+  const open = await fetch(`${base}/api/v1/publications`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${committee2}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ villageId: 2, days: 0 }),
+  });
+  const publication = await open.json();
+  const t0 = Date.now();
+  const closed = await fetch(`${base}/api/v1/publications/${publication.id}/close`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${committee2}` },
+  });
+  const closeMs = Date.now() - t0;
+  const posted = (await closed.json()).postedRecordIds?.length ?? 0;
+  results.push({
+    phase: label,
+    path: `post a publication of ${publication.recordIds?.length} records`,
+    connections: 1,
+    ms: closeMs,
+    posted,
+  });
+  log(`publication of ${publication.recordIds?.length} records posted (${posted}) in ${closeMs} ms`);
+  // Importing 10,000 households into a new village.
+  const csv = [
+    '户主姓名,家庭人口',
+    ...Array.from(
+      { length: 10000 },
+      (_, i) => `${SURNAMES[i % 20]}${GIVEN[i % GIVEN.length]},${1 + (i % 5)}`,
+    ),
+  ].join('\n');
+  const form = new FormData();
+  form.append('file', new Blob([csv], { type: 'text/csv' }), 'households.csv');
+  const importer = await login(base, staff.admin[VILLAGES].username);
+  const t1 = Date.now();
+  const imported = await fetch(`${base}/api/v1/households/import?villageId=${VILLAGES}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${importer}` },
+    body: form,
+  });
+  const importMs = Date.now() - t1;
+  results.push({
+    phase: label,
+    path: 'import 10,000 households',
+    connections: 1,
+    ms: importMs,
+    status: imported.status,
+  });
+  log(`import of 10,000 households: ${imported.status} in ${importMs} ms`);
+  results.push({ phase: label, path: 'peak RSS of the server (MB)', rssMb: peakRss(pid) });
+  return results;
+}
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'vp-bench-'));
+  const databaseUrl = await freshDatabase(dir);
+  log(
+    `${kind}, ${VILLAGES} villages × ${HOUSEHOLDS} households, ${(VILLAGES * HOUSEHOLDS * ENTRIES_PER_HOUSEHOLD).toLocaleString()} entries`,
+  );
+  let server = startServer(databaseUrl, dir, 3900);
+  await server.ready;
+  await server.stop();
+  const w = writer(databaseUrl);
+  const county = await buildCounty(w);
+  const state = {
+    books: {},
+    balances: {},
+    periods: new Map(),
+    periodVillage: new Map(),
+    nextEntryId: 1,
+    nextRecordId: 1,
+  };
+  await appendEntries(w, state, FIRST_PHASE, 3 * 365, 2 * 365);
+  state.work = await queueWork(w, state, county.staff);
+  await w.close();
+  const floorFile = pgUrl ? null : databaseUrl.slice(7);
+  const results = [];
+  let floor = floorFile ? await floorServer(floorFile) : null;
+  server = startServer(databaseUrl, dir, 3901);
+  results.push({ phase: 'first', path: 'start-up (ms)', ms: await server.ready });
+  results.push(...(await measure(server.base, server.child.pid, county.staff, state, 'first', floor)));
+  floor?.close();
+  await server.stop();
+
+  const w2 = writer(databaseUrl);
+  await appendEntries(w2, state, ENTRIES_PER_HOUSEHOLD - FIRST_PHASE, 2 * 365, 0);
+  await w2.close();
+  floor = floorFile ? await floorServer(floorFile) : null;
+  server = startServer(databaseUrl, dir, 3902);
+  results.push({ phase: 'final', path: 'start-up (ms)', ms: await server.ready });
+  results.push(...(await measure(server.base, server.child.pid, county.staff, state, 'final', floor)));
+  floor?.close();
+  await server.stop();
+
+  const out = join(root, 'test-results', `bench-${kind}-${small ? 'small' : 'full'}.json`);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(
+    out,
+    JSON.stringify(
+      {
+        kind,
+        small,
+        villages: VILLAGES,
+        households: VILLAGES * HOUSEHOLDS,
+        entriesFirst: VILLAGES * HOUSEHOLDS * FIRST_PHASE,
+        entriesFinal: VILLAGES * HOUSEHOLDS * ENTRIES_PER_HOUSEHOLD,
+        duration: DURATION,
+        results,
+      },
+      null,
+      2,
+    ),
+  );
+  console.table(results);
+  log(`results in ${out}`);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
