@@ -300,6 +300,17 @@ export class ListsService {
     return row?.period ?? null;
   }
 
+  async isBlackListedIn(householdId: number, year: number): Promise<boolean> {
+    return this.dataSource
+      .getRepository(ListEntry)
+      .createQueryBuilder('e')
+      .where("e.householdId = :householdId AND e.list = 'BLACK' AND e.status IN ('PUBLISHED', 'LIFTED')", {
+        householdId,
+      })
+      .andWhere('e.period LIKE :year', { year: `${year}%` })
+      .getExists();
+  }
+
   /** Households on a black list published in the year (lifted ones included: they were on it): no stars that year. */
   async blackListedIn(villageId: number, year: number): Promise<Set<number>> {
     const rows = await this.dataSource

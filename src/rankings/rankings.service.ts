@@ -89,14 +89,30 @@ export class RankingsService {
   }
 
   /** A household's place in its whole village for a period. */
+  /**
+   * A household's place in its whole village for a period, counted rather than ranked row by row (a villager's page
+   * shows it): competition rank = 1 + the households with more points. The same households take part as in ranking().
+   */
   async rankOf(
     householdId: number,
     period: Period,
   ): Promise<{ rank: number; points: number; households: number }> {
     const household = await this.dataSource.getRepository(Household).findOneByOrFail({ id: householdId });
-    const rows = await this.rankedRows(household.villageId, period.key, null);
-    const own = rows.find((r) => r.householdId === householdId);
-    return { rank: own?.rank ?? rows.length + 1, points: own?.points ?? 0, households: rows.length };
+    const own = await this.dataSource
+      .getRepository(PeriodTotal)
+      .findOneBy({ householdId, period: period.key });
+    const points = own?.points ?? 0;
+    const row = await this.dataSource
+      .createQueryBuilder()
+      .select('SUM(CASE WHEN COALESCE(t.points, 0) > :points THEN 1 ELSE 0 END)', 'higher')
+      .addSelect('COUNT(*)', 'households')
+      .from(Household, 'h')
+      .leftJoin(PeriodTotal, 't', 't.householdId = h.id AND t.period = :period', { period: period.key })
+      .where('h.villageId = :villageId', { villageId: household.villageId })
+      .andWhere("(h.status = 'ACTIVE' OR t.points IS NOT NULL)")
+      .setParameter('points', points)
+      .getRawOne<{ higher: string | number | null; households: string | number }>();
+    return { rank: Number(row?.higher ?? 0) + 1, points, households: Number(row?.households ?? 0) };
   }
 
   /**

@@ -9,6 +9,7 @@ import { Transactions } from '../database/transactions.js';
 import { Household } from '../households/household.entity.js';
 import { Village } from '../villages/village.entity.js';
 import { ListsService } from './lists.service.js';
+import { PeriodTotal } from './period-total.entity.js';
 import { parsePeriod, type Period } from './periods.js';
 import { RankingsService } from './rankings.service.js';
 import { parseThresholds, starsFor } from './ranks.js';
@@ -59,11 +60,25 @@ export class StarsService {
     };
   }
 
+  /** One household's stars: its own year total and list entries, not the whole village (a passbook shows it). */
   async starsOf(householdId: number, year: number): Promise<StarRow | null> {
     const household = await this.dataSource.getRepository(Household).findOneBy({ id: householdId });
     if (!household) return null;
-    const { rows } = await this.stars(household.villageId, year);
-    return rows.find((r) => r.householdId === householdId) ?? null;
+    const village = await this.dataSource.getRepository(Village).findOneByOrFail({ id: household.villageId });
+    const thresholds = parseThresholds(village.starThresholds) ?? [50, 100, 200, 300, 500];
+    const [total, blackListed] = await Promise.all([
+      this.dataSource.getRepository(PeriodTotal).findOneBy({ householdId, period: String(year) }),
+      this.lists.isBlackListedIn(householdId, year),
+    ]);
+    const points = total?.points ?? 0;
+    return {
+      householdId,
+      code: household.code,
+      headName: household.headName,
+      points,
+      blackListed,
+      stars: blackListed ? 0 : starsFor(points, thresholds),
+    };
   }
 
   /** The committee's settings: star thresholds, how the black list shows, how many the red list proposes. */

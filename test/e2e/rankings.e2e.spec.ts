@@ -1,4 +1,6 @@
 import request from 'supertest';
+import { parsePeriod } from '../../src/rankings/periods.js';
+import { RankingsService } from '../../src/rankings/rankings.service.js';
 import { createTestApp, TestApp } from '../support/create-test-app.js';
 import { auth, createTestUser } from '../support/factories.js';
 import { postDeeds } from '../support/ranking-fixtures.js';
@@ -132,6 +134,29 @@ describe('rankings, snapshots, red and black lists, stars', () => {
         `/api/v1/villages/${scene.village.id}/ranking?groupId=${foreignGroup}`,
       );
       expect(refused.status).toBe(400);
+    });
+
+    it('should give each household the same rank on its own page as in the village ranking, ties and deductions included', async () => {
+      const { scene, households } = await village(5);
+      const [a, b, c, d] = households;
+      await postDeeds(t, scene, [
+        { householdId: a.id, points: 20, occurredOn: '2026-04-10' },
+        { householdId: b.id, points: 20, occurredOn: '2026-04-10' },
+        { householdId: c.id, points: 5, occurredOn: '2026-04-10' },
+        { householdId: d.id, points: -5, occurredOn: '2026-04-10' },
+      ]);
+      const period = parsePeriod('2026-04')!;
+      const { rows } = await ranking(scene.village.id, '?period=2026-04');
+      for (const h of households) {
+        const own = await t.app.get(RankingsService).rankOf(h.id, period);
+        const row = rows.find((r) => r.householdId === h.id) as Row;
+        expect([h.id, own.rank, own.points, own.households]).toEqual([
+          h.id,
+          row.rank,
+          row.points,
+          rows.length,
+        ]);
+      }
     });
 
     it('should read the per-period totals, not the ledger, when it ranks', async () => {
