@@ -1,16 +1,21 @@
 import { Module } from '@nestjs/common';
+import { HouseholdsModule } from '../households/households.module.js';
 import { GoodsService } from './goods.service.js';
 import { PointsResetService, RESET_INTERVAL_MS } from './points-reset.service.js';
 import { RedemptionsService } from './redemptions.service.js';
+import { SupermarketReportsService } from './reports.service.js';
 import { SupermarketApiController } from './supermarket.api.controller.js';
+import { SupermarketController } from './supermarket.controller.js';
 
 /** 积分超市: goods and stock, the counter's redemptions and receipts, reports, and the yearly reset. */
 @Module({
-  controllers: [SupermarketApiController],
+  imports: [HouseholdsModule],
+  controllers: [SupermarketApiController, SupermarketController],
   providers: [
     GoodsService,
     RedemptionsService,
     PointsResetService,
+    SupermarketReportsService,
     { provide: RESET_INTERVAL_MS, useValue: 10 * 60_000 },
   ],
   exports: [GoodsService, RedemptionsService, PointsResetService],
