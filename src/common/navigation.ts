@@ -39,6 +39,12 @@ export function navigationFor(actor: Actor | undefined, path: string): NavLink[]
       links.push({ href: '/supermarket/goods', label: '商品库存' });
       links.push({ href: '/supermarket/reports', label: '超市报表' });
     }
+    if (actor.villageId) links.push({ href: '/rankings', label: '排名' });
+    if (actor.role === 'VILLAGE_ADMIN') links.push({ href: '/lists', label: '红黑榜' });
+    if (actor.role === 'TOWNSHIP') {
+      links.push({ href: '/township', label: '乡镇总览' });
+      links.push({ href: '/township/reviews', label: '排名审核' });
+    }
     if (actor.role === 'TOWNSHIP') links.push({ href: '/rules/templates', label: '模板细则' });
     if (actor.role === 'ADMIN' || actor.role === 'TOWNSHIP' || actor.role === 'VILLAGE_ADMIN') {
       links.push({ href: '/ledger/verify', label: '核对账本' });

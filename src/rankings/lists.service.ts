@@ -238,6 +238,12 @@ export class ListsService {
     });
   }
 
+  async entry(id: number): Promise<ListEntry> {
+    const entry = await this.dataSource.getRepository(ListEntry).findOneBy({ id });
+    if (!entry) throw DomainError.notFound('红黑榜条目');
+    return entry;
+  }
+
   /** Every entry of the period, whatever its state: the committee's and the township's view. */
   async entries(villageId: number, periodKey?: string): Promise<ListEntry[]> {
     return this.dataSource.getRepository(ListEntry).find({

@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { ListsService } from './lists.service.js';
 import { RankingsApiController } from './rankings.api.controller.js';
+import { RankingsController } from './rankings.controller.js';
 import { RankingsService } from './rankings.service.js';
 import { StarsService } from './stars.service.js';
 
 /** 排名, 红黑榜 and 星级文明户: what villages publish and townships review. */
 @Module({
-  controllers: [RankingsApiController],
+  controllers: [RankingsApiController, RankingsController],
   providers: [RankingsService, ListsService, StarsService],
   exports: [RankingsService, ListsService, StarsService],
 })

@@ -1,0 +1,454 @@
+import { Body, Controller, Get, Param, ParseIntPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Request, Response } from 'express';
+import { DataSource } from 'typeorm';
+import type { Actor } from '../access/actor.js';
+import { assertInScope } from '../access/scope-policy.js';
+import { InScope } from '../access/scope.guard.js';
+import { CurrentActor, Roles } from '../auth/decorators.js';
+import { DomainError } from '../common/domain-error.js';
+import { submitForm } from '../common/forms.js';
+import { parseForm } from '../common/validation.js';
+import { toCsv, toXlsx } from '../households/spreadsheet.js';
+import { Village } from '../villages/village.entity.js';
+import {
+  CloseListEntryDto,
+  ConfirmListEntryDto,
+  RankingSettingsDto,
+  ReturnSnapshotDto,
+} from './dto/rankings.dto.js';
+import { ListsService } from './lists.service.js';
+import { currentPeriod, type Period } from './periods.js';
+import { periodOrRefuse, RankingsService, snapshotView } from './rankings.service.js';
+import type { SnapshotStatus } from './ranking-snapshot.entity.js';
+import { StarsService } from './stars.service.js';
+
+const STATUS_LABELS: Record<SnapshotStatus, string> = {
+  SUBMITTED: '待乡镇审核',
+  APPROVED: '已通过',
+  RETURNED: '已退回',
+};
+const LIST_STATUS: Record<string, string> = {
+  CONFIRMED: '待发布',
+  PUBLISHED: '已发布',
+  LIFTED: '已整改销号',
+  WITHDRAWN: '乡镇已撤销',
+};
+
+/** Words for a change of rank, so that it is never told by colour or an arrow alone. */
+export function changeLabel(change: number | null): string {
+  if (change === null) return '新上榜';
+  if (change > 0) return `上升 ${change} 名`;
+  if (change < 0) return `下降 ${-change} 名`;
+  return '不变';
+}
+
+/** 排名 pages: the live ranking with its snapshots, the township's review, red and black lists, and their settings. */
+@ApiExcludeController()
+@Controller()
+export class RankingsController {
+  constructor(
+    private readonly rankings: RankingsService,
+    private readonly lists: ListsService,
+    private readonly stars: StarsService,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  @Get('rankings')
+  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN', 'SCORER', 'CLERK')
+  async ranking(@CurrentActor() actor: Actor, @Res() res: Response, @Query() query: Record<string, string>) {
+    const village = await this.villageFor(actor, query.villageId);
+    let period: Period;
+    try {
+      period = periodOrRefuse(query.period);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      return res.status(400).render('rankings/ranking', {
+        ...(await this.rankingContext(actor, village, currentPeriod('month'), undefined)),
+        values: query,
+        errors: error.details,
+        formError: error.message,
+      });
+    }
+    const groupId = /^\d{1,9}$/.test(query.groupId ?? '') ? Number(query.groupId) : undefined;
+    res.render('rankings/ranking', {
+      ...(await this.rankingContext(actor, village, period, groupId)),
+      values: query,
+    });
+  }
+
+  @Post('rankings/snapshots')
+  @Roles('VILLAGE_ADMIN')
+  async submit(
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+    @Body() body: Record<string, string> = {},
+  ) {
+    const village = await this.villageFor(actor, undefined);
+    await submitForm(
+      res,
+      {
+        view: 'rankings/ranking',
+        context: () => this.rankingContext(actor, village, currentPeriod('month'), undefined),
+        values: body,
+      },
+      async () => {
+        const period = periodOrRefuse(body.period);
+        await this.rankings.submit(actor, village.id, period);
+        return {
+          redirect: `/rankings?period=${period.key}`,
+          message: `已将${period.label}的排名提交乡镇审核`,
+        };
+      },
+    );
+  }
+
+  @Get(['rankings/export.csv', 'rankings/export.xlsx'])
+  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN', 'SCORER', 'CLERK')
+  async exportRanking(
+    @CurrentActor() actor: Actor,
+    @Req() req: Request,
+    @Res() res: Response,
+    @Query() query: Record<string, string>,
+  ) {
+    const village = await this.villageFor(actor, query.villageId);
+    const period = periodOrRefuse(query.period);
+    const groupId = /^\d{1,9}$/.test(query.groupId ?? '') ? Number(query.groupId) : undefined;
+    const ranking = await this.rankings.ranking(village.id, period, groupId);
+    const rows: (string | number)[][] = [
+      ['名次', '户号', '户主', '村民小组', '积分', '较上期'],
+      ...ranking.rows.map((r) => [
+        r.rank,
+        r.code,
+        r.headName,
+        r.groupName ?? '',
+        r.points,
+        changeLabel(r.change),
+      ]),
+    ];
+    await sendSheet(req, res, `ranking-${village.code}-${period.key}`, `${period.label}排名`, rows);
+  }
+
+  @Get('rankings/snapshots/:id')
+  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN')
+  @InScope('snapshot', 'params.id')
+  async snapshot(@CurrentActor() actor: Actor, @Res() res: Response, @Param('id', ParseIntPipe) id: number) {
+    res.render('rankings/snapshot', await this.snapshotContext(actor, id));
+  }
+
+  @Post(['rankings/snapshots/:id/approve', 'rankings/snapshots/:id/return'])
+  @Roles('TOWNSHIP')
+  @InScope('snapshot', 'params.id')
+  async review(
+    @CurrentActor() actor: Actor,
+    @Req() req: Request,
+    @Res() res: Response,
+    @Param('id', ParseIntPipe) id: number,
+    @Body() body: Record<string, string> = {},
+  ) {
+    const approve = req.path.endsWith('/approve');
+    await submitForm(
+      res,
+      { view: 'rankings/snapshot', context: () => this.snapshotContext(actor, id), values: body },
+      async () => {
+        const comment = approve
+          ? undefined
+          : (await parseForm(ReturnSnapshotDto, { comment: body.comment })).comment;
+        const snapshot = await this.rankings.review(actor, id, approve ? 'APPROVED' : 'RETURNED', comment);
+        return {
+          redirect: '/township/reviews',
+          message: approve
+            ? `已通过 ${snapshot.period} 的排名，将在公示栏展示`
+            : `已退回 ${snapshot.period} 的排名：${comment}`,
+        };
+      },
+    );
+  }
+
+  @Get('township/reviews')
+  @Roles('TOWNSHIP')
+  async reviews(@CurrentActor() actor: Actor, @Res() res: Response) {
+    const queue = await this.rankings.reviewQueue(actor.townshipId as number);
+    res.render('rankings/reviews', {
+      title: '排名审核',
+      queue: queue.map((s) => ({
+        id: s.id,
+        villageName: s.villageName,
+        period: s.period,
+        submittedAt: s.submittedAt,
+      })),
+    });
+  }
+
+  @Get('lists')
+  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN')
+  async listsPage(
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+    @Query() query: Record<string, string>,
+  ) {
+    const village = await this.villageFor(actor, query.villageId);
+    let period: Period;
+    try {
+      period = periodOrRefuse(query.period);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      return res.status(400).render('rankings/lists', {
+        ...(await this.listsContext(actor, village, currentPeriod('month'))),
+        formError: error.message,
+      });
+    }
+    res.render('rankings/lists', await this.listsContext(actor, village, period));
+  }
+
+  @Post('lists/entries')
+  @Roles('VILLAGE_ADMIN')
+  async confirm(
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+    @Body() body: Record<string, string> = {},
+  ) {
+    const village = await this.villageFor(actor, undefined);
+    const period = periodOrRefuse(body.period);
+    await submitForm(
+      res,
+      {
+        view: 'rankings/lists',
+        context: () => this.listsContext(actor, village, period),
+        values: body,
+        fieldNames: { reason: `reason-${body.list}-${body.householdId}` },
+      },
+      async () => {
+        const dto = await parseForm(ConfirmListEntryDto, body);
+        await this.lists.confirm(actor, village.id, { ...dto, period });
+        return { redirect: `/lists?period=${period.key}`, message: '已确认上榜，发布后在公示栏展示' };
+      },
+    );
+  }
+
+  @Post('lists/publish')
+  @Roles('VILLAGE_ADMIN')
+  async publish(
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+    @Body() body: Record<string, string> = {},
+  ) {
+    const village = await this.villageFor(actor, undefined);
+    const period = periodOrRefuse(body.period);
+    await submitForm(
+      res,
+      { view: 'rankings/lists', context: () => this.listsContext(actor, village, period), values: body },
+      async () => {
+        const n = await this.lists.publish(actor, village.id, period);
+        return { redirect: `/lists?period=${period.key}`, message: `已发布 ${n} 条红黑榜` };
+      },
+    );
+  }
+
+  @Post('lists/:id/lift')
+  @Roles('VILLAGE_ADMIN')
+  @InScope('listEntry', 'params.id')
+  async lift(
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+    @Param('id', ParseIntPipe) id: number,
+    @Body() body: Record<string, string> = {},
+  ) {
+    await this.close(actor, res, id, body, true);
+  }
+
+  @Post('lists/:id/withdraw')
+  @Roles('TOWNSHIP')
+  @InScope('listEntry', 'params.id')
+  async withdraw(
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+    @Param('id', ParseIntPipe) id: number,
+    @Body() body: Record<string, string> = {},
+  ) {
+    await this.close(actor, res, id, body, false);
+  }
+
+  /** 整改销号 (the committee) or 撤销 (the township): a note is required either way. */
+  private async close(actor: Actor, res: Response, id: number, body: Record<string, string>, lift: boolean) {
+    const entry = await this.lists.entry(id);
+    const village = await this.villageFor(actor, String(entry.villageId));
+    const period = periodOrRefuse(entry.period);
+    await submitForm(
+      res,
+      {
+        view: 'rankings/lists',
+        context: () => this.listsContext(actor, village, period),
+        values: body,
+        fieldNames: { note: `note-${id}` },
+      },
+      async () => {
+        const dto = await parseForm(CloseListEntryDto, { note: body.note });
+        if (lift) await this.lists.lift(actor, id, dto.note);
+        else await this.lists.withdraw(actor, id, dto.note);
+        const back = actor.role === 'TOWNSHIP' ? `&villageId=${village.id}` : '';
+        return {
+          redirect: `/lists?period=${period.key}${back}`,
+          message: lift ? '已整改销号' : '已撤销该条目',
+        };
+      },
+    );
+  }
+
+  @Get(['lists/export.csv', 'lists/export.xlsx'])
+  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN')
+  async exportLists(
+    @CurrentActor() actor: Actor,
+    @Req() req: Request,
+    @Res() res: Response,
+    @Query() query: Record<string, string>,
+  ) {
+    const village = await this.villageFor(actor, query.villageId);
+    const period = periodOrRefuse(query.period);
+    const entries = await this.lists.entries(village.id, period.key);
+    const names = await this.householdNames(entries.map((e) => e.householdId));
+    const rows: (string | number)[][] = [
+      ['榜单', '农户', '理由', '状态', '说明'],
+      ...entries.map((e) => [
+        e.list === 'RED' ? '红榜' : '黑榜',
+        names.get(e.householdId) ?? '',
+        e.reason,
+        LIST_STATUS[e.status],
+        e.closingNote ?? '',
+      ]),
+    ];
+    await sendSheet(req, res, `lists-${village.code}-${period.key}`, `${period.label}红黑榜`, rows);
+  }
+
+  @Get('rankings/settings')
+  @Roles('VILLAGE_ADMIN')
+  async settings(@CurrentActor() actor: Actor, @Res() res: Response) {
+    const village = await this.villageFor(actor, undefined);
+    res.render('rankings/settings', { title: '排名与星级设置', values: village });
+  }
+
+  @Post('rankings/settings')
+  @Roles('VILLAGE_ADMIN')
+  async saveSettings(
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+    @Body() body: Record<string, string> = {},
+  ) {
+    const village = await this.villageFor(actor, undefined);
+    await submitForm(
+      res,
+      { view: 'rankings/settings', context: () => ({ title: '排名与星级设置' }), values: body },
+      async () => {
+        const dto = await parseForm(RankingSettingsDto, body);
+        await this.stars.updateSettings(actor, village.id, dto);
+        return { redirect: '/rankings/settings', message: '已保存排名与星级设置' };
+      },
+    );
+  }
+
+  /** The village a page is about: the actor's own, or (township, admin) the one asked for and in scope. */
+  private async villageFor(actor: Actor, villageParam: string | undefined): Promise<Village> {
+    const id = actor.villageId ?? (/^\d{1,9}$/.test(villageParam ?? '') ? Number(villageParam) : null);
+    if (!id) throw DomainError.validation({ villageId: '请先选择村' }, '请从乡镇总览选择一个村');
+    const village = await this.dataSource.getRepository(Village).findOneBy({ id });
+    if (!village) throw DomainError.notFound('村');
+    assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
+    return village;
+  }
+
+  private async rankingContext(actor: Actor, village: Village, period: Period, groupId: number | undefined) {
+    const [ranking, snapshots, groups] = await Promise.all([
+      this.rankings.ranking(village.id, period, groupId),
+      this.rankings.snapshots(village.id),
+      this.dataSource.query(
+        this.dataSource.options.type === 'postgres'
+          ? 'SELECT id, name FROM village_group WHERE "villageId" = $1 ORDER BY "sortOrder", id'
+          : 'SELECT id, name FROM village_group WHERE "villageId" = ? ORDER BY "sortOrder", id',
+        [village.id],
+      ),
+    ]);
+    const query = `villageId=${village.id}&period=${period.key}${groupId ? `&groupId=${groupId}` : ''}`;
+    return {
+      title: `${village.name} · ${period.label}排名`,
+      village,
+      period,
+      groupId,
+      groups: (groups as { id: number; name: string }[]).map((g) => ({
+        ...g,
+        selected: Number(g.id) === groupId,
+      })),
+      rows: ranking.rows.map((r) => ({ ...r, changeLabel: changeLabel(r.change) })),
+      snapshots: snapshots.map((s) => ({ ...snapshotView(s), statusLabel: STATUS_LABELS[s.status] })),
+      canSubmit: actor.role === 'VILLAGE_ADMIN',
+      exportQuery: query,
+    };
+  }
+
+  private async snapshotContext(actor: Actor, id: number) {
+    const snapshot = await this.rankings.snapshot(actor, id);
+    const village = await this.dataSource.getRepository(Village).findOneByOrFail({ id: snapshot.villageId });
+    const view = snapshotView(snapshot);
+    return {
+      title: `${village.name} · ${snapshot.period} 排名快照`,
+      village,
+      s: { ...view, statusLabel: STATUS_LABELS[view.status] },
+      canReview: actor.role === 'TOWNSHIP' && view.status === 'SUBMITTED',
+    };
+  }
+
+  private async listsContext(actor: Actor, village: Village, period: Period) {
+    const [candidates, entries] = await Promise.all([
+      this.lists.candidates(village.id, period),
+      this.lists.entries(village.id, period.key),
+    ]);
+    const names = await this.householdNames(entries.map((e) => e.householdId));
+    return {
+      title: `${village.name} · ${period.label}红黑榜`,
+      village,
+      period,
+      red: candidates.red,
+      black: candidates.black,
+      entries: entries.map((e) => ({
+        ...e,
+        listLabel: e.list === 'RED' ? '红榜' : '黑榜',
+        statusLabel: LIST_STATUS[e.status],
+        household: names.get(e.householdId),
+        canLift: actor.role === 'VILLAGE_ADMIN' && e.list === 'BLACK' && e.status === 'PUBLISHED',
+        canWithdraw: actor.role === 'TOWNSHIP' && e.status !== 'WITHDRAWN',
+      })),
+      canConfirm: actor.role === 'VILLAGE_ADMIN',
+      hasDrafts: entries.some((e) => e.status === 'CONFIRMED'),
+      exportQuery: `villageId=${village.id}&period=${period.key}`,
+    };
+  }
+
+  private async householdNames(ids: number[]): Promise<Map<number, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.dataSource.query(
+      `SELECT id, code, "headName" FROM household WHERE id IN (${[...new Set(ids)].map(Number).join(',')})`,
+    );
+    return new Map(
+      rows.map((r: { id: number; code: string; headName: string }) => [
+        Number(r.id),
+        `${r.code} ${r.headName}家`,
+      ]),
+    );
+  }
+}
+
+/** A sheet as the path asks: `.csv` (UTF-8 with BOM) or `.xlsx`. */
+export async function sendSheet(
+  req: Request,
+  res: Response,
+  file: string,
+  sheet: string,
+  rows: (string | number)[][],
+) {
+  if (req.path.endsWith('.csv'))
+    return void res.type('text/csv; charset=utf-8').attachment(`${file}.csv`).send(toCsv(rows));
+  res
+    .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+    .attachment(`${file}.xlsx`)
+    .send(await toXlsx(sheet.slice(0, 31), rows));
+}
