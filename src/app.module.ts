@@ -16,6 +16,7 @@ import { SeedsModule } from '../seeds/seeds.module.js';
 import { IntegrityModule } from './integrity/integrity.module.js';
 import { RankingsModule } from './rankings/rankings.module.js';
 import { SupermarketModule } from './supermarket/supermarket.module.js';
+import { TownshipModule } from './township/township.module.js';
 import { TownshipsModule } from './townships/townships.module.js';
 import { UsersModule } from './users/users.module.js';
 import { VillagerModule } from './villager/villager.module.js';
@@ -43,6 +44,7 @@ export class AppModule {
         SupermarketModule,
         RankingsModule,
         IntegrityModule,
+        TownshipModule,
         HomeModule,
         VillagerModule,
         SeedsModule,

@@ -1,0 +1,142 @@
+import { Controller, Get, Param, ParseIntPipe, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import type { Actor } from '../access/actor.js';
+import { InScope } from '../access/scope.guard.js';
+import { CurrentActor, Roles } from '../auth/decorators.js';
+import { DomainError } from '../common/domain-error.js';
+import { currentPeriod, parsePeriod, type Period } from '../rankings/periods.js';
+import { sendSheet } from '../rankings/rankings.controller.js';
+import { periodOrRefuse } from '../rankings/rankings.service.js';
+import { barChart, lineChart } from './charts.js';
+import { TownshipService } from './township.service.js';
+
+const SNAPSHOT_LABELS: Record<string, string> = {
+  SUBMITTED: '待审核',
+  APPROVED: '已通过',
+  RETURNED: '已退回',
+};
+
+/** The twelve months ending with the period's last month. */
+function lastTwelveMonths(period: Period): string[] {
+  const end = new Date(`${period.next}T00:00:00Z`);
+  return Array.from({ length: 12 }, (_, i) => {
+    const d = new Date(Date.UTC(end.getUTCFullYear(), end.getUTCMonth() - 12 + i, 1));
+    return d.toISOString().slice(0, 7);
+  });
+}
+
+/** 乡镇总览: the dashboard page, its export, and the overview and fairness API. */
+@ApiTags('township 乡镇总览')
+@ApiBearerAuth()
+@Controller()
+export class TownshipController {
+  constructor(private readonly townships: TownshipService) {}
+
+  @Get('api/v1/townships/:id/overview')
+  @Roles('TOWNSHIP', 'ADMIN')
+  @InScope('township', 'params.id')
+  async overview(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseIntPipe) id: number,
+    @Query('period') period?: string,
+  ) {
+    const p = periodOrRefuse(period);
+    const { villages } = await this.townships.township(actor, id);
+    return { period: p.key, villages: await this.townships.overview(villages, p) };
+  }
+
+  @Get('api/v1/townships/:id/fairness')
+  @Roles('TOWNSHIP', 'ADMIN')
+  @InScope('township', 'params.id')
+  async fairness(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseIntPipe) id: number,
+    @Query('period') period?: string,
+  ) {
+    const p = periodOrRefuse(period);
+    const { villages } = await this.townships.township(actor, id);
+    return { period: p.key, items: await this.townships.fairness(villages, p) };
+  }
+
+  @Get('township')
+  @ApiExcludeEndpoint()
+  @Roles('TOWNSHIP', 'ADMIN')
+  async dashboard(
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+    @Query() query: Record<string, string>,
+  ) {
+    const townshipId = this.townshipOf(actor, query.townshipId);
+    const parsed = query.period ? parsePeriod(query.period.trim()) : currentPeriod('month');
+    const period = parsed ?? currentPeriod('month');
+    const { township, villages } = await this.townships.township(actor, townshipId);
+    const ids = villages.map((v) => v.id);
+    const [rows, categories, trend, distribution, signals] = await Promise.all([
+      this.townships.overview(villages, period),
+      this.townships.byCategory(ids, period),
+      this.townships.trend(ids, lastTwelveMonths(period)),
+      this.townships.distribution(ids, period),
+      this.townships.fairness(villages, period),
+    ]);
+    res.status(parsed ? 200 : 400).render('township/dashboard', {
+      title: `${township.name} · ${period.label}总览`,
+      township,
+      period,
+      values: { period: query.period ?? period.key },
+      errors: parsed ? {} : { period: '期间应为 2026-11（月）、2026-Q4（季度）或 2026（年）' },
+      formError: parsed ? undefined : '期间写得不对，下面显示的是本月',
+      rows: rows.map((r) => ({
+        ...r,
+        snapshotLabel: r.snapshotStatus ? SNAPSHOT_LABELS[r.snapshotStatus] : '未提交',
+      })),
+      charts: {
+        villages: barChart(
+          `${period.label}各村积分`,
+          rows.map((r) => ({ label: r.name, value: r.earned })),
+        ),
+        categories: barChart(`${period.label}各类积分`, categories),
+        trend: lineChart('近 12 个月全乡镇积分', trend),
+        distribution: barChart(`${period.label}农户积分分布（户数）`, distribution),
+      },
+      signals,
+      exportQuery: `townshipId=${townshipId}&period=${period.key}`,
+    });
+  }
+
+  @Get(['township/export.csv', 'township/export.xlsx'])
+  @ApiExcludeEndpoint()
+  @Roles('TOWNSHIP', 'ADMIN')
+  async export(
+    @CurrentActor() actor: Actor,
+    @Req() req: Request,
+    @Res() res: Response,
+    @Query() query: Record<string, string>,
+  ) {
+    const townshipId = this.townshipOf(actor, query.townshipId);
+    const period = periodOrRefuse(query.period);
+    const { township, villages } = await this.townships.township(actor, townshipId);
+    const rows = await this.townships.overview(villages, period);
+    await sendSheet(req, res, `township-${township.code}-${period.key}`, `${period.label}总览`, [
+      ['村', '户数', '本期积分', '本期兑换积分', '待审核记录', '未处理异议', '排名上报', '最近操作'],
+      ...rows.map((r) => [
+        r.name,
+        r.households,
+        r.earned,
+        r.redeemed,
+        r.pendingRecords,
+        r.openObjections,
+        r.snapshotStatus ? SNAPSHOT_LABELS[r.snapshotStatus] : '未提交',
+        r.lastActivity ?? '',
+      ]),
+    ]);
+  }
+
+  private townshipOf(actor: Actor, param?: string): number {
+    const id =
+      actor.role === 'ADMIN' ? (/^\d{1,9}$/.test(param ?? '') ? Number(param) : null) : actor.townshipId;
+    if (!id)
+      throw DomainError.validation({ townshipId: '请选择乡镇' }, '请在网址中加上 ?townshipId=乡镇编号');
+    return id;
+  }
+}
