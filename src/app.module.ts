@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { CertificatesModule } from './certificates/certificates.module.js';
 import { ErrorFilter } from './common/error.filter.js';
 import { ConfigModule } from './config/config.module.js';
 import { Settings } from './config/settings.js';
@@ -45,6 +46,7 @@ export class AppModule {
         RankingsModule,
         IntegrityModule,
         TownshipModule,
+        CertificatesModule,
         HomeModule,
         VillagerModule,
         SeedsModule,

@@ -23,6 +23,7 @@ const NAMES: Record<ScopeKind, string> = {
   redemption: '兑换单',
   snapshot: '排名快照',
   listEntry: '红黑榜条目',
+  certificate: '积分证明',
 };
 
 /** Things that live in a village, with their table: the scope check joins them to their village. */
@@ -36,6 +37,7 @@ const IN_VILLAGE = {
   redemption: 'redemption',
   snapshot: 'ranking_snapshot',
   listEntry: 'list_entry',
+  certificate: 'credit_certificate',
 } as const;
 
 /** The route acts on the `kind` whose id is at `source` (e.g. `params.id`): the ScopeGuard checks it is in scope. */

@@ -1,4 +1,5 @@
 import { AuditLog } from '../audit/audit-log.entity.js';
+import { CreditCertificate } from '../certificates/credit-certificate.entity.js';
 import { Session } from '../auth/session.entity.js';
 import { HouseholdMember } from '../households/household-member.entity.js';
 import { Household } from '../households/household.entity.js';
@@ -42,4 +43,5 @@ export const ENTITIES = [
   PeriodTotal,
   RankingSnapshot,
   ListEntry,
+  CreditCertificate,
 ];

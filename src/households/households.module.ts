@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { VillagesModule } from '../villages/villages.module.js';
+import { DoorPlateController } from './door-plate.controller.js';
 import { HouseholdMembersService } from './household-members.service.js';
 import { HouseholdSheetsController } from './household-sheets.controller.js';
 import { HouseholdSheetsService } from './household-sheets.service.js';
@@ -9,8 +10,13 @@ import { HouseholdsService } from './households.service.js';
 
 @Module({
   imports: [VillagesModule],
-  // The spreadsheet routes first: `/households/import` must not be read as `/households/:id`.
-  controllers: [HouseholdSheetsController, HouseholdsApiController, HouseholdsController],
+  // The fixed paths first: `/households/import` or `/households/door-plates` must not be read as `/households/:id`.
+  controllers: [
+    HouseholdSheetsController,
+    DoorPlateController,
+    HouseholdsApiController,
+    HouseholdsController,
+  ],
   providers: [HouseholdsService, HouseholdSheetsService, HouseholdMembersService],
   exports: [HouseholdsService],
 })

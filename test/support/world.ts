@@ -63,6 +63,10 @@ export async function createWorld(t: TestApp) {
     .post(`/api/v1/villages/${villageId}/list-entries`)
     .set(auth(committee))
     .send({ period, list: 'RED', householdId: household.id, reason: '热心公益' });
+  const certificate = await request(t.http)
+    .post(`/api/v1/households/${household.id}/certificates`)
+    .set(auth(committee))
+    .send({});
   const login = await request(t.http)
     .post('/api/v1/auth/villager-login')
     .send({ householdCode: household.code, pin: '135790' });
@@ -93,6 +97,7 @@ export async function createWorld(t: TestApp) {
     redemption: redemption.body.id,
     snapshot: snapshot.body.id ?? 1,
     entry: entry.body.id ?? 1,
+    certificate: certificate.body.id ?? 1,
   };
   return {
     scene,
@@ -148,6 +153,7 @@ const SEGMENTS: Record<string, string> = {
   snapshots: 'snapshot',
   'list-entries': 'entry',
   lists: 'entry',
+  certificates: 'certificate',
 };
 
 export function fillPath(path: string, ids: Record<string, number>): string {

@@ -4,6 +4,7 @@ import { ScoringAndLedger1764000000000 } from './1764000000000-ScoringAndLedger.
 import { Supermarket1764100000000 } from './1764100000000-Supermarket.js';
 import { PeriodTotals1764200000000 } from './1764200000000-PeriodTotals.js';
 import { Rankings1764300000000 } from './1764300000000-Rankings.js';
+import { CreditCertificates1764400000000 } from './1764400000000-CreditCertificates.js';
 
 /** Every migration in order. Listed as classes (not a glob) so that compiled and ts-jest runs load the same set. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Supermarket1764100000000,
   PeriodTotals1764200000000,
   Rankings1764300000000,
+  CreditCertificates1764400000000,
 ];
