@@ -54,21 +54,57 @@ export class AuditService {
     else await this.transactions.run((m) => m.insert(AuditLog, row));
   }
 
+  /**
+   * 操作日志, newest first. `within` limits it to a township (its own rows and its villages') or a village; the other
+   * filters narrow by village, person (part of the name), action (a code or its prefix) and China days.
+   */
   async list(filter: {
+    within?: { townshipId: number; villageIds: number[] } | { villageId: number };
     villageId?: number;
-    townshipId?: number;
+    person?: string;
     action?: string;
+    from?: string;
+    to?: string;
     page: number;
     pageSize: number;
   }) {
     const qb = this.dataSource.getRepository(AuditLog).createQueryBuilder('a').orderBy('a.id', 'DESC');
+    const within = filter.within;
+    if (within && 'townshipId' in within)
+      qb.andWhere('(a.townshipId = :t OR a.villageId IN (:...vs))', {
+        t: within.townshipId,
+        vs: [-1, ...within.villageIds],
+      });
+    if (within && 'villageId' in within) qb.andWhere('a.villageId = :own', { own: within.villageId });
     if (filter.villageId) qb.andWhere('a.villageId = :v', { v: filter.villageId });
-    if (filter.townshipId) qb.andWhere('a.townshipId = :t', { t: filter.townshipId });
-    if (filter.action) qb.andWhere('a.action = :action', { action: filter.action });
+    if (filter.person) qb.andWhere('a.actorName LIKE :person', { person: `%${filter.person}%` });
+    if (filter.action)
+      qb.andWhere('(a.action = :action OR a.action LIKE :prefix)', {
+        action: filter.action,
+        prefix: `${filter.action}.%`,
+      });
+    const at = (day: string, plus: number) => {
+      const d = new Date(`${day}T00:00:00+08:00`);
+      d.setUTCDate(d.getUTCDate() + plus);
+      // SQLite keeps these timestamps as UTC text; PostgreSQL compares real timestamps.
+      return this.dataSource.options.type === 'postgres' ? d : d.toISOString().replace('T', ' ').slice(0, 19);
+    };
+    if (filter.from) qb.andWhere('a.createdAt >= :from', { from: at(filter.from, 0) });
+    if (filter.to) qb.andWhere('a.createdAt < :to', { to: at(filter.to, 1) });
     const [items, total] = await qb
       .skip((filter.page - 1) * filter.pageSize)
       .take(filter.pageSize)
       .getManyAndCount();
     return { items, total };
+  }
+
+  async actions(): Promise<string[]> {
+    const rows = await this.dataSource
+      .getRepository(AuditLog)
+      .createQueryBuilder('a')
+      .select('DISTINCT a.action', 'action')
+      .orderBy('action', 'ASC')
+      .getRawMany<{ action: string }>();
+    return rows.map((r) => r.action);
   }
 }

@@ -52,6 +52,8 @@ export function navigationFor(actor: Actor | undefined, path: string): NavLink[]
     if (actor.role === 'ADMIN' || actor.role === 'TOWNSHIP' || actor.role === 'VILLAGE_ADMIN') {
       links.push({ href: '/admin/users', label: '账号' });
     }
+    if (actor.role === 'ADMIN' || actor.role === 'TOWNSHIP')
+      links.push({ href: '/audit', label: '操作日志' });
     links.push({ href: '/account/password', label: '修改密码' });
   }
   return links.map((l) => ({

@@ -162,7 +162,7 @@ export class SupermarketController {
       title: '兑换记录',
       rows: items.map((i) => ({ ...redemptionView(i), household: names.get(i.redemption.householdId) })),
       status: filter.status,
-      pager: pager(page.page, page.pageSize, total, { status: filter.status }),
+      pager: pager(page.page, page.pageSize, total, filter.status ? { status: filter.status } : {}),
     };
   }
 

@@ -177,6 +177,8 @@ const ACCESS: Record<string, string> = {
   'POST /api/v1/certificates/:id/revoke': 'VILLAGE_ADMIN',
   'GET /households/door-plates': 'CLERK SCORER VILLAGE_ADMIN',
   'GET /households/:id/door-plate': 'ADMIN CLERK SCORER TOWNSHIP VILLAGE_ADMIN',
+  'GET /audit': 'ADMIN TOWNSHIP',
+  'GET /api/v1/audit-logs': 'ADMIN TOWNSHIP',
   'GET /rankings': 'ADMIN CLERK SCORER TOWNSHIP VILLAGE_ADMIN',
   'POST /rankings/snapshots': 'VILLAGE_ADMIN',
   'GET /rankings/export.csv': 'ADMIN CLERK SCORER TOWNSHIP VILLAGE_ADMIN',

@@ -1,0 +1,133 @@
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Response } from 'express';
+import { DataSource } from 'typeorm';
+import type { Actor } from '../access/actor.js';
+import { CurrentActor, Roles } from '../auth/decorators.js';
+import { isRealDate } from '../common/dates.js';
+import { DomainError } from '../common/domain-error.js';
+import { pager } from '../common/pagination.js';
+import { Village } from '../villages/village.entity.js';
+import { AuditService } from './audit.service.js';
+
+/** Common actions in words; anything else shows its code. */
+const ACTION_LABELS: Record<string, string> = {
+  'auth.login': '登录',
+  'auth.login_failed': '登录失败',
+  'score.record': '登记积分',
+  'score.batch': '批量登记',
+  'score.approve': '审核通过',
+  'score.reject': '退回记录',
+  'score.correct': '更正积分',
+  'publication.open': '开始公示',
+  'publication.close': '公示结束入账',
+  'redemption.create': '兑换',
+  'redemption.cancel': '撤销兑换',
+  'goods.create': '新增商品',
+  'goods.stock-in': '入库',
+  'goods.stock-take': '盘点',
+  'ranking.submit': '提交排名',
+  'ranking.approve': '排名审核通过',
+  'ranking.return': '排名退回',
+  'certificate.issue': '开具积分证明',
+  'certificate.revoke': '撤销积分证明',
+  'points.reset': '年度清零',
+};
+
+interface AuditQuery {
+  villageId?: number;
+  person?: string;
+  action?: string;
+  from?: string;
+  to?: string;
+  page: number;
+  pageSize: number;
+}
+
+/** 操作日志 for the township and the admin: who did what, when, filtered by village, person, action and date. */
+@ApiTags('audit 操作日志')
+@ApiBearerAuth()
+@Controller()
+export class AuditLogController {
+  constructor(
+    private readonly audit: AuditService,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  @Get('api/v1/audit-logs')
+  @Roles('TOWNSHIP', 'ADMIN')
+  async api(@CurrentActor() actor: Actor, @Query() query: Record<string, string>) {
+    return this.audit.list({ ...(await this.scope(actor)), ...this.parse(query) });
+  }
+
+  @Get('audit')
+  @ApiExcludeEndpoint()
+  @Roles('TOWNSHIP', 'ADMIN')
+  async page(@CurrentActor() actor: Actor, @Res() res: Response, @Query() query: Record<string, string>) {
+    const scope = await this.scope(actor);
+    const villages =
+      'within' in scope && scope.within
+        ? await this.dataSource.getRepository(Village).findBy({ townshipId: scope.within.townshipId })
+        : await this.dataSource.getRepository(Village).find({ order: { id: 'ASC' } });
+    const context = {
+      title: '操作日志',
+      values: query,
+      villageOptions: villages.map((v) => ({ value: v.id, label: v.name })),
+      actionOptions: (await this.audit.actions()).map((a) => ({ value: a, label: ACTION_LABELS[a] ?? a })),
+    };
+    let filter: AuditQuery;
+    try {
+      filter = this.parse(query);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      return res
+        .status(400)
+        .render('audit/list', { ...context, rows: [], errors: error.details, formError: error.message });
+    }
+    const { items, total } = await this.audit.list({ ...scope, ...filter });
+    const names = new Map(villages.map((v) => [v.id, v.name]));
+    res.render('audit/list', {
+      ...context,
+      rows: items.map((a) => ({
+        ...a,
+        time: new Date(a.createdAt).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }),
+        actionLabel: ACTION_LABELS[a.action] ?? a.action,
+        villageName: a.villageId ? (names.get(a.villageId) ?? a.villageId) : '',
+        summary: (a.details ?? '').slice(0, 160),
+      })),
+      pager: pager(
+        filter.page,
+        filter.pageSize,
+        total,
+        Object.fromEntries(Object.entries(query).filter(([k, v]) => k !== 'page' && v)),
+      ),
+    });
+  }
+
+  private async scope(actor: Actor) {
+    if (actor.role === 'ADMIN') return {};
+    const villages = await this.dataSource
+      .getRepository(Village)
+      .findBy({ townshipId: actor.townshipId ?? -1 });
+    return { within: { townshipId: actor.townshipId ?? -1, villageIds: villages.map((v) => v.id) } };
+  }
+
+  private parse(query: Record<string, string>): AuditQuery {
+    const errors: Record<string, string> = {};
+    for (const key of ['from', 'to'] as const)
+      if (query[key] && !isRealDate(query[key])) errors[key] = '日期应为 YYYY-MM-DD，例如 2026-11-01';
+    if (query.villageId && !/^\d{1,9}$/.test(query.villageId)) errors.villageId = '请选择村';
+    const page = /^\d{1,6}$/.test(query.page ?? '') ? Math.max(1, Number(query.page)) : 1;
+    if (Object.keys(errors).length > 0) throw DomainError.validation(errors);
+    return {
+      villageId: query.villageId ? Number(query.villageId) : undefined,
+      person: query.person?.trim().slice(0, 40) || undefined,
+      action: query.action?.trim().slice(0, 40) || undefined,
+      from: query.from || undefined,
+      to: query.to || undefined,
+      page,
+      pageSize: 50,
+    };
+  }
+}
