@@ -8,6 +8,7 @@ import { Settings } from '../src/config/settings.js';
 import { Transactions } from '../src/database/transactions.js';
 import { householdCode } from '../src/households/household-code.js';
 import { Household } from '../src/households/household.entity.js';
+import { LedgerService } from '../src/ledger/ledger.service.js';
 import { ScoringRuleVersion } from '../src/rules/scoring-rule-version.entity.js';
 import { ScoringRule } from '../src/rules/scoring-rule.entity.js';
 import { Goods } from '../src/supermarket/goods.entity.js';
@@ -17,6 +18,7 @@ import { User } from '../src/users/user.entity.js';
 import { Group } from '../src/villages/group.entity.js';
 import { Village } from '../src/villages/village.entity.js';
 import { DEMO_GOODS } from './demo-goods.js';
+import { ensureDemoHistory } from './demo-history.js';
 import { DEMO_RULES } from './demo-rules.js';
 import {
   DEMO_HOUSEHOLDS,
@@ -38,11 +40,25 @@ export class SeedsService implements OnApplicationBootstrap {
     private readonly transactions: Transactions,
     private readonly audit: AuditService,
     private readonly goods: GoodsService,
+    private readonly ledger: LedgerService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.ensureFirstAdmin();
-    if (this.settings.seed === 'demo') await this.ensureDemoCounty();
+    if (this.settings.seed === 'demo') {
+      await this.ensureDemoCounty();
+      if (this.settings.demoHistory === 'on')
+        await ensureDemoHistory(
+          {
+            dataSource: this.dataSource,
+            transactions: this.transactions,
+            ledger: this.ledger,
+            goods: this.goods,
+            audit: this.audit,
+          },
+          DEMO_VILLAGES.map((v) => v.code),
+        );
+    }
   }
 
   /**

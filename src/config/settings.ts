@@ -39,6 +39,10 @@ export class Settings {
   @IsIn(['demo', 'none'], { message: 'SEED 只能是 demo 或 none' })
   seed: 'demo' | 'none' = 'demo';
 
+  /** DEMO_HISTORY=off loads the demo county without its six months of history (tests that need a quiet village). */
+  @IsIn(['on', 'off'], { message: 'DEMO_HISTORY 只能是 on 或 off' })
+  demoHistory: 'on' | 'off' = 'on';
+
   @IsInt({ message: 'PUBLICATION_MIN_DAYS 必须是 0–15 之间的整数' })
   @Min(0, { message: 'PUBLICATION_MIN_DAYS 必须是 0–15 之间的整数' })
   @Max(15, { message: 'PUBLICATION_MIN_DAYS 必须是 0–15 之间的整数' })
@@ -88,6 +92,7 @@ export function loadSettings(
     adminUsername: env.ADMIN_USERNAME || undefined,
     adminPassword: env.ADMIN_PASSWORD || undefined,
     seed: env.SEED || undefined,
+    demoHistory: env.DEMO_HISTORY || undefined,
     publicationMinDays: integerOrText(env.PUBLICATION_MIN_DAYS),
     sessionSecret: env.SESSION_SECRET || undefined,
     dataDir: options.dataDir,

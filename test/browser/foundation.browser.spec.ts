@@ -271,7 +271,8 @@ describe.each([
     expect(await page.getByText('可用积分', { exact: true }).isVisible()).toBe(true);
     expect(await page.getByText('累计积分', { exact: true }).isVisible()).toBe(true);
     const [available, earned, rank] = await page.locator('.balance-value').allInnerTexts();
-    expect([available.trim(), earned.trim()]).toEqual(['0', '0']);
+    const [own] = await t.dataSource.query(`SELECT available, earned FROM household WHERE code = 'TY-0001'`);
+    expect([available.trim(), earned.trim()]).toEqual([String(own.available), String(own.earned)]);
     expect(rank.trim()).toMatch(/^第 \d+ 名$/);
     expect(await page.getByText('户号 TY-0001').isVisible()).toBe(true);
     expect(await navLabels()).toContain('我的积分');

@@ -25,7 +25,7 @@ let baseUrl: string;
 let ids: { household: number; village: number; publication: number; redemption: number; goods: number };
 
 beforeAll(async () => {
-  t = await createTestApp({ seed: 'demo', env: { PUBLICATION_MIN_DAYS: '0' } });
+  t = await createTestApp({ seed: 'demo', env: { PUBLICATION_MIN_DAYS: '0', DEMO_HISTORY: 'off' } });
   baseUrl = await listenOnFreePort(t.app);
   browser = await launchBrowser();
   const committee = await t.token('ty_admin', DEMO_PASSWORD);

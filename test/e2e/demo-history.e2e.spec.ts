@@ -1,0 +1,87 @@
+import request from 'supertest';
+import { DEMO_PASSWORD } from '../../seeds/demo-county.js';
+import { SeedsService } from '../../seeds/seeds.service.js';
+import { todayInChina } from '../../src/common/dates.js';
+import { createTestApp, TestApp } from '../support/create-test-app.js';
+import { auth } from '../support/factories.js';
+import { invariantProblems } from '../support/invariants.js';
+import { newKey } from '../support/supermarket-fixtures.js';
+
+/** SEED=demo brings six months of true history, so that every page has something to show on first start. */
+describe('the demo county’s six months of history', () => {
+  let t: TestApp;
+  const today = todayInChina();
+
+  beforeAll(async () => {
+    t = await createTestApp({ seed: 'demo' });
+  });
+  afterAll(() => t.close());
+
+  const monthsAgo = (k: number) => {
+    const [y, m] = today.split('-').map(Number);
+    return new Date(Date.UTC(y, m - 1 - k, 1)).toISOString().slice(0, 7);
+  };
+
+  it('should have posted records in each of the last six months in every village, and work in progress now', async () => {
+    for (const village of await t.dataSource.query('SELECT id, code FROM village ORDER BY id')) {
+      for (let k = 1; k <= 6; k++) {
+        const [row] = await t.dataSource.query(
+          `SELECT COUNT(*) AS n FROM score_record WHERE "villageId" = ${village.id} AND status = 'POSTED' AND "occurredOn" LIKE '${monthsAgo(k)}%'`,
+        );
+        expect([village.code, k, Number(row.n) >= 10]).toEqual([village.code, k, true]);
+      }
+      const statuses = await t.dataSource.query(
+        `SELECT status, COUNT(*) AS n FROM score_record WHERE "villageId" = ${village.id} GROUP BY status`,
+      );
+      const of = (s: string) => Number(statuses.find((r: { status: string }) => r.status === s)?.n ?? 0);
+      expect([of('PENDING') > 0, of('APPROVED') > 0, of('PUBLICIZING') > 0, of('REJECTED') > 0]).toEqual([
+        true,
+        true,
+        true,
+        true,
+      ]);
+      const open = await t.dataSource.query(
+        `SELECT id FROM publication WHERE "villageId" = ${village.id} AND status = 'OPEN'`,
+      );
+      expect(open).toHaveLength(1);
+    }
+  });
+
+  it('should have redemptions with receipts of past days, one cancelled, and objections dismissed and upheld', async () => {
+    const receipts = await t.dataSource.query(`SELECT "receiptNo", status, "occurredOn" FROM redemption`);
+    expect(receipts.length).toBeGreaterThan(20);
+    expect(receipts.every((r: { occurredOn: string }) => r.occurredOn < today)).toBe(true);
+    expect(
+      receipts.filter((r: { status: string }) => r.status === 'CANCELLED').length,
+    ).toBeGreaterThanOrEqual(1);
+    const objections = await t.dataSource.query(`SELECT status FROM objection`);
+    expect(objections.map((o: { status: string }) => o.status)).toEqual(
+      expect.arrayContaining(['DISMISSED', 'UPHELD']),
+    );
+    expect(await invariantProblems(t.app)).toEqual([]);
+  });
+
+  it('should add nothing when the seeds run again, and take today’s first real redemption with a new receipt', async () => {
+    const count = async () =>
+      Number((await t.dataSource.query('SELECT COUNT(*) AS n FROM ledger_entry'))[0].n);
+    const before = await count();
+    await t.app.get(SeedsService).onApplicationBootstrap();
+    expect(await count()).toBe(before);
+    const [household] = await t.dataSource.query(
+      `SELECT h.id FROM household h JOIN village v ON v.id = h."villageId" WHERE v.code = 'TY' AND h.available >= 5 ORDER BY h.id LIMIT 1`,
+    );
+    const [goods] = await t.dataSource.query(
+      `SELECT g.id FROM goods g JOIN village v ON v.id = g."villageId" WHERE v.code = 'TY' AND g.name = '香皂'`,
+    );
+    const res = await request(t.http)
+      .post('/api/v1/redemptions')
+      .set(auth(await t.token('ty_clerk', DEMO_PASSWORD)))
+      .send({
+        householdId: household.id,
+        items: [{ goodsId: goods.id, quantity: 1 }],
+        idempotencyKey: newKey(),
+      });
+    expect(res.status).toBe(201);
+    expect(res.body.receiptNo).toMatch(new RegExp(`${today.replaceAll('-', '')}-0001$`));
+  });
+});
