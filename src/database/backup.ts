@@ -22,7 +22,9 @@ export function checkBackupFile(file: string): void {
       if (!tables.includes(needed)) throw new Error(`这不是乡村积分的数据库（缺少 ${needed} 表）`);
   } catch (error) {
     if (error instanceof Error && /^(备份|这不是|找不到)/.test(error.message)) throw error;
-    throw new Error(`无法读取备份文件：${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`无法读取备份文件：${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   } finally {
     db?.close();
   }

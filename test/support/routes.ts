@@ -17,7 +17,7 @@ export function appRoutes(app: INestApplication): AppRoute[] {
   const routes: AppRoute[] = [];
   const container = (
     app as unknown as {
-      container: { getModules(): Map<string, { controllers: Map<unknown, { metatype?: Function }> }> };
+      container: { getModules(): Map<string, { controllers: Map<unknown, { metatype?: unknown }> }> };
     }
   ).container;
   for (const mod of container.getModules().values()) {
