@@ -195,103 +195,150 @@ export class TownshipService {
     return buckets.map((b) => ({ label: b.label, value: points.filter(b.test).length }));
   }
 
-  /** Patterns worth a look, with the numbers behind each: a list to look into, not an accusation. */
+  /**
+   * Patterns worth a look, with the numbers behind each: a list to look into, not an accusation. Aggregated in SQL over
+   * the period's records only, so its cost follows the period's activity, not the whole history.
+   */
   async fairness(villages: Village[], period: Period): Promise<FairnessSignal[]> {
     if (villages.length === 0) return [];
     const ids = villages.map((v) => v.id);
     const nameOf = new Map(villages.map((v) => [v.id, v.name]));
+    const inPeriod = (qb: ReturnType<DataSource['createQueryBuilder']>) =>
+      qb
+        .where('r.villageId IN (:...ids)', { ids })
+        .andWhere('r.occurredOn >= :start AND r.occurredOn < :next', {
+          start: period.start,
+          next: period.next,
+        });
     const signals: FairnessSignal[] = [];
-    const records = await this.dataSource.getRepository(ScoreRecord).find({
-      where: { villageId: In(ids) },
-      select: {
-        id: true,
-        villageId: true,
-        householdId: true,
-        recordedBy: true,
-        reviewedBy: true,
-        reviewedAt: true,
-        occurredOn: true,
-        status: true,
-      },
-    });
-    const inPeriod = records.filter((r) => r.occurredOn >= period.start && r.occurredOn < period.next);
-    const staffIds = [
-      ...new Set(inPeriod.flatMap((r) => [r.recordedBy, r.reviewedBy]).filter((x): x is number => !!x)),
-    ];
-    const staff = staffIds.length
-      ? await this.dataSource.getRepository(User).find({
-          where: { id: In(staffIds) },
-          select: { id: true, displayName: true, householdId: true },
-        })
-      : [];
-    const staffOf = new Map(staff.map((u) => [u.id, u]));
+    const staffName = async (userIds: number[]) => {
+      const users = userIds.length
+        ? await this.dataSource
+            .getRepository(User)
+            .find({ where: { id: In(userIds) }, select: { id: true, displayName: true } })
+        : [];
+      return new Map(users.map((u) => [u.id, u.displayName]));
+    };
 
     // 1. A scorer whose records go mostly to a few households.
-    const byRecorder = new Map<number, ScoreRecord[]>();
-    for (const r of inPeriod)
-      if (r.recordedBy) byRecorder.set(r.recordedBy, [...(byRecorder.get(r.recordedBy) ?? []), r]);
-    for (const [userId, list] of byRecorder) {
-      if (list.length < CONCENTRATION_MIN_RECORDS) continue;
-      const perHousehold = new Map<number, number>();
-      for (const r of list) perHousehold.set(r.householdId, (perHousehold.get(r.householdId) ?? 0) + 1);
-      const top = [...perHousehold.values()]
+    const perPair = await inPeriod(
+      this.dataSource
+        .createQueryBuilder()
+        .select('r.recordedBy', 'recordedBy')
+        .addSelect('r.villageId', 'villageId')
+        .addSelect('r.householdId', 'householdId')
+        .addSelect('COUNT(*)', 'n')
+        .from(ScoreRecord, 'r'),
+    )
+      .andWhere('r.recordedBy IS NOT NULL')
+      .groupBy('r.recordedBy')
+      .addGroupBy('r.villageId')
+      .addGroupBy('r.householdId')
+      .getRawMany();
+    const byRecorder = new Map<number, { villageId: number; counts: number[] }>();
+    for (const row of perPair) {
+      const entry = byRecorder.get(Number(row.recordedBy)) ?? {
+        villageId: Number(row.villageId),
+        counts: [],
+      };
+      entry.counts.push(Number(row.n));
+      byRecorder.set(Number(row.recordedBy), entry);
+    }
+    const names = await staffName([...byRecorder.keys()]);
+    for (const [userId, { villageId, counts }] of byRecorder) {
+      const total = counts.reduce((a, b) => a + b, 0);
+      if (total < CONCENTRATION_MIN_RECORDS) continue;
+      const top = [...counts]
         .sort((a, b) => b - a)
         .slice(0, 3)
-        .reduce((s, n) => s + n, 0);
-      if (top / list.length >= CONCENTRATION_SHARE)
+        .reduce((a, b) => a + b, 0);
+      if (top / total >= CONCENTRATION_SHARE)
         signals.push({
           kind: 'CONCENTRATION',
-          villageId: list[0].villageId,
-          villageName: nameOf.get(list[0].villageId) ?? '',
-          text: `${staffOf.get(userId)?.displayName ?? userId} 本期登记 ${list.length} 条，其中 ${top} 条（${Math.round((100 * top) / list.length)}%）集中在 ${Math.min(3, perHousehold.size)} 户`,
+          villageId,
+          villageName: nameOf.get(villageId) ?? '',
+          text: `${names.get(userId) ?? userId} 本期登记 ${total} 条，其中 ${top} 条（${Math.round((100 * top) / total)}%）集中在 ${Math.min(3, counts.length)} 户`,
         });
     }
 
     // 2. Households scored by staff of their own group, far above the village median.
-    const households = await this.dataSource.getRepository(Household).find({
-      where: { villageId: In(ids) },
-      select: { id: true, villageId: true, groupId: true, code: true, headName: true },
-    });
-    const householdOf = new Map(households.map((h) => [h.id, h]));
-    const totals = await this.dataSource
-      .getRepository(PeriodTotal)
-      .find({ where: { villageId: In(ids), period: period.key } });
-    const pointsOf = new Map(totals.map((t) => [t.householdId, t.points]));
-    for (const v of villages) {
-      const values = households
-        .filter((h) => h.villageId === v.id)
-        .map((h) => pointsOf.get(h.id) ?? 0)
-        .sort((a, b) => a - b);
-      const median = values.length ? values[Math.floor(values.length / 2)] : 0;
+    const sameGroup = await inPeriod(
+      this.dataSource
+        .createQueryBuilder()
+        .select('r.householdId', 'householdId')
+        .addSelect('r.villageId', 'villageId')
+        .addSelect('u.displayName', 'scorer')
+        .addSelect('h.code', 'code')
+        .addSelect('h.headName', 'headName')
+        .from(ScoreRecord, 'r')
+        .innerJoin(User, 'u', 'u.id = r.recordedBy')
+        .innerJoin(Household, 'home', 'home.id = u.householdId')
+        .innerJoin(Household, 'h', 'h.id = r.householdId'),
+    )
+      .andWhere('home.groupId IS NOT NULL AND home.groupId = h.groupId')
+      .distinct(true)
+      .getRawMany();
+    if (sameGroup.length > 0) {
+      const totals = await this.dataSource
+        .createQueryBuilder()
+        .select('h.villageId', 'villageId')
+        .addSelect('h.id', 'householdId')
+        .addSelect('COALESCE(t.points, 0)', 'points')
+        .from(Household, 'h')
+        .leftJoin(PeriodTotal, 't', 't.householdId = h.id AND t.period = :p', { p: period.key })
+        .where("h.villageId IN (:...vs) AND h.status = 'ACTIVE'", {
+          vs: [...new Set(sameGroup.map((r) => Number(r.villageId)))],
+        })
+        .getRawMany();
+      const pointsOf = new Map(totals.map((t) => [Number(t.householdId), Number(t.points)]));
+      const medianOf = new Map<number, number>();
+      for (const v of new Set(totals.map((t) => Number(t.villageId)))) {
+        const values = totals
+          .filter((t) => Number(t.villageId) === v)
+          .map((t) => Number(t.points))
+          .sort((a, b) => a - b);
+        medianOf.set(v, values.length ? values[Math.floor(values.length / 2)] : 0);
+      }
       const flagged = new Set<number>();
-      for (const r of inPeriod.filter((x) => x.villageId === v.id && x.recordedBy)) {
-        const scorerHome = householdOf.get(staffOf.get(r.recordedBy as number)?.householdId ?? -1);
-        const scored = householdOf.get(r.householdId);
-        if (!scorerHome || !scored || scorerHome.groupId === null || scorerHome.groupId !== scored.groupId)
-          continue;
-        const points = pointsOf.get(scored.id) ?? 0;
-        if (flagged.has(scored.id) || points < FAVOUR_FACTOR * median || points < median + FAVOUR_MARGIN)
-          continue;
-        flagged.add(scored.id);
+      for (const row of sameGroup) {
+        const id = Number(row.householdId);
+        const median = medianOf.get(Number(row.villageId)) ?? 0;
+        const points = pointsOf.get(id) ?? 0;
+        if (flagged.has(id) || points < FAVOUR_FACTOR * median || points < median + FAVOUR_MARGIN) continue;
+        flagged.add(id);
         signals.push({
           kind: 'SAME_GROUP',
-          villageId: v.id,
-          villageName: v.name,
-          text: `${scored.code} ${scored.headName}家本期 ${points} 分（全村中位数 ${median} 分），有记录由同组的 ${staffOf.get(r.recordedBy as number)?.displayName ?? ''} 登记`,
+          villageId: Number(row.villageId),
+          villageName: nameOf.get(Number(row.villageId)) ?? '',
+          text: `${row.code} ${row.headName}家本期 ${points} 分（全村中位数 ${median} 分），有记录由同组的 ${row.scorer} 登记`,
         });
       }
     }
 
     // 3. Many records of one recorder approved by one reviewer within minutes.
-    const pairs = new Map<string, ScoreRecord[]>();
-    for (const r of inPeriod)
-      if (r.recordedBy && r.reviewedBy && r.reviewedAt)
-        pairs.set(`${r.recordedBy}|${r.reviewedBy}`, [
-          ...(pairs.get(`${r.recordedBy}|${r.reviewedBy}`) ?? []),
-          r,
-        ]);
-    for (const [key, list] of pairs) {
-      const times = list.map((r) => new Date(r.reviewedAt as Date).getTime()).sort((a, b) => a - b);
+    const reviews = await inPeriod(
+      this.dataSource
+        .createQueryBuilder()
+        .select('r.recordedBy', 'recordedBy')
+        .addSelect('r.reviewedBy', 'reviewedBy')
+        .addSelect('r.villageId', 'villageId')
+        .addSelect('r.reviewedAt', 'reviewedAt')
+        .from(ScoreRecord, 'r'),
+    )
+      .andWhere('r.recordedBy IS NOT NULL AND r.reviewedBy IS NOT NULL AND r.reviewedAt IS NOT NULL')
+      .getRawMany();
+    const pairs = new Map<string, { villageId: number; times: number[] }>();
+    for (const r of reviews) {
+      const key = `${r.recordedBy}|${r.reviewedBy}`;
+      const entry = pairs.get(key) ?? { villageId: Number(r.villageId), times: [] };
+      entry.times.push(new Date(r.reviewedAt).getTime());
+      pairs.set(key, entry);
+    }
+    const reviewerNames = await staffName([
+      ...new Set([...pairs.keys()].flatMap((k) => k.split('|').map(Number))),
+    ]);
+    for (const [key, { villageId, times }] of pairs) {
+      times.sort((a, b) => a - b);
       let best = 0;
       for (let i = 0, j = 0; i < times.length; i++) {
         while (times[i] - times[j] > BULK_WINDOW_MS) j++;
@@ -301,9 +348,9 @@ export class TownshipService {
       const [recorder, reviewer] = key.split('|').map(Number);
       signals.push({
         kind: 'BULK_APPROVAL',
-        villageId: list[0].villageId,
-        villageName: nameOf.get(list[0].villageId) ?? '',
-        text: `${staffOf.get(reviewer)?.displayName ?? reviewer} 在 5 分钟内通过了 ${staffOf.get(recorder)?.displayName ?? recorder} 登记的 ${best} 条记录`,
+        villageId,
+        villageName: nameOf.get(villageId) ?? '',
+        text: `${reviewerNames.get(reviewer) ?? reviewer} 在 5 分钟内通过了 ${reviewerNames.get(recorder) ?? recorder} 登记的 ${best} 条记录`,
       });
     }
     return signals;
