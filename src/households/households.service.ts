@@ -78,6 +78,16 @@ export class HouseholdsService {
   }
 
   /** Staff in scope, or the household itself. */
+  /** `TY-0001 李大山家` for each id, as lists and receipts name a household, in one query. */
+  async labels(ids: number[]): Promise<Map<number, string>> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Map();
+    const rows = await this.dataSource
+      .getRepository(Household)
+      .find({ where: { id: In(unique) }, select: { id: true, code: true, headName: true } });
+    return new Map(rows.map((h) => [h.id, `${h.code} ${h.headName}家`]));
+  }
+
   async get(actor: Actor, id: number): Promise<PublicHousehold> {
     const household = await this.dataSource.getRepository(Household).findOneBy({ id });
     if (!household) throw DomainError.notFound('农户');

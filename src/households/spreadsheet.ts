@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import type { Request, Response } from 'express';
 import iconv from 'iconv-lite';
 import { DomainError } from '../common/domain-error.js';
 
@@ -155,4 +156,22 @@ export async function toXlsx(name: string, rows: (string | number)[][]): Promise
   for (const row of rows) sheet.addRow(row);
   sheet.getRow(1).font = { bold: true };
   return Buffer.from(await book.xlsx.writeBuffer());
+}
+
+/** A download as the path asks: `….csv` (UTF-8 with BOM) or `….xlsx` (the sheet named, at most 31 characters). */
+export async function sendSheet(
+  req: Request,
+  res: Response,
+  file: string,
+  sheet: string,
+  rows: (string | number)[][],
+): Promise<void> {
+  if (req.path.endsWith('.csv')) {
+    res.type('text/csv; charset=utf-8').attachment(`${file}.csv`).send(toCsv(rows));
+    return;
+  }
+  res
+    .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+    .attachment(`${file}.xlsx`)
+    .send(await toXlsx(sheet.slice(0, 31), rows));
 }

@@ -6,7 +6,7 @@ import { InScope } from '../access/scope.guard.js';
 import { CurrentActor, Roles } from '../auth/decorators.js';
 import { todayInChina } from '../common/dates.js';
 import { parseForm } from '../common/validation.js';
-import { toCsv, toXlsx } from '../households/spreadsheet.js';
+import { sendSheet } from '../households/spreadsheet.js';
 import { StarsService, type StarRow } from '../rankings/stars.service.js';
 import { signedPoints } from '../rules/rule-points.js';
 import { PassbookQuery } from './dto/passbook.dto.js';
@@ -78,7 +78,6 @@ export class PassbookController {
     @Param('id', ParseIntPipe) id: number,
     @Query() query: Record<string, string>,
   ) {
-    const format = req.path.endsWith('.xlsx') ? 'xlsx' : 'csv';
     const filter = await parseForm(PassbookQuery, { from: query.from, to: query.to, kind: query.kind });
     const book = await this.passbooks.passbook(actor, id, filter);
     const rows: (string | number)[][] = [
@@ -92,13 +91,7 @@ export class PassbookController {
         e.earnedAfter,
       ]),
     ];
-    const name = `passbook-${book.household.code}`;
-    if (format === 'csv') res.type('text/csv; charset=utf-8').attachment(`${name}.csv`).send(toCsv(rows));
-    else
-      res
-        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-        .attachment(`${name}.xlsx`)
-        .send(await toXlsx('存折', rows));
+    await sendSheet(req, res, `passbook-${book.household.code}`, '存折', rows);
   }
 
   @Get('ledger/verify')

@@ -10,7 +10,8 @@ import { CurrentActor, Roles } from '../auth/decorators.js';
 import { DomainError } from '../common/domain-error.js';
 import { submitForm } from '../common/forms.js';
 import { parseForm } from '../common/validation.js';
-import { toCsv, toXlsx } from '../households/spreadsheet.js';
+import { HouseholdsService } from '../households/households.service.js';
+import { sendSheet } from '../households/spreadsheet.js';
 import { Village } from '../villages/village.entity.js';
 import {
   CloseListEntryDto,
@@ -52,6 +53,7 @@ export class RankingsController {
     private readonly rankings: RankingsService,
     private readonly lists: ListsService,
     private readonly stars: StarsService,
+    private readonly households: HouseholdsService,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
@@ -307,7 +309,7 @@ export class RankingsController {
     const village = await this.villageFor(actor, query.villageId);
     const period = periodOrRefuse(query.period);
     const entries = await this.lists.entries(village.id, period.key);
-    const names = await this.householdNames(entries.map((e) => e.householdId));
+    const names = await this.households.labels(entries.map((e) => e.householdId));
     const rows: (string | number)[][] = [
       ['榜单', '农户', '理由', '状态', '说明'],
       ...entries.map((e) => [
@@ -402,7 +404,7 @@ export class RankingsController {
       this.lists.candidates(village.id, period),
       this.lists.entries(village.id, period.key),
     ]);
-    const names = await this.householdNames(entries.map((e) => e.householdId));
+    const names = await this.households.labels(entries.map((e) => e.householdId));
     return {
       title: `${village.name} · ${period.label}红黑榜`,
       village,
@@ -422,33 +424,4 @@ export class RankingsController {
       exportQuery: `villageId=${village.id}&period=${period.key}`,
     };
   }
-
-  private async householdNames(ids: number[]): Promise<Map<number, string>> {
-    if (ids.length === 0) return new Map();
-    const rows = await this.dataSource.query(
-      `SELECT id, code, "headName" FROM household WHERE id IN (${[...new Set(ids)].map(Number).join(',')})`,
-    );
-    return new Map(
-      rows.map((r: { id: number; code: string; headName: string }) => [
-        Number(r.id),
-        `${r.code} ${r.headName}家`,
-      ]),
-    );
-  }
-}
-
-/** A sheet as the path asks: `.csv` (UTF-8 with BOM) or `.xlsx`. */
-export async function sendSheet(
-  req: Request,
-  res: Response,
-  file: string,
-  sheet: string,
-  rows: (string | number)[][],
-) {
-  if (req.path.endsWith('.csv'))
-    return void res.type('text/csv; charset=utf-8').attachment(`${file}.csv`).send(toCsv(rows));
-  res
-    .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-    .attachment(`${file}.xlsx`)
-    .send(await toXlsx(sheet.slice(0, 31), rows));
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { HouseholdsModule } from '../households/households.module.js';
 import { ListsService } from './lists.service.js';
 import { RankingsApiController } from './rankings.api.controller.js';
 import { RankingsController } from './rankings.controller.js';
@@ -7,6 +8,7 @@ import { StarsService } from './stars.service.js';
 
 /** 排名, 红黑榜 and 星级文明户: what villages publish and townships review. */
 @Module({
+  imports: [HouseholdsModule],
   controllers: [RankingsApiController, RankingsController],
   providers: [RankingsService, ListsService, StarsService],
   exports: [RankingsService, ListsService, StarsService],

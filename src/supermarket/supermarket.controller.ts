@@ -5,14 +5,14 @@ import type { Request, Response } from 'express';
 import type { Actor } from '../access/actor.js';
 import { InScope } from '../access/scope.guard.js';
 import { CurrentActor, Roles } from '../auth/decorators.js';
-import { isRealDate, periodBounds, todayInChina } from '../common/dates.js';
+import { addDays, isRealDate, periodBounds, todayInChina } from '../common/dates.js';
 import { DomainError } from '../common/domain-error.js';
 import { submitForm } from '../common/forms.js';
 import { REPLAY_HEADER } from '../common/idempotency.js';
 import { pager, PageQuery } from '../common/pagination.js';
 import { parseForm } from '../common/validation.js';
 import { HouseholdsService } from '../households/households.service.js';
-import { toCsv, toXlsx } from '../households/spreadsheet.js';
+import { sendSheet } from '../households/spreadsheet.js';
 import { Village } from '../villages/village.entity.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -157,7 +157,7 @@ export class SupermarketController {
       page: page.page,
       pageSize: page.pageSize,
     });
-    const names = await this.householdNames(items.map((i) => i.redemption.householdId));
+    const names = await this.households.labels(items.map((i) => i.redemption.householdId));
     return {
       title: '兑换记录',
       rows: items.map((i) => ({ ...redemptionView(i), household: names.get(i.redemption.householdId) })),
@@ -401,7 +401,7 @@ export class SupermarketController {
   ) {
     const villageId = this.villageOf(actor);
     const month = periodBounds(todayInChina(), 'month');
-    const values = { from: query.from || month.start, to: query.to || lastDayBefore(month.next) };
+    const values = { from: query.from || month.start, to: query.to || addDays(month.next, -1) };
     const errors: Record<string, string> = {};
     for (const key of ['from', 'to'] as const)
       if (!isRealDate(values[key])) errors[key] = '日期应为 YYYY-MM-DD，例如 2026-11-01';
@@ -443,7 +443,7 @@ export class SupermarketController {
     @Query() query: Record<string, string>,
   ) {
     const villageId = this.villageOf(actor);
-    const [, name, format] = /reports\/(\w+)\.(csv|xlsx)$/.exec(req.path) as RegExpExecArray;
+    const [, name] = /reports\/(\w+)\.(csv|xlsx)$/.exec(req.path) as RegExpExecArray;
     const from = query.from ?? '';
     const to = query.to ?? '';
     if (!isRealDate(from) || !isRealDate(to) || from > to)
@@ -491,13 +491,8 @@ export class SupermarketController {
         ...r.byHousehold.map((h) => [h.code, h.headName, h.count, h.points]),
       ];
     }
-    const file = `${name}-${from}-${to}`;
-    if (format === 'csv')
-      return res.type('text/csv; charset=utf-8').attachment(`${file}.csv`).send(toCsv(rows));
-    res
-      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-      .attachment(`${file}.xlsx`)
-      .send(await toXlsx(name === 'stock' ? '库存' : name === 'donors' ? '捐赠' : '兑换', rows));
+    const sheet = name === 'stock' ? '库存' : name === 'donors' ? '捐赠' : '兑换';
+    await sendSheet(req, res, `${name}-${from}-${to}`, sheet, rows);
   }
 
   // ------------------------------------------------------------------ the yearly reset
@@ -612,19 +607,6 @@ export class SupermarketController {
       canCancel: view.status === 'DONE' && (actor.role === 'CLERK' || actor.role === 'VILLAGE_ADMIN'),
     };
   }
-
-  private async householdNames(ids: number[]): Promise<Map<number, string>> {
-    if (ids.length === 0) return new Map();
-    const rows = await this.dataSource.query(
-      `SELECT id, code, "headName" FROM household WHERE id IN (${[...new Set(ids)].map(Number).join(',')})`,
-    );
-    return new Map(
-      rows.map((r: { id: number; code: string; headName: string }) => [
-        Number(r.id),
-        `${r.code} ${r.headName}家`,
-      ]),
-    );
-  }
 }
 
 /** The basket of the counter form: a quantity field per goods (`qty<id>`), empty or 0 meaning none of it. */
@@ -654,10 +636,4 @@ function goodsFields(body: Record<string, string>) {
     lowStockThreshold: body.lowStockThreshold,
     monthlyLimit: body.monthlyLimit,
   };
-}
-
-function lastDayBefore(next: string): string {
-  const d = new Date(`${next}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() - 1);
-  return d.toISOString().slice(0, 10);
 }
