@@ -194,9 +194,8 @@ export class GoodsService {
     const goods = await this.get(actor, id);
     return this.transactions.run(async (manager) => {
       const current = (await lockRow(manager, Goods, id)) as Goods;
+      // A count that matches the book is recorded too (a movement of 0): the stock-take itself is on record.
       const difference = dto.counted - current.stock;
-      if (difference === 0)
-        throw new DomainError('INVALID_STATE', `盘点数与账面库存相同（${current.stock}），无需调整`);
       const movement = await this.move(manager, {
         goodsId: id,
         villageId: goods.villageId,

@@ -157,6 +157,23 @@ describe('the points supermarket through the API', () => {
       });
     });
 
+    it('should record a stock-take that finds the book right, as a movement of 0 with its note', async () => {
+      const goods = await createTestGoods(t, clerk, villageId, { stock: 6 });
+      const res = await request(t.http)
+        .post(`/api/v1/goods/${goods.id}/stock-take`)
+        .set(auth(clerk))
+        .send({ counted: 6, reason: '月末盘点，账实相符' });
+      expect(res.status).toBe(200);
+      expect(res.body.stock).toBe(6);
+      const movements = await request(t.http).get(`/api/v1/goods/${goods.id}/movements`).set(auth(clerk));
+      expect(movements.body.items[0]).toMatchObject({
+        kind: 'ADJUSTMENT',
+        quantity: 0,
+        stockAfter: 6,
+        note: '月末盘点，账实相符',
+      });
+    });
+
     it('should take retired goods out of the catalogue and refuse them at the counter', async () => {
       const goods = await createTestGoods(t, clerk, villageId);
       const retired = await request(t.http)
