@@ -5,7 +5,7 @@ import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../access/actor.js';
 import { CurrentActor, Roles } from '../auth/decorators.js';
-import { isRealDate } from '../common/dates.js';
+import { chinaTime, isRealDate } from '../common/dates.js';
 import { DomainError } from '../common/domain-error.js';
 import { pager } from '../common/pagination.js';
 import { Village } from '../villages/village.entity.js';
@@ -91,7 +91,7 @@ export class AuditLogController {
       ...context,
       rows: items.map((a) => ({
         ...a,
-        time: new Date(a.createdAt).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }),
+        time: chinaTime(a.createdAt),
         actionLabel: ACTION_LABELS[a.action] ?? a.action,
         villageName: a.villageId ? (names.get(a.villageId) ?? a.villageId) : '',
         summary: (a.details ?? '').slice(0, 160),

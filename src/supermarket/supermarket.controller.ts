@@ -5,7 +5,7 @@ import type { Request, Response } from 'express';
 import type { Actor } from '../access/actor.js';
 import { InScope } from '../access/scope.guard.js';
 import { CurrentActor, Roles } from '../auth/decorators.js';
-import { addDays, isRealDate, periodBounds, todayInChina } from '../common/dates.js';
+import { addDays, chinaTime, isRealDate, periodBounds, todayInChina } from '../common/dates.js';
 import { DomainError } from '../common/domain-error.js';
 import { submitForm } from '../common/forms.js';
 import { REPLAY_HEADER } from '../common/idempotency.js';
@@ -602,7 +602,7 @@ export class SupermarketController {
       household,
       village,
       clerk: clerk[0]?.displayName ?? '',
-      time: new Date(view.createdAt).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }),
+      time: chinaTime(view.createdAt),
       cancelled: view.status === 'CANCELLED',
       canCancel: view.status === 'DONE' && (actor.role === 'CLERK' || actor.role === 'VILLAGE_ADMIN'),
     };
