@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../access/actor.js';
+import { raw } from '../database/raw.js';
+import { ReadCache } from '../database/read-cache.js';
 import { Transactions } from '../database/transactions.js';
 import { AuditLog } from './audit-log.entity.js';
 
@@ -35,6 +37,7 @@ export class AuditService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly transactions: Transactions,
+    private readonly cache: ReadCache,
   ) {}
 
   async record(actor: Actor | OtherActor, entry: AuditEntry, manager?: EntityManager): Promise<void> {
@@ -50,8 +53,34 @@ export class AuditService {
       details: entry.details ? JSON.stringify(entry.details) : null,
       ip: actor.ip,
     };
-    if (manager) await manager.insert(AuditLog, row);
-    else await this.transactions.run((m) => m.insert(AuditLog, row));
+    // A plain INSERT (every write makes one; the database dates it).
+    const insert = (m: EntityManager) =>
+      raw(
+        m,
+        `INSERT INTO audit_log ("actorType", "actorId", "actorName", action, "entityType", "entityId", "townshipId",
+          "villageId", details, ip) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        [
+          row.actorType,
+          row.actorId,
+          row.actorName,
+          row.action,
+          row.entityType,
+          row.entityId,
+          row.townshipId,
+          row.villageId,
+          row.details,
+          row.ip,
+        ],
+      );
+    if (manager) await insert(manager);
+    else await this.transactions.run(insert);
+    // Every write by a person comes through here: what is kept for its village or township is read again. Logins and
+    // logouts change nothing that is shown.
+    if (!entry.action.startsWith('auth.'))
+      this.cache.written({
+        villageIds: entry.villageId ? [entry.villageId] : [],
+        townshipIds: entry.townshipId ? [entry.townshipId] : [],
+      });
   }
 
   /**

@@ -7,16 +7,24 @@ import { DomainError } from '../common/domain-error.js';
 import { Settings } from '../config/settings.js';
 import { Household } from '../households/household.entity.js';
 import { User } from '../users/user.entity.js';
-import { Village } from '../villages/village.entity.js';
 import { LoginThrottle } from './login-throttle.js';
 import { hashSecret, verifySecret } from './password.js';
 import { SessionsService } from './sessions.service.js';
+import { raw } from '../database/raw.js';
 import { issueToken, readToken } from './token.js';
 
 const STAFF_TOKEN_SECONDS = 12 * 3600;
 const HOUSEHOLD_TOKEN_SECONDS = 7 * 24 * 3600;
 
-export function staffActor(user: User, ip: string | null): StaffActor {
+type StaffFields = Pick<
+  User,
+  'id' | 'username' | 'displayName' | 'role' | 'townshipId' | 'villageId' | 'householdId'
+>;
+
+/** Booleans as either database returns them in plain rows (PostgreSQL true, SQLite 1). */
+const truthy = (value: unknown) => value === true || value === 1 || value === '1';
+
+export function staffActor(user: StaffFields, ip: string | null): StaffActor {
   return {
     kind: 'user',
     id: user.id,
@@ -87,7 +95,8 @@ export class AuthService {
     this.refuseIfThrottled(keys);
     const household = await this.dataSource.getRepository(Household).findOneBy({ code: cleanCode });
     const ok = await verifySecret(pin, household?.pinHash);
-    const actor = household && ok ? await this.householdActor(household, ip) : null;
+    const login = household && ok ? await this.householdWithVillage(household.id) : null;
+    const actor = login ? householdActor(login, ip) : null;
     if (!actor) {
       this.throttle.fail(keys);
       await this.audit.record(
@@ -135,12 +144,13 @@ export class AuthService {
     const id = Number(rawId);
     if (kind === 'u') {
       const user = await this.activeUser(id);
-      return user && user.tokenVersion === claims.ver ? staffActor(user, ip) : null;
+      return user && Number(user.tokenVersion) === claims.ver ? staffActor(user, ip) : null;
     }
-    const household = await this.dataSource.getRepository(Household).findOneBy({ id });
-    return household && household.pinVersion === claims.ver ? this.householdActor(household, ip) : null;
+    const household = await this.householdWithVillage(id);
+    return household && Number(household.pinVersion) === claims.ver ? householdActor(household, ip) : null;
   }
 
+  /** Read on every page request: one plain query for the session, one for the person (with the village). */
   async actorFromSession(sessionId: string, ip: string | null): Promise<Actor | null> {
     const session = await this.sessions.find(sessionId);
     if (!session) return null;
@@ -148,10 +158,8 @@ export class AuthService {
       const user = await this.activeUser(session.userId);
       return user ? staffActor(user, ip) : null;
     }
-    const household = await this.dataSource
-      .getRepository(Household)
-      .findOneBy({ id: session.householdId ?? 0 });
-    return household ? this.householdActor(household, ip) : null;
+    const household = await this.householdWithVillage(session.householdId ?? 0);
+    return household ? householdActor(household, ip) : null;
   }
 
   /** Changing one's password ends every other login: old tokens and sessions stop working. */
@@ -184,24 +192,47 @@ export class AuthService {
     }
   }
 
-  private async activeUser(id: number): Promise<User | null> {
-    const user = await this.dataSource.getRepository(User).findOneBy({ id });
-    return user && user.active ? user : null;
+  private async activeUser(id: number): Promise<(StaffFields & { tokenVersion: number }) | null> {
+    const [user] = await raw<StaffFields & { tokenVersion: number; active: unknown }>(
+      this.dataSource,
+      `SELECT id, username, "displayName", role, "townshipId", "villageId", "householdId", "tokenVersion", active
+        FROM app_user WHERE id = $1`,
+      [id],
+    );
+    return user && truthy(user.active) ? user : null;
   }
 
-  private async householdActor(household: Household, ip: string | null): Promise<HouseholdActor | null> {
-    const village = await this.dataSource.getRepository(Village).findOneBy({ id: household.villageId });
-    if (!village || !village.active) return null;
-    return {
-      kind: 'household',
-      id: household.id,
-      code: household.code,
-      displayName: household.headName,
-      role: 'VILLAGER',
-      townshipId: village.townshipId,
-      villageId: village.id,
-      householdId: household.id,
-      ip,
-    };
+  /** A household with what its login needs of its village; none when the village is closed. */
+  private async householdWithVillage(id: number): Promise<HouseholdLogin | null> {
+    const [row] = await raw<HouseholdLogin & { villageActive: unknown }>(
+      this.dataSource,
+      `SELECT h.id, h.code, h."headName", h."pinVersion", v.id AS "villageId", v."townshipId", v.active AS "villageActive"
+        FROM household h JOIN village v ON v.id = h."villageId" WHERE h.id = $1`,
+      [id],
+    );
+    return row && truthy(row.villageActive) ? row : null;
   }
+}
+
+interface HouseholdLogin {
+  id: number;
+  code: string;
+  headName: string;
+  pinVersion: number;
+  villageId: number;
+  townshipId: number;
+}
+
+function householdActor(household: HouseholdLogin, ip: string | null): HouseholdActor {
+  return {
+    kind: 'household',
+    id: household.id,
+    code: household.code,
+    displayName: household.headName,
+    role: 'VILLAGER',
+    townshipId: household.townshipId,
+    villageId: household.villageId,
+    householdId: household.id,
+    ip,
+  };
 }

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
 import { DataSource, LessThan } from 'typeorm';
+import { raw } from '../database/raw.js';
 import { setSessionCookie } from './cookies.js';
 import { Session } from './session.entity.js';
 
@@ -44,9 +45,18 @@ export class SessionsService {
     setSessionCookie(req, res, session.id, session.maxAgeMs);
   }
 
-  async find(id: string): Promise<Session | null> {
-    const session = await this.dataSource.getRepository(Session).findOneBy({ idHash: hashSessionId(id) });
-    return session && session.expiresAt > Date.now() ? session : null;
+  /** Read on every page request: a plain query by the hash (the primary key). */
+  async find(id: string): Promise<Pick<Session, 'userId' | 'householdId'> | null> {
+    const [session] = await raw<{
+      userId: number | null;
+      householdId: number | null;
+      expiresAt: string | number;
+    }>(
+      this.dataSource,
+      'SELECT "userId", "householdId", "expiresAt" FROM login_session WHERE "idHash" = $1',
+      [hashSessionId(id)],
+    );
+    return session && Number(session.expiresAt) > Date.now() ? session : null;
   }
 
   async close(id: string): Promise<void> {

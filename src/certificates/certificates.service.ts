@@ -57,8 +57,8 @@ export class CertificatesService {
     assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
     const year = Number(todayInChina().slice(0, 4));
     const [rank, star] = await Promise.all([
-      this.rankings.rankOf(household.id, parsePeriod(String(year)) as Period),
-      this.stars.starsOf(household.id, year),
+      this.rankings.rankOf(household.id, parsePeriod(String(year)) as Period, { fresh: true }),
+      this.stars.starsOf(household.id, year, { fresh: true }),
     ]);
     const payload: CertificatePayload = {
       villageName: village.name,

@@ -65,9 +65,14 @@ export function sendError(error: unknown, req: Request, res: Response): void {
     res.redirect(303, `${login}?next=${encodeURIComponent(req.originalUrl)}`);
     return;
   }
+  // A link typed or edited by hand (a wrong date or page in the address): say what is wrong, and offer the page
+  // without it.
+  const problems = Object.values(e.details).filter((v): v is string => typeof v === 'string');
   res.status(e.status).render('errors/error', {
     title: e.status === 404 ? '页面不存在' : '出错了',
     status: e.status,
     message: e.message,
+    problems,
+    retry: req.method === 'GET' && problems.length > 0 && req.path !== req.originalUrl ? req.path : null,
   });
 }

@@ -24,6 +24,9 @@ export function dataSourceOptions(settings: Pick<Settings, 'databaseUrl'>): Data
     database: file,
     enableWAL: true,
     timeout: 5000,
+    // TypeORM keeps prepared statements in a first-in-first-out list (100 by default): the app has more distinct
+    // queries than that, so hot ones were prepared again and again.
+    statementCacheSize: 1000,
     prepareDatabase: (db: { pragma: (sql: string) => unknown }) => {
       db.pragma('busy_timeout = 5000');
       db.pragma('synchronous = NORMAL');

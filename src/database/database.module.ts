@@ -1,7 +1,10 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import { Settings } from '../config/settings.js';
 import { dataSourceOptions } from './data-source.js';
+import { ReadCache } from './read-cache.js';
+import { bindWholeNumbers } from './sqlite-parameters.js';
 import { Transactions } from './transactions.js';
 
 @Global()
@@ -10,9 +13,11 @@ import { Transactions } from './transactions.js';
     TypeOrmModule.forRootAsync({
       inject: [Settings],
       useFactory: (settings: Settings) => dataSourceOptions(settings),
+      dataSourceFactory: async (options) =>
+        bindWholeNumbers(await new DataSource(options as DataSourceOptions).initialize()),
     }),
   ],
-  providers: [Transactions],
-  exports: [Transactions],
+  providers: [Transactions, ReadCache],
+  exports: [Transactions, ReadCache],
 })
 export class DatabaseModule {}

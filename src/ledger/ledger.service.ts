@@ -3,6 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '../common/domain-error.js';
 import { lockRow } from '../database/locks.js';
+import { raw } from '../database/raw.js';
+import { ReadCache } from '../database/read-cache.js';
 import { Transactions } from '../database/transactions.js';
 import { Household } from '../households/household.entity.js';
 import { Village } from '../villages/village.entity.js';
@@ -34,6 +36,19 @@ export interface NewEntry {
   at?: Date;
 }
 
+/** One line of a passbook as read (no hash, no references: what a reader of the passbook needs). */
+export interface PassbookRow {
+  id: number;
+  amount: number;
+  kind: EntryKind;
+  availableAfter: number;
+  earnedAfter: number;
+  description: string;
+  occurredOn: string;
+  createdAt: string;
+  correctsEntryId: number | null;
+}
+
 export interface Mismatch {
   householdId: number | null;
   entryId: number | null;
@@ -54,33 +69,37 @@ export class LedgerService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly transactions: Transactions,
+    private readonly cache: ReadCache,
   ) {}
 
-  /** Appends one entry. Call it inside a transaction and pass its manager: the caller's write and this one commit together. */
+  /**
+   * Appends one entry. Call it inside a transaction and pass its manager: the caller's write and this one commit
+   * together. The hot path of every posting and redemption: five plain statements (the book's counter, the balances,
+   * the entry, the chain head, the period totals), each giving back what the next needs.
+   */
   async append(manager: EntityManager, input: NewEntry): Promise<LedgerEntry> {
     if (!Number.isSafeInteger(input.amount)) throw DomainError.validation({ amount: '积分必须是整数' });
     const earnedDelta = EARNED_KINDS.includes(input.kind) ? input.amount : 0;
-    const owner = await manager.findOne(Household, {
-      where: { id: input.householdId },
-      select: { id: true, villageId: true },
-    });
-    if (!owner) throw DomainError.notFound('农户');
     // The village's row first, then the household's: every writer takes them in this order (see lockBook), so two
     // transactions never wait on each other in a circle on PostgreSQL. Moving the counter also chains one at a time.
-    await manager.increment(Village, { id: owner.villageId }, 'ledgerSeq', 1);
-    const update = manager
-      .createQueryBuilder()
-      .update(Household)
-      .set({ available: () => `available + ${input.amount}`, earned: () => `earned + ${earnedDelta}` })
-      .where('id = :id', { id: input.householdId });
-    if (input.mustStayCovered) update.andWhere('available + :amount >= 0', { amount: input.amount });
-    const result = await update.execute();
-    if (result.affected !== 1) {
+    const [village] = await raw<{ id: number; townshipId: number; ledgerSeq: number; ledgerHead: string }>(
+      manager,
+      `UPDATE village SET "ledgerSeq" = "ledgerSeq" + 1 WHERE id = (SELECT "villageId" FROM household WHERE id = $1)
+        RETURNING id, "townshipId", "ledgerSeq", "ledgerHead"`,
+      [input.householdId],
+    );
+    if (!village) throw DomainError.notFound('农户');
+    const [household] = await raw<{ id: number; available: number; earned: number }>(
+      manager,
+      `UPDATE household SET available = available + $1, earned = earned + $2 WHERE id = $3${
+        input.mustStayCovered ? ' AND available + $4 >= 0' : ''
+      } RETURNING id, available, earned`,
+      [input.amount, earnedDelta, input.householdId, ...(input.mustStayCovered ? [input.amount] : [])],
+    );
+    if (!household) {
       if (input.mustStayCovered) throw new DomainError('INSUFFICIENT_POINTS', '可用积分不足');
       throw DomainError.notFound('农户');
     }
-    const household = await manager.findOneByOrFail(Household, { id: input.householdId });
-    const village = await manager.findOneByOrFail(Village, { id: household.villageId });
     const fields = {
       villageId: village.id,
       seq: village.ledgerSeq,
@@ -99,10 +118,36 @@ export class LedgerService {
     };
     const prevHash = village.ledgerHead || GENESIS;
     const hash = entryHash(prevHash, fields);
-    const entry = await manager.save(manager.create(LedgerEntry, { ...fields, prevHash, hash }));
-    await manager.update(Village, { id: village.id }, { ledgerHead: hash });
+    const [inserted] = await raw<{ id: number }>(
+      manager,
+      `INSERT INTO ledger_entry ("villageId", seq, "householdId", amount, kind, "refType", "refId", "correctsEntryId",
+        "availableAfter", "earnedAfter", description, "occurredOn", "createdBy", "createdAt", "prevHash", hash)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
+      [
+        fields.villageId,
+        fields.seq,
+        fields.householdId,
+        fields.amount,
+        fields.kind,
+        fields.refType,
+        fields.refId,
+        fields.correctsEntryId,
+        fields.availableAfter,
+        fields.earnedAfter,
+        fields.description,
+        fields.occurredOn,
+        fields.createdBy,
+        fields.createdAt,
+        prevHash,
+        hash,
+      ],
+    );
+    const entry = Object.assign(new LedgerEntry(), { id: inserted.id, ...fields, prevHash, hash });
+    await raw(manager, 'UPDATE village SET "ledgerHead" = $1 WHERE id = $2', [hash, village.id]);
     if (PERIOD_KINDS.includes(input.kind) && input.amount !== 0)
       await this.addToPeriods(manager, village.id, household.id, input.occurredOn, input.amount);
+    // Rankings, boards and dashboards of the village are read again (also when a scheduled job writes, unaudited).
+    this.cache.written({ villageIds: [village.id], townshipIds: [village.townshipId] });
     return entry;
   }
 
@@ -114,16 +159,27 @@ export class LedgerService {
     day: string,
     amount: number,
   ): Promise<void> {
-    const postgres = manager.connection.options.type === 'postgres';
-    for (const period of periodKeysOf(day)) {
-      const params = [villageId, householdId, period, amount];
-      await manager.query(
-        `INSERT INTO period_total ("villageId", "householdId", period, points) VALUES (${
-          postgres ? '$1, $2, $3, $4' : '?, ?, ?, ?'
-        }) ON CONFLICT ("householdId", period) DO UPDATE SET points = period_total.points + excluded.points`,
-        params,
-      );
-    }
+    const [month, quarter, year] = periodKeysOf(day);
+    await raw(
+      manager,
+      `INSERT INTO period_total ("villageId", "householdId", period, points)
+        VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12)
+        ON CONFLICT ("householdId", period) DO UPDATE SET points = period_total.points + excluded.points`,
+      [
+        villageId,
+        householdId,
+        month,
+        amount,
+        villageId,
+        householdId,
+        quarter,
+        amount,
+        villageId,
+        householdId,
+        year,
+        amount,
+      ],
+    );
   }
 
   /**
@@ -136,20 +192,28 @@ export class LedgerService {
   }
 
   /** A household's entries, newest first, optionally between two dates (China time, inclusive). */
+  /** A household's entries, newest first: plain rows read by the (household, id) index, a page at a time. */
   async passbook(
     householdId: number,
-    filter: { from?: string; to?: string; kind?: EntryKind; limit?: number } = {},
-  ) {
-    const qb = this.dataSource
-      .getRepository(LedgerEntry)
-      .createQueryBuilder('e')
-      .where('e.householdId = :householdId', { householdId })
-      .orderBy('e.id', 'DESC')
-      .limit(filter.limit ?? 500);
-    if (filter.from) qb.andWhere('e.createdAt >= :from', { from: chinaDayStart(filter.from) });
-    if (filter.to) qb.andWhere('e.createdAt < :to', { to: chinaDayStart(filter.to, 1) });
-    if (filter.kind) qb.andWhere('e.kind = :kind', { kind: filter.kind });
-    return qb.getMany();
+    filter: { from?: string; to?: string; kind?: EntryKind; limit?: number; offset?: number } = {},
+  ): Promise<PassbookRow[]> {
+    const where = ['"householdId" = $1'];
+    const params: unknown[] = [householdId];
+    const and = (condition: string, value: unknown) => {
+      params.push(value);
+      where.push(condition.replace('?', `$${params.length}`));
+    };
+    if (filter.from) and('"createdAt" >= ?', chinaDayStart(filter.from));
+    if (filter.to) and('"createdAt" < ?', chinaDayStart(filter.to, 1));
+    if (filter.kind) and('kind = ?', filter.kind);
+    params.push(filter.limit ?? 500, filter.offset ?? 0);
+    return raw<PassbookRow>(
+      this.dataSource,
+      `SELECT id, amount, kind, "availableAfter", "earnedAfter", description, "occurredOn", "createdAt",
+        "correctsEntryId" FROM ledger_entry WHERE ${where.join(' AND ')} ORDER BY id DESC
+        LIMIT $${params.length - 1} OFFSET $${params.length}`,
+      params,
+    );
   }
 
   /**

@@ -13,6 +13,29 @@ import { PassbookQuery } from './dto/passbook.dto.js';
 import { ENTRY_KINDS } from './ledger-entry.entity.js';
 import { KIND_LABELS, PassbookService } from './passbook.service.js';
 
+/** Entries on one passbook page; older ones are a link away. */
+export const PASSBOOK_PAGE = 50;
+
+/** The links to newer and older pages of a passbook, keeping the filters. */
+export function passbookPager(
+  path: string,
+  filter: PassbookQuery,
+  book: { page: number; hasOlder: boolean },
+) {
+  const link = (page: number) => {
+    const query = new URLSearchParams();
+    for (const key of ['from', 'to', 'kind'] as const) if (filter[key]) query.set(key, String(filter[key]));
+    if (page > 1) query.set('page', String(page));
+    const text = query.toString();
+    return text ? `${path}?${text}` : path;
+  };
+  return {
+    page: book.page,
+    newer: book.page > 1 ? link(book.page - 1) : null,
+    older: book.hasOlder ? link(book.page + 1) : null,
+  };
+}
+
 /** Shapes passbook entries for a page: signed amounts and a date as people read it. */
 export function passbookLines(entries: Awaited<ReturnType<PassbookService['passbook']>>['entries']) {
   return entries.map((e) => ({
@@ -53,12 +76,18 @@ export class PassbookController {
     @Param('id', ParseIntPipe) id: number,
     @Query() query: Record<string, string>,
   ) {
-    const filter = await parseForm(PassbookQuery, { from: query.from, to: query.to, kind: query.kind });
-    const book = await this.passbooks.passbook(actor, id, filter);
+    const filter = await parseForm(PassbookQuery, {
+      from: query.from,
+      to: query.to,
+      kind: query.kind,
+      page: query.page,
+    });
+    const book = await this.passbooks.passbook(actor, id, filter, PASSBOOK_PAGE);
     return {
       title: `${book.household.headName}家的积分存折`,
       ...book,
       lines: passbookLines(book.entries),
+      pager: passbookPager(`/households/${id}/passbook`, filter, book),
       values: filter,
       kindOptions: ENTRY_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] })),
       back: { href: `/households/${id}`, label: '返回农户' },

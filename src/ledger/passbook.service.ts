@@ -5,11 +5,19 @@ import type { Actor } from '../access/actor.js';
 import { assertInScope } from '../access/scope-policy.js';
 import { DomainError } from '../common/domain-error.js';
 import { todayInChina } from '../common/dates.js';
+import { raw } from '../database/raw.js';
+import { ReadCache } from '../database/read-cache.js';
 import { Household } from '../households/household.entity.js';
+import { keptVillage } from '../villages/kept-village.js';
 import { resetNotice } from '../supermarket/reset-dates.js';
 import { Village } from '../villages/village.entity.js';
 import { EntryKind } from './ledger-entry.entity.js';
 import { LedgerService, VerifyReport } from './ledger.service.js';
+
+type PassbookHousehold = Pick<
+  Household,
+  'id' | 'code' | 'villageId' | 'groupId' | 'headName' | 'memberCount' | 'available' | 'earned' | 'status'
+>;
 
 export const KIND_LABELS: Record<EntryKind, string> = {
   SCORE: '积分入账',
@@ -26,20 +34,40 @@ export class PassbookService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly ledger: LedgerService,
+    private readonly cache: ReadCache,
   ) {}
 
+  /**
+   * The household's passbook, newest first. Pages read it `pageSize` entries at a time (`page` 1 is the newest) and
+   * learn whether older ones exist; the API reads up to 500 at once.
+   */
   async passbook(
     actor: Actor,
     householdId: number,
-    filter: { from?: string; to?: string; kind?: EntryKind } = {},
+    filter: { from?: string; to?: string; kind?: EntryKind; page?: number } = {},
+    pageSize = 500,
   ) {
-    const household = await this.dataSource.getRepository(Household).findOneBy({ id: householdId });
+    // Read many times at month end: plain rows, and the village's row from the read cache.
+    const [household] = await raw<PassbookHousehold>(
+      this.dataSource,
+      `SELECT id, code, "villageId", "groupId", "headName", "memberCount", available, earned, status
+        FROM household WHERE id = $1`,
+      [householdId],
+    );
     if (!household) throw DomainError.notFound('农户');
     if (actor.kind === 'household' && actor.id !== household.id)
       throw DomainError.forbidden('只能查看自家的存折');
-    const village = await this.dataSource.getRepository(Village).findOneByOrFail({ id: household.villageId });
+    const village = await keptVillage(this.cache, this.dataSource, household.villageId);
+    if (!village) throw DomainError.notFound('村');
     assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
-    const entries = await this.ledger.passbook(householdId, filter);
+    const page = filter.page ?? 1;
+    const entries = await this.ledger.passbook(householdId, {
+      ...filter,
+      limit: pageSize + 1,
+      offset: (page - 1) * pageSize,
+    });
+    const hasOlder = entries.length > pageSize;
+    if (hasOlder) entries.pop();
     return {
       household: {
         id: household.id,
@@ -55,6 +83,8 @@ export class PassbookService {
       village: { id: village.id, name: village.name },
       /** 清零 ahead: households are told in their passbook before available points expire. */
       resetNotice: resetNotice(village, todayInChina()),
+      page,
+      hasOlder,
       entries: entries.map((e) => ({
         id: e.id,
         amount: e.amount,

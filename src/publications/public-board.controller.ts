@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/decorators.js';
 import { DomainError } from '../common/domain-error.js';
+import { ReadCache, villageScope } from '../database/read-cache.js';
 import { todayInChina } from '../common/dates.js';
 import { ListsService } from '../rankings/lists.service.js';
 import { parsePeriod, type Period } from '../rankings/periods.js';
@@ -30,6 +31,7 @@ export class PublicBoardController {
     private readonly lists: ListsService,
     private readonly stars: StarsService,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly cache: ReadCache,
   ) {}
 
   /** `?section=publication|ranking|lists|stars|catalogue` prints one section on its own A4 sheet. */
@@ -39,7 +41,19 @@ export class PublicBoardController {
   async board(@Param('id', ParseIntPipe) id: number, @Query('section') section?: string) {
     const village = await this.dataSource.getRepository(Village).findOneBy({ id });
     if (!village || !village.active) throw DomainError.notFound('村');
-    const year = Number(todayInChina().slice(0, 4));
+    const only = SECTIONS.includes(section ?? '') ? section : null;
+    const show = (name: string) => only === null || only === name;
+    // Public and read far more than written: kept until a write in the village (or the next day).
+    const today = todayInChina();
+    const board = await this.cache.get(`board:${id}:${today}`, villageScope(village), () =>
+      this.boardOf(village, today),
+    );
+    return { ...board, only, show: Object.fromEntries(SECTIONS.map((s) => [s, show(s)])) };
+  }
+
+  private async boardOf(village: Village, today: string) {
+    const id = village.id;
+    const year = Number(today.slice(0, 4));
     const [open, catalogue, approved, listPeriod, stars] = await Promise.all([
       this.publications.openInVillage(id),
       this.goods.catalogue(id),
@@ -50,13 +64,9 @@ export class PublicBoardController {
     const listsPeriod = listPeriod ? (parsePeriod(listPeriod) as Period) : null;
     const lists = listsPeriod ? await this.lists.published(id, listsPeriod) : { red: [], black: [] };
     const ranking = approved ? snapshotView(approved) : null;
-    const only = SECTIONS.includes(section ?? '') ? section : null;
-    const show = (name: string) => only === null || only === name;
     return {
       title: `${village.name}公示栏`,
       village,
-      only,
-      show: Object.fromEntries(SECTIONS.map((s) => [s, show(s)])),
       catalogue,
       ranking: ranking && {
         ...ranking,

@@ -5,6 +5,7 @@ import type { Actor } from '../access/actor.js';
 import { assertInScope } from '../access/scope-policy.js';
 import { AuditService } from '../audit/audit.service.js';
 import { DomainError } from '../common/domain-error.js';
+import { ReadCache, villageScope } from '../database/read-cache.js';
 import { Transactions } from '../database/transactions.js';
 import { Household } from '../households/household.entity.js';
 import { Group } from '../villages/group.entity.js';
@@ -62,9 +63,19 @@ export class RankingsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly transactions: Transactions,
     private readonly audit: AuditService,
+    private readonly cache: ReadCache,
   ) {}
 
-  async ranking(villageId: number, period: Period, groupId?: number | null): Promise<Ranking> {
+  /**
+   * Kept in the read cache until a write in the village (a month end's crowd reads one ranking many times); `fresh`
+   * reads the database, for what is frozen from it (a snapshot submitted for review).
+   */
+  async ranking(
+    villageId: number,
+    period: Period,
+    groupId?: number | null,
+    options: { fresh?: boolean } = {},
+  ): Promise<Ranking> {
     const village = await this.dataSource.getRepository(Village).findOneBy({ id: villageId });
     if (!village) throw DomainError.notFound('村');
     if (groupId) {
@@ -72,6 +83,14 @@ export class RankingsService {
       if (!group || group.villageId !== villageId)
         throw DomainError.validation({ groupId: '村民小组不属于本村' });
     }
+    if (options.fresh) return this.computeRanking(village, period, groupId ?? null);
+    return this.cache.get(`ranking:${village.id}:${period.key}:${groupId ?? ''}`, villageScope(village), () =>
+      this.computeRanking(village, period, groupId ?? null),
+    );
+  }
+
+  private async computeRanking(village: Village, period: Period, groupId: number | null): Promise<Ranking> {
+    const villageId = village.id;
     const [rows, previous] = await Promise.all([
       this.rankedRows(villageId, period.key, groupId ?? null),
       this.rankedRows(villageId, period.previous, groupId ?? null),
@@ -88,16 +107,20 @@ export class RankingsService {
     };
   }
 
-  /** A household's place in its whole village for a period. */
   /**
-   * A household's place in its whole village for a period, counted rather than ranked row by row (a villager's page
-   * shows it): competition rank = 1 + the households with more points. The same households take part as in ranking().
+   * A household's place in its whole village for a period (a villager's page shows it): its row of the village's
+   * kept ranking, or, for a household not in it (moved out, no points), counted: competition rank = 1 + the
+   * households with more points.
    */
   async rankOf(
     householdId: number,
     period: Period,
+    options: { fresh?: boolean } = {},
   ): Promise<{ rank: number; points: number; households: number }> {
     const household = await this.dataSource.getRepository(Household).findOneByOrFail({ id: householdId });
+    const ranking = await this.ranking(household.villageId, period, null, options);
+    const mine = ranking.rows.find((r) => r.householdId === householdId);
+    if (mine) return { rank: mine.rank, points: mine.points, households: ranking.rows.length };
     const own = await this.dataSource
       .getRepository(PeriodTotal)
       .findOneBy({ householdId, period: period.key });
@@ -160,7 +183,7 @@ export class RankingsService {
   async submit(actor: Actor, villageId: number, period: Period): Promise<RankingSnapshot> {
     if (actor.kind !== 'user') throw DomainError.forbidden();
     const village = await this.villageInScope(actor, villageId);
-    const ranking = await this.ranking(villageId, period);
+    const ranking = await this.ranking(villageId, period, null, { fresh: true });
     return this.transactions.run(async (manager) => {
       const pending = await manager.findOne(RankingSnapshot, {
         where: [

@@ -5,8 +5,10 @@ import type { Actor } from '../access/actor.js';
 import { assertInScope } from '../access/scope-policy.js';
 import { AuditService } from '../audit/audit.service.js';
 import { DomainError } from '../common/domain-error.js';
+import { ReadCache, villageScope } from '../database/read-cache.js';
 import { Transactions } from '../database/transactions.js';
 import { Household } from '../households/household.entity.js';
+import { keptVillage } from '../villages/kept-village.js';
 import { Village } from '../villages/village.entity.js';
 import { ListsService } from './lists.service.js';
 import { PeriodTotal } from './period-total.entity.js';
@@ -33,14 +35,22 @@ export class StarsService {
     private readonly rankings: RankingsService,
     private readonly lists: ListsService,
     private readonly audit: AuditService,
+    private readonly cache: ReadCache,
   ) {}
 
   async stars(
     villageId: number,
     year: number,
   ): Promise<{ year: number; thresholds: number[]; rows: StarRow[] }> {
-    const village = await this.dataSource.getRepository(Village).findOneBy({ id: villageId });
+    const village = await keptVillage(this.cache, this.dataSource, villageId);
     if (!village) throw DomainError.notFound('村');
+    return this.cache.get(`stars:${villageId}:${year}`, villageScope(village), () =>
+      this.computeStars(village, year),
+    );
+  }
+
+  private async computeStars(village: Village, year: number) {
+    const villageId = village.id;
     const thresholds = parseThresholds(village.starThresholds) ?? [50, 100, 200, 300, 500];
     const [ranking, black] = await Promise.all([
       this.rankings.ranking(villageId, parsePeriod(String(year)) as Period),
@@ -60,10 +70,22 @@ export class StarsService {
     };
   }
 
-  /** One household's stars: its own year total and list entries, not the whole village (a passbook shows it). */
-  async starsOf(householdId: number, year: number): Promise<StarRow | null> {
+  /**
+   * One household's stars (a passbook shows them): its row of the village's kept stars, or with `fresh` (a signed
+   * certificate) or for a household not ranked (moved out), from its own year total and list entries.
+   */
+  async starsOf(
+    householdId: number,
+    year: number,
+    options: { fresh?: boolean } = {},
+  ): Promise<StarRow | null> {
     const household = await this.dataSource.getRepository(Household).findOneBy({ id: householdId });
     if (!household) return null;
+    if (!options.fresh) {
+      const kept = await this.stars(household.villageId, year);
+      const row = kept.rows.find((r) => r.householdId === householdId);
+      if (row) return row;
+    }
     const village = await this.dataSource.getRepository(Village).findOneByOrFail({ id: household.villageId });
     const thresholds = parseThresholds(village.starThresholds) ?? [50, 100, 200, 300, 500];
     const [total, blackListed] = await Promise.all([

@@ -9,6 +9,7 @@ import { DomainError } from '../common/domain-error.js';
 import type { Paged } from '../common/pagination.js';
 import { isUniqueViolation } from '../common/unique.js';
 import { lockRow } from '../database/locks.js';
+import { insertRow, raw } from '../database/raw.js';
 import { Transactions } from '../database/transactions.js';
 import { Village } from '../villages/village.entity.js';
 import { CreateGoodsDto, StockInDto, StockTakeDto, UpdateGoodsDto } from './dto/supermarket.dto.js';
@@ -229,14 +230,15 @@ export class GoodsService {
    * transaction. Refuses with OUT_OF_STOCK when the shelf has fewer than a negative quantity takes.
    */
   async move(manager: EntityManager, input: NewMovement): Promise<StockMovement> {
-    const update = manager
-      .createQueryBuilder()
-      .update(Goods)
-      .set({ stock: () => `stock + ${Math.trunc(input.quantity)}` })
-      .where('id = :id', { id: input.goodsId });
-    if (input.quantity < 0) update.andWhere('stock >= :need', { need: -input.quantity });
-    const result = await update.execute();
-    if (result.affected !== 1) {
+    const quantity = Math.trunc(input.quantity);
+    const [moved] = await raw<{ stock: number }>(
+      manager,
+      quantity < 0
+        ? 'UPDATE goods SET stock = stock + $1 WHERE id = $2 AND stock >= $3 RETURNING stock'
+        : 'UPDATE goods SET stock = stock + $1 WHERE id = $2 RETURNING stock',
+      quantity < 0 ? [quantity, input.goodsId, -quantity] : [quantity, input.goodsId],
+    );
+    if (!moved) {
       const goods = await manager.findOneBy(Goods, { id: input.goodsId });
       if (!goods) throw DomainError.notFound('商品');
       throw new DomainError('OUT_OF_STOCK', `${goods.name}库存不足：还剩 ${goods.stock}${goods.unit}`, {
@@ -244,25 +246,19 @@ export class GoodsService {
         stock: goods.stock,
       });
     }
-    const { stock } = await manager.findOneOrFail(Goods, {
-      where: { id: input.goodsId },
-      select: { id: true, stock: true },
+    return insertRow(manager, StockMovement, {
+      goodsId: input.goodsId,
+      villageId: input.villageId,
+      quantity: input.quantity,
+      kind: input.kind,
+      stockAfter: Number(moved.stock),
+      donor: input.donor ?? null,
+      note: input.note ?? null,
+      redemptionId: input.redemptionId ?? null,
+      occurredOn: todayInChina(input.at),
+      createdBy: input.createdBy ?? null,
+      createdAt: (input.at ?? new Date()).toISOString(),
     });
-    return manager.save(
-      manager.create(StockMovement, {
-        goodsId: input.goodsId,
-        villageId: input.villageId,
-        quantity: input.quantity,
-        kind: input.kind,
-        stockAfter: stock,
-        donor: input.donor ?? null,
-        note: input.note ?? null,
-        redemptionId: input.redemptionId ?? null,
-        occurredOn: todayInChina(input.at),
-        createdBy: input.createdBy ?? null,
-        createdAt: (input.at ?? new Date()).toISOString(),
-      }),
-    );
   }
 
   async movements(goodsId: number, page: number, pageSize: number): Promise<Paged<StockMovement>> {

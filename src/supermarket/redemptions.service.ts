@@ -10,6 +10,7 @@ import { definedOnly } from '../common/objects.js';
 import type { Paged } from '../common/pagination.js';
 import { isUniqueViolation } from '../common/unique.js';
 import { lockRow } from '../database/locks.js';
+import { insertRow, raw } from '../database/raw.js';
 import { Transactions } from '../database/transactions.js';
 import { Household } from '../households/household.entity.js';
 import { LedgerEntry } from '../ledger/ledger-entry.entity.js';
@@ -112,21 +113,19 @@ export class RedemptionsService {
       const preview = await this.priceBasket(manager, actor, household, dto.items);
       const village = await this.nextReceipt(manager, household.villageId);
       const today = todayInChina();
-      const redemption = await manager.save(
-        manager.create(Redemption, {
-          villageId: household.villageId,
-          householdId: household.id,
-          receiptNo: receiptNumber(village.name, village.receiptDay, village.receiptSeq),
-          totalPoints: preview.totalPoints,
-          balanceAfter: household.available - preview.totalPoints,
-          status: 'DONE',
-          idempotencyKey: dto.idempotencyKey,
-          fingerprint,
-          occurredOn: today,
-          createdBy: actor.id,
-          createdAt: new Date().toISOString(),
-        }),
-      );
+      const redemption = await insertRow(manager, Redemption, {
+        villageId: household.villageId,
+        householdId: household.id,
+        receiptNo: receiptNumber(village.name, village.receiptDay, village.receiptSeq),
+        totalPoints: preview.totalPoints,
+        balanceAfter: household.available - preview.totalPoints,
+        status: 'DONE',
+        idempotencyKey: dto.idempotencyKey,
+        fingerprint,
+        occurredOn: today,
+        createdBy: actor.id,
+        createdAt: new Date().toISOString(),
+      });
       const lines: RedemptionLine[] = [];
       for (const line of preview.lines) {
         await this.goods.move(manager, {
@@ -138,17 +137,15 @@ export class RedemptionsService {
           createdBy: actor.id,
         });
         lines.push(
-          await manager.save(
-            manager.create(RedemptionLine, {
-              redemptionId: redemption.id,
-              goodsId: line.goods.id,
-              goodsName: line.goods.name,
-              unit: line.goods.unit,
-              quantity: line.quantity,
-              pricePoints: line.goods.pricePoints,
-              linePoints: line.points,
-            }),
-          ),
+          await insertRow(manager, RedemptionLine, {
+            redemptionId: redemption.id,
+            goodsId: line.goods.id,
+            goodsName: line.goods.name,
+            unit: line.goods.unit,
+            quantity: line.quantity,
+            pricePoints: line.goods.pricePoints,
+            linePoints: line.points,
+          }),
         );
       }
       const entry = await this.ledger.append(manager, {
@@ -162,11 +159,11 @@ export class RedemptionsService {
         createdBy: actor.id,
         mustStayCovered: true,
       });
-      await manager.update(
-        Redemption,
-        { id: redemption.id },
-        { ledgerEntryId: entry.id, balanceAfter: entry.availableAfter },
-      );
+      await raw(manager, 'UPDATE redemption SET "ledgerEntryId" = $1, "balanceAfter" = $2 WHERE id = $3', [
+        entry.id,
+        entry.availableAfter,
+        redemption.id,
+      ]);
       redemption.ledgerEntryId = entry.id;
       redemption.balanceAfter = entry.availableAfter;
       await this.audit.record(
@@ -263,21 +260,18 @@ export class RedemptionsService {
   }
 
   /** The next receipt number of the village's day: the counter starts again at 1 on a new China day. */
-  private async nextReceipt(manager: EntityManager, villageId: number): Promise<Village> {
+  private async nextReceipt(
+    manager: EntityManager,
+    villageId: number,
+  ): Promise<{ name: string; receiptDay: string; receiptSeq: number }> {
     const day = todayInChina().replaceAll('-', '');
-    await manager
-      .createQueryBuilder()
-      .update(Village)
-      .set({
-        receiptSeq: () => `CASE WHEN "receiptDay" = :day THEN "receiptSeq" + 1 ELSE 1 END`,
-        receiptDay: day,
-      })
-      .where('id = :id', { id: villageId })
-      .setParameter('day', day)
-      .execute();
-    const village = await manager.findOneByOrFail(Village, { id: villageId });
-    village.receiptDay = todayInChina();
-    return village;
+    const [village] = await raw<{ name: string; receiptSeq: number }>(
+      manager,
+      `UPDATE village SET "receiptSeq" = CASE WHEN "receiptDay" = $1 THEN "receiptSeq" + 1 ELSE 1 END, "receiptDay" = $2
+        WHERE id = $3 RETURNING name, "receiptSeq"`,
+      [day, day, villageId],
+    );
+    return { name: village.name, receiptDay: todayInChina(), receiptSeq: Number(village.receiptSeq) };
   }
 
   private async sameRequest(

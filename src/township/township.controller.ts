@@ -71,14 +71,12 @@ export class TownshipController {
     const parsed = query.period ? parsePeriod(query.period.trim()) : currentPeriod('month');
     const period = parsed ?? currentPeriod('month');
     const { township, villages } = await this.townships.township(actor, townshipId);
-    const ids = villages.map((v) => v.id);
-    const [rows, categories, trend, distribution, signals] = await Promise.all([
-      this.townships.overview(villages, period),
-      this.townships.byCategory(ids, period),
-      this.townships.trend(ids, lastTwelveMonths(period)),
-      this.townships.distribution(ids, period),
-      this.townships.fairness(villages, period),
-    ]);
+    const { rows, categories, trend, distribution, signals } = await this.townships.dashboard(
+      township.id,
+      villages,
+      period,
+      lastTwelveMonths(period),
+    );
     res.status(parsed ? 200 : 400).render('township/dashboard', {
       title: `${township.name} · ${period.label}总览`,
       township,

@@ -5,6 +5,7 @@ import type { Actor } from '../access/actor.js';
 import { assertInScope } from '../access/scope-policy.js';
 import { AuditLog } from '../audit/audit-log.entity.js';
 import { DomainError } from '../common/domain-error.js';
+import { ReadCache } from '../database/read-cache.js';
 import { Household } from '../households/household.entity.js';
 import { Objection } from '../publications/objection.entity.js';
 import { PeriodTotal } from '../rankings/period-total.entity.js';
@@ -52,7 +53,32 @@ const byVillage = (rows: { villageId: number | string; n: number | string | null
 /** 乡镇总览: every village of a township side by side for a period, charts, and fairness signals to look into. */
 @Injectable()
 export class TownshipService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly cache: ReadCache,
+  ) {}
+
+  /**
+   * Everything the dashboard shows for a period, kept until a write in the township or one of its villages (the
+   * township opens it many times between two postings).
+   */
+  async dashboard(townshipId: number, villages: Village[], period: Period, trendMonths: string[]) {
+    const ids = villages.map((v) => v.id);
+    return this.cache.get(
+      `township:${townshipId}:${period.key}:${ids.join(',')}`,
+      { villageIds: ids, townshipIds: [townshipId] },
+      async () => {
+        const [rows, categories, trend, distribution, signals] = await Promise.all([
+          this.overview(villages, period),
+          this.byCategory(ids, period),
+          this.trend(ids, trendMonths),
+          this.distribution(ids, period),
+          this.fairness(villages, period),
+        ]);
+        return { rows, categories, trend, distribution, signals };
+      },
+    );
+  }
 
   async township(actor: Actor, townshipId: number): Promise<{ township: Township; villages: Village[] }> {
     const township = await this.dataSource.getRepository(Township).findOneBy({ id: townshipId });

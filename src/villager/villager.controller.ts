@@ -27,7 +27,7 @@ import { parseForm } from '../common/validation.js';
 import { Household } from '../households/household.entity.js';
 import { PassbookQuery } from '../ledger/dto/passbook.dto.js';
 import { ENTRY_KINDS } from '../ledger/ledger-entry.entity.js';
-import { passbookLines, starsLine } from '../ledger/passbook.controller.js';
+import { PASSBOOK_PAGE, passbookLines, passbookPager, starsLine } from '../ledger/passbook.controller.js';
 import { currentPeriod } from '../rankings/periods.js';
 import { RankingsService } from '../rankings/rankings.service.js';
 import { StarsService } from '../rankings/stars.service.js';
@@ -110,12 +110,18 @@ export class VillagerController {
   @Get('passbook')
   @Roles('VILLAGER')
   async passbook(@CurrentActor() actor: Actor, @Res() res: Response, @Query() query: Record<string, string>) {
-    const filter = await parseForm(PassbookQuery, { from: query.from, to: query.to, kind: query.kind });
-    const book = await this.passbooks.passbook(actor, actor.id, filter);
+    const filter = await parseForm(PassbookQuery, {
+      from: query.from,
+      to: query.to,
+      kind: query.kind,
+      page: query.page,
+    });
+    const book = await this.passbooks.passbook(actor, actor.id, filter, PASSBOOK_PAGE);
     res.render('ledger/passbook', {
       title: '我家的积分存折',
       ...book,
       lines: passbookLines(book.entries),
+      pager: passbookPager('/villager/passbook', filter, book),
       values: filter,
       kindOptions: ENTRY_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] })),
       back: { href: '/villager', label: '返回我的积分' },
@@ -167,7 +173,7 @@ export class VillagerController {
   private async homeContext(actor: Actor) {
     const household = await this.dataSource.getRepository(Household).findOneByOrFail({ id: actor.id });
     const village = await this.dataSource.getRepository(Village).findOneByOrFail({ id: household.villageId });
-    const book = await this.passbooks.passbook(actor, household.id);
+    const book = await this.passbooks.passbook(actor, household.id, {}, 20);
     const open = await this.publications.openInVillage(village.id);
     return {
       title: '我的积分',
@@ -176,8 +182,8 @@ export class VillagerController {
       rank: await this.rankings.rankOf(household.id, currentPeriod('month')),
       starsLine: await starsLine(this.stars, household.id),
       month: todayInChina().slice(0, 7),
-      lines: passbookLines(book.entries.slice(0, 20)),
-      moreEntries: book.entries.length > 20,
+      lines: passbookLines(book.entries),
+      moreEntries: book.hasOlder,
       publicizing: open
         .filter((p) => !p.ended)
         .flatMap((p) =>

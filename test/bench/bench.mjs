@@ -5,11 +5,23 @@
 //   npm run bench                       200 villages × 500 households, 5,000,000 entries (1,000,000 measured first)
 //   npm run bench -- --small            20 villages × 100 households, 100,000 entries (20,000 measured first)
 //   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench npm run bench -- --small    the same on PostgreSQL
+//   BENCH_DIR=/tmp/county npm run bench  keeps the built county there, and the next run with the same BENCH_DIR
+//                                        measures it again without building (the final phase only)
+//   BENCH_ONLY='ranking|board'           measures only the paths whose names match
+//   BENCH_PROFILE=/tmp/prof              the server writes a CPU profile there (node --cpu-prof)
 //
 // Results: printed, and written to test-results/bench-<sqlite|postgres>-<size>.json.
 import { spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -33,6 +45,10 @@ const PASSWORD = 'bench-pass-2026';
 const PIN = '123456';
 const pgUrl = process.env.BENCH_DATABASE_URL;
 const kind = pgUrl ? 'postgres' : 'sqlite';
+const keepDir = process.env.BENCH_DIR;
+const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY, 'i') : null;
+const wanted = (name) => !only || only.test(name);
+const profileDir = process.env.BENCH_PROFILE;
 
 const log = (...a) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...a);
 const pad = (n, w = 4) => String(n).padStart(w, '0');
@@ -82,7 +98,8 @@ async function freshDatabase(dir) {
 
 function startServer(databaseUrl, dir, port) {
   const started = Date.now();
-  const child = spawn(process.execPath, [join(root, 'dist/src/main.js')], {
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const child = spawn(process.execPath, [...profile, join(root, 'dist/src/main.js')], {
     cwd: dir,
     env: {
       PATH: process.env.PATH,
@@ -537,6 +554,15 @@ const summary = (r) => ({
   errors: r.errors + r.timeouts + (r.non2xx ?? 0),
 });
 
+function currentRss(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024);
+  } catch {
+    return null;
+  }
+}
+
 function peakRss(pid) {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -742,7 +768,7 @@ async function measure(base, pid, staff, state, label, floor) {
     },
   ];
   const results = [];
-  for (const p of paths) {
+  for (const p of paths.filter((p) => wanted(p.name))) {
     for (const connections of [10, 50]) {
       const r = summary(
         await run(base, connections, [{ setupRequest: (req) => ({ ...req, ...p.request() }) }]),
@@ -759,9 +785,10 @@ async function measure(base, pid, staff, state, label, floor) {
         ...r,
         floorRps: floorR?.rps ?? null,
         ratio: floorR ? +(r.rps / floorR.rps).toFixed(2) : null,
+        rssMb: currentRss(pid),
       });
       log(
-        `${label} ${p.name} @${connections}: ${r.rps} req/s p50 ${r.p50} ms p99 ${r.p99} ms errors ${r.errors}${floorR ? ` (floor ${floorR.rps} req/s, ${((100 * r.rps) / floorR.rps).toFixed(0)}%)` : ''}`,
+        `${label} ${p.name} @${connections}: ${r.rps} req/s p50 ${r.p50} ms p99 ${r.p99} ms errors ${r.errors} rss ${currentRss(pid)} MB${floorR ? ` (floor ${floorR.rps} req/s, ${((100 * r.rps) / floorR.rps).toFixed(0)}%)` : ''}`,
       );
     }
   }
@@ -803,7 +830,7 @@ async function measure(base, pid, staff, state, label, floor) {
         }),
     },
   ];
-  for (const wr of writes) {
+  for (const wr of writes.filter((wr) => wanted(wr.name))) {
     for (const connections of [10, 50]) {
       const r = summary(
         await run(base, connections, [{ setupRequest: (req) => ({ ...req, ...wr.request() }) }]),
@@ -822,11 +849,16 @@ async function measure(base, pid, staff, state, label, floor) {
         ...r,
         floorRps: floorR?.rps ?? null,
         ratio: floorR ? +(r.rps / floorR.rps).toFixed(2) : null,
+        rssMb: currentRss(pid),
       });
       log(
-        `${wr.name} @${connections}: ${r.rps} req/s p50 ${r.p50} ms p99 ${r.p99} ms errors ${r.errors}${floorR ? ` (floor ${floorR.rps} req/s)` : ''}`,
+        `${wr.name} @${connections}: ${r.rps} req/s p50 ${r.p50} ms p99 ${r.p99} ms errors ${r.errors} rss ${currentRss(pid)} MB${floorR ? ` (floor ${floorR.rps} req/s)` : ''}`,
       );
     }
+  }
+  if (!wanted('publication import')) {
+    results.push({ phase: label, path: 'peak RSS of the server (MB)', rssMb: peakRss(pid) });
+    return results;
   }
   // One publication of 500 approved records, posted when it closes.
   const committee2 = await login(base, staff.admin[2].username);
@@ -881,40 +913,64 @@ async function measure(base, pid, staff, state, label, floor) {
   return results;
 }
 
-async function main() {
-  const dir = mkdtempSync(join(tmpdir(), 'vp-bench-'));
-  const databaseUrl = await freshDatabase(dir);
-  log(
-    `${kind}, ${VILLAGES} villages × ${HOUSEHOLDS} households, ${(VILLAGES * HOUSEHOLDS * ENTRIES_PER_HOUSEHOLD).toLocaleString()} entries`,
-  );
-  let server = startServer(databaseUrl, dir, 3900);
-  await server.ready;
-  await server.stop();
+/** A county kept in BENCH_DIR by an earlier run: its staff, and fresh work queued for the write paths. */
+async function reuseCounty(dir, databaseUrl) {
+  const saved = JSON.parse(readFileSync(join(dir, 'county.json'), 'utf8'));
   const w = writer(databaseUrl);
-  const county = await buildCounty(w);
-  const state = {
-    books: {},
-    balances: {},
-    periods: new Map(),
-    periodVillage: new Map(),
-    nextEntryId: 1,
-    nextRecordId: 1,
-  };
-  await appendEntries(w, state, FIRST_PHASE, 3 * 365, 2 * 365);
-  state.work = await queueWork(w, state, county.staff);
+  const next = w.db.prepare('SELECT MAX(id) AS id FROM score_record').get().id; // SQLite only
+  const state = { nextRecordId: (next ?? 0) + 1 };
+  state.work = await queueWork(w, state, saved.staff);
   await w.close();
+  return { staff: saved.staff, state };
+}
+
+async function main() {
+  const dir = keepDir ?? mkdtempSync(join(tmpdir(), 'vp-bench-'));
+  mkdirSync(dir, { recursive: true });
+  const reuse = keepDir && !pgUrl && existsSync(join(dir, 'county.json'));
+  const databaseUrl = reuse ? `sqlite:${join(dir, 'bench.db')}` : await freshDatabase(dir);
+  log(
+    `${kind}, ${VILLAGES} villages × ${HOUSEHOLDS} households, ${(VILLAGES * HOUSEHOLDS * ENTRIES_PER_HOUSEHOLD).toLocaleString()} entries${reuse ? ` (kept in ${dir})` : ''}`,
+  );
   const floorFile = pgUrl ? null : databaseUrl.slice(7);
   const results = [];
-  let floor = floorFile ? await floorServer(floorFile) : null;
-  server = startServer(databaseUrl, dir, 3901);
-  results.push({ phase: 'first', path: 'start-up (ms)', ms: await server.ready });
-  results.push(...(await measure(server.base, server.child.pid, county.staff, state, 'first', floor)));
-  floor?.close();
-  await server.stop();
+  let server;
+  let floor;
+  let county;
+  let state;
+  if (reuse) {
+    const kept = await reuseCounty(dir, databaseUrl);
+    county = { staff: kept.staff };
+    state = kept.state;
+  } else {
+    server = startServer(databaseUrl, dir, 3900);
+    await server.ready;
+    await server.stop();
+    const w = writer(databaseUrl);
+    county = await buildCounty(w);
+    state = {
+      books: {},
+      balances: {},
+      periods: new Map(),
+      periodVillage: new Map(),
+      nextEntryId: 1,
+      nextRecordId: 1,
+    };
+    await appendEntries(w, state, FIRST_PHASE, 3 * 365, 2 * 365);
+    state.work = await queueWork(w, state, county.staff);
+    await w.close();
+    floor = floorFile ? await floorServer(floorFile) : null;
+    server = startServer(databaseUrl, dir, 3901);
+    results.push({ phase: 'first', path: 'start-up (ms)', ms: await server.ready });
+    results.push(...(await measure(server.base, server.child.pid, county.staff, state, 'first', floor)));
+    floor?.close();
+    await server.stop();
 
-  const w2 = writer(databaseUrl);
-  await appendEntries(w2, state, ENTRIES_PER_HOUSEHOLD - FIRST_PHASE, 2 * 365, 0);
-  await w2.close();
+    const w2 = writer(databaseUrl);
+    await appendEntries(w2, state, ENTRIES_PER_HOUSEHOLD - FIRST_PHASE, 2 * 365, 0);
+    await w2.close();
+    if (keepDir && !pgUrl) writeFileSync(join(dir, 'county.json'), JSON.stringify({ staff: county.staff }));
+  }
   floor = floorFile ? await floorServer(floorFile) : null;
   server = startServer(databaseUrl, dir, 3902);
   results.push({ phase: 'final', path: 'start-up (ms)', ms: await server.ready });
@@ -943,7 +999,7 @@ async function main() {
   );
   console.table(results);
   log(`results in ${out}`);
-  rmSync(dir, { recursive: true, force: true });
+  if (!keepDir) rmSync(dir, { recursive: true, force: true });
 }
 
 main().catch((error) => {

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { ReadCache } from '../../src/database/read-cache.js';
 import { parsePeriod } from '../../src/rankings/periods.js';
 import { RankingsService } from '../../src/rankings/rankings.service.js';
 import { createTestApp, TestApp } from '../support/create-test-app.js';
@@ -172,10 +173,12 @@ describe('rankings, snapshots, red and black lists, stars', () => {
       await t.dataSource.query(
         `UPDATE period_total SET points = 99 WHERE "householdId" = ${a.id} AND period = '2026-09'`,
       );
+      t.app.get(ReadCache).clear(); // the SQL above went behind the app's back
       const moved = await ranking(scene.village.id, '?period=2026-09');
       await t.dataSource.query(
         `UPDATE period_total SET points = 10 WHERE "householdId" = ${a.id} AND period = '2026-09'`,
       );
+      t.app.get(ReadCache).clear();
       expect(ranksOf(moved.rows, [a.id, b.id])).toEqual([1, 2]);
       expect(pointsOf(moved.rows, [a.id])).toEqual([99]);
       expect(await t.dataSource.query('SELECT COUNT(*) AS n FROM ledger_entry')).toEqual(entriesBefore);

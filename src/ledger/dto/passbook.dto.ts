@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Matches } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { DATE_PATTERN } from '../../common/dates.js';
 import { ENTRY_KINDS, type EntryKind } from '../ledger-entry.entity.js';
 
@@ -19,6 +19,14 @@ export class PassbookQuery {
   @IsOptional()
   @IsIn(ENTRY_KINDS, { message: '类型不正确' })
   kind?: EntryKind;
+
+  @ApiPropertyOptional({ description: '页码（存折页面每页 50 条，1 为最新）', example: 1 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: '页码应为正整数' })
+  @Min(1, { message: '页码应为正整数' })
+  @Max(100000, { message: '页码太大' })
+  page?: number;
 }
 
 export class VerifyQuery {

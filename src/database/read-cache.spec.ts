@@ -1,0 +1,87 @@
+import type { DataSource } from 'typeorm';
+import { ReadCache } from './read-cache.js';
+
+const sqlite = { options: { type: 'better-sqlite3' } } as DataSource;
+
+/** A load that counts how often the database was read, and answers what the database holds now. */
+function source(initial: string) {
+  const db = { value: initial, reads: 0 };
+  return { db, load: async () => (db.reads++, db.value) };
+}
+
+describe('the read cache', () => {
+  const village1 = { villageIds: [1], townshipIds: [10] };
+
+  it('should read the database once for many readers, and again after a write in the village', async () => {
+    const cache = new ReadCache(sqlite);
+    const { db, load } = source('10 points');
+    expect(await cache.get('ranking:1', village1, load)).toBe('10 points');
+    expect(await cache.get('ranking:1', village1, load)).toBe('10 points');
+    expect(db.reads).toBe(1);
+    db.value = '20 points';
+    cache.written({ villageIds: [1], townshipIds: [10] });
+    expect(await cache.get('ranking:1', village1, load)).toBe('20 points');
+    expect(db.reads).toBe(2);
+  });
+
+  it('should keep a village read through writes in other villages, but not through its township’s', async () => {
+    const cache = new ReadCache(sqlite);
+    const { db, load } = source('a');
+    await cache.get('board:1', village1, load);
+    cache.written({ villageIds: [2], townshipIds: [10] });
+    cache.written({ villageIds: [3], townshipIds: [20] });
+    await cache.get('board:1', village1, load);
+    expect(db.reads).toBe(1);
+    cache.written({ townshipIds: [10] });
+    await cache.get('board:1', village1, load);
+    expect(db.reads).toBe(2);
+    cache.written({}); // a write that names no village or township may touch anything
+    await cache.get('board:1', village1, load);
+    expect(db.reads).toBe(3);
+  });
+
+  it('should not keep a read made while a write was still open, once that write ends', async () => {
+    const cache = new ReadCache(sqlite);
+    const { db, load } = source('before');
+    cache.transactionStarted();
+    cache.written(village1);
+    db.value = 'uncommitted'; // SQLite: the one connection sees the open transaction's rows
+    expect(await cache.get('ranking:1', village1, load)).toBe('uncommitted');
+    db.value = 'before'; // rolled back
+    cache.transactionEnded();
+    expect(await cache.get('ranking:1', village1, load)).toBe('before');
+    expect(db.reads).toBe(2);
+  });
+
+  it('should answer but not keep a read during which its village was written', async () => {
+    const cache = new ReadCache(sqlite);
+    const { db } = source('old');
+    const slow = async () => {
+      db.reads++;
+      const seen = db.value;
+      cache.written(village1); // a write commits while the read is on its way
+      db.value = 'new';
+      return seen;
+    };
+    expect(await cache.get('ranking:1', village1, slow)).toBe('old');
+    expect(await cache.get('ranking:1', village1, async () => (db.reads++, db.value))).toBe('new');
+    expect(db.reads).toBe(2);
+  });
+
+  it('should share one load among readers arriving together', async () => {
+    const cache = new ReadCache(sqlite);
+    const { db, load } = source('x');
+    const all = await Promise.all(Array.from({ length: 20 }, () => cache.get('township:10', village1, load)));
+    expect(new Set(all)).toEqual(new Set(['x']));
+    expect(db.reads).toBe(1);
+  });
+
+  it('should forget everything when cleared', async () => {
+    const cache = new ReadCache(sqlite);
+    const { db, load } = source('x');
+    await cache.get('k', village1, load);
+    cache.clear();
+    await cache.get('k', village1, load);
+    expect(db.reads).toBe(2);
+  });
+});
