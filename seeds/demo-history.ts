@@ -254,8 +254,8 @@ async function villageHistory(deps: HistoryDeps, manager: EntityManager, village
       deeds.push(await newRecord(addDays(first, rnd.int(20)), 'APPROVED'));
     if (k === 3 && black) deeds.push(await newRecord(addDays(first, 12), 'APPROVED', {}, black));
     await newRecord(addDays(first, 5), 'REJECTED', { rejectReason: '现场照片看不清，请补充后重新登记' });
-    // Published on the 22nd for 7 days, then closed and posted.
-    const startsOn = addDays(first, 21);
+    // Published on the 18th for 7 days, then closed and posted on the 25th: before today even when today is the 1st.
+    const startsOn = addDays(first, 17);
     const endsOn = addDays(startsOn, 6);
     const closedAt = at(addDays(endsOn, 1), 10);
     const publication = await manager.save(
@@ -303,9 +303,11 @@ async function villageHistory(deps: HistoryDeps, manager: EntityManager, village
       await manager.save(record);
       await post(record, closedAt);
     }
-    // The supermarket in the days after posting; one redemption is cancelled the same day.
+    // The supermarket in the days after posting, never today or later (today's receipts are the clerk's own); one
+    // redemption is cancelled the same day.
     for (let i = 0; i < 4; i++) {
-      const sold = await redeem(addDays(endsOn, 2 + i), 60 + i * 7);
+      const day = [addDays(endsOn, 2 + i), addDays(today, -1)].sort()[0];
+      const sold = await redeem(day, 60 + i * 7);
       if (sold && k === 2 && i === 0) {
         const when = new Date(sold.when.getTime() + 30 * 60_000);
         await manager.update(

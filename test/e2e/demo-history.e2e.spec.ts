@@ -1,7 +1,12 @@
 import request from 'supertest';
-import { DEMO_PASSWORD } from '../../seeds/demo-county.js';
+import { DEMO_PASSWORD, DEMO_VILLAGES } from '../../seeds/demo-county.js';
+import { ensureDemoHistory } from '../../seeds/demo-history.js';
 import { SeedsService } from '../../seeds/seeds.service.js';
+import { AuditService } from '../../src/audit/audit.service.js';
 import { todayInChina } from '../../src/common/dates.js';
+import { Transactions } from '../../src/database/transactions.js';
+import { LedgerService } from '../../src/ledger/ledger.service.js';
+import { GoodsService } from '../../src/supermarket/goods.service.js';
 import { createTestApp, TestApp } from '../support/create-test-app.js';
 import { auth } from '../support/factories.js';
 import { invariantProblems } from '../support/invariants.js';
@@ -83,5 +88,31 @@ describe('the demo county’s six months of history', () => {
       });
     expect(res.status).toBe(201);
     expect(res.body.receiptNo).toMatch(new RegExp(`${today.replaceAll('-', '')}-0001$`));
+  });
+
+  it('should date nothing on or after the day it is seeded, even on the 1st after a short February', async () => {
+    const first = await createTestApp({ seed: 'demo', env: { DEMO_HISTORY: 'off' } });
+    try {
+      const day = '2027-03-01';
+      await ensureDemoHistory(
+        {
+          dataSource: first.dataSource,
+          transactions: first.app.get(Transactions),
+          ledger: first.app.get(LedgerService),
+          goods: first.app.get(GoodsService),
+          audit: first.app.get(AuditService),
+        },
+        DEMO_VILLAGES.map((v) => v.code),
+        day,
+      );
+      const latest = async (sql: string) => (await first.dataSource.query(sql))[0].latest as string;
+      expect(await latest('SELECT MAX("occurredOn") AS latest FROM redemption')).toMatch(/^2027-02-/);
+      expect(await latest('SELECT MAX("occurredOn") AS latest FROM ledger_entry')).toMatch(/^2027-02-/);
+      expect(
+        await latest('SELECT MAX("endsOn") AS latest FROM publication WHERE status = \'CLOSED\''),
+      ).toMatch(/^2027-02-/);
+    } finally {
+      await first.close();
+    }
   });
 });
