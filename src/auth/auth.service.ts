@@ -10,7 +10,7 @@ import { User } from '../users/user.entity.js';
 import { LoginThrottle } from './login-throttle.js';
 import { hashSecret, verifySecret } from './password.js';
 import { SessionsService } from './sessions.service.js';
-import { raw } from '../database/raw.js';
+import { raw, truthy } from '../database/raw.js';
 import { issueToken, readToken } from './token.js';
 
 const STAFF_TOKEN_SECONDS = 12 * 3600;
@@ -20,9 +20,6 @@ type StaffFields = Pick<
   User,
   'id' | 'username' | 'displayName' | 'role' | 'townshipId' | 'villageId' | 'householdId'
 >;
-
-/** Booleans as either database returns them in plain rows (PostgreSQL true, SQLite 1). */
-const truthy = (value: unknown) => value === true || value === 1 || value === '1';
 
 export function staffActor(user: StaffFields, ip: string | null): StaffActor {
   return {

@@ -28,39 +28,38 @@ export async function raw<T>(
   return result as T[];
 }
 
+/** Booleans as either database gives them in plain rows (PostgreSQL true, SQLite 1). */
+export const truthy = (value: unknown) => value === true || value === 1 || value === '1';
+
 export function isPostgres(runner: DataSource | EntityManager): boolean {
   return (('connection' in runner ? runner.connection : runner) as DataSource).options.type === 'postgres';
 }
 
 /**
- * Inserts one row of an entity with a plain `INSERT … RETURNING id` and gives back the entity with its id, as
- * `save(create(…))` did, without the query builder or the second SELECT TypeORM makes on SQLite to read back
- * defaults: columns left out are null, or their plain default (a default computed by the database is not read).
+ * Inserts one row of an entity with a plain `INSERT … RETURNING *` and gives back the entity as the database holds it
+ * (read back through TypeORM's own conversion of each column), as `save(create(…))` did, without the query builder
+ * or the second SELECT TypeORM makes on SQLite to read back defaults.
  */
 export async function insertRow<T extends ObjectLiteral>(
   manager: EntityManager,
   entity: new () => T,
   values: Partial<T>,
-): Promise<T & { id: number }> {
+): Promise<T> {
   const metadata = manager.connection.getMetadata(entity);
+  const driver = manager.connection.driver;
   const keys = Object.keys(values).filter((k) => values[k as keyof T] !== undefined);
   const columns = keys.map((k) => {
     const column = metadata.findColumnWithPropertyName(k);
     if (!column) throw new Error(`${metadata.name} has no column ${k}`);
-    return `"${column.databaseName}"`;
+    return column;
   });
-  const [row] = await raw<{ id: number }>(
+  const [row] = await raw<Record<string, unknown>>(
     manager,
-    `INSERT INTO "${metadata.tableName}" (${columns.join(', ')}) VALUES (${keys.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING id`,
-    keys.map((k) => values[k as keyof T]),
+    `INSERT INTO "${metadata.tableName}" (${columns.map((c) => `"${c.databaseName}"`).join(', ')}) VALUES (${keys.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING *`,
+    columns.map((c, i) => driver.preparePersistentValue(values[keys[i] as keyof T], c)),
   );
-  // What the database filled in, as the entity would read it back: nulls, and plain defaults.
-  const filled: Record<string, unknown> = {};
-  for (const column of metadata.columns) {
-    if (keys.includes(column.propertyName) || column.isGenerated) continue;
-    if (['string', 'number', 'boolean'].includes(typeof column.default))
-      filled[column.propertyName] = column.default;
-    else if (column.isNullable) filled[column.propertyName] = null;
-  }
-  return Object.assign(new entity(), filled, values, { id: Number(row.id) });
+  const saved = new entity();
+  for (const column of metadata.columns)
+    column.setEntityValue(saved, driver.prepareHydratedValue(row[column.databaseName], column));
+  return saved;
 }

@@ -13,8 +13,8 @@ import { PassbookQuery } from './dto/passbook.dto.js';
 import { ENTRY_KINDS } from './ledger-entry.entity.js';
 import { KIND_LABELS, PassbookService } from './passbook.service.js';
 
-/** Entries on one passbook page; older ones are a link away. */
-export const PASSBOOK_PAGE = 50;
+/** Entries on one passbook page, as many as an old phone shows readably; older ones are a link away. */
+export const PASSBOOK_PAGE = 20;
 
 /** The links to newer and older pages of a passbook, keeping the filters. */
 export function passbookPager(
@@ -31,6 +31,7 @@ export function passbookPager(
   };
   return {
     page: book.page,
+    size: PASSBOOK_PAGE,
     newer: book.page > 1 ? link(book.page - 1) : null,
     older: book.hasOlder ? link(book.page + 1) : null,
   };

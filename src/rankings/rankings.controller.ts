@@ -2,6 +2,7 @@ import { Body, Controller, Get, Param, ParseIntPipe, Post, Query, Req, Res } fro
 import { ApiExcludeController } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
+import hbs from 'hbs';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../access/actor.js';
 import { assertInScope } from '../access/scope-policy.js';
@@ -21,7 +22,7 @@ import {
 } from './dto/rankings.dto.js';
 import { ListsService } from './lists.service.js';
 import { currentPeriod, type Period } from './periods.js';
-import { periodOrRefuse, RankingsService, snapshotView } from './rankings.service.js';
+import { periodOrRefuse, type Ranking, RankingsService, snapshotView } from './rankings.service.js';
 import type { SnapshotStatus } from './ranking-snapshot.entity.js';
 import { StarsService } from './stars.service.js';
 
@@ -36,6 +37,23 @@ const LIST_STATUS: Record<string, string> = {
   LIFTED: '已整改销号',
   WITHDRAWN: '乡镇已撤销',
 };
+
+/**
+ * The table rows of a ranking (views/partials/ranking-rows.hbs), rendered once for each kept ranking: a village's 500
+ * rows were most of the ranking page's work, and the read cache hands out the same ranking until a write.
+ */
+const renderedRows = new WeakMap<Ranking, string>();
+let rowsTemplate: ((context: object) => string) | undefined;
+function rowsHtml(ranking: Ranking): string {
+  let html = renderedRows.get(ranking);
+  if (html === undefined) {
+    const partial = hbs.handlebars.partials['ranking-rows'] as string | ((context: object) => string);
+    rowsTemplate ??= typeof partial === 'string' ? hbs.handlebars.compile(partial) : partial;
+    html = rowsTemplate({ rows: ranking.rows.map((r) => ({ ...r, changeLabel: changeLabel(r.change) })) });
+    renderedRows.set(ranking, html);
+  }
+  return html;
+}
 
 /** Words for a change of rank, so that it is never told by colour or an arrow alone. */
 export function changeLabel(change: number | null): string {
@@ -362,7 +380,7 @@ export class RankingsController {
   private async rankingContext(actor: Actor, village: Village, period: Period, groupId: number | undefined) {
     const [ranking, snapshots, groups] = await Promise.all([
       this.rankings.ranking(village.id, period, groupId),
-      this.rankings.snapshots(village.id),
+      this.rankings.snapshotHeads(village.id),
       this.dataSource.query(
         this.dataSource.options.type === 'postgres'
           ? 'SELECT id, name FROM village_group WHERE "villageId" = $1 ORDER BY "sortOrder", id'
@@ -380,8 +398,8 @@ export class RankingsController {
         ...g,
         selected: Number(g.id) === groupId,
       })),
-      rows: ranking.rows.map((r) => ({ ...r, changeLabel: changeLabel(r.change) })),
-      snapshots: snapshots.map((s) => ({ ...snapshotView(s), statusLabel: STATUS_LABELS[s.status] })),
+      rowsHtml: rowsHtml(ranking),
+      snapshots: snapshots.map((s) => ({ ...s, statusLabel: STATUS_LABELS[s.status] })),
       canSubmit: actor.role === 'VILLAGE_ADMIN',
       exportQuery: query,
     };

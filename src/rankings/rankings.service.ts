@@ -275,6 +275,16 @@ export class RankingsService {
     });
   }
 
+  /** The village's snapshots without their frozen rows, newest first: what the ranking page lists. */
+  async snapshotHeads(villageId: number) {
+    return this.dataSource.getRepository(RankingSnapshot).find({
+      select: { id: true, period: true, status: true, comment: true },
+      where: { villageId },
+      order: { id: 'DESC' },
+      take: 100,
+    });
+  }
+
   /** Submitted snapshots waiting for a township's review, oldest first. */
   async reviewQueue(townshipId: number): Promise<(RankingSnapshot & { villageName: string })[]> {
     const rows = await this.dataSource

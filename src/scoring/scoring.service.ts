@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In, Not } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../access/actor.js';
 import { assertInScope } from '../access/scope-policy.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -11,6 +11,7 @@ import { definedOnly } from '../common/objects.js';
 import { isUniqueViolation } from '../common/unique.js';
 import type { Paged } from '../common/pagination.js';
 import { lockRow } from '../database/locks.js';
+import { insertRow, isPostgres, raw, truthy } from '../database/raw.js';
 import { Transactions } from '../database/transactions.js';
 import { Household } from '../households/household.entity.js';
 import { LedgerEntry } from '../ledger/ledger-entry.entity.js';
@@ -63,6 +64,20 @@ interface NewRecord {
 
 /** A record no longer on its way to the passbook does not count against a cap. */
 const DEAD: RecordStatus[] = ['REJECTED', 'REVOKED'];
+
+/** A rule as recording reads it, with the id of its current version (plain row: booleans as the database gives them). */
+interface RuleWithVersion {
+  id: number;
+  villageId: number;
+  code: string;
+  active: unknown;
+  minPoints: number;
+  maxPoints: number;
+  evidenceRequired: unknown;
+  capCount: number | null;
+  capPeriod: 'month' | 'year' | null;
+  versionId: number | null;
+}
 
 /** 登记 and 审核: recording deeds for households and reviewing them, up to APPROVED (publications take it from there). */
 @Injectable()
@@ -133,8 +148,10 @@ export class ScoringService {
     dto: CreateScoreRecordDto & { evidencePath?: string | null },
   ): Promise<{ record: ScoreRecord; created: boolean }> {
     return this.transactions.run(async (manager) => {
-      // A double tap sends two requests at once: the second waits here until the first is committed (PostgreSQL).
-      await lockRow(manager, Household, dto.householdId);
+      // A double tap sends two requests at once: the second waits here until the first is committed (PostgreSQL;
+      // on SQLite writes already run one at a time).
+      if (isPostgres(manager))
+        await raw(manager, 'SELECT id FROM household WHERE id = $1 FOR NO KEY UPDATE', [dto.householdId]);
       if (dto.idempotencyKey && actor.kind === 'user') {
         const earlier = await manager.findOneBy(ScoreRecord, {
           recordedBy: actor.id,
@@ -302,37 +319,48 @@ export class ScoringService {
     actor: Actor,
     input: NewRecord & { declaredBy?: number },
   ): Promise<ScoreRecord> {
-    const household = await lockRow(manager, Household, input.householdId);
+    // Plain SQL: recording is the busiest write at month end. The household's row is held (PostgreSQL) until commit.
+    const [household] = await raw<{ id: number; villageId: number; status: string; townshipId: number }>(
+      manager,
+      `SELECT h.id, h."villageId", h.status, v."townshipId" FROM household h JOIN village v ON v.id = h."villageId"
+        WHERE h.id = $1${isPostgres(manager) ? ' FOR NO KEY UPDATE OF h' : ''}`,
+      [input.householdId],
+    );
     if (!household) throw DomainError.validation({ householdId: '所选农户不存在' });
-    const village = await manager.findOneByOrFail(Village, { id: household.villageId });
-    assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
+    assertInScope(actor, { townshipId: household.townshipId, villageId: household.villageId });
     if (household.status === 'MOVED_OUT')
       throw new DomainError('INVALID_STATE', '该户已迁出，不能再登记积分');
     if (actor.kind === 'user' && actor.householdId === household.id) {
       throw new DomainError('SAME_PERSON', '不能为自家登记积分，请由其他工作人员登记');
     }
-    const rule = await manager.findOneBy(ScoringRule, { id: input.ruleId });
+    const [rule] = await raw<RuleWithVersion>(
+      manager,
+      `SELECT r.id, r."villageId", r.code, r.active, r."minPoints", r."maxPoints", r."evidenceRequired", r."capCount",
+        r."capPeriod", v.id AS "versionId" FROM scoring_rule r
+        LEFT JOIN scoring_rule_version v ON v."ruleId" = r.id AND v.version = r.version WHERE r.id = $1`,
+      [input.ruleId],
+    );
     if (!rule || rule.villageId !== household.villageId)
       throw DomainError.validation({ ruleId: '所选细则不是本村的积分细则' });
-    if (!rule.active) throw new DomainError('INVALID_STATE', `细则 ${rule.code} 已停用`);
+    if (!truthy(rule.active)) throw new DomainError('INVALID_STATE', `细则 ${rule.code} 已停用`);
     if (!isRealDate(input.occurredOn)) throw DomainError.validation({ occurredOn: '日期不存在' });
     if (input.occurredOn > todayInChina()) throw DomainError.validation({ occurredOn: '日期不能晚于今天' });
     const points = input.points ?? defaultPoints(rule.minPoints, rule.maxPoints);
     if (!withinRange(points, rule.minPoints, rule.maxPoints)) {
       throw DomainError.validation({ points: `分值应在 ${rule.minPoints} 到 ${rule.maxPoints} 之间` });
     }
-    if (rule.evidenceRequired && !input.evidencePath && !input.note) {
+    if (truthy(rule.evidenceRequired) && !input.evidencePath && !input.note) {
       throw DomainError.validation({ note: '这条细则需要证据：请上传照片或写明情况' });
     }
     if (rule.capCount && rule.capPeriod) {
       const { start, next } = periodBounds(input.occurredOn, rule.capPeriod);
-      const used = await manager
-        .createQueryBuilder(ScoreRecord, 'r')
-        .where('r.householdId = :h AND r.ruleId = :rule', { h: household.id, rule: rule.id })
-        .andWhere('r.occurredOn >= :start AND r.occurredOn < :next', { start, next })
-        .andWhere({ status: Not(In(DEAD)) })
-        .getCount();
-      if (used >= rule.capCount) {
+      const [{ used }] = await raw<{ used: number | string }>(
+        manager,
+        `SELECT COUNT(*) AS used FROM score_record WHERE "householdId" = $1 AND "ruleId" = $2 AND "occurredOn" >= $3
+          AND "occurredOn" < $4 AND status NOT IN (${DEAD.map((s) => `'${s}'`).join(', ')})`,
+        [household.id, rule.id, start, next],
+      );
+      if (Number(used) >= rule.capCount) {
         const period = rule.capPeriod === 'month' ? '当月' : '当年';
         throw new DomainError(
           'CAP_REACHED',
@@ -341,27 +369,22 @@ export class ScoringService {
         );
       }
     }
-    const version = await manager.findOneByOrFail(ScoringRuleVersion, {
+    if (rule.versionId === null) throw new Error(`rule ${rule.id} has no current version`);
+    return insertRow(manager, ScoreRecord, {
+      villageId: household.villageId,
+      householdId: household.id,
       ruleId: rule.id,
-      version: rule.version,
+      ruleVersionId: rule.versionId,
+      points,
+      occurredOn: input.occurredOn,
+      note: input.note || null,
+      evidencePath: input.evidencePath ?? null,
+      status: 'PENDING',
+      recordedBy: actor.kind === 'user' ? actor.id : null,
+      declaredBy: actor.kind === 'household' ? actor.id : null,
+      batchKey: input.batchKey ?? null,
+      idempotencyKey: input.idempotencyKey ?? null,
     });
-    return manager.save(
-      manager.create(ScoreRecord, {
-        villageId: household.villageId,
-        householdId: household.id,
-        ruleId: rule.id,
-        ruleVersionId: version.id,
-        points,
-        occurredOn: input.occurredOn,
-        note: input.note || null,
-        evidencePath: input.evidencePath ?? null,
-        status: 'PENDING',
-        recordedBy: actor.kind === 'user' ? actor.id : null,
-        declaredBy: actor.kind === 'household' ? actor.id : null,
-        batchKey: input.batchKey ?? null,
-        idempotencyKey: input.idempotencyKey ?? null,
-      }),
-    );
   }
 
   /** A record the committee may review: in scope, in the right state, and not the reviewer's own. */

@@ -171,24 +171,25 @@ function writer(databaseUrl) {
     };
   }
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  const types = new Map();
   return {
+    // One INSERT … SELECT FROM unnest(arrays) per 20,000 rows: a column per array, typed as the table has it.
     async insert(table, columns, rows) {
-      const per = Math.max(1, Math.floor(30000 / columns.length));
-      for (let i = 0; i < rows.length; i += per) {
-        const chunk = rows.slice(i, i + per);
-        const values = [];
-        const tuples = chunk.map(
-          (r) =>
-            `(${r
-              .map((v) => {
-                values.push(v);
-                return `$${values.length}`;
-              })
-              .join(',')})`,
+      if (!types.has(table)) {
+        const { rows: cols } = await pool.query(
+          'SELECT column_name, udt_name FROM information_schema.columns WHERE table_name = $1',
+          [table],
         );
+        types.set(table, new Map(cols.map((c) => [c.column_name, c.udt_name.replace(/^_/, '')])));
+      }
+      const of = types.get(table);
+      for (let i = 0; i < rows.length; i += 20000) {
+        const chunk = rows.slice(i, i + 20000);
         await pool.query(
-          `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(',')}) VALUES ${tuples.join(',')}`,
-          values,
+          `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(',')}) SELECT * FROM unnest(${columns
+            .map((c, k) => `$${k + 1}::${of.get(c) ?? 'text'}[]`)
+            .join(', ')})`,
+          columns.map((_, k) => chunk.map((r) => r[k])),
         );
       }
     },
@@ -554,23 +555,17 @@ const summary = (r) => ({
   errors: r.errors + r.timeouts + (r.non2xx ?? 0),
 });
 
-function currentRss(pid) {
+/** The server's resident memory now (VmRSS) or at its highest so far (VmHWM), in MB. */
+function rss(pid, field = 'VmRSS') {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024);
+    return Math.round(Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)[1]) / 1024);
   } catch {
     return null;
   }
 }
-
-function peakRss(pid) {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    return Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)[1]) / 1024);
-  } catch {
-    return null;
-  }
-}
+const currentRss = (pid) => rss(pid);
+const peakRss = (pid) => rss(pid, 'VmHWM');
 
 // ---------------------------------------------------------------------------------------------------------------
 // The floor: the same queries through better-sqlite3 from a plain node:http handler (SQLite only).

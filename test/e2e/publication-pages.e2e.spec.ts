@@ -1,24 +1,12 @@
 import request from 'supertest';
 import { createTestApp, TestApp } from '../support/create-test-app.js';
-import { auth, csrfFrom, loggedIn, TEST_PASSWORD } from '../support/factories.js';
+import { auth, csrfFrom, loggedIn, TEST_PASSWORD, villagerAgent } from '../support/factories.js';
 import {
   createScoringScene,
   createTestHousehold,
   createTestRule,
   daysAgo,
 } from '../support/scoring-fixtures.js';
-
-/** A browser-like agent logged in as a household on /villager. */
-async function villagerAgent(t: TestApp, code: string, pin: string) {
-  const agent = request.agent(t.http);
-  const page = await agent.get('/villager');
-  const res = await agent
-    .post('/villager/login')
-    .type('form')
-    .send({ _csrf: csrfFrom(page.text), householdCode: code, pin });
-  if (res.status !== 303) throw new Error(`villager login failed: ${res.status}`);
-  return agent;
-}
 
 describe('pages: 公示, the public board, the passbook, /villager', () => {
   let t: TestApp;

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { Transactions } from '../../src/database/transactions.js';
 import { LedgerService } from '../../src/ledger/ledger.service.js';
 import { createTestApp, TestApp } from '../support/create-test-app.js';
-import { auth, csrfFrom, loggedIn, TEST_PASSWORD } from '../support/factories.js';
+import { auth, loggedIn, TEST_PASSWORD, villagerAgent } from '../support/factories.js';
 import { postDeeds } from '../support/ranking-fixtures.js';
 import { createScoringScene, createTestHousehold, daysAgo } from '../support/scoring-fixtures.js';
 
@@ -29,18 +29,7 @@ describe('read paths at county scale: paged passbooks, kept rankings and boards'
   const linksIn = (html: string) =>
     [...html.matchAll(/href="([^"]+)"/g)].map((m) => m[1].replace(/&#x3D;/g, '=').replace(/&amp;/g, '&'));
 
-  async function villagerAgent(code: string, pin: string) {
-    const agent = request.agent(t.http);
-    const page = await agent.get('/villager');
-    const res = await agent
-      .post('/villager/login')
-      .type('form')
-      .send({ _csrf: csrfFrom(page.text), householdCode: code, pin });
-    expect(res.status).toBe(303);
-    return agent;
-  }
-
-  it('should page a long passbook, newest first, 50 to a page, keeping the filters, and the API should still give all of it', async () => {
+  it('should page a long passbook, newest first, 20 to a page, keeping the filters, and the API should still give all of it', async () => {
     const h = await createTestHousehold(t, committee, scene.village.id, {
       headName: '长存折',
       pin: '246810',
@@ -56,18 +45,23 @@ describe('read paths at county scale: paged passbooks, kept rankings and boards'
           occurredOn: daysAgo(0),
         }),
       );
-    const villager = await villagerAgent(h.code, '246810');
+    const villager = await villagerAgent(t, h.code, '246810');
 
     const first = await villager.get('/villager/passbook');
     expect(first.status).toBe(200);
-    expect(labelsIn(first.text)).toEqual(Array.from({ length: 50 }, (_, i) => 60 - i));
+    expect(labelsIn(first.text)).toEqual(Array.from({ length: 20 }, (_, i) => 60 - i));
     expect(linksIn(first.text)).toContain('/villager/passbook?page=2');
     expect(first.text).not.toContain('较新的记录');
 
     const second = await villager.get('/villager/passbook?page=2');
-    expect(labelsIn(second.text)).toEqual(Array.from({ length: 10 }, (_, i) => 10 - i));
-    expect(linksIn(second.text)).toContain('/villager/passbook');
-    expect(second.text).not.toContain('更早的记录');
+    expect(labelsIn(second.text)).toEqual(Array.from({ length: 20 }, (_, i) => 40 - i));
+    expect(linksIn(second.text)).toEqual(
+      expect.arrayContaining(['/villager/passbook', '/villager/passbook?page=3']),
+    );
+    const last = await villager.get('/villager/passbook?page=3');
+    expect(labelsIn(last.text)).toEqual(Array.from({ length: 20 }, (_, i) => 20 - i));
+    expect(linksIn(last.text)).toContain('/villager/passbook?page=2');
+    expect(last.text).not.toContain('更早的记录');
 
     const home = await villager.get('/villager');
     expect(labelsIn(home.text)).toEqual(Array.from({ length: 20 }, (_, i) => 60 - i));
@@ -113,7 +107,7 @@ describe('read paths at county scale: paged passbooks, kept rankings and boards'
       const row = new RegExp(`<td>${scene.village.name}</td><td>\\d+</td><td>(-?\\d+)</td>`).exec(html);
       return Number(row?.[1]);
     };
-    const villager = await villagerAgent(b.code, '445566');
+    const villager = await villagerAgent(t, b.code, '445566');
 
     // Read twice: the second answer is the kept one.
     for (let i = 0; i < 2; i++) {

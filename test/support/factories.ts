@@ -114,3 +114,15 @@ export async function loggedIn(t: TestApp, username: string, password: string) {
   if (res.status !== 303) throw new Error(`page login failed: ${res.status}`);
   return agent;
 }
+
+/** A browser-like agent logged in as a household on /villager (household code and PIN). */
+export async function villagerAgent(t: TestApp, code: string, pin: string) {
+  const agent = request.agent(t.http);
+  const page = await agent.get('/villager');
+  const res = await agent
+    .post('/villager/login')
+    .type('form')
+    .send({ _csrf: csrfFrom(page.text), householdCode: code, pin });
+  if (res.status !== 303) throw new Error(`villager login failed: ${res.status}`);
+  return agent;
+}
