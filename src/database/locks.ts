@@ -1,17 +1,16 @@
 import type { EntityManager, ObjectLiteral } from 'typeorm';
+import { selectRow } from './raw.js';
 
 /**
  * Holds a row until the transaction ends, so that checks on it (a cap, a status) cannot race another request.
  * PostgreSQL: SELECT … FOR NO KEY UPDATE. SQLite needs nothing: write transactions already run one at a time.
+ * FOR NO KEY UPDATE, not FOR UPDATE: inserting a row that refers to this one (a record of a household, a receipt of a
+ * village) takes a KEY SHARE lock on it, which FOR UPDATE would block, making two writers wait on each other.
  */
 export async function lockRow<T extends ObjectLiteral>(
   manager: EntityManager,
   entity: new () => T,
   id: number,
 ): Promise<T | null> {
-  const qb = manager.createQueryBuilder(entity, 'x').where('x.id = :id', { id });
-  // FOR NO KEY UPDATE, not FOR UPDATE: inserting a row that refers to this one (a record of a household, a receipt of
-  // a village) takes a KEY SHARE lock on it, which FOR UPDATE would block, making two writers wait on each other.
-  if (manager.connection.options.type === 'postgres') qb.setLock('for_no_key_update');
-  return qb.getOne();
+  return selectRow(manager, entity, id, true);
 }

@@ -58,6 +58,58 @@ export async function insertRow<T extends ObjectLiteral>(
     `INSERT INTO "${metadata.tableName}" (${columns.map((c) => `"${c.databaseName}"`).join(', ')}) VALUES (${keys.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING *`,
     columns.map((c, i) => driver.preparePersistentValue(values[keys[i] as keyof T], c)),
   );
+  return hydrate(manager, entity, row);
+}
+
+/**
+ * One row of an entity by id, with a plain `SELECT *` (and `FOR NO KEY UPDATE` when `lock` is set, on PostgreSQL),
+ * read through TypeORM's own conversion of each column: what `findOneBy({ id })` gives, without the query builder.
+ */
+export async function selectRow<T extends ObjectLiteral>(
+  manager: EntityManager,
+  entity: new () => T,
+  id: number,
+  lock = false,
+): Promise<T | null> {
+  const metadata = manager.connection.getMetadata(entity);
+  const [row] = await raw<Record<string, unknown>>(
+    manager,
+    `SELECT * FROM "${metadata.tableName}" WHERE id = $1${lock && isPostgres(manager) ? ' FOR NO KEY UPDATE' : ''}`,
+    [id],
+  );
+  return row ? hydrate(manager, entity, row) : null;
+}
+
+/** Sets some columns of one row by id with a plain UPDATE, each value converted as TypeORM would write it. */
+export async function updateRow<T extends ObjectLiteral>(
+  manager: EntityManager,
+  entity: new () => T,
+  id: number,
+  values: Partial<T>,
+): Promise<void> {
+  const metadata = manager.connection.getMetadata(entity);
+  const driver = manager.connection.driver;
+  const keys = Object.keys(values).filter((k) => values[k as keyof T] !== undefined);
+  const columns = keys.map((k) => {
+    const column = metadata.findColumnWithPropertyName(k);
+    if (!column) throw new Error(`${metadata.name} has no column ${k}`);
+    return column;
+  });
+  await raw(
+    manager,
+    `UPDATE "${metadata.tableName}" SET ${columns.map((c, i) => `"${c.databaseName}" = $${i + 1}`).join(', ')} WHERE id = $${keys.length + 1}`,
+    [...columns.map((c, i) => driver.preparePersistentValue(values[keys[i] as keyof T], c)), id],
+  );
+}
+
+/** A plain row as the entity reads it: each column through the driver's conversion (dates, booleans, transformers). */
+function hydrate<T extends ObjectLiteral>(
+  manager: EntityManager,
+  entity: new () => T,
+  row: Record<string, unknown>,
+): T {
+  const metadata = manager.connection.getMetadata(entity);
+  const driver = manager.connection.driver;
   const saved = new entity();
   for (const column of metadata.columns)
     column.setEntityValue(saved, driver.prepareHydratedValue(row[column.databaseName], column));

@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '../common/domain-error.js';
-import { lockRow } from '../database/locks.js';
-import { raw } from '../database/raw.js';
+import { isPostgres, raw } from '../database/raw.js';
 import { ReadCache } from '../database/read-cache.js';
 import { Transactions } from '../database/transactions.js';
 import { Household } from '../households/household.entity.js';
@@ -188,10 +187,10 @@ export class LedgerService {
    * always taken village first and never in a circle.
    */
   async lockBook(manager: EntityManager, villageId: number): Promise<void> {
-    await lockRow(manager, Village, villageId);
+    if (isPostgres(manager))
+      await raw(manager, 'SELECT id FROM village WHERE id = $1 FOR NO KEY UPDATE', [villageId]);
   }
 
-  /** A household's entries, newest first, optionally between two dates (China time, inclusive). */
   /** A household's entries, newest first: plain rows read by the (household, id) index, a page at a time. */
   async passbook(
     householdId: number,

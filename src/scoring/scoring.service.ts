@@ -11,7 +11,7 @@ import { definedOnly } from '../common/objects.js';
 import { isUniqueViolation } from '../common/unique.js';
 import type { Paged } from '../common/pagination.js';
 import { lockRow } from '../database/locks.js';
-import { insertRow, isPostgres, raw, truthy } from '../database/raw.js';
+import { insertRow, isPostgres, raw, selectRow, truthy, updateRow } from '../database/raw.js';
 import { Transactions } from '../database/transactions.js';
 import { Household } from '../households/household.entity.js';
 import { LedgerEntry } from '../ledger/ledger-entry.entity.js';
@@ -153,11 +153,15 @@ export class ScoringService {
       if (isPostgres(manager))
         await raw(manager, 'SELECT id FROM household WHERE id = $1 FOR NO KEY UPDATE', [dto.householdId]);
       if (dto.idempotencyKey && actor.kind === 'user') {
-        const earlier = await manager.findOneBy(ScoreRecord, {
-          recordedBy: actor.id,
-          idempotencyKey: dto.idempotencyKey,
-        });
-        if (earlier) return { record: this.sameRequest(earlier, dto), created: false };
+        const [earlier] = await raw<{ id: number }>(
+          manager,
+          'SELECT id FROM score_record WHERE "recordedBy" = $1 AND "idempotencyKey" = $2',
+          [actor.id, dto.idempotencyKey],
+        );
+        if (earlier) {
+          const first = (await selectRow(manager, ScoreRecord, earlier.id)) as ScoreRecord;
+          return { record: this.sameRequest(first, dto), created: false };
+        }
       }
       const record = await this.createRecord(manager, actor, dto);
       await this.auditRecord(manager, actor, 'score.record', record);
@@ -230,7 +234,12 @@ export class ScoringService {
         record.points = points;
       }
       this.markReviewed(record, actor, 'APPROVED');
-      await manager.save(record);
+      await updateRow(manager, ScoreRecord, record.id, {
+        points: record.points,
+        status: record.status,
+        reviewedBy: record.reviewedBy,
+        reviewedAt: record.reviewedAt,
+      });
       await this.auditRecord(manager, actor, 'score.approve', record);
       return record;
     });
@@ -396,8 +405,12 @@ export class ScoringService {
   ): Promise<ScoreRecord> {
     const record = await lockRow(manager, ScoreRecord, id);
     if (!record) throw DomainError.notFound('积分记录');
-    const village = await manager.findOneByOrFail(Village, { id: record.villageId });
-    assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
+    const [village] = await raw<{ townshipId: number }>(
+      manager,
+      'SELECT "townshipId" FROM village WHERE id = $1',
+      [record.villageId],
+    );
+    assertInScope(actor, { townshipId: village.townshipId, villageId: record.villageId });
     if (!states.includes(record.status))
       throw new DomainError('INVALID_STATE', `记录当前状态为 ${STATUS_LABELS[record.status]}，不能这样操作`, {
         status: record.status,

@@ -10,7 +10,7 @@ import { definedOnly } from '../common/objects.js';
 import type { Paged } from '../common/pagination.js';
 import { isUniqueViolation } from '../common/unique.js';
 import { lockRow } from '../database/locks.js';
-import { insertRow, raw } from '../database/raw.js';
+import { insertRow, raw, selectRow } from '../database/raw.js';
 import { Transactions } from '../database/transactions.js';
 import { Household } from '../households/household.entity.js';
 import { LedgerEntry } from '../ledger/ledger-entry.entity.js';
@@ -97,18 +97,24 @@ export class RedemptionsService {
     dto: RedeemDto,
     fingerprint: string,
   ): Promise<RedemptionWithLines & { created: boolean }> {
-    const householdVillage = await this.dataSource
-      .getRepository(Household)
-      .findOne({ where: { id: dto.householdId }, select: { id: true, villageId: true } });
+    const [householdVillage] = await raw<{ villageId: number }>(
+      this.dataSource,
+      'SELECT "villageId" FROM household WHERE id = $1',
+      [dto.householdId],
+    );
     if (!householdVillage) throw DomainError.validation({ householdId: '所选农户不存在' });
     return this.transactions.run(async (manager) => {
       await this.ledger.lockBook(manager, householdVillage.villageId);
       const household = (await lockRow(manager, Household, dto.householdId)) as Household;
-      const earlier = await manager.findOneBy(Redemption, {
-        createdBy: actor.id,
-        idempotencyKey: dto.idempotencyKey,
-      });
-      if (earlier) return { ...(await this.sameRequest(manager, earlier, fingerprint)), created: false };
+      const [earlier] = await raw<{ id: number }>(
+        manager,
+        'SELECT id FROM redemption WHERE "createdBy" = $1 AND "idempotencyKey" = $2',
+        [actor.id, dto.idempotencyKey],
+      );
+      if (earlier) {
+        const first = (await selectRow(manager, Redemption, earlier.id)) as Redemption;
+        return { ...(await this.sameRequest(manager, first, fingerprint)), created: false };
+      }
 
       const preview = await this.priceBasket(manager, actor, household, dto.items);
       const village = await this.nextReceipt(manager, household.villageId);
@@ -212,14 +218,21 @@ export class RedemptionsService {
     household: Household,
     items: BasketLine[],
   ): Promise<BasketPreview> {
-    const village = await manager.findOneByOrFail(Village, { id: household.villageId });
-    assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
+    const [village] = await raw<{ townshipId: number }>(
+      manager,
+      'SELECT "townshipId" FROM village WHERE id = $1',
+      [household.villageId],
+    );
+    assertInScope(actor, { townshipId: village.townshipId, villageId: household.villageId });
     if (household.status === 'MOVED_OUT') throw new DomainError('INVALID_STATE', '该户已迁出，不能兑换');
     if (actor.kind === 'user' && actor.householdId === household.id)
       throw new DomainError('SAME_PERSON', '不能为自家办理兑换，请由其他工作人员办理');
     const merged = mergeLines(items);
-    const found = await manager.findBy(Goods, { id: In(merged.map((l) => l.goodsId)) });
-    const byId = new Map(found.map((g) => [g.id, g]));
+    const byId = new Map<number, Goods>();
+    for (const line of merged) {
+      const goods = await selectRow(manager, Goods, line.goodsId);
+      if (goods) byId.set(goods.id, goods);
+    }
     const lines: BasketPreview['lines'] = [];
     const month = periodBounds(todayInChina(), 'month');
     for (const line of merged) {

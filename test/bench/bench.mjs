@@ -908,6 +908,34 @@ async function measure(base, pid, staff, state, label, floor) {
   return results;
 }
 
+/**
+ * The invariant checker (`npm run ledger:verify`) on the database after the writes: every balance, per-period total,
+ * chain, stock level and receipt recomputed. Concurrent writes that were fast but wrong would show here.
+ */
+async function verifyInvariants(databaseUrl, dir) {
+  const started = Date.now();
+  const child = spawn(process.execPath, [join(root, 'dist/src/ledger/verify.cli.js')], {
+    cwd: dir,
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'production',
+      DATABASE_URL: databaseUrl,
+      SESSION_SECRET: 'b'.repeat(64),
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  const code = await new Promise((r) => child.once('exit', r));
+  log(`invariant check after the writes (exit ${code}, ${Date.now() - started} ms):\n${output.trim()}`);
+  return {
+    phase: 'final',
+    path: 'invariant check after the writes',
+    ms: Date.now() - started,
+    status: code === 0 ? 'ok' : `exit ${code}`,
+  };
+}
+
 /** A county kept in BENCH_DIR by an earlier run: its staff, and fresh work queued for the write paths. */
 async function reuseCounty(dir, databaseUrl) {
   const saved = JSON.parse(readFileSync(join(dir, 'county.json'), 'utf8'));
@@ -972,6 +1000,7 @@ async function main() {
   results.push(...(await measure(server.base, server.child.pid, county.staff, state, 'final', floor)));
   floor?.close();
   await server.stop();
+  if (!only) results.push(await verifyInvariants(databaseUrl, dir)); // a BENCH_ONLY run is for profiling
 
   const out = join(root, 'test-results', `bench-${kind}-${small ? 'small' : 'full'}.json`);
   mkdirSync(dirname(out), { recursive: true });
