@@ -77,6 +77,17 @@ export async function insertRow<T extends ObjectLiteral>(
   entity: new () => T,
   values: Partial<T>,
 ): Promise<T> {
+  const { table, names, params } = written(manager, entity, values);
+  const [row] = await raw<Record<string, unknown>>(
+    manager,
+    `INSERT INTO "${table}" (${names.join(', ')}) VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING *`,
+    params,
+  );
+  return hydrate(manager, entity, row);
+}
+
+/** The columns given a value (undefined is left out) and the values as TypeORM would write them. */
+function written<T extends ObjectLiteral>(manager: EntityManager, entity: new () => T, values: Partial<T>) {
   const metadata = manager.connection.getMetadata(entity);
   const driver = manager.connection.driver;
   const keys = Object.keys(values).filter((k) => values[k as keyof T] !== undefined);
@@ -85,12 +96,11 @@ export async function insertRow<T extends ObjectLiteral>(
     if (!column) throw new Error(`${metadata.name} has no column ${k}`);
     return column;
   });
-  const [row] = await raw<Record<string, unknown>>(
-    manager,
-    `INSERT INTO "${metadata.tableName}" (${columns.map((c) => `"${c.databaseName}"`).join(', ')}) VALUES (${keys.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING *`,
-    columns.map((c, i) => driver.preparePersistentValue(values[keys[i] as keyof T], c)),
-  );
-  return hydrate(manager, entity, row);
+  return {
+    table: metadata.tableName,
+    names: columns.map((c) => `"${c.databaseName}"`),
+    params: columns.map((c, i) => driver.preparePersistentValue(values[keys[i] as keyof T], c)),
+  };
 }
 
 /**
@@ -119,18 +129,11 @@ export async function updateRow<T extends ObjectLiteral>(
   id: number,
   values: Partial<T>,
 ): Promise<void> {
-  const metadata = manager.connection.getMetadata(entity);
-  const driver = manager.connection.driver;
-  const keys = Object.keys(values).filter((k) => values[k as keyof T] !== undefined);
-  const columns = keys.map((k) => {
-    const column = metadata.findColumnWithPropertyName(k);
-    if (!column) throw new Error(`${metadata.name} has no column ${k}`);
-    return column;
-  });
+  const { table, names, params } = written(manager, entity, values);
   await raw(
     manager,
-    `UPDATE "${metadata.tableName}" SET ${columns.map((c, i) => `"${c.databaseName}" = $${i + 1}`).join(', ')} WHERE id = $${keys.length + 1}`,
-    [...columns.map((c, i) => driver.preparePersistentValue(values[keys[i] as keyof T], c)), id],
+    `UPDATE "${table}" SET ${names.map((name, i) => `${name} = $${i + 1}`).join(', ')} WHERE id = $${names.length + 1}`,
+    [...params, id],
   );
 }
 

@@ -5,12 +5,14 @@
 //   npm run bench                       200 villages × 500 households, 5,000,000 entries (1,000,000 measured first)
 //   npm run bench -- --small            20 villages × 100 households, 100,000 entries (20,000 measured first)
 //   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench npm run bench -- --small    the same on PostgreSQL
-//   BENCH_DIR=/tmp/county npm run bench  keeps the built county there, and the next run with the same BENCH_DIR
+//   BENCH_DIR=/tmp/county npm run bench  keeps the built county there (on PostgreSQL: keeps vp_bench_full), and the
+//                                        next run with the same BENCH_DIR (SQLite)
 //                                        measures it again without building (the final phase only)
 //   BENCH_ONLY='ranking|board'           measures only the paths whose names match
 //   BENCH_PROFILE=/tmp/prof              the server writes a CPU profile there (node --cpu-prof)
 //
-// Results: printed, and written to test-results/bench-<sqlite|postgres>-<size>.json.
+// Results: printed, and written to test-results/bench-<sqlite|postgres>-<size>.json; `node test/bench/report.mjs`
+// turns them into the tables of docs/PERFORMANCE.md.
 import { spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import {
@@ -77,22 +79,23 @@ const GIVEN = '秀英桂兰建国志明春花德福玉梅大山国强海生兰�
 // ---------------------------------------------------------------------------------------------------------------
 // The database: the real server creates the schema (its migrations), then rows go in through a bulk path.
 
+const pgName = `vp_bench_${small ? 'small' : 'full'}`;
+
+/** On PostgreSQL's own `postgres` database: creating and dropping the bench's database. */
+async function onPostgresAdmin(sql) {
+  const u = new URL(pgUrl);
+  u.pathname = '/postgres';
+  const admin = new pg.Client({ connectionString: u.toString() });
+  await admin.connect();
+  for (const statement of sql) await admin.query(statement);
+  await admin.end();
+}
+
 async function freshDatabase(dir) {
   if (!pgUrl) return `sqlite:${join(dir, 'bench.db')}`;
+  await onPostgresAdmin([`DROP DATABASE IF EXISTS ${pgName} WITH (FORCE)`, `CREATE DATABASE ${pgName}`]);
   const base = new URL(pgUrl);
-  const name = `vp_bench_${small ? 'small' : 'full'}`;
-  const admin = new pg.Client({
-    connectionString: (() => {
-      const u = new URL(pgUrl);
-      u.pathname = '/postgres';
-      return u.toString();
-    })(),
-  });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  base.pathname = `/${name}`;
+  base.pathname = `/${pgName}`;
   return base.toString();
 }
 
@@ -214,6 +217,9 @@ function writer(databaseUrl) {
         await pool.query(
           `SELECT setval(pg_get_serial_sequence('"${t}"', 'id'), COALESCE((SELECT MAX(id) FROM "${t}"), 1))`,
         );
+      // What autovacuum would do in the next minutes after a bulk load: statistics for the planner and a visibility
+      // map for index-only scans. Measured without it, the server competes with autovacuum and plans on empty tables.
+      await pool.query('VACUUM (ANALYZE)');
       await pool.end();
     },
   };
@@ -586,6 +592,10 @@ function floorServer(file) {
     entries: db.prepare(
       'SELECT id, amount, kind, "availableAfter", description, "createdAt" FROM ledger_entry WHERE "householdId" = ? ORDER BY id DESC LIMIT 500',
     ),
+    // The passbook page shows 20 entries (PASSBOOK_PAGE) and asks for one more to know if there are older ones.
+    page: db.prepare(
+      'SELECT id, amount, kind, "availableAfter", description, "createdAt" FROM ledger_entry WHERE "householdId" = ? ORDER BY id DESC LIMIT 21',
+    ),
     ranking:
       db.prepare(`SELECT h.id, h.code, h."headName", g.name AS "groupName", COALESCE(t.points, 0) AS points FROM household h
       LEFT JOIN period_total t ON t."householdId" = h.id AND t.period = ? LEFT JOIN village_group g ON g.id = h."groupId"
@@ -630,8 +640,9 @@ function floorServer(file) {
     }
     if (what === 'villager-passbook') {
       const h = q.household.get(n);
-      const rows = q.entries
+      const rows = q.page
         .all(n)
+        .slice(0, 20)
         .map(
           (e) =>
             `<tr><td>${esc(e.createdAt.slice(0, 10))}</td><td>${esc(e.description)}</td><td>${e.amount}</td><td>${e.availableAfter}</td></tr>`,
@@ -1024,6 +1035,7 @@ async function main() {
   console.table(results);
   log(`results in ${out}`);
   if (!keepDir) rmSync(dir, { recursive: true, force: true });
+  if (pgUrl && !keepDir) await onPostgresAdmin([`DROP DATABASE IF EXISTS ${pgName} WITH (FORCE)`]);
 }
 
 main().catch((error) => {
