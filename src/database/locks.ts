@@ -1,5 +1,5 @@
 import type { EntityManager, ObjectLiteral } from 'typeorm';
-import { selectRow } from './raw.js';
+import { isPostgres, raw, selectRow } from './raw.js';
 
 /**
  * Holds a row until the transaction ends, so that checks on it (a cap, a status) cannot race another request.
@@ -13,4 +13,18 @@ export async function lockRow<T extends ObjectLiteral>(
   id: number,
 ): Promise<T | null> {
   return selectRow(manager, entity, id, true);
+}
+
+/**
+ * Holds a row until the transaction ends without reading it: a row lock on PostgreSQL, nothing on SQLite (write
+ * transactions already run one at a time).
+ */
+export async function holdRow<T extends ObjectLiteral>(
+  manager: EntityManager,
+  entity: new () => T,
+  id: number,
+): Promise<void> {
+  if (!isPostgres(manager)) return;
+  const table = manager.connection.getMetadata(entity).tableName;
+  await raw(manager, `SELECT id FROM "${table}" WHERE id = $1 FOR NO KEY UPDATE`, [id]);
 }

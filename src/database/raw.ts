@@ -104,22 +104,43 @@ function written<T extends ObjectLiteral>(manager: EntityManager, entity: new ()
 }
 
 /**
- * One row of an entity by id, with a plain `SELECT *` (and `FOR NO KEY UPDATE` when `lock` is set, on PostgreSQL),
- * read through TypeORM's own conversion of each column: what `findOneBy({ id })` gives, without the query builder.
+ * Rows of an entity matching every column given (an array means any of its values), with a plain `SELECT *` (and
+ * `FOR NO KEY UPDATE` when `lock` is set, on PostgreSQL), read through TypeORM's own conversion of each column: what
+ * `findBy` gives, without the query builder.
  */
+export async function selectRows<T extends ObjectLiteral>(
+  manager: EntityManager,
+  entity: new () => T,
+  where: { [K in keyof T]?: T[K] | T[K][] },
+  lock = false,
+): Promise<T[]> {
+  const metadata = manager.connection.getMetadata(entity);
+  const params: unknown[] = [];
+  const conditions = Object.entries(where).map(([key, value]) => {
+    const column = metadata.findColumnWithPropertyName(key);
+    if (!column) throw new Error(`${metadata.name} has no column ${key}`);
+    const values = Array.isArray(value) ? value : [value];
+    if (values.length === 0) return '1 = 0';
+    const marks = values.map((v) => `$${params.push(v)}`);
+    return `"${column.databaseName}" ${Array.isArray(value) ? `IN (${marks.join(', ')})` : `= ${marks[0]}`}`;
+  });
+  const rows = await raw<Record<string, unknown>>(
+    manager,
+    `SELECT * FROM "${metadata.tableName}" WHERE ${conditions.join(' AND ')}${lock && isPostgres(manager) ? ' FOR NO KEY UPDATE' : ''}`,
+    params,
+  );
+  return rows.map((row) => hydrate(manager, entity, row));
+}
+
+/** One row of an entity by id (see selectRows): what `findOneBy({ id })` gives. */
 export async function selectRow<T extends ObjectLiteral>(
   manager: EntityManager,
   entity: new () => T,
   id: number,
   lock = false,
 ): Promise<T | null> {
-  const metadata = manager.connection.getMetadata(entity);
-  const [row] = await raw<Record<string, unknown>>(
-    manager,
-    `SELECT * FROM "${metadata.tableName}" WHERE id = $1${lock && isPostgres(manager) ? ' FOR NO KEY UPDATE' : ''}`,
-    [id],
-  );
-  return row ? hydrate(manager, entity, row) : null;
+  const [row] = await selectRows(manager, entity, { id } as unknown as { [K in keyof T]?: T[K] }, lock);
+  return row ?? null;
 }
 
 /** Sets some columns of one row by id with a plain UPDATE, each value converted as TypeORM would write it. */

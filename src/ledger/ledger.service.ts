@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '../common/domain-error.js';
-import { isPostgres, raw } from '../database/raw.js';
+import { holdRow } from '../database/locks.js';
+import { raw } from '../database/raw.js';
 import { ReadCache } from '../database/read-cache.js';
 import { Transactions } from '../database/transactions.js';
 import { Household } from '../households/household.entity.js';
@@ -187,8 +188,7 @@ export class LedgerService {
    * always taken village first and never in a circle.
    */
   async lockBook(manager: EntityManager, villageId: number): Promise<void> {
-    if (isPostgres(manager))
-      await raw(manager, 'SELECT id FROM village WHERE id = $1 FOR NO KEY UPDATE', [villageId]);
+    await holdRow(manager, Village, villageId);
   }
 
   /** A household's entries, newest first: plain rows read by the (household, id) index, a page at a time. */

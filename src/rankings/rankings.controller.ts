@@ -380,7 +380,7 @@ export class RankingsController {
   private async rankingContext(actor: Actor, village: Village, period: Period, groupId: number | undefined) {
     const [ranking, snapshots, groups] = await Promise.all([
       this.rankings.ranking(village.id, period, groupId),
-      this.rankings.snapshotHeads(village.id),
+      this.rankings.snapshots(village.id, { rows: false }),
       this.dataSource.query(
         this.dataSource.options.type === 'postgres'
           ? 'SELECT id, name FROM village_group WHERE "villageId" = $1 ORDER BY "sortOrder", id'

@@ -267,19 +267,14 @@ export class RankingsService {
     });
   }
 
-  async snapshots(villageId: number, status?: SnapshotStatus): Promise<RankingSnapshot[]> {
+  async snapshots(
+    villageId: number,
+    options: { status?: SnapshotStatus; rows?: boolean } = {},
+  ): Promise<RankingSnapshot[]> {
     return this.dataSource.getRepository(RankingSnapshot).find({
-      where: status ? { villageId, status } : { villageId },
-      order: { id: 'DESC' },
-      take: 100,
-    });
-  }
-
-  /** The village's snapshots without their frozen rows, newest first: what the ranking page lists. */
-  async snapshotHeads(villageId: number) {
-    return this.dataSource.getRepository(RankingSnapshot).find({
-      select: { id: true, period: true, status: true, comment: true },
-      where: { villageId },
+      // Without their frozen rows (rows: false) for a list of them, as the ranking page shows.
+      select: options.rows === false ? { id: true, period: true, status: true, comment: true } : undefined,
+      where: options.status ? { villageId, status: options.status } : { villageId },
       order: { id: 'DESC' },
       take: 100,
     });

@@ -10,9 +10,10 @@ import { DomainError } from '../common/domain-error.js';
 import { definedOnly } from '../common/objects.js';
 import { isUniqueViolation } from '../common/unique.js';
 import type { Paged } from '../common/pagination.js';
-import { lockRow } from '../database/locks.js';
-import { insertRow, isPostgres, raw, selectRow, truthy, updateRow } from '../database/raw.js';
+import { holdRow, lockRow } from '../database/locks.js';
+import { insertRow, isPostgres, raw, selectRows, truthy, updateRow } from '../database/raw.js';
 import { Transactions } from '../database/transactions.js';
+import { scopeOfVillage } from '../villages/scope-of-village.js';
 import { Household } from '../households/household.entity.js';
 import { LedgerEntry } from '../ledger/ledger-entry.entity.js';
 import { LedgerService } from '../ledger/ledger.service.js';
@@ -150,18 +151,13 @@ export class ScoringService {
     return this.transactions.run(async (manager) => {
       // A double tap sends two requests at once: the second waits here until the first is committed (PostgreSQL;
       // on SQLite writes already run one at a time).
-      if (isPostgres(manager))
-        await raw(manager, 'SELECT id FROM household WHERE id = $1 FOR NO KEY UPDATE', [dto.householdId]);
+      await holdRow(manager, Household, dto.householdId);
       if (dto.idempotencyKey && actor.kind === 'user') {
-        const [earlier] = await raw<{ id: number }>(
-          manager,
-          'SELECT id FROM score_record WHERE "recordedBy" = $1 AND "idempotencyKey" = $2',
-          [actor.id, dto.idempotencyKey],
-        );
-        if (earlier) {
-          const first = (await selectRow(manager, ScoreRecord, earlier.id)) as ScoreRecord;
-          return { record: this.sameRequest(first, dto), created: false };
-        }
+        const [earlier] = await selectRows(manager, ScoreRecord, {
+          recordedBy: actor.id,
+          idempotencyKey: dto.idempotencyKey,
+        });
+        if (earlier) return { record: this.sameRequest(earlier, dto), created: false };
       }
       const record = await this.createRecord(manager, actor, dto);
       await this.auditRecord(manager, actor, 'score.record', record);
@@ -405,12 +401,7 @@ export class ScoringService {
   ): Promise<ScoreRecord> {
     const record = await lockRow(manager, ScoreRecord, id);
     if (!record) throw DomainError.notFound('积分记录');
-    const [village] = await raw<{ townshipId: number }>(
-      manager,
-      'SELECT "townshipId" FROM village WHERE id = $1',
-      [record.villageId],
-    );
-    assertInScope(actor, { townshipId: village.townshipId, villageId: record.villageId });
+    assertInScope(actor, await scopeOfVillage(manager, record.villageId));
     if (!states.includes(record.status))
       throw new DomainError('INVALID_STATE', `记录当前状态为 ${STATUS_LABELS[record.status]}，不能这样操作`, {
         status: record.status,

@@ -10,8 +10,9 @@ import { definedOnly } from '../common/objects.js';
 import type { Paged } from '../common/pagination.js';
 import { isUniqueViolation } from '../common/unique.js';
 import { lockRow } from '../database/locks.js';
-import { insertRow, raw, selectRow } from '../database/raw.js';
+import { insertRow, raw, selectRows } from '../database/raw.js';
 import { Transactions } from '../database/transactions.js';
+import { scopeOfVillage } from '../villages/scope-of-village.js';
 import { Household } from '../households/household.entity.js';
 import { LedgerEntry } from '../ledger/ledger-entry.entity.js';
 import { LedgerService } from '../ledger/ledger.service.js';
@@ -106,15 +107,11 @@ export class RedemptionsService {
     return this.transactions.run(async (manager) => {
       await this.ledger.lockBook(manager, householdVillage.villageId);
       const household = (await lockRow(manager, Household, dto.householdId)) as Household;
-      const [earlier] = await raw<{ id: number }>(
-        manager,
-        'SELECT id FROM redemption WHERE "createdBy" = $1 AND "idempotencyKey" = $2',
-        [actor.id, dto.idempotencyKey],
-      );
-      if (earlier) {
-        const first = (await selectRow(manager, Redemption, earlier.id)) as Redemption;
-        return { ...(await this.sameRequest(manager, first, fingerprint)), created: false };
-      }
+      const [earlier] = await selectRows(manager, Redemption, {
+        createdBy: actor.id,
+        idempotencyKey: dto.idempotencyKey,
+      });
+      if (earlier) return { ...(await this.sameRequest(manager, earlier, fingerprint)), created: false };
 
       const preview = await this.priceBasket(manager, actor, household, dto.items);
       const village = await this.nextReceipt(manager, household.villageId);
@@ -218,21 +215,13 @@ export class RedemptionsService {
     household: Household,
     items: BasketLine[],
   ): Promise<BasketPreview> {
-    const [village] = await raw<{ townshipId: number }>(
-      manager,
-      'SELECT "townshipId" FROM village WHERE id = $1',
-      [household.villageId],
-    );
-    assertInScope(actor, { townshipId: village.townshipId, villageId: household.villageId });
+    assertInScope(actor, await scopeOfVillage(manager, household.villageId));
     if (household.status === 'MOVED_OUT') throw new DomainError('INVALID_STATE', '该户已迁出，不能兑换');
     if (actor.kind === 'user' && actor.householdId === household.id)
       throw new DomainError('SAME_PERSON', '不能为自家办理兑换，请由其他工作人员办理');
     const merged = mergeLines(items);
-    const byId = new Map<number, Goods>();
-    for (const line of merged) {
-      const goods = await selectRow(manager, Goods, line.goodsId);
-      if (goods) byId.set(goods.id, goods);
-    }
+    const found = await selectRows(manager, Goods, { id: merged.map((l) => l.goodsId) });
+    const byId = new Map(found.map((g) => [g.id, g]));
     const lines: BasketPreview['lines'] = [];
     const month = periodBounds(todayInChina(), 'month');
     for (const line of merged) {

@@ -125,6 +125,13 @@ describe('scoring path: record, review, publish, object, post', () => {
     expect(outside.body.error.details.points).toBe('分值应在 5 到 20 之间');
     const inside = await post(`/api/v1/score-records/${rec.body.id}/approve`, committee, { points: 12 });
     expect(inside.body).toMatchObject({ status: 'APPROVED', points: 12 });
+    // Kept as approved, not only answered: read back, with the reviewer and when.
+    expect(await recordRow(rec.body.id)).toMatchObject({ status: 'APPROVED', points: 12 });
+    const [kept] = await t.dataSource.query(
+      `SELECT "reviewedBy", "reviewedAt" FROM score_record WHERE id = ${rec.body.id}`,
+    );
+    expect(Number(kept.reviewedBy)).toBe(scene.villageAdmin.id);
+    expect(Date.now() - new Date(kept.reviewedAt).getTime()).toBeLessThan(60_000);
     const bad = await post('/api/v1/score-records', scorer, {
       householdId: h.id,
       ruleId: rule.id,

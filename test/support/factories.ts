@@ -103,26 +103,24 @@ export function csrfFrom(html: string): string {
   return match[1];
 }
 
-/** A browser-like agent (cookies kept) logged in through the login page. */
-export async function loggedIn(t: TestApp, username: string, password: string) {
+/** A browser-like agent (cookies kept) logged in through a login form: the page's CSRF token, then the fields. */
+async function formLogin(t: TestApp, page: string, action: string, fields: Record<string, string>) {
   const agent = request.agent(t.http);
-  const page = await agent.get('/login');
+  const form = await agent.get(page);
   const res = await agent
-    .post('/login')
+    .post(action)
     .type('form')
-    .send({ _csrf: csrfFrom(page.text), username, password });
-  if (res.status !== 303) throw new Error(`page login failed: ${res.status}`);
+    .send({ _csrf: csrfFrom(form.text), ...fields });
+  if (res.status !== 303) throw new Error(`login on ${action} failed: ${res.status}`);
   return agent;
 }
 
+/** A browser-like agent (cookies kept) logged in through the login page. */
+export function loggedIn(t: TestApp, username: string, password: string) {
+  return formLogin(t, '/login', '/login', { username, password });
+}
+
 /** A browser-like agent logged in as a household on /villager (household code and PIN). */
-export async function villagerAgent(t: TestApp, code: string, pin: string) {
-  const agent = request.agent(t.http);
-  const page = await agent.get('/villager');
-  const res = await agent
-    .post('/villager/login')
-    .type('form')
-    .send({ _csrf: csrfFrom(page.text), householdCode: code, pin });
-  if (res.status !== 303) throw new Error(`villager login failed: ${res.status}`);
-  return agent;
+export function villagerAgent(t: TestApp, code: string, pin: string) {
+  return formLogin(t, '/villager', '/villager/login', { householdCode: code, pin });
 }
