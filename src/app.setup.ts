@@ -22,6 +22,9 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
 
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
+  // Pages carry a per-session CSRF token, so an ETag of the body almost never matches again; hashing every body
+  // (a 500-household ranking is 150 kB) cost more than it saved. Static assets keep their own ETags.
+  app.set('etag', false);
   app.use(
     helmet({
       contentSecurityPolicy: {

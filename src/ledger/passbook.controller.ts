@@ -40,10 +40,14 @@ export function passbookPager(
 /** Shapes passbook entries for a page: signed amounts and a date as people read it. */
 export function passbookLines(entries: Awaited<ReturnType<PassbookService['passbook']>>['entries']) {
   return entries.map((e) => ({
-    ...e,
-    amountLabel: signedPoints(e.amount),
     day: todayInChina(new Date(e.createdAt)),
+    description: e.description,
+    kindLabel: e.kindLabel,
+    amount: e.amount,
+    amountLabel: signedPoints(e.amount),
     deduction: e.amount < 0,
+    balanceAfter: e.balanceAfter,
+    earnedAfter: e.earnedAfter,
   }));
 }
 

@@ -12,6 +12,7 @@ import { RankingsService, snapshotView } from '../rankings/rankings.service.js';
 import { StarsService } from '../rankings/stars.service.js';
 import { signedPoints } from '../rules/rule-points.js';
 import { GoodsService } from '../supermarket/goods.service.js';
+import { keptVillage } from '../villages/kept-village.js';
 import { Village } from '../villages/village.entity.js';
 import { PublicationsService } from './publications.service.js';
 
@@ -39,7 +40,7 @@ export class PublicBoardController {
   @Get(':id')
   @Render('public/board')
   async board(@Param('id', ParseIntPipe) id: number, @Query('section') section?: string) {
-    const village = await this.dataSource.getRepository(Village).findOneBy({ id });
+    const village = await keptVillage(this.cache, this.dataSource, id);
     if (!village || !village.active) throw DomainError.notFound('村');
     const only = SECTIONS.includes(section ?? '') ? section : null;
     const show = (name: string) => only === null || only === name;

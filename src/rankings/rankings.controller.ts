@@ -13,6 +13,9 @@ import { submitForm } from '../common/forms.js';
 import { parseForm } from '../common/validation.js';
 import { HouseholdsService } from '../households/households.service.js';
 import { sendSheet } from '../households/spreadsheet.js';
+import { raw } from '../database/raw.js';
+import { ReadCache } from '../database/read-cache.js';
+import { keptVillage } from '../villages/kept-village.js';
 import { Village } from '../villages/village.entity.js';
 import {
   CloseListEntryDto,
@@ -73,6 +76,7 @@ export class RankingsController {
     private readonly stars: StarsService,
     private readonly households: HouseholdsService,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly cache: ReadCache,
   ) {}
 
   @Get('rankings')
@@ -371,7 +375,7 @@ export class RankingsController {
   private async villageFor(actor: Actor, villageParam: string | undefined): Promise<Village> {
     const id = actor.villageId ?? (/^\d{1,9}$/.test(villageParam ?? '') ? Number(villageParam) : null);
     if (!id) throw DomainError.validation({ villageId: '请先选择村' }, '请从乡镇总览选择一个村');
-    const village = await this.dataSource.getRepository(Village).findOneBy({ id });
+    const village = await keptVillage(this.cache, this.dataSource, id);
     if (!village) throw DomainError.notFound('村');
     assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
     return village;
@@ -380,11 +384,10 @@ export class RankingsController {
   private async rankingContext(actor: Actor, village: Village, period: Period, groupId: number | undefined) {
     const [ranking, snapshots, groups] = await Promise.all([
       this.rankings.ranking(village.id, period, groupId),
-      this.rankings.snapshots(village.id, { rows: false }),
-      this.dataSource.query(
-        this.dataSource.options.type === 'postgres'
-          ? 'SELECT id, name FROM village_group WHERE "villageId" = $1 ORDER BY "sortOrder", id'
-          : 'SELECT id, name FROM village_group WHERE "villageId" = ? ORDER BY "sortOrder", id',
+      this.rankings.snapshotHeads(village),
+      raw<{ id: number; name: string }>(
+        this.dataSource,
+        'SELECT id, name FROM village_group WHERE "villageId" = $1 ORDER BY "sortOrder", id',
         [village.id],
       ),
     ]);
@@ -394,7 +397,7 @@ export class RankingsController {
       village,
       period,
       groupId,
-      groups: (groups as { id: number; name: string }[]).map((g) => ({
+      groups: groups.map((g) => ({
         ...g,
         selected: Number(g.id) === groupId,
       })),

@@ -9,6 +9,7 @@ import { ReadCache, villageScope } from '../database/read-cache.js';
 import { Transactions } from '../database/transactions.js';
 import { Household } from '../households/household.entity.js';
 import { Group } from '../villages/group.entity.js';
+import { keptVillage } from '../villages/kept-village.js';
 import { Village } from '../villages/village.entity.js';
 import { PeriodTotal } from './period-total.entity.js';
 import { currentPeriod, parsePeriod, type Period } from './periods.js';
@@ -76,7 +77,9 @@ export class RankingsService {
     groupId?: number | null,
     options: { fresh?: boolean } = {},
   ): Promise<Ranking> {
-    const village = await this.dataSource.getRepository(Village).findOneBy({ id: villageId });
+    const village = options.fresh
+      ? await this.dataSource.getRepository(Village).findOneBy({ id: villageId })
+      : await keptVillage(this.cache, this.dataSource, villageId);
     if (!village) throw DomainError.notFound('村');
     if (groupId) {
       const group = await this.dataSource.getRepository(Group).findOneBy({ id: groupId });
@@ -278,6 +281,13 @@ export class RankingsService {
       order: { id: 'DESC' },
       take: 100,
     });
+  }
+
+  /** The village's snapshots without their frozen rows, as the ranking page lists them: kept until a write there. */
+  snapshotHeads(village: Village): Promise<RankingSnapshot[]> {
+    return this.cache.get(`snapshot-heads:${village.id}`, villageScope(village), () =>
+      this.snapshots(village.id, { rows: false }),
+    );
   }
 
   /** Submitted snapshots waiting for a township's review, oldest first. */

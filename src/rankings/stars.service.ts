@@ -5,6 +5,7 @@ import type { Actor } from '../access/actor.js';
 import { assertInScope } from '../access/scope-policy.js';
 import { AuditService } from '../audit/audit.service.js';
 import { DomainError } from '../common/domain-error.js';
+import { raw } from '../database/raw.js';
 import { ReadCache, villageScope } from '../database/read-cache.js';
 import { Transactions } from '../database/transactions.js';
 import { Household } from '../households/household.entity.js';
@@ -79,14 +80,22 @@ export class StarsService {
     year: number,
     options: { fresh?: boolean } = {},
   ): Promise<StarRow | null> {
-    const household = await this.dataSource.getRepository(Household).findOneBy({ id: householdId });
+    // Every passbook page asks: a plain row, and the village from the read cache.
+    const [household] = await raw<Pick<Household, 'villageId' | 'code' | 'headName'>>(
+      this.dataSource,
+      'SELECT "villageId", code, "headName" FROM household WHERE id = $1',
+      [householdId],
+    );
     if (!household) return null;
     if (!options.fresh) {
       const kept = await this.stars(household.villageId, year);
       const row = kept.rows.find((r) => r.householdId === householdId);
       if (row) return row;
     }
-    const village = await this.dataSource.getRepository(Village).findOneByOrFail({ id: household.villageId });
+    const village = options.fresh
+      ? await this.dataSource.getRepository(Village).findOneBy({ id: household.villageId })
+      : await keptVillage(this.cache, this.dataSource, household.villageId);
+    if (!village) return null;
     const thresholds = parseThresholds(village.starThresholds) ?? [50, 100, 200, 300, 500];
     const [total, blackListed] = await Promise.all([
       this.dataSource.getRepository(PeriodTotal).findOneBy({ householdId, period: String(year) }),

@@ -20,7 +20,7 @@ export class PassbookQuery {
   @IsIn(ENTRY_KINDS, { message: '类型不正确' })
   kind?: EntryKind;
 
-  @ApiPropertyOptional({ description: '页码（存折页面每页 50 条，1 为最新）', example: 1 })
+  @ApiPropertyOptional({ description: '页码（存折页面每页 20 条，1 为最新）', example: 1 })
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: '页码应为正整数' })

@@ -1,0 +1,97 @@
+import 'reflect-metadata';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { jest } from '@jest/globals';
+import Database from 'better-sqlite3';
+import { DataSource } from 'typeorm';
+import { raw } from './raw.js';
+import { ReadCache } from './read-cache.js';
+import { Transactions } from './transactions.js';
+
+describe('transactions on SQLite (units queued together commit together)', () => {
+  let dir: string;
+  let dataSource: DataSource;
+  let transactions: Transactions;
+  /** Another connection to the same file: it sees only what has been committed. */
+  let outside: Database.Database;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'vp-tx-'));
+    const file = join(dir, 'tx.db');
+    dataSource = await new DataSource({
+      type: 'better-sqlite3',
+      database: file,
+      enableWAL: true,
+    }).initialize();
+    await dataSource.query('CREATE TABLE entry (id INTEGER PRIMARY KEY, label TEXT NOT NULL UNIQUE)');
+    transactions = new Transactions(dataSource, new ReadCache(dataSource));
+    outside = new Database(file, { readonly: true });
+  });
+
+  afterEach(async () => {
+    outside.close();
+    await dataSource.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const insert = (label: string) => (manager: Parameters<Parameters<Transactions['run']>[0]>[0]) =>
+    raw(manager, 'INSERT INTO entry (label) VALUES ($1)', [label]);
+  const committed = () =>
+    (outside.prepare('SELECT label FROM entry ORDER BY id').all() as { label: string }[]).map((r) => r.label);
+
+  it('should refuse only the unit that fails and keep the writes of the others when they queue up together', async () => {
+    const results = await Promise.allSettled([
+      transactions.run(insert('香皂')),
+      transactions.run(async (manager) => {
+        await insert('牙膏')(manager);
+        throw new Error('库存不足');
+      }),
+      transactions.run(async (manager) => {
+        await insert('毛巾')(manager);
+        return raw<{ labels: string }>(manager, 'SELECT group_concat(label) AS labels FROM entry', []);
+      }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason).toEqual(new Error('库存不足'));
+    // The third unit saw the first one's write and nothing of the refused one.
+    expect((results[2] as PromiseFulfilledResult<{ labels: string }[]>).value[0].labels).toBe('香皂,毛巾');
+    expect(committed()).toEqual(['香皂', '毛巾']);
+  });
+
+  it('should refuse a unit whose statement breaks a constraint without undoing the units before it', async () => {
+    const results = await Promise.allSettled([
+      transactions.run(insert('食用油')),
+      transactions.run(insert('食用油')),
+      transactions.run(insert('洗衣粉')),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(committed()).toEqual(['食用油', '洗衣粉']);
+  });
+
+  it('should answer each unit only once its write is committed', async () => {
+    const labels = ['一', '二', '三'];
+    const seenWhenAnswered = await Promise.all(
+      labels.map((label) => transactions.run(insert(label)).then(() => committed())),
+    );
+    labels.forEach((label, i) => expect(seenWhenAnswered[i]).toContain(label));
+  });
+
+  it('should commit the units that queued up together in one transaction', async () => {
+    const begun = jest.spyOn(dataSource, 'transaction');
+    await Promise.all(['一', '二', '三', '四'].map((label) => transactions.run(insert(label))));
+    expect(begun).toHaveBeenCalledTimes(1);
+    expect(committed()).toEqual(['一', '二', '三', '四']);
+  });
+
+  it('should run a unit queued while a batch commits in a later transaction', async () => {
+    const first = transactions.run(async (manager) => {
+      await insert('a')(manager);
+      // Queued from inside a running unit: it cannot join this batch and must not wait for itself.
+      void transactions.run(insert('b'));
+    });
+    await first;
+    await transactions.run(async () => undefined);
+    expect(committed()).toEqual(['a', 'b']);
+  });
+});
