@@ -17,8 +17,9 @@ const villages: Record<number, { townshipId: number; villageId: number }> = {
   10: { townshipId: 1, villageId: 10 },
   20: { townshipId: 2, villageId: 20 },
 };
+// Answers as the PostgreSQL driver would: plain queries go to `query` (on SQLite they go to the connection itself).
 const fakeDataSource = {
-  options: { type: 'better-sqlite3' },
+  options: { type: 'postgres' },
   query: async (_sql: string, [id]: [number]) => (villages[id] ? [villages[id]] : []),
 } as unknown as DataSource;
 

@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request } from 'express';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../common/domain-error.js';
+import { raw } from '../database/raw.js';
 import { assertInScope, ScopeTarget } from './scope-policy.js';
 
 export type ScopeKind = 'township' | 'village' | 'user' | keyof typeof IN_VILLAGE;
@@ -63,8 +64,9 @@ export class ScopeGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<Request>();
     if (!req.actor) throw new DomainError('UNAUTHENTICATED', '请先登录');
     const [where, field] = meta.source.split('.') as ['params' | 'body' | 'query', string];
-    const raw = (req[where] as Record<string, unknown> | undefined)?.[field];
-    const id = typeof raw === 'number' ? raw : /^\d{1,9}$/.test(String(raw ?? '')) ? Number(raw) : NaN;
+    const given = (req[where] as Record<string, unknown> | undefined)?.[field];
+    const id =
+      typeof given === 'number' ? given : /^\d{1,9}$/.test(String(given ?? '')) ? Number(given) : NaN;
     if (!Number.isInteger(id) || id <= 0) {
       if (where === 'params') throw DomainError.notFound(NAMES[meta.kind]);
       throw DomainError.validation({ [field]: `请选择${NAMES[meta.kind]}` });
@@ -85,8 +87,7 @@ export class ScopeGuard implements CanActivate {
           : kind === 'user'
             ? 'SELECT u."townshipId" AS "townshipId", u."villageId" AS "villageId" FROM app_user u WHERE u.id = $1'
             : `SELECT v."townshipId" AS "townshipId", v.id AS "villageId" FROM ${IN_VILLAGE[kind]} x JOIN village v ON v.id = x."villageId" WHERE x.id = $1`;
-    const query = this.dataSource.options.type === 'postgres' ? sql : sql.replace('$1', '?');
-    const rows = (await this.dataSource.query(query, [id])) as ScopeTarget[];
+    const rows = await raw<ScopeTarget>(this.dataSource, sql, [id]);
     if (rows.length === 0) return null;
     // A user with no township (the admin) lives nowhere: only the admin may act on it.
     return { townshipId: rows[0].townshipId ?? -1, villageId: rows[0].villageId };

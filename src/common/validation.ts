@@ -40,6 +40,8 @@ export function createValidationPipe(): ValidationPipe {
   });
 }
 
+const emptyIsValid = new WeakMap<new () => object, boolean>();
+
 /** The same validation for page forms, whose handlers receive the raw body so that they can show it again. */
 export async function parseForm<T extends object>(cls: new () => T, body: unknown): Promise<T> {
   const plain: Record<string, unknown> = {};
@@ -47,8 +49,12 @@ export async function parseForm<T extends object>(cls: new () => T, body: unknow
   for (const [key, value] of Object.entries(body && typeof body === 'object' ? body : {})) {
     if (key !== '_csrf' && value !== '') plain[key] = value;
   }
+  // A page opened without any filter (most passbook and list views): the same empty form is valid or not every time.
+  const empty = Object.keys(plain).length === 0;
+  if (empty && emptyIsValid.get(cls)) return new cls();
   const instance = plainToInstance(cls, plain, { enableImplicitConversion: false });
   const errors = await validate(instance, options);
+  if (empty) emptyIsValid.set(cls, errors.length === 0);
   if (errors.length > 0) throw DomainError.validation(fieldMessages(errors));
   return instance;
 }
