@@ -5,6 +5,7 @@ import type { Actor } from '../access/actor.js';
 import { assertInScope } from '../access/scope-policy.js';
 import { AuditLog } from '../audit/audit-log.entity.js';
 import { DomainError } from '../common/domain-error.js';
+import { selectRow, selectRows } from '../database/raw.js';
 import { ReadCache } from '../database/read-cache.js';
 import { Household } from '../households/household.entity.js';
 import { Objection } from '../publications/objection.entity.js';
@@ -81,13 +82,12 @@ export class TownshipService {
   }
 
   async township(actor: Actor, townshipId: number): Promise<{ township: Township; villages: Village[] }> {
-    const township = await this.dataSource.getRepository(Township).findOneBy({ id: townshipId });
+    // Read on every dashboard view, before the kept dashboard: plain rows rather than the query builder.
+    const township = await selectRow(this.dataSource.manager, Township, townshipId);
     if (!township) throw DomainError.notFound('乡镇');
     assertInScope(actor, { townshipId });
-    const villages = await this.dataSource
-      .getRepository(Village)
-      .find({ where: { townshipId, active: true }, order: { id: 'ASC' } });
-    return { township, villages };
+    const villages = await selectRows(this.dataSource.manager, Village, { townshipId, active: true });
+    return { township, villages: villages.sort((a, b) => a.id - b.id) };
   }
 
   /** A handful of grouped queries for the whole township, never one query per village. */
