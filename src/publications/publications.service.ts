@@ -8,6 +8,7 @@ import { addDays, todayInChina } from '../common/dates.js';
 import { DomainError } from '../common/domain-error.js';
 import { Settings } from '../config/settings.js';
 import { lockRow } from '../database/locks.js';
+import { ReadCache } from '../database/read-cache.js';
 import { Transactions } from '../database/transactions.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { withinRange } from '../rules/rule-points.js';
@@ -58,6 +59,7 @@ export class PublicationsService {
     private readonly transactions: Transactions,
     private readonly ledger: LedgerService,
     private readonly audit: AuditService,
+    private readonly cache: ReadCache,
   ) {}
 
   /** Collects every approved record of the village not yet published into a new publication. */
@@ -165,15 +167,19 @@ export class PublicationsService {
 
   /** The open publications of a village: what the public board and the villager page show. */
   async openInVillage(villageId: number) {
-    const publications = await this.dataSource
-      .getRepository(Publication)
-      .find({ where: { villageId, status: 'OPEN' }, order: { id: 'ASC' } });
-    const rows = await this.boardRows(publications.map((p) => p.id));
-    return publications.map((p) => ({
-      ...p,
-      ended: windowEnded(p),
-      rows: rows.filter((r) => r.publicationId === p.id),
-    }));
+    // Every villager's page shows them: kept until a write in the village; whether a window has ended is the clock's.
+    const open = await this.cache.get(
+      `open-publications:${villageId}`,
+      { villageIds: [villageId] },
+      async () => {
+        const publications = await this.dataSource
+          .getRepository(Publication)
+          .find({ where: { villageId, status: 'OPEN' }, order: { id: 'ASC' } });
+        const rows = await this.boardRows(publications.map((p) => p.id));
+        return publications.map((p) => ({ ...p, rows: rows.filter((r) => r.publicationId === p.id) }));
+      },
+    );
+    return open.map((p) => ({ ...p, ended: windowEnded(p) }));
   }
 
   /** The publication an objection was raised in (through its record). */
