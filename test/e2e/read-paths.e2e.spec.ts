@@ -4,7 +4,12 @@ import { LedgerService } from '../../src/ledger/ledger.service.js';
 import { createTestApp, TestApp } from '../support/create-test-app.js';
 import { auth, loggedIn, TEST_PASSWORD, villagerAgent } from '../support/factories.js';
 import { postDeeds } from '../support/ranking-fixtures.js';
-import { createScoringScene, createTestHousehold, daysAgo } from '../support/scoring-fixtures.js';
+import {
+  createScoringScene,
+  createTestHousehold,
+  createTestRule,
+  daysAgo,
+} from '../support/scoring-fixtures.js';
 
 /**
  * The read paths a month end's crowd opens (passbooks, rankings, the board, the township's dashboard) are paged and
@@ -128,5 +133,37 @@ describe('read paths at county scale: paged passbooks, kept rankings and boards'
     // 60 points this year: the first star (default thresholds start at 50).
     const after = await request(t.http).get(`/public/villages/${villageId}?section=stars`);
     expect(after.text).toContain('乙户');
+  });
+
+  it('should show a record on the villagers’ page as soon as its publication opens, though the open publication is kept between reads', async () => {
+    const villageId = scene.village.id;
+    const household = await createTestHousehold(t, committee, villageId, { headName: '丙户', pin: '778899' });
+    const rule = await createTestRule(t, committee, villageId, { title: '清扫村道' });
+    const scorer = await scene.scorer.token();
+    const publish = async () => {
+      const rec = await request(t.http)
+        .post('/api/v1/score-records')
+        .set(auth(scorer))
+        .send({ householdId: household.id, ruleId: rule.id, occurredOn: daysAgo(1) })
+        .expect(201);
+      await request(t.http)
+        .post(`/api/v1/score-records/${rec.body.id}/approve`)
+        .set(auth(committee))
+        .send({})
+        .expect(200);
+      await request(t.http)
+        .post('/api/v1/publications')
+        .set(auth(committee))
+        .send({ villageId, days: 3 })
+        .expect(201);
+    };
+    const villager = await villagerAgent(t, household.code, '778899');
+    const shown = async () => ((await villager.get('/villager')).text.match(/清扫村道/g) ?? []).length;
+
+    await publish();
+    expect(await shown()).toBe(1);
+    expect(await shown()).toBe(1);
+    await publish();
+    expect(await shown()).toBe(2);
   });
 });
