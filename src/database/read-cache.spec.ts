@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { ReadCache } from './read-cache.js';
+import { derivedOnce, ReadCache } from './read-cache.js';
 
 const sqlite = { options: { type: 'better-sqlite3' } } as DataSource;
 
@@ -83,5 +83,20 @@ describe('the read cache', () => {
     cache.clear();
     await cache.get('k', village1, load);
     expect(db.reads).toBe(2);
+  });
+
+  it('should draw what a page derives from a kept read once, and again for the read that replaces it', async () => {
+    const cache = new ReadCache(sqlite);
+    const { db, load } = source('30 points');
+    let drawn = 0;
+    const page = derivedOnce((value: { points: string }) => (drawn++, `<td>${value.points}</td>`));
+    const read = () => cache.get('ranking:1', village1, async () => ({ points: await load() }));
+    expect(page(await read())).toBe('<td>30 points</td>');
+    expect(page(await read())).toBe('<td>30 points</td>');
+    expect(drawn).toBe(1);
+    db.value = '45 points';
+    cache.written({ villageIds: [1] });
+    expect(page(await read())).toBe('<td>45 points</td>');
+    expect(drawn).toBe(2);
   });
 });

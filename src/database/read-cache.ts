@@ -20,6 +20,19 @@ interface Entry {
   expires: number;
 }
 
+/**
+ * What a page works out from a kept read (a ranking's rendered rows, a dashboard's charts), once per kept value: the
+ * read cache hands out the same object until a write, and the derived value goes when the cache drops the object.
+ */
+export function derivedOnce<K extends object, V>(derive: (kept: K) => V): (kept: K) => V {
+  const derived = new WeakMap<K, V>();
+  return (kept) => {
+    let value = derived.get(kept);
+    if (value === undefined) derived.set(kept, (value = derive(kept)));
+    return value;
+  };
+}
+
 /** How many reads are kept at most (each a ranking, a board or a dashboard: tens of kilobytes). */
 const MAX_ENTRIES = 400;
 /**

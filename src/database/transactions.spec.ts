@@ -69,6 +69,24 @@ describe('transactions on SQLite (units queued together commit together)', () =>
     expect(committed()).toEqual(['食用油', '洗衣粉']);
   });
 
+  it('should refuse every unit of the batch and keep nothing when the transaction itself is lost', async () => {
+    const results = await Promise.allSettled([
+      transactions.run(insert('香皂')),
+      // What SQLite does on a full disk: the whole transaction is rolled back under the unit.
+      transactions.run(async (manager) => {
+        await raw(manager, 'ROLLBACK', []);
+        throw new Error('磁盘已满');
+      }),
+      transactions.run(insert('毛巾')),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect((results[1] as PromiseRejectedResult).reason).toEqual(new Error('磁盘已满'));
+    expect(committed()).toEqual([]);
+    // The queue goes on with the next units.
+    await transactions.run(insert('牙膏'));
+    expect(committed()).toEqual(['牙膏']);
+  });
+
   it('should answer each unit only once its write is committed', async () => {
     const labels = ['一', '二', '三'];
     const seenWhenAnswered = await Promise.all(

@@ -14,7 +14,7 @@ import { parseForm } from '../common/validation.js';
 import { HouseholdsService } from '../households/households.service.js';
 import { sendSheet } from '../households/spreadsheet.js';
 import { raw } from '../database/raw.js';
-import { ReadCache } from '../database/read-cache.js';
+import { derivedOnce, ReadCache } from '../database/read-cache.js';
 import { keptVillage } from '../villages/kept-village.js';
 import { Village } from '../villages/village.entity.js';
 import {
@@ -43,20 +43,14 @@ const LIST_STATUS: Record<string, string> = {
 
 /**
  * The table rows of a ranking (views/partials/ranking-rows.hbs), rendered once for each kept ranking: a village's 500
- * rows were most of the ranking page's work, and the read cache hands out the same ranking until a write.
+ * rows were most of the ranking page's work.
  */
-const renderedRows = new WeakMap<Ranking, string>();
 let rowsTemplate: ((context: object) => string) | undefined;
-function rowsHtml(ranking: Ranking): string {
-  let html = renderedRows.get(ranking);
-  if (html === undefined) {
-    const partial = hbs.handlebars.partials['ranking-rows'] as string | ((context: object) => string);
-    rowsTemplate ??= typeof partial === 'string' ? hbs.handlebars.compile(partial) : partial;
-    html = rowsTemplate({ rows: ranking.rows.map((r) => ({ ...r, changeLabel: changeLabel(r.change) })) });
-    renderedRows.set(ranking, html);
-  }
-  return html;
-}
+const rowsHtml = derivedOnce((ranking: Ranking): string => {
+  const partial = hbs.handlebars.partials['ranking-rows'] as string | ((context: object) => string);
+  rowsTemplate ??= typeof partial === 'string' ? hbs.handlebars.compile(partial) : partial;
+  return rowsTemplate({ rows: ranking.rows.map((r) => ({ ...r, changeLabel: changeLabel(r.change) })) });
+});
 
 /** Words for a change of rank, so that it is never told by colour or an arrow alone. */
 export function changeLabel(change: number | null): string {

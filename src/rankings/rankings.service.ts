@@ -77,9 +77,7 @@ export class RankingsService {
     groupId?: number | null,
     options: { fresh?: boolean } = {},
   ): Promise<Ranking> {
-    const village = options.fresh
-      ? await this.dataSource.getRepository(Village).findOneBy({ id: villageId })
-      : await keptVillage(this.cache, this.dataSource, villageId);
+    const village = await keptVillage(this.cache, this.dataSource, villageId, options);
     if (!village) throw DomainError.notFound('村');
     if (groupId) {
       const group = await this.dataSource.getRepository(Group).findOneBy({ id: groupId });

@@ -92,9 +92,7 @@ export class StarsService {
       const row = kept.rows.find((r) => r.householdId === householdId);
       if (row) return row;
     }
-    const village = options.fresh
-      ? await this.dataSource.getRepository(Village).findOneBy({ id: household.villageId })
-      : await keptVillage(this.cache, this.dataSource, household.villageId);
+    const village = await keptVillage(this.cache, this.dataSource, household.villageId, options);
     if (!village) return null;
     const thresholds = parseThresholds(village.starThresholds) ?? [50, 100, 200, 300, 500];
     const [total, blackListed] = await Promise.all([

@@ -9,6 +9,7 @@ import { sendSheet } from '../households/spreadsheet.js';
 import { currentPeriod, parsePeriod, type Period } from '../rankings/periods.js';
 import { periodOrRefuse } from '../rankings/rankings.service.js';
 import { barChart, lineChart } from './charts.js';
+import { derivedOnce } from '../database/read-cache.js';
 import { TownshipService } from './township.service.js';
 
 const SNAPSHOT_LABELS: Record<string, string> = {
@@ -26,21 +27,12 @@ function lastTwelveMonths(period: Period): string[] {
   });
 }
 
-type Dashboard = Awaited<ReturnType<TownshipService['dashboard']>>;
-
 /**
- * The dashboard's table rows and its four SVG charts, drawn once for each kept dashboard (the read cache hands out the
- * same object until a write in the township): drawing the charts was most of the page's work.
+ * The dashboard's table rows and its four SVG charts, drawn once for each kept dashboard: drawing the charts was most
+ * of the page's work.
  */
-const drawn = new WeakMap<Dashboard, ReturnType<typeof drawDashboard>>();
-function dashboardView(dashboard: Dashboard, period: Period) {
-  let view = drawn.get(dashboard);
-  if (!view) drawn.set(dashboard, (view = drawDashboard(dashboard, period)));
-  return view;
-}
-
-function drawDashboard({ rows, categories, trend, distribution }: Dashboard, period: Period) {
-  return {
+const dashboardView = derivedOnce(
+  ({ period, rows, categories, trend, distribution }: Awaited<ReturnType<TownshipService['dashboard']>>) => ({
     rows: rows.map((r) => ({
       ...r,
       snapshotLabel: r.snapshotStatus ? SNAPSHOT_LABELS[r.snapshotStatus] : '未提交',
@@ -54,8 +46,8 @@ function drawDashboard({ rows, categories, trend, distribution }: Dashboard, per
       trend: lineChart('近 12 个月全乡镇积分', trend),
       distribution: barChart(`${period.label}农户积分分布（户数）`, distribution),
     },
-  };
-}
+  }),
+);
 
 /** 乡镇总览: the dashboard page, its export, and the overview and fairness API. */
 @ApiTags('township 乡镇总览')
@@ -110,7 +102,7 @@ export class TownshipController {
       values: { period: query.period ?? period.key },
       errors: parsed ? {} : { period: '期间应为 2026-11（月）、2026-Q4（季度）或 2026（年）' },
       formError: parsed ? undefined : '期间写得不对，下面显示的是本月',
-      ...dashboardView(dashboard, period),
+      ...dashboardView(dashboard),
       signals: dashboard.signals,
       exportQuery: `townshipId=${townshipId}&period=${period.key}`,
     });

@@ -76,7 +76,7 @@ export class TownshipService {
           this.distribution(ids, period),
           this.fairness(villages, period),
         ]);
-        return { rows, categories, trend, distribution, signals };
+        return { period, rows, categories, trend, distribution, signals };
       },
     );
   }

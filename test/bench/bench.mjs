@@ -741,58 +741,55 @@ async function measure(base, pid, staff, state, label, floor) {
   const paths = [
     {
       name: 'villager passbook page',
-      floor: 'villager-passbook',
       request: () => ({ path: '/villager/passbook', headers: { cookie: rotate(villagerCookies) } }),
-      floorPath: () => `/floor/villager-passbook/${1 + (k++ % 20)}`,
+      floorRequest: () => ({ path: `/floor/villager-passbook/${1 + (k++ % 20)}` }),
     },
     {
       name: 'monthly ranking page (500 households)',
-      floor: 'ranking',
       request: () => ({
         path: `/rankings?villageId=1&period=${month}`,
         headers: { cookie: committeeCookie },
       }),
-      floorPath: () => '/floor/ranking/1',
+      floorRequest: () => ({ path: '/floor/ranking/1' }),
     },
     {
       name: 'public board',
-      floor: 'board',
       request: () => ({ path: '/public/villages/1' }),
-      floorPath: () => '/floor/board/1',
+      floorRequest: () => ({ path: '/floor/board/1' }),
     },
     {
       name: `township dashboard (${VILLAGES_PER_TOWNSHIP} villages)`,
-      floor: 'township',
       request: () => ({ path: `/township?period=${month}`, headers: { cookie: townshipCookie } }),
-      floorPath: () => '/floor/township/1',
+      floorRequest: () => ({ path: '/floor/township/1' }),
     },
     {
       name: 'GET /api/v1/households/:id/passbook',
-      floor: 'passbook',
       request: () => ({
         path: `/api/v1/households/${1 + (k++ % HOUSEHOLDS)}/passbook`,
         headers: { authorization: `Bearer ${adminToken}` },
       }),
-      floorPath: () => `/floor/passbook/${1 + (k++ % HOUSEHOLDS)}`,
+      floorRequest: () => ({ path: `/floor/passbook/${1 + (k++ % HOUSEHOLDS)}` }),
     },
   ];
   const results = [];
-  for (const p of paths.filter((p) => wanted(p.name))) {
-    // A running server has compiled its hot code and filled its caches: two seconds of the same requests first.
-    await run(base, 10, [{ setupRequest: (req) => ({ ...req, ...p.request() }) }], { duration: WARM_UP });
+  /**
+   * One path: two seconds of warm-up (a running server has compiled its hot code and filled its caches), then 10 and
+   * 50 connections, and at 10 the floor's same query, warmed the same way.
+   */
+  const measurePath = async ({ name, request, floorRequest }) => {
+    const requests = [{ setupRequest: (req) => ({ ...req, ...request() }) }];
+    await run(base, 10, requests, { duration: WARM_UP });
     for (const connections of [10, 50]) {
-      const r = summary(
-        await run(base, connections, [{ setupRequest: (req) => ({ ...req, ...p.request() }) }]),
-      );
+      const r = summary(await run(base, connections, requests));
       let floorR = null;
-      if (floor && connections === 10) {
-        const floorRequests = [{ setupRequest: (req) => ({ ...req, path: p.floorPath() }) }];
+      if (floor && floorRequest && connections === 10) {
+        const floorRequests = [{ setupRequest: (req) => ({ ...req, ...floorRequest() }) }];
         await run(floor.base, 10, floorRequests, { duration: WARM_UP });
         floorR = summary(await run(floor.base, 10, floorRequests));
       }
       results.push({
         phase: label,
-        path: p.name,
+        path: name,
         connections,
         ...r,
         floorRps: floorR?.rps ?? null,
@@ -800,10 +797,11 @@ async function measure(base, pid, staff, state, label, floor) {
         rssMb: currentRss(pid),
       });
       log(
-        `${label} ${p.name} @${connections}: ${r.rps} req/s p50 ${r.p50} ms p99 ${r.p99} ms errors ${r.errors} rss ${currentRss(pid)} MB${floorR ? ` (floor ${floorR.rps} req/s, ${((100 * r.rps) / floorR.rps).toFixed(0)}%)` : ''}`,
+        `${label} ${name} @${connections}: ${r.rps} req/s p50 ${r.p50} ms p99 ${r.p99} ms errors ${r.errors} rss ${currentRss(pid)} MB${floorR ? ` (floor ${floorR.rps} req/s, ${((100 * r.rps) / floorR.rps).toFixed(0)}%)` : ''}`,
       );
     }
-  }
+  };
+  for (const p of paths.filter((p) => wanted(p.name))) await measurePath(p);
   if (label !== 'final') return results;
   // Writes: recording a score, approving one, a redemption.
   let pendingId = state.work.firstPending;
@@ -816,7 +814,7 @@ async function measure(base, pid, staff, state, label, floor) {
   const writes = [
     {
       name: 'record a score (POST /api/v1/score-records)',
-      floor: '/floor/record/1',
+      floorRequest: () => ({ method: 'POST', path: '/floor/record/1' }),
       request: () =>
         json('POST', '/api/v1/score-records', scorerToken, {
           householdId: 1 + (k++ % HOUSEHOLDS),
@@ -828,12 +826,11 @@ async function measure(base, pid, staff, state, label, floor) {
     },
     {
       name: 'approve a record (POST /api/v1/score-records/:id/approve)',
-      floor: null,
       request: () => json('POST', `/api/v1/score-records/${pendingId++}/approve`, adminToken, {}),
     },
     {
       name: 'redemption (POST /api/v1/redemptions)',
-      floor: '/floor/redeem/1',
+      floorRequest: () => ({ method: 'POST', path: '/floor/redeem/1' }),
       request: () =>
         json('POST', '/api/v1/redemptions', clerkToken, {
           householdId: 1 + (k++ % HOUSEHOLDS),
@@ -842,32 +839,7 @@ async function measure(base, pid, staff, state, label, floor) {
         }),
     },
   ];
-  for (const wr of writes.filter((wr) => wanted(wr.name))) {
-    await run(base, 10, [{ setupRequest: (req) => ({ ...req, ...wr.request() }) }], { duration: WARM_UP });
-    for (const connections of [10, 50]) {
-      const r = summary(
-        await run(base, connections, [{ setupRequest: (req) => ({ ...req, ...wr.request() }) }]),
-      );
-      let floorR = null;
-      if (floor && wr.floor && connections === 10) {
-        const floorRequests = [{ setupRequest: (req) => ({ ...req, method: 'POST', path: wr.floor }) }];
-        await run(floor.base, 10, floorRequests, { duration: WARM_UP });
-        floorR = summary(await run(floor.base, 10, floorRequests));
-      }
-      results.push({
-        phase: label,
-        path: wr.name,
-        connections,
-        ...r,
-        floorRps: floorR?.rps ?? null,
-        ratio: floorR ? +(r.rps / floorR.rps).toFixed(2) : null,
-        rssMb: currentRss(pid),
-      });
-      log(
-        `${wr.name} @${connections}: ${r.rps} req/s p50 ${r.p50} ms p99 ${r.p99} ms errors ${r.errors} rss ${currentRss(pid)} MB${floorR ? ` (floor ${floorR.rps} req/s)` : ''}`,
-      );
-    }
-  }
+  for (const wr of writes.filter((wr) => wanted(wr.name))) await measurePath(wr);
   if (!wanted('publication import')) {
     results.push({ phase: label, path: 'peak RSS of the server (MB)', rssMb: peakRss(pid) });
     return results;
