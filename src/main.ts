@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
 import { configureApp } from './app.setup.js';
+import { RoutedExpressAdapter } from './common/routed-express-adapter.js';
 import { loadSettings, SettingsError } from './config/settings.js';
 
 async function bootstrap() {
@@ -17,9 +18,11 @@ async function bootstrap() {
     }
     throw error;
   }
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forSettings(settings), {
-    bodyParser: false,
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forSettings(settings),
+    new RoutedExpressAdapter(),
+    { bodyParser: false },
+  );
   configureApp(app);
   app.enableShutdownHooks();
   await app.listen(settings.port);

@@ -770,6 +770,12 @@ async function measure(base, pid, staff, state, label, floor) {
       }),
       floorRequest: () => ({ path: `/floor/passbook/${1 + (k++ % HOUSEHOLDS)}` }),
     },
+    {
+      // What any page costs here before it reads anything: the framework's share of every page above. No floor of its
+      // own; compare it with the passbook page's floor (docs/PERFORMANCE.md).
+      name: 'lightest page, no database (GET /login)',
+      request: () => ({ path: '/login' }),
+    },
   ];
   const results = [];
   /**

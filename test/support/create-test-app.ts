@@ -16,6 +16,7 @@ import { configureApp } from '../../src/app.setup.js';
 import { loadSettings, Settings } from '../../src/config/settings.js';
 import { AUTO_CLOSE_INTERVAL_MS } from '../../src/publications/publications.scheduler.js';
 import { REPLAY_HEADER } from '../../src/common/idempotency.js';
+import { RoutedExpressAdapter } from '../../src/common/routed-express-adapter.js';
 import { invariantProblems } from './invariants.js';
 import { RESET_INTERVAL_MS } from '../../src/supermarket/points-reset.service.js';
 
@@ -62,7 +63,7 @@ export async function createTestApp(
     .overrideProvider(RESET_INTERVAL_MS)
     .useValue(0)
     .compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({
+  const app = moduleRef.createNestApplication<NestExpressApplication>(new RoutedExpressAdapter(), {
     bodyParser: false,
     logger: ['error'],
   });
