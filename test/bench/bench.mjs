@@ -45,7 +45,7 @@ const VILLAGES_PER_TOWNSHIP = 20;
 const DURATION = Number(process.env.BENCH_SECONDS ?? (small ? 4 : 10));
 const WARM_UP = 2; // seconds of unmeasured requests before each path
 // Records waiting for the approval benchmark: more than (warm-up + two measures) × the fastest approval rate seen.
-const PENDING_RECORDS = 80000;
+const PENDING_RECORDS = 150000;
 const PASSWORD = 'bench-pass-2026';
 const PIN = '123456';
 const pgUrl = process.env.BENCH_DATABASE_URL;
@@ -474,6 +474,21 @@ async function appendEntries(w, state, count, fromDaysAgo, toDaysAgo) {
 /** Work waiting for the write benchmarks: pending records to approve, and 500 approved ones for one publication. */
 async function queueWork(w, state, staff) {
   const pending = [];
+  // The publication's 500 first: approvals that outrun the queue go on into the records the recording benchmark made
+  // (village 1, pending), never into another village's approved records (refused, and counted as errors).
+  for (let i = 0; i < 500; i++)
+    pending.push([
+      state.nextRecordId++,
+      2,
+      HOUSEHOLDS + 1 + (i % HOUSEHOLDS),
+      6,
+      6,
+      10,
+      dayBefore(1),
+      'APPROVED',
+      staff.scorer[2].id,
+      `${today}T00:00:00.000Z`,
+    ]);
   const first = state.nextRecordId;
   for (let i = 0; i < PENDING_RECORDS; i++)
     pending.push([
@@ -486,19 +501,6 @@ async function queueWork(w, state, staff) {
       dayBefore(1),
       'PENDING',
       staff.scorer[1].id,
-      `${today}T00:00:00.000Z`,
-    ]);
-  for (let i = 0; i < 500; i++)
-    pending.push([
-      state.nextRecordId++,
-      2,
-      HOUSEHOLDS + 1 + (i % HOUSEHOLDS),
-      6,
-      6,
-      10,
-      dayBefore(1),
-      'APPROVED',
-      staff.scorer[2].id,
       `${today}T00:00:00.000Z`,
     ]);
   await w.insert(
@@ -589,16 +591,23 @@ function floorServer(file) {
   const db = new Database(copy);
   db.pragma('journal_mode = WAL');
   const q = {
+    // What the server asks SQLite for a passbook, query for query (the village row and the village's stars it keeps):
+    // who is asking (the session by its hash, or the staff member of a bearer token), the household, the entries, and
+    // on the page the household's year for its stars.
+    session: db.prepare('SELECT "userId", "householdId", "expiresAt" FROM login_session WHERE "idHash" = ?'),
+    user: db.prepare(
+      'SELECT id, username, "displayName", role, "townshipId", "villageId", "householdId", "tokenVersion", active FROM app_user WHERE id = ?',
+    ),
+    villager: db.prepare(
+      'SELECT h.id, h.code, h."headName", h."pinVersion", v.id AS "villageId", v."townshipId", v.active FROM household h JOIN village v ON v.id = h."villageId" WHERE h.id = ?',
+    ),
     household: db.prepare(
-      'SELECT id, code, "villageId", "headName", available, earned FROM household WHERE id = ?',
+      'SELECT id, code, "villageId", "groupId", "headName", "memberCount", available, earned, status FROM household WHERE id = ?',
     ),
     entries: db.prepare(
-      'SELECT id, amount, kind, "availableAfter", description, "createdAt" FROM ledger_entry WHERE "householdId" = ? ORDER BY id DESC LIMIT 500',
+      'SELECT id, amount, kind, "availableAfter", "earnedAfter", description, "occurredOn", "createdAt", "correctsEntryId" FROM ledger_entry WHERE "householdId" = ? ORDER BY id DESC LIMIT ? OFFSET 0',
     ),
-    // The passbook page shows 20 entries (PASSBOOK_PAGE) and asks for one more to know if there are older ones.
-    page: db.prepare(
-      'SELECT id, amount, kind, "availableAfter", description, "createdAt" FROM ledger_entry WHERE "householdId" = ? ORDER BY id DESC LIMIT 21',
-    ),
+    yearTotal: db.prepare('SELECT points FROM period_total WHERE "householdId" = ? AND period = ?'),
     ranking:
       db.prepare(`SELECT h.id, h.code, h."headName", g.name AS "groupName", COALESCE(t.points, 0) AS points FROM household h
       LEFT JOIN period_total t ON t."householdId" = h.id AND t.period = ? LEFT JOIN village_group g ON g.id = h."groupId"
@@ -638,21 +647,31 @@ function floorServer(file) {
     const [, , what, id] = req.url.split('?')[0].split('/');
     const n = Number(id);
     if (what === 'passbook') {
+      q.user.get(1);
+      const household = q.household.get(n);
       res.setHeader('content-type', 'application/json');
-      return res.end(JSON.stringify({ household: q.household.get(n), entries: q.entries.all(n) }));
+      return res.end(JSON.stringify({ household, entries: q.entries.all(n, 501) }));
     }
     if (what === 'villager-passbook') {
+      q.session.get(
+        createHash('sha256')
+          .update(req.headers.cookie ?? String(n))
+          .digest('hex'),
+      );
+      q.villager.get(n);
       const h = q.household.get(n);
-      const rows = q.page
-        .all(n)
+      // The passbook page shows 20 entries (PASSBOOK_PAGE) and asks for one more to know if there are older ones.
+      const rows = q.entries
+        .all(n, 21)
         .slice(0, 20)
         .map(
           (e) =>
             `<tr><td>${esc(e.createdAt.slice(0, 10))}</td><td>${esc(e.description)}</td><td>${e.amount}</td><td>${e.availableAfter}</td></tr>`,
         );
+      const stars = q.yearTotal.get(n, today.slice(0, 4))?.points ?? 0;
       res.setHeader('content-type', 'text/html');
       return res.end(
-        `<!doctype html><h1>${esc(h.headName)}</h1><p>${h.available} ${h.earned}</p><table>${rows.join('')}</table>`,
+        `<!doctype html><h1>${esc(h.headName)}</h1><p>${h.available} ${h.earned} ${stars}</p><table>${rows.join('')}</table>`,
       );
     }
     if (what === 'ranking') {
