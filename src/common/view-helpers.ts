@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type hbsModule from 'hbs';
+import hbsModule from 'hbs';
 import { ROLE_LABELS, type Role } from '../access/role.js';
 
 const dateTime = new Intl.DateTimeFormat('zh-CN', {
@@ -31,4 +31,20 @@ export function registerViewHelpers(hbs: typeof hbsModule, partialsDir: string):
     (object: Record<string, unknown> | undefined, key: string) => object?.[key] ?? '',
   );
   hbs.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));
+}
+
+/**
+ * A registered partial as a function, compiled on first use: for the long parts of a page that are drawn once per
+ * kept read (`derivedOnce`) and put in the page with `{{{…}}}`. The partial escapes what it prints, as any template.
+ */
+export function partialRenderer(name: string): (context: object) => string {
+  let template: ((context: object) => string) | undefined;
+  return (context) => {
+    if (!template) {
+      const partial = hbsModule.handlebars.partials[name] as string | ((context: object) => string);
+      if (partial === undefined) throw new Error(`no partial ${name}`);
+      template = typeof partial === 'string' ? hbsModule.handlebars.compile(partial) : partial;
+    }
+    return template(context);
+  };
 }

@@ -3,8 +3,9 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/decorators.js';
+import { partialRenderer } from '../common/view-helpers.js';
 import { DomainError } from '../common/domain-error.js';
-import { ReadCache, villageScope } from '../database/read-cache.js';
+import { derivedOnce, ReadCache, villageScope } from '../database/read-cache.js';
 import { todayInChina } from '../common/dates.js';
 import { ListsService } from '../rankings/lists.service.js';
 import { parsePeriod, type Period } from '../rankings/periods.js';
@@ -21,6 +22,15 @@ import { PublicationsService } from './publications.service.js';
  * what is public (household, rule, points); never phones, notes or photos.
  */
 const SECTIONS = ['publication', 'ranking', 'lists', 'stars', 'catalogue'];
+
+/**
+ * The star households of a kept board (views/partials/star-households.hbs), drawn once per kept board: a village
+ * where most households have stars lists hundreds, most of the board's work.
+ */
+const starHouseholds = partialRenderer('star-households');
+const starsHtml = derivedOnce((board: { stars: { households: object[] } }) =>
+  starHouseholds({ households: board.stars.households }),
+);
 
 @ApiExcludeController()
 @Controller('public/villages')
@@ -49,7 +59,12 @@ export class PublicBoardController {
     const board = await this.cache.get(`board:${id}:${today}`, villageScope(village), () =>
       this.boardOf(village, today),
     );
-    return { ...board, only, show: Object.fromEntries(SECTIONS.map((s) => [s, show(s)])) };
+    return {
+      ...board,
+      starsHtml: show('stars') ? starsHtml(board) : '',
+      only,
+      show: Object.fromEntries(SECTIONS.map((s) => [s, show(s)])),
+    };
   }
 
   private async boardOf(village: Village, today: string) {

@@ -2,7 +2,6 @@ import { Body, Controller, Get, Param, ParseIntPipe, Post, Query, Req, Res } fro
 import { ApiExcludeController } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
-import hbs from 'hbs';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../access/actor.js';
 import { assertInScope } from '../access/scope-policy.js';
@@ -11,6 +10,7 @@ import { CurrentActor, Roles } from '../auth/decorators.js';
 import { DomainError } from '../common/domain-error.js';
 import { submitForm } from '../common/forms.js';
 import { parseForm } from '../common/validation.js';
+import { partialRenderer } from '../common/view-helpers.js';
 import { HouseholdsService } from '../households/households.service.js';
 import { sendSheet } from '../households/spreadsheet.js';
 import { raw } from '../database/raw.js';
@@ -45,12 +45,10 @@ const LIST_STATUS: Record<string, string> = {
  * The table rows of a ranking (views/partials/ranking-rows.hbs), rendered once for each kept ranking: a village's 500
  * rows were most of the ranking page's work.
  */
-let rowsTemplate: ((context: object) => string) | undefined;
-const rowsHtml = derivedOnce((ranking: Ranking): string => {
-  const partial = hbs.handlebars.partials['ranking-rows'] as string | ((context: object) => string);
-  rowsTemplate ??= typeof partial === 'string' ? hbs.handlebars.compile(partial) : partial;
-  return rowsTemplate({ rows: ranking.rows.map((r) => ({ ...r, changeLabel: changeLabel(r.change) })) });
-});
+const rankingRows = partialRenderer('ranking-rows');
+const rowsHtml = derivedOnce((ranking: Ranking): string =>
+  rankingRows({ rows: ranking.rows.map((r) => ({ ...r, changeLabel: changeLabel(r.change) })) }),
+);
 
 /** Words for a change of rank, so that it is never told by colour or an arrow alone. */
 export function changeLabel(change: number | null): string {

@@ -86,6 +86,11 @@ describe('the public board, the villager page and the passbook: rank, lists and 
     expect(stars).not.toContain('赵德福');
     expect(stars).not.toContain('积分超市商品');
     expect(stars).not.toContain('积分公示</h2>');
+    // The whole board lists the same households (drawn once per kept board), with every other section.
+    const whole = (await board('')).text;
+    expect(whole).toContain(`${top.code} 李大山家（4 星）`);
+    expect(whole).not.toContain('赵德福家（');
+    expect(whole).toContain('积分公示</h2>');
   });
 
   it('should show the villager their month rank and stars, and say why a black-listed household has none', async () => {
