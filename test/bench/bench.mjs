@@ -14,23 +14,25 @@
 // Results: printed, and written to test-results/bench-<sqlite|postgres>-<size>.json; `node test/bench/report.mjs`
 // turns them into the tables of docs/PERFORMANCE.md.
 import { spawn } from 'node:child_process';
-import { createHash, randomUUID } from 'node:crypto';
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { createServer } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import {
+  PASSWORD,
+  PIN,
+  dayBefore,
+  floorServer,
+  login,
+  pad,
+  pageSession,
+  run,
+  summary,
+  today,
+} from './load.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const { entryHash, GENESIS } = await import(join(root, 'dist/src/ledger/hash-chain.js'));
@@ -46,8 +48,6 @@ const DURATION = Number(process.env.BENCH_SECONDS ?? (small ? 4 : 10));
 const WARM_UP = 2; // seconds of unmeasured requests before each path
 // Records waiting for the approval benchmark: more than (warm-up + two measures) × the fastest approval rate seen.
 const PENDING_RECORDS = 150000;
-const PASSWORD = 'bench-pass-2026';
-const PIN = '123456';
 const pgUrl = process.env.BENCH_DATABASE_URL;
 const kind = pgUrl ? 'postgres' : 'sqlite';
 const keepDir = process.env.BENCH_DIR;
@@ -56,17 +56,7 @@ const wanted = (name) => !only || only.test(name);
 const profileDir = process.env.BENCH_PROFILE;
 
 const log = (...a) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...a);
-const pad = (n, w = 4) => String(n).padStart(w, '0');
 
-/** Today in China, and a day n days before it. */
-const chinaDay = (d = new Date()) =>
-  new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(d);
-const today = chinaDay();
-const dayBefore = (n) => {
-  const d = new Date(`${today}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() - n);
-  return d.toISOString().slice(0, 10);
-};
 const periodsOf = (day) => [
   day.slice(0, 7),
   `${day.slice(0, 4)}-Q${Math.ceil(Number(day.slice(5, 7)) / 3)}`,
@@ -525,47 +515,6 @@ async function queueWork(w, state, staff) {
 // ---------------------------------------------------------------------------------------------------------------
 // Load.
 
-async function login(base, username) {
-  const res = await fetch(`${base}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: PASSWORD }),
-  });
-  if (!res.ok) throw new Error(`login ${username}: ${res.status}`);
-  return (await res.json()).token;
-}
-
-/** A page session: the form login with its CSRF token, as a browser does. */
-async function pageSession(base, path, form) {
-  const page = await fetch(`${base}${path}`);
-  const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0];
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1];
-  const res = await fetch(`${base}${path === '/villager' ? '/villager/login' : '/login'}`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
-    body: new URLSearchParams({ ...form, _csrf: csrf }).toString(),
-  });
-  const next = (res.headers.get('set-cookie') ?? '').split(';')[0];
-  if (res.status !== 303) throw new Error(`page login ${JSON.stringify(form)}: ${res.status}`);
-  return next || cookie;
-}
-
-function run(url, connections, requests, extra = {}) {
-  return new Promise((resolve, reject) => {
-    autocannon({ url, connections, duration: DURATION, requests, ...extra }, (error, result) =>
-      error ? reject(error) : resolve(result),
-    );
-  });
-}
-
-const summary = (r) => ({
-  rps: Math.round(r.requests.average),
-  p50: r.latency.p50,
-  p99: r.latency.p99,
-  errors: r.errors + r.timeouts + (r.non2xx ?? 0),
-});
-
 /** The server's resident memory now (VmRSS) or at its highest so far (VmHWM), in MB. */
 function rss(pid, field = 'VmRSS') {
   try {
@@ -577,168 +526,6 @@ function rss(pid, field = 'VmRSS') {
 }
 const currentRss = (pid) => rss(pid);
 const peakRss = (pid) => rss(pid, 'VmHWM');
-
-// ---------------------------------------------------------------------------------------------------------------
-// The floor: the same queries through better-sqlite3 from a plain node:http handler (SQLite only).
-
-function floorServer(file) {
-  // Its own copy of the database: the floor's writes must not touch the books the server keeps.
-  const copy = `${file}.floor`;
-  const source = new Database(file);
-  source.pragma('wal_checkpoint(TRUNCATE)');
-  source.close();
-  copyFileSync(file, copy);
-  const db = new Database(copy);
-  db.pragma('journal_mode = WAL');
-  const q = {
-    // What the server asks SQLite for a passbook, query for query (the village row and the village's stars it keeps):
-    // who is asking (the session by its hash, or the staff member of a bearer token), the household, the entries, and
-    // on the page the household's year for its stars.
-    session: db.prepare('SELECT "userId", "householdId", "expiresAt" FROM login_session WHERE "idHash" = ?'),
-    user: db.prepare(
-      'SELECT id, username, "displayName", role, "townshipId", "villageId", "householdId", "tokenVersion", active FROM app_user WHERE id = ?',
-    ),
-    villager: db.prepare(
-      'SELECT h.id, h.code, h."headName", h."pinVersion", v.id AS "villageId", v."townshipId", v.active FROM household h JOIN village v ON v.id = h."villageId" WHERE h.id = ?',
-    ),
-    household: db.prepare(
-      'SELECT id, code, "villageId", "groupId", "headName", "memberCount", available, earned, status FROM household WHERE id = ?',
-    ),
-    entries: db.prepare(
-      'SELECT id, amount, kind, "availableAfter", "earnedAfter", description, "occurredOn", "createdAt", "correctsEntryId" FROM ledger_entry WHERE "householdId" = ? ORDER BY id DESC LIMIT ? OFFSET 0',
-    ),
-    yearTotal: db.prepare('SELECT points FROM period_total WHERE "householdId" = ? AND period = ?'),
-    ranking:
-      db.prepare(`SELECT h.id, h.code, h."headName", g.name AS "groupName", COALESCE(t.points, 0) AS points FROM household h
-      LEFT JOIN period_total t ON t."householdId" = h.id AND t.period = ? LEFT JOIN village_group g ON g.id = h."groupId"
-      WHERE h."villageId" = ? AND (h.status = 'ACTIVE' OR t.points IS NOT NULL) ORDER BY points DESC, h.code ASC`),
-    goods: db.prepare(
-      'SELECT id, name, unit, "pricePoints", stock FROM goods WHERE "villageId" = ? AND active = 1 ORDER BY "pricePoints"',
-    ),
-    overview:
-      db.prepare(`SELECT v.id, v.name, (SELECT COUNT(*) FROM household h WHERE h."villageId" = v.id AND h.status = 'ACTIVE') AS households,
-      (SELECT COALESCE(SUM(points), 0) FROM period_total t WHERE t."villageId" = v.id AND t.period = ?) AS earned,
-      (SELECT COUNT(*) FROM score_record r WHERE r."villageId" = v.id AND r.status = 'PENDING') AS pending
-      FROM village v WHERE v."townshipId" = ?`),
-    spend: db.prepare('UPDATE household SET available = available - ? WHERE id = ? AND available >= ?'),
-    stock: db.prepare('UPDATE goods SET stock = stock - ? WHERE id = ? AND stock >= ?'),
-    record: db.prepare(
-      `INSERT INTO score_record ("villageId", "householdId", "ruleId", "ruleVersionId", points, "occurredOn", status, "recordedBy", "createdAt") VALUES (?, ?, 2, 2, 10, ?, 'PENDING', ?, ?)`,
-    ),
-    entry:
-      db.prepare(`INSERT INTO ledger_entry ("villageId", seq, "householdId", amount, kind, "availableAfter", "earnedAfter", description, "occurredOn", "createdAt", "prevHash", hash)
-      SELECT ?, "ledgerSeq" + 1, ?, ?, 'REDEMPTION', 0, 0, 'floor', ?, ?, "ledgerHead", ? FROM village WHERE id = ?`),
-    seq: db.prepare('UPDATE village SET "ledgerSeq" = "ledgerSeq" + 1 WHERE id = ?'),
-  };
-  const month = today.slice(0, 7);
-  const prevMonth = (() => {
-    const [y, m] = month.split('-').map(Number);
-    return m === 1 ? `${y - 1}-12` : `${y}-${pad(m - 1, 2)}`;
-  })();
-  const esc = (s) => String(s).replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
-  const ranked = (rows) => {
-    let rank = 0;
-    return rows.map((r, i) => {
-      if (i === 0 || r.points !== rows[i - 1].points) rank = i + 1;
-      return { ...r, rank };
-    });
-  };
-  const server = createServer((req, res) => {
-    const [, , what, id] = req.url.split('?')[0].split('/');
-    const n = Number(id);
-    if (what === 'passbook') {
-      q.user.get(1);
-      const household = q.household.get(n);
-      res.setHeader('content-type', 'application/json');
-      return res.end(JSON.stringify({ household, entries: q.entries.all(n, 501) }));
-    }
-    if (what === 'villager-passbook') {
-      q.session.get(
-        createHash('sha256')
-          .update(req.headers.cookie ?? String(n))
-          .digest('hex'),
-      );
-      q.villager.get(n);
-      const h = q.household.get(n);
-      // The passbook page shows 20 entries (PASSBOOK_PAGE) and asks for one more to know if there are older ones.
-      const rows = q.entries
-        .all(n, 21)
-        .slice(0, 20)
-        .map(
-          (e) =>
-            `<tr><td>${esc(e.createdAt.slice(0, 10))}</td><td>${esc(e.description)}</td><td>${e.amount}</td><td>${e.availableAfter}</td></tr>`,
-        );
-      const stars = q.yearTotal.get(n, today.slice(0, 4))?.points ?? 0;
-      res.setHeader('content-type', 'text/html');
-      return res.end(
-        `<!doctype html><h1>${esc(h.headName)}</h1><p>${h.available} ${h.earned} ${stars}</p><table>${rows.join('')}</table>`,
-      );
-    }
-    if (what === 'ranking') {
-      const now = ranked(q.ranking.all(month, n));
-      const before = new Map(ranked(q.ranking.all(prevMonth, n)).map((r) => [r.id, r.rank]));
-      res.setHeader('content-type', 'text/html');
-      return res.end(
-        `<!doctype html><table>${now.map((r) => `<tr><td>${r.rank}</td><td>${esc(r.code)}</td><td>${esc(r.headName)}</td><td>${r.points}</td><td>${before.get(r.id) ?? ''}</td></tr>`).join('')}</table>`,
-      );
-    }
-    if (what === 'board') {
-      const goods = q.goods.all(n);
-      const year = ranked(q.ranking.all(today.slice(0, 4), n)).filter((r) => r.points >= 50);
-      res.setHeader('content-type', 'text/html');
-      return res.end(
-        `<!doctype html><ul>${year.map((r) => `<li>${esc(r.code)} ${esc(r.headName)}</li>`).join('')}</ul><table>${goods.map((g) => `<tr><td>${esc(g.name)}</td><td>${g.pricePoints}</td><td>${g.stock}</td></tr>`).join('')}</table>`,
-      );
-    }
-    if (what === 'township') {
-      const rows = q.overview.all(month, n);
-      res.setHeader('content-type', 'text/html');
-      return res.end(
-        `<!doctype html><table>${rows.map((r) => `<tr><td>${esc(r.name)}</td><td>${r.households}</td><td>${r.earned}</td><td>${r.pending}</td></tr>`).join('')}</table>`,
-      );
-    }
-    if (what === 'record' && req.method === 'POST') {
-      q.record.run(1, 1 + Math.floor(Math.random() * HOUSEHOLDS), dayBefore(1), 3, new Date().toISOString());
-      res.statusCode = 201;
-      return res.end('{}');
-    }
-    if (what === 'redeem' && req.method === 'POST') {
-      const h = 1 + Math.floor(Math.random() * HOUSEHOLDS);
-      db.transaction(() => {
-        if (q.spend.run(1, h, 1).changes !== 1) throw new Error('points');
-        q.stock.run(1, 1, 1);
-        const at = new Date().toISOString();
-        q.entry.run(
-          1,
-          h,
-          -1,
-          today,
-          at,
-          createHash('sha256')
-            .update(at + h)
-            .digest('hex'),
-          1,
-        );
-        q.seq.run(1);
-      })();
-      res.statusCode = 201;
-      return res.end('{}');
-    }
-    res.statusCode = 404;
-    res.end();
-  });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () =>
-      resolve({
-        base: `http://127.0.0.1:${server.address().port}`,
-        close: () => {
-          server.close();
-          db.close();
-        },
-      }),
-    ),
-  );
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -805,12 +592,12 @@ async function measure(base, pid, staff, state, label, floor) {
     const requests = [{ setupRequest: (req) => ({ ...req, ...request() }) }];
     await run(base, 10, requests, { duration: WARM_UP });
     for (const connections of [10, 50]) {
-      const r = summary(await run(base, connections, requests));
+      const r = summary(await run(base, connections, requests, { duration: DURATION }));
       let floorR = null;
       if (floor && floorRequest && connections === 10) {
         const floorRequests = [{ setupRequest: (req) => ({ ...req, ...floorRequest() }) }];
         await run(floor.base, 10, floorRequests, { duration: WARM_UP });
-        floorR = summary(await run(floor.base, 10, floorRequests));
+        floorR = summary(await run(floor.base, 10, floorRequests, { duration: DURATION }));
       }
       results.push({
         phase: label,
@@ -996,7 +783,7 @@ async function main() {
     await appendEntries(w, state, FIRST_PHASE, 3 * 365, 2 * 365);
     state.work = await queueWork(w, state, county.staff);
     await w.close();
-    floor = floorFile ? await floorServer(floorFile) : null;
+    floor = floorFile ? await floorServer(floorFile, HOUSEHOLDS) : null;
     server = startServer(databaseUrl, dir, 3901);
     results.push({ phase: 'first', path: 'start-up (ms)', ms: await server.ready });
     results.push(...(await measure(server.base, server.child.pid, county.staff, state, 'first', floor)));
@@ -1008,7 +795,7 @@ async function main() {
     await w2.close();
     if (keepDir && !pgUrl) writeFileSync(join(dir, 'county.json'), JSON.stringify({ staff: county.staff }));
   }
-  floor = floorFile ? await floorServer(floorFile) : null;
+  floor = floorFile ? await floorServer(floorFile, HOUSEHOLDS) : null;
   server = startServer(databaseUrl, dir, 3902);
   results.push({ phase: 'final', path: 'start-up (ms)', ms: await server.ready });
   results.push(...(await measure(server.base, server.child.pid, county.staff, state, 'final', floor)));
