@@ -609,7 +609,7 @@ async function measure(base, pid, staff, state, label, floor) {
         rssMb: currentRss(pid),
       });
       log(
-        `${label} ${name} @${connections}: ${r.rps} req/s p50 ${r.p50} ms p99 ${r.p99} ms errors ${r.errors} rss ${currentRss(pid)} MB${floorR ? ` (floor ${floorR.rps} req/s, ${((100 * r.rps) / floorR.rps).toFixed(0)}%)` : ''}`,
+        `${label} ${name} @${connections}: ${r.rps} req/s p50 ${r.p50} ms p99 ${r.p99} ms errors ${r.errors} rss ${currentRss(pid)} MB${floorR ? ` (floor ${floorR.rps} req/s, ${((100 * r.rps) / floorR.rps).toFixed(0)}%${floorR.errors ? `, ${floorR.errors} refused` : ''})` : ''}`,
       );
     }
   };
