@@ -39,7 +39,7 @@ beforeAll(async () => {
   const rule = await request(t.http)
     .post('/api/v1/rules')
     .set(auth(committee))
-    .send({ villageId: village, code: 'X-01', category: '德治', title: name('细则'), points: 30 });
+    .send({ villageId: village, code: 'X-01', category: '德治', title: name('细则'), points: 60 });
   const rec = await request(t.http)
     .post('/api/v1/score-records')
     .set(auth(scorer))
@@ -149,6 +149,8 @@ it('should show typed markup as text on every page that shows it, for staff', as
     '/rules',
     `/publications/${ids.publication}`,
     `/public/villages/${ids.village}`,
+    // 60 points this year: the household is among the star households, a list drawn once per kept board.
+    `/public/villages/${ids.village}?section=stars`,
   ])
     problems.push(...(await injectedOn(page, path)));
   await context.close();
