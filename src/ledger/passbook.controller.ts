@@ -63,6 +63,30 @@ export async function starsLine(stars: StarsService, householdId: number) {
   };
 }
 
+const KIND_OPTIONS = ENTRY_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] }));
+
+/**
+ * What the passbook page (views/ledger/passbook.hbs) shows of a household's passbook, for staff and for the household
+ * itself: its lines, the pager at `path`, the filter form and this year's stars.
+ */
+export async function passbookView(
+  stars: StarsService,
+  book: Awaited<ReturnType<PassbookService['passbook']>>,
+  filter: PassbookQuery,
+  page: { title: string; path: string; back: { href: string; label: string } },
+) {
+  return {
+    title: page.title,
+    ...book,
+    lines: passbookLines(book.entries),
+    pager: passbookPager(page.path, filter, book),
+    values: filter,
+    kindOptions: KIND_OPTIONS,
+    back: page.back,
+    starsLine: await starsLine(stars, book.household.id),
+  };
+}
+
 /** 积分存折 and 核对账本 pages for staff. */
 @ApiExcludeController()
 @Controller()
@@ -89,14 +113,11 @@ export class PassbookController {
     });
     const book = await this.passbooks.passbook(actor, id, filter, PASSBOOK_PAGE);
     return {
-      title: `${book.household.headName}家的积分存折`,
-      ...book,
-      lines: passbookLines(book.entries),
-      pager: passbookPager(`/households/${id}/passbook`, filter, book),
-      values: filter,
-      kindOptions: ENTRY_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] })),
-      back: { href: `/households/${id}`, label: '返回农户' },
-      starsLine: await starsLine(this.stars, id),
+      ...(await passbookView(this.stars, book, filter, {
+        title: `${book.household.headName}家的积分存折`,
+        path: `/households/${id}/passbook`,
+        back: { href: `/households/${id}`, label: '返回农户' },
+      })),
       exportBase: `/households/${id}/passbook`,
     };
   }

@@ -26,12 +26,11 @@ import { submitForm } from '../common/forms.js';
 import { parseForm } from '../common/validation.js';
 import { Household } from '../households/household.entity.js';
 import { PassbookQuery } from '../ledger/dto/passbook.dto.js';
-import { ENTRY_KINDS } from '../ledger/ledger-entry.entity.js';
-import { PASSBOOK_PAGE, passbookLines, passbookPager, starsLine } from '../ledger/passbook.controller.js';
+import { PASSBOOK_PAGE, passbookLines, passbookView, starsLine } from '../ledger/passbook.controller.js';
 import { currentPeriod } from '../rankings/periods.js';
 import { RankingsService } from '../rankings/rankings.service.js';
 import { StarsService } from '../rankings/stars.service.js';
-import { KIND_LABELS, PassbookService } from '../ledger/passbook.service.js';
+import { PassbookService } from '../ledger/passbook.service.js';
 import { ObjectionDto } from '../publications/dto/publication.dto.js';
 import { PublicationsService } from '../publications/publications.service.js';
 import { pointsLabel, signedPoints } from '../rules/rule-points.js';
@@ -117,16 +116,14 @@ export class VillagerController {
       page: query.page,
     });
     const book = await this.passbooks.passbook(actor, actor.id, filter, PASSBOOK_PAGE);
-    res.render('ledger/passbook', {
-      title: '我家的积分存折',
-      ...book,
-      lines: passbookLines(book.entries),
-      pager: passbookPager('/villager/passbook', filter, book),
-      values: filter,
-      kindOptions: ENTRY_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] })),
-      back: { href: '/villager', label: '返回我的积分' },
-      starsLine: await starsLine(this.stars, actor.id),
-    });
+    res.render(
+      'ledger/passbook',
+      await passbookView(this.stars, book, filter, {
+        title: '我家的积分存折',
+        path: '/villager/passbook',
+        back: { href: '/villager', label: '返回我的积分' },
+      }),
+    );
   }
 
   @Get('declare')

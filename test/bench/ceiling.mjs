@@ -46,10 +46,9 @@ async function serve(port) {
   const { AuthService } = await app$('auth/auth.service.js');
   const { SESSION_COOKIE } = await app$('auth/cookies.js');
   const { csrfTokenFor } = await app$('auth/token.js');
-  const { PassbookService, KIND_LABELS } = await app$('ledger/passbook.service.js');
+  const { PassbookService } = await app$('ledger/passbook.service.js');
   const { StarsService } = await app$('rankings/stars.service.js');
-  const passbookPage = await app$('ledger/passbook.controller.js');
-  const { ENTRY_KINDS } = await app$('ledger/ledger-entry.entity.js');
+  const { PASSBOOK_PAGE, passbookView } = await app$('ledger/passbook.controller.js');
   const { navigationFor } = await app$('common/navigation.js');
   const { ROLE_LABELS } = await app$('access/role.js');
 
@@ -62,26 +61,28 @@ async function serve(port) {
   const [auth, passbooks, stars] = [app.get(AuthService), app.get(PassbookService), app.get(StarsService)];
   const cookieName = new RegExp(`(?:^|;\\s*)${SESSION_COOKIE}=([^;]+)`);
 
-  // What the villager controller and the view-locals middleware give the template, for the household's first page.
   const pageContext = async (cookie) => {
     const sessionId = cookieName.exec(cookie ?? '')?.[1];
     const actor = sessionId ? await auth.actorFromSession(sessionId, '127.0.0.1') : null;
     if (actor?.kind !== 'household') return null;
-    const book = await passbooks.passbook(actor, actor.id, {}, passbookPage.PASSBOOK_PAGE);
+    const book = await passbooks.passbook(actor, actor.id, {}, PASSBOOK_PAGE);
+    // The layout's part, as the authenticate and view-locals middleware give it; the page's, as the route does.
     return {
       csrfToken: csrfTokenFor(settings.sessionSecret, sessionId),
       actor,
       nav: navigationFor(actor, PAGE),
       currentPath: PAGE,
       actorRoleLabel: ROLE_LABELS[actor.role],
-      title: '我家的积分存折',
-      ...book,
-      lines: passbookPage.passbookLines(book.entries),
-      pager: passbookPage.passbookPager(PAGE, {}, book),
-      values: {},
-      kindOptions: ENTRY_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] })),
-      back: { href: '/villager', label: '返回我的积分' },
-      starsLine: await passbookPage.starsLine(stars, actor.id),
+      ...(await passbookView(
+        stars,
+        book,
+        {},
+        {
+          title: '我家的积分存折',
+          path: PAGE,
+          back: { href: '/villager', label: '返回我的积分' },
+        },
+      )),
     };
   };
 
