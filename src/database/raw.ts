@@ -158,6 +158,29 @@ export async function updateRow<T extends ObjectLiteral>(
   );
 }
 
+/**
+ * Sets some columns of one row by id only while it still holds the expected values (a guarded update): true when the
+ * row was changed, false when another transaction had changed it first.
+ */
+export async function updateRowIf<T extends ObjectLiteral>(
+  manager: EntityManager,
+  entity: new () => T,
+  id: number,
+  expected: Partial<T>,
+  values: Partial<T>,
+): Promise<boolean> {
+  const set = written(manager, entity, values);
+  const guard = written(manager, entity, expected);
+  const n = set.names.length;
+  const rows = await raw(
+    manager,
+    `UPDATE "${set.table}" SET ${set.names.map((name, i) => `${name} = $${i + 1}`).join(', ')}
+      WHERE id = $${n + 1}${guard.names.map((name, i) => ` AND ${name} = $${n + 2 + i}`).join('')} RETURNING id`,
+    [...set.params, id, ...guard.params],
+  );
+  return rows.length === 1;
+}
+
 /** A plain row as the entity reads it: each column through the driver's conversion (dates, booleans, transformers). */
 function hydrate<T extends ObjectLiteral>(
   manager: EntityManager,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Transactions } from '../database/transactions.js';
 import { LedgerService } from '../ledger/ledger.service.js';
+import { verifyPostings } from '../publications/posting-checks.js';
 import { GoodsService } from '../supermarket/goods.service.js';
 import { RedemptionsService } from '../supermarket/redemptions.service.js';
 import { Village } from '../villages/village.entity.js';
@@ -17,7 +18,8 @@ export interface IntegrityReport {
 /**
  * The invariant checker: what must hold whatever happened (a crash, a race, a restore). Every village's book verifies
  * (balances and per-period totals equal their entries, the hash chain is whole), every stock level equals its
- * movements, every receipt has exactly one entry (and one cancellation entry if cancelled).
+ * movements, every receipt has exactly one entry (and one cancellation entry if cancelled), every posted score record
+ * exactly one posting entry of its points and no record left unposted on a closed board.
  */
 @Injectable()
 export class IntegrityService {
@@ -40,6 +42,7 @@ export class IntegrityService {
     const ledger = await this.ledger.verify(villageIds, manager);
     const stock = await this.goods.verifyStock(villageIds, manager);
     const receipts = await this.redemptions.verifyReceipts(villageIds, manager);
+    const postings = await verifyPostings(manager, villageIds);
     const problems = [
       ...ledger.mismatches.map(
         (m) => `账本：农户 ${m.householdId ?? '-'}，明细 ${m.entryId ?? '-'}：${m.problem}`,
@@ -47,6 +50,11 @@ export class IntegrityService {
       ...(ledger.chainValid ? [] : ['账本：记录链被破坏']),
       ...stock.map((m) => `库存：商品 ${m.goodsId}：${m.problem}`),
       ...receipts.map((m) => `兑换单：${m.redemptionId}：${m.problem}`),
+      ...postings.map((m) =>
+        m.recordId !== null
+          ? `积分记录：${m.recordId}：${m.problem}`
+          : `账本：明细 ${m.entryId}：${m.problem}`,
+      ),
     ];
     return {
       ok: problems.length === 0,

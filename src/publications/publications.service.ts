@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In, LessThan } from 'typeorm';
+import { DataSource, EntityManager, LessThan } from 'typeorm';
 import type { Actor } from '../access/actor.js';
 import { assertInScope } from '../access/scope-policy.js';
 import { AuditService, SYSTEM } from '../audit/audit.service.js';
@@ -8,13 +8,15 @@ import { addDays, todayInChina } from '../common/dates.js';
 import { DomainError } from '../common/domain-error.js';
 import { Settings } from '../config/settings.js';
 import { lockRow } from '../database/locks.js';
+import { raw } from '../database/raw.js';
 import { ReadCache } from '../database/read-cache.js';
 import { Transactions } from '../database/transactions.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { withinRange } from '../rules/rule-points.js';
 import { ScoringRuleVersion } from '../rules/scoring-rule-version.entity.js';
 import { ScoringRule } from '../rules/scoring-rule.entity.js';
-import { ScoreRecord } from '../scoring/score-record.entity.js';
+import { guardedMove } from '../scoring/record-status.js';
+import { RecordStatus, ScoreRecord } from '../scoring/score-record.entity.js';
 import { Village } from '../villages/village.entity.js';
 import { Objection } from './objection.entity.js';
 import { Publication } from './publication.entity.js';
@@ -70,11 +72,13 @@ export class PublicationsService {
       const village = await manager.findOneBy(Village, { id: villageId });
       if (!village) throw DomainError.notFound('村');
       assertInScope(actor, { townshipId: village.townshipId, villageId });
-      const records = await manager.find(ScoreRecord, {
-        where: { villageId, status: 'APPROVED' },
-        order: { id: 'ASC' },
-      });
-      if (records.length === 0) throw new DomainError('INVALID_STATE', '没有已审核待公示的记录');
+      await this.ledger.lockBook(manager, villageId);
+      const approved = await raw<{ id: number }>(
+        manager,
+        `SELECT id FROM score_record WHERE "villageId" = $1 AND status = 'APPROVED' ORDER BY id`,
+        [villageId],
+      );
+      if (approved.length === 0) throw new DomainError('INVALID_STATE', '没有已审核待公示的记录');
       const startsOn = todayInChina();
       const publication = await manager.save(
         manager.create(Publication, {
@@ -85,12 +89,18 @@ export class PublicationsService {
           openedBy: actor.id,
         }),
       );
-      const ids = records.map((r) => r.id);
-      await manager.update(
-        ScoreRecord,
-        { id: In(ids), status: 'APPROVED' },
-        { status: 'PUBLICIZING', publicationId: publication.id },
-      );
+      // Only the records this update moved are in the publication: one rejected meanwhile stays out of it.
+      const ids = (
+        await raw<{ id: number }>(
+          manager,
+          `UPDATE score_record SET status = 'PUBLICIZING', "publicationId" = $1
+            WHERE "villageId" = $2 AND status = 'APPROVED' AND id <= $3 RETURNING id`,
+          [publication.id, villageId, approved[approved.length - 1].id],
+        )
+      )
+        .map((r) => Number(r.id))
+        .sort((a, b) => a - b);
+      if (ids.length === 0) throw new DomainError('INVALID_STATE', '没有已审核待公示的记录');
       await this.audit.record(
         actor,
         {
@@ -212,10 +222,13 @@ export class PublicationsService {
     id: number,
   ): Promise<{ id: number; status: 'CLOSED'; postedRecordIds: number[] }> {
     return this.transactions.run(async (manager) => {
-      const publication = await manager.findOneBy(Publication, { id });
-      if (!publication) throw DomainError.notFound('公示');
-      const village = await manager.findOneByOrFail(Village, { id: publication.villageId });
+      const found = await manager.findOneBy(Publication, { id });
+      if (!found) throw DomainError.notFound('公示');
+      const village = await manager.findOneByOrFail(Village, { id: found.villageId });
       if (actor) assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
+      // Every move of a record of the village takes its book first: what is read after this is settled.
+      await this.ledger.lockBook(manager, village.id);
+      const publication = await manager.findOneByOrFail(Publication, { id });
       if (publication.status === 'CLOSED') throw new DomainError('INVALID_STATE', '这次公示已经结束');
       if (!windowEnded(publication)) {
         throw new DomainError('PUBLICATION_OPEN', `公示期到 ${publication.endsOn} 结束，结束后才能入账`, {
@@ -271,7 +284,7 @@ export class PublicationsService {
   /** 异议: during the window, by a villager of the village or staff in scope. */
   async object(actor: Actor, recordId: number, reason: string): Promise<Objection> {
     return this.transactions.run(async (manager) => {
-      const record = await lockRow(manager, ScoreRecord, recordId);
+      const record = await this.lockRecord(manager, recordId);
       if (!record) throw DomainError.notFound('积分记录');
       const village = await manager.findOneByOrFail(Village, { id: record.villageId });
       assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
@@ -291,8 +304,7 @@ export class PublicationsService {
           reason,
         }),
       );
-      record.status = 'OBJECTED';
-      await manager.save(record);
+      await this.move(manager, record, 'OBJECTED');
       await this.audit.record(
         actor,
         {
@@ -321,12 +333,14 @@ export class PublicationsService {
     points?: number,
   ): Promise<Objection> {
     return this.transactions.run(async (manager) => {
-      const objection = await lockRow(manager, Objection, objectionId);
-      if (!objection) throw DomainError.notFound('异议');
-      const village = await manager.findOneByOrFail(Village, { id: objection.villageId });
+      const found = await manager.findOneBy(Objection, { id: objectionId });
+      if (!found) throw DomainError.notFound('异议');
+      const village = await manager.findOneByOrFail(Village, { id: found.villageId });
       assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
+      const record = (await this.lockRecord(manager, found.recordId)) as ScoreRecord;
+      const objection = (await lockRow(manager, Objection, objectionId)) as Objection;
       if (objection.status !== 'OPEN') throw new DomainError('INVALID_STATE', '这条异议已经处理过了');
-      const record = (await lockRow(manager, ScoreRecord, objection.recordId)) as ScoreRecord;
+      if (record.status !== 'OBJECTED') throw new DomainError('INVALID_STATE', '这条记录已不在异议处理中');
       if (actor.kind === 'user' && actor.householdId === record.householdId)
         throw new DomainError('SAME_PERSON', '不能处理自家记录的异议');
       if (decision === 'DISMISS' && points !== undefined)
@@ -345,8 +359,9 @@ export class PublicationsService {
       objection.resolvedAt = new Date();
       await manager.save(objection);
       const before = record.points;
+      let next: RecordStatus = 'OBJECTED';
       if (decision === 'UPHOLD' && points === undefined) {
-        record.status = 'REVOKED';
+        next = 'REVOKED';
         // The record is gone from the board: other objections to it are settled with it.
         await manager.update(
           Objection,
@@ -354,21 +369,19 @@ export class PublicationsService {
           { status: 'UPHELD', resolvedBy: actor.id, resolvedAt: new Date() },
         );
       } else {
-        if (points !== undefined) record.points = points;
         const stillOpen = await manager.countBy(Objection, { recordId: record.id, status: 'OPEN' });
-        if (stillOpen === 0) record.status = 'PUBLICIZING';
+        if (stillOpen === 0) next = 'PUBLICIZING';
       }
-      await manager.save(record);
+      await this.move(manager, record, next, points !== undefined ? { points } : {});
       const publication = await manager.findOneByOrFail(Publication, { id: record.publicationId as number });
-      if (record.status === 'PUBLICIZING' && publication.status === 'CLOSED')
-        await this.post(manager, record, actor);
+      if (next === 'PUBLICIZING' && publication.status === 'CLOSED') await this.post(manager, record, actor);
       await this.audit.record(
         actor,
         {
           action:
             decision === 'DISMISS'
               ? 'objection.dismiss'
-              : record.status === 'REVOKED'
+              : next === 'REVOKED'
                 ? 'objection.uphold_revoke'
                 : 'objection.uphold_correct',
           entityType: 'objection',
@@ -385,6 +398,8 @@ export class PublicationsService {
 
   /** 入账: one SCORE entry through the ledger, and the record marked POSTED, in the caller's transaction. */
   private async post(manager: EntityManager, record: ScoreRecord, actor: Actor | null): Promise<void> {
+    // Marked first, guarded by its state: a record another transaction moved is never posted, nor posted twice.
+    await this.move(manager, record, 'POSTED', { postedAt: new Date() });
     const rule = await manager.findOneByOrFail(ScoringRule, { id: record.ruleId });
     const version = await manager.findOneByOrFail(ScoringRuleVersion, { id: record.ruleVersionId });
     await this.ledger.append(manager, {
@@ -397,8 +412,32 @@ export class PublicationsService {
       refId: record.id,
       createdBy: actor?.id ?? null,
     });
-    record.status = 'POSTED';
-    record.postedAt = new Date();
-    await manager.save(record);
+  }
+
+  /**
+   * The record's row, after the village's book: every move of a record (open, object, resolve, close) takes the book
+   * first, so on PostgreSQL they run one at a time per village and each sees the others' committed result.
+   */
+  private async lockRecord(manager: EntityManager, recordId: number): Promise<ScoreRecord | null> {
+    const [row] = await raw<{ villageId: number }>(
+      manager,
+      'SELECT "villageId" FROM score_record WHERE id = $1',
+      [recordId],
+    );
+    if (!row) return null;
+    await this.ledger.lockBook(manager, row.villageId);
+    return lockRow(manager, ScoreRecord, recordId);
+  }
+
+  /** Moves a record from the state it was read in to the next, refusing if it has moved meanwhile. */
+  private async move(
+    manager: EntityManager,
+    record: ScoreRecord,
+    to: RecordStatus,
+    also: Partial<Pick<ScoreRecord, 'points' | 'postedAt'>> = {},
+  ): Promise<void> {
+    const moved = await guardedMove(manager, record.id, record.status, to, also);
+    if (!moved) throw new DomainError('INVALID_STATE', '这条记录的状态刚刚被其他操作改变，请刷新后再试');
+    Object.assign(record, also, { status: to });
   }
 }
