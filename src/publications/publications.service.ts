@@ -12,7 +12,7 @@ import { raw } from '../database/raw.js';
 import { ReadCache } from '../database/read-cache.js';
 import { Transactions } from '../database/transactions.js';
 import { LedgerService } from '../ledger/ledger.service.js';
-import { withinRange } from '../rules/rule-points.js';
+import { outsideRange, withinRange } from '../rules/rule-points.js';
 import { ScoringRuleVersion } from '../rules/scoring-rule-version.entity.js';
 import { ScoringRule } from '../rules/scoring-rule.entity.js';
 import { guardedMove } from '../scoring/record-status.js';
@@ -349,7 +349,7 @@ export class PublicationsService {
         const version = await manager.findOneByOrFail(ScoringRuleVersion, { id: record.ruleVersionId });
         if (!withinRange(points, version.minPoints, version.maxPoints)) {
           throw DomainError.validation({
-            points: `分值应在 ${version.minPoints} 到 ${version.maxPoints} 之间`,
+            points: outsideRange(version.minPoints, version.maxPoints),
           });
         }
       }

@@ -33,6 +33,11 @@ export function withinRange(points: number, min: number, max: number): boolean {
   return Number.isInteger(points) && points >= min && points <= max;
 }
 
+/** What a reviewer or recorder is told when points fall outside a rule's range. */
+export function outsideRange(min: number, max: number): string {
+  return `分值应在 ${min} 到 ${max} 之间`;
+}
+
 /** "+15" or "−20", with a real minus sign, as the printed lists write it. */
 export function signedPoints(points: number): string {
   return points > 0 ? `+${points}` : `−${Math.abs(points)}`;

@@ -195,6 +195,7 @@ export class ScoringController {
           recordIds: ids,
           decision: body.decision,
           reason: body.reason,
+          points: Object.fromEntries(ids.map((id) => [id, body[`points${id}`]])),
         });
         const records = await this.scoring.reviewMany(actor, dto);
         return {
@@ -217,14 +218,16 @@ export class ScoringController {
     @Param('id', ParseIntPipe) id: number,
     @Body() body: Record<string, string> = {},
   ) {
+    // The card's points field is named after its record (the bulk form carries every card's points).
+    const typed = body[`points${id}`] ?? body.points;
     const form = {
       view: 'scoring/review',
       context: () => this.reviewContext(actor, []),
-      values: { [`points${id}`]: body.points },
+      values: { [`points${id}`]: typed },
       fieldNames: { points: `points${id}` },
     };
     await submitForm(res, form, async () => {
-      const dto = await parseForm(ApproveDto, { points: body.points });
+      const dto = await parseForm(ApproveDto, { points: typed });
       const record = await this.scoring.approve(actor, id, dto.points);
       const [household, rule] = await Promise.all([
         this.households.get(actor, record.householdId),

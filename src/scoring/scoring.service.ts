@@ -17,7 +17,7 @@ import { scopeOfVillage } from '../villages/scope-of-village.js';
 import { Household } from '../households/household.entity.js';
 import { LedgerEntry } from '../ledger/ledger-entry.entity.js';
 import { LedgerService } from '../ledger/ledger.service.js';
-import { defaultPoints, withinRange } from '../rules/rule-points.js';
+import { defaultPoints, outsideRange, withinRange } from '../rules/rule-points.js';
 import { ScoringRuleVersion } from '../rules/scoring-rule-version.entity.js';
 import { ScoringRule } from '../rules/scoring-rule.entity.js';
 import { Village } from '../villages/village.entity.js';
@@ -220,15 +220,7 @@ export class ScoringService {
   async approve(actor: Actor, id: number, points?: number): Promise<ScoreRecord> {
     return this.transactions.run(async (manager) => {
       const record = await this.reviewable(manager, actor, id, ['PENDING']);
-      if (points !== undefined) {
-        const version = await manager.findOneByOrFail(ScoringRuleVersion, { id: record.ruleVersionId });
-        if (!withinRange(points, version.minPoints, version.maxPoints)) {
-          throw DomainError.validation({
-            points: `分值应在 ${version.minPoints} 到 ${version.maxPoints} 之间`,
-          });
-        }
-        record.points = points;
-      }
+      if (points !== undefined) record.points = await this.reviewedPoints(manager, record, points, 'points');
       this.markReviewed(record, actor, 'APPROVED');
       await updateRow(manager, ScoreRecord, record.id, {
         points: record.points,
@@ -265,6 +257,9 @@ export class ScoringService {
           id,
           dto.decision === 'APPROVE' ? ['PENDING'] : ['PENDING', 'APPROVED'],
         );
+        const typed = dto.decision === 'APPROVE' ? dto.points?.[String(id)] : undefined;
+        if (typed !== undefined && typed !== null && typed !== '')
+          record.points = await this.reviewedPoints(manager, record, typed, `points${id}`);
         this.markReviewed(record, actor, dto.decision === 'APPROVE' ? 'APPROVED' : 'REJECTED');
         if (dto.decision === 'REJECT') record.rejectReason = dto.reason ?? null;
         await manager.save(record);
@@ -290,7 +285,7 @@ export class ScoringService {
       const version = await manager.findOneByOrFail(ScoringRuleVersion, { id: record.ruleVersionId });
       if (!withinRange(points, version.minPoints, version.maxPoints)) {
         throw DomainError.validation({
-          points: `分值应在 ${version.minPoints} 到 ${version.maxPoints} 之间`,
+          points: outsideRange(version.minPoints, version.maxPoints),
         });
       }
       if (points === record.points) throw DomainError.validation({ points: '更正后的分值与原分值相同' });
@@ -352,7 +347,7 @@ export class ScoringService {
     if (input.occurredOn > todayInChina()) throw DomainError.validation({ occurredOn: '日期不能晚于今天' });
     const points = input.points ?? defaultPoints(rule.minPoints, rule.maxPoints);
     if (!withinRange(points, rule.minPoints, rule.maxPoints)) {
-      throw DomainError.validation({ points: `分值应在 ${rule.minPoints} 到 ${rule.maxPoints} 之间` });
+      throw DomainError.validation({ points: outsideRange(rule.minPoints, rule.maxPoints) });
     }
     if (truthy(rule.evidenceRequired) && !input.evidencePath && !input.note) {
       throw DomainError.validation({ note: '这条细则需要证据：请上传照片或写明情况' });
@@ -413,6 +408,25 @@ export class ScoringService {
       throw new DomainError('SAME_PERSON', '不能审核自家的记录');
     }
     return record;
+  }
+
+  /**
+   * The points a reviewer set for a record, checked against the range of the rule's version it was recorded under.
+   * A refusal names the record, so that in a batch the reviewer sees which one.
+   */
+  private async reviewedPoints(
+    manager: EntityManager,
+    record: ScoreRecord,
+    typed: unknown,
+    field: string,
+  ): Promise<number> {
+    const version = await manager.findOneByOrFail(ScoringRuleVersion, { id: record.ruleVersionId });
+    const points = typeof typed === 'string' && /^[+-]?\d{1,9}$/.test(typed.trim()) ? Number(typed) : typed;
+    if (typeof points !== 'number' || !withinRange(points, version.minPoints, version.maxPoints)) {
+      const range = outsideRange(version.minPoints, version.maxPoints);
+      throw DomainError.validation({ [field]: range }, `记录 ${record.id}（${version.title}）的${range}`);
+    }
+    return points;
   }
 
   private markReviewed(record: ScoreRecord, actor: Actor, status: RecordStatus): void {

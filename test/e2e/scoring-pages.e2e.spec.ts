@@ -77,7 +77,7 @@ describe('pages: 积分清单, 登记, 批量登记, 审核', () => {
       .set(auth(await scene.scorer.token()))
       .send({ householdId, ruleId, occurredOn: daysAgo(1) });
     expect(res.status).toBe(201);
-    return res.body as { id: number };
+    return res.body as { id: number; points: number };
   }
 
   beforeAll(async () => {
@@ -546,6 +546,54 @@ describe('pages: 积分清单, 登记, 批量登记, 审核', () => {
       expect(ok.status).toBe(303);
       const [after] = await t.dataSource.query(`SELECT status, points FROM score_record WHERE id = ${id}`);
       expect(after).toMatchObject({ status: 'APPROVED', points: 18 });
+    });
+
+    it('should approve ticked range records at the points typed on each card when 通过所选 is pressed', async () => {
+      const first = await apiRecord(households.zhang.id, rules.mediate.id);
+      const second = await apiRecord(households.li.id, rules.mediate.id);
+      const queue = await reviewer.get('/scoring/review');
+      expect(queue.text).toMatch(
+        new RegExp(`id="p-${first.id}" name="points${first.id}" form="review-bulk"`),
+      );
+      const res = await reviewer
+        .post('/scoring/review')
+        .type('form')
+        .send({
+          _csrf: csrfFrom(queue.text),
+          recordIds: [String(first.id), String(second.id)],
+          [`points${first.id}`]: '18',
+          [`points${second.id}`]: '',
+          decision: 'APPROVE',
+        });
+      expect(res.status).toBe(303);
+      const rows = await t.dataSource.query(
+        `SELECT id, status, points FROM score_record WHERE id IN (${first.id}, ${second.id}) ORDER BY id`,
+      );
+      // Typed 18 is kept; left empty, the record keeps the points it was recorded with.
+      expect(rows).toEqual([
+        { id: first.id, status: 'APPROVED', points: 18 },
+        { id: second.id, status: 'APPROVED', points: first.points },
+      ]);
+    });
+
+    it('should refuse the whole batch naming the record when typed points fall outside its range', async () => {
+      const ok = await apiRecord(households.zhang.id, rules.mediate.id);
+      const wrong = await apiRecord(households.li.id, rules.mediate.id);
+      const queue = await reviewer.get('/scoring/review');
+      const res = await reviewer
+        .post('/scoring/review')
+        .type('form')
+        .send({
+          _csrf: csrfFrom(queue.text),
+          recordIds: [String(ok.id), String(wrong.id)],
+          [`points${ok.id}`]: '12',
+          [`points${wrong.id}`]: '25',
+          decision: 'APPROVE',
+        });
+      expect(res.status).toBe(400);
+      expect(res.text).toContain(`记录 ${wrong.id}（`);
+      expect(res.text).toMatch(new RegExp(`id="p-${wrong.id}"[^>]*value="25"[^>]*aria-invalid="true"`));
+      expect([await statusOf(ok.id), await statusOf(wrong.id)]).toEqual(['PENDING', 'PENDING']);
     });
 
     it('should show the recorder who approves an own record the page again with 409 and the message', async () => {

@@ -8,6 +8,7 @@ import {
   IsIn,
   IsInt,
   IsNotEmpty,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -133,6 +134,14 @@ export class ReviewManyDto {
   @ApiProperty({ enum: ['APPROVE', 'REJECT'] })
   @IsIn(['APPROVE', 'REJECT'], { message: '请选择通过或退回' })
   decision: 'APPROVE' | 'REJECT';
+
+  @ApiPropertyOptional({
+    description: '通过时各条记录审定的分值（记录编号 → 分值，区间细则用）；未列出的按登记的分值通过',
+    example: { '12': 25 },
+  })
+  @IsOptional()
+  @IsObject({ message: '分值应为 记录编号 → 分值' })
+  points?: Record<string, unknown>;
 
   @ApiPropertyOptional()
   @IsOptional()
