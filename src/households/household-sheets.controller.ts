@@ -102,7 +102,7 @@ export class HouseholdSheetsController {
         const result = await this.sheets.importOpening(actor, villageIdOf(actor), theFile(req, file));
         return {
           redirect: '/households',
-          message: `已为 ${result.entries} 户记入期初积分，共 ${result.total} 分`,
+          message: `已为 ${result.entries} 户登记期初积分，共 ${result.total} 分，待另一位村两委成员审核、公示期满后入账`,
         };
       },
     );

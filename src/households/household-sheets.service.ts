@@ -1,17 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
-import type { Actor } from '../access/actor.js';
+import type { Actor, StaffActor } from '../access/actor.js';
 import { assertInScope } from '../access/scope-policy.js';
 import { AuditService } from '../audit/audit.service.js';
-import { todayInChina } from '../common/dates.js';
 import { DomainError } from '../common/domain-error.js';
 import { lockRow } from '../database/locks.js';
 import { Transactions } from '../database/transactions.js';
-import { LedgerEntry } from '../ledger/ledger-entry.entity.js';
-import { LedgerService } from '../ledger/ledger.service.js';
 import { Group } from '../villages/group.entity.js';
 import { Village } from '../villages/village.entity.js';
+import { householdsNotNew, recordOpenings } from '../scoring/openings.js';
+import { Township } from '../townships/township.entity.js';
 import { Household } from './household.entity.js';
 import { checkHouseholdRows, EXPORT_COLUMNS, PIN_COLUMN, REQUIRED_COLUMNS } from './household-rows.js';
 import { HouseholdsService } from './households.service.js';
@@ -55,7 +54,6 @@ export class HouseholdSheetsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly transactions: Transactions,
     private readonly households: HouseholdsService,
-    private readonly ledger: LedgerService,
     private readonly audit: AuditService,
   ) {}
 
@@ -154,7 +152,10 @@ export class HouseholdSheetsService {
     ];
   }
 
-  /** 期初积分: one OPENING entry per household, all rows or none, never twice for a household. */
+  /**
+   * 期初积分: one record per household for review and 公示 (posted as an OPENING entry), all rows or none, only for
+   * households with no points in the book yet, never twice, within the township's cap.
+   */
   async importOpening(actor: Actor, villageId: number, file: Buffer) {
     const rows = rowsByHeader(await readSheet(file), OPENING_COLUMNS);
     if (rows.length === 0) throw DomainError.validation({ file: '文件里没有数据' });
@@ -170,14 +171,12 @@ export class HouseholdSheetsService {
           h,
         ]),
       );
-      const opened = new Set(
-        (
-          await manager.find(LedgerEntry, {
-            where: { villageId, kind: 'OPENING' },
-            select: { householdId: true },
-          })
-        ).map((e) => e.householdId),
-      );
+      const township = await manager.findOneByOrFail(Township, { id: village.townshipId });
+      const cap = township.openingCap;
+      if (cap < 1)
+        throw new DomainError('INVALID_STATE', '乡镇还没有设定期初积分上限，暂不能结转期初积分，请联系乡镇');
+      // Only for a household that joins with a paper passbook: none of its points are in the book yet.
+      const { withEntries, withOpening } = await householdsNotNew(manager, villageId);
       const seen = new Set<string>();
       const problems: string[] = [];
       const entries: { householdId: number; amount: number }[] = [];
@@ -187,29 +186,21 @@ export class HouseholdSheetsService {
         const wrong: string[] = [];
         if (!code) wrong.push('户号没有填');
         else if (!household) wrong.push(`本村没有户号“${cells['户号']}”`);
-        else if (opened.has(household.id)) wrong.push(`${code} 已经有期初积分，不能重复结转`);
+        else if (withOpening.has(household.id)) wrong.push(`${code} 已经有期初积分，不能重复结转`);
+        else if (withEntries.has(household.id))
+          wrong.push(`${code} 的存折已有明细，期初积分只用于刚加入、还没有积分的农户`);
         if (code && seen.has(code)) wrong.push(`${code} 在文件里出现了两次`);
         seen.add(code);
         const amount = Number(cells['期初积分']);
-        if (!/^\d{1,7}$/.test(cells['期初积分'] ?? '')) wrong.push('期初积分应为 0 或正整数');
+        if (!/^\d{1,7}$/.test(cells['期初积分'] ?? '') || amount < 1 || amount > cap)
+          wrong.push(`期初积分应为 1 到 ${cap} 之间的整数（乡镇设定的上限）`);
         if (wrong.length > 0) problems.push(`第 ${line} 行：${wrong.join('；')}`);
         else if (household) entries.push({ householdId: household.id, amount });
       });
       if (problems.length > 0) refuse(problems);
-      const today = todayInChina();
       const total = entries.reduce((n, e) => n + e.amount, 0);
-      // A zero is an entry too: the household has been carried over, and cannot be opened a second time.
-      for (const { householdId, amount } of entries) {
-        await this.ledger.append(manager, {
-          householdId,
-          amount,
-          kind: 'OPENING',
-          description: '期初积分（纸质台账结转）',
-          occurredOn: today,
-          refType: 'import',
-          createdBy: actor.id,
-        });
-      }
+      // Nothing reaches a passbook here: each row is a record for another committee member to review, then 公示.
+      const records = await recordOpenings(manager, actor as StaffActor, villageId, cap, entries);
       await this.audit.record(
         actor,
         {
@@ -218,11 +209,11 @@ export class HouseholdSheetsService {
           entityId: villageId,
           townshipId: village.townshipId,
           villageId,
-          details: { entries: entries.length, total },
+          details: { entries: entries.length, total, recordIds: records.map((r) => r.id) },
         },
         manager,
       );
-      return { entries: entries.length, total };
+      return { entries: entries.length, total, recordIds: records.map((r) => r.id) };
     });
   }
 

@@ -15,6 +15,7 @@ import { LedgerService } from '../ledger/ledger.service.js';
 import { outsideRange, withinRange } from '../rules/rule-points.js';
 import { ScoringRuleVersion } from '../rules/scoring-rule-version.entity.js';
 import { ScoringRule } from '../rules/scoring-rule.entity.js';
+import { OPENING_RULE_CODE } from '../scoring/openings.js';
 import { guardedMove } from '../scoring/record-status.js';
 import { RecordStatus, ScoreRecord } from '../scoring/score-record.entity.js';
 import { Village } from '../villages/village.entity.js';
@@ -405,8 +406,9 @@ export class PublicationsService {
     await this.ledger.append(manager, {
       householdId: record.householdId,
       amount: record.points,
-      kind: 'SCORE',
-      description: `${rule.code} ${version.title}`,
+      // Points carried over from paper are earned, but belong to no period's ranking.
+      kind: rule.code === OPENING_RULE_CODE ? 'OPENING' : 'SCORE',
+      description: rule.code === OPENING_RULE_CODE ? version.title : `${rule.code} ${version.title}`,
       occurredOn: record.occurredOn,
       refType: 'score_record',
       refId: record.id,

@@ -15,6 +15,10 @@ export class Township {
   @Column({ type: 'boolean', default: true })
   active: boolean;
 
+  /** The most points one household may carry over from a paper passbook (期初积分); 0: none until the township sets it. */
+  @Column({ type: 'integer', default: 0 })
+  openingCap: number;
+
   @CreateDateColumn()
   createdAt: Date;
 }

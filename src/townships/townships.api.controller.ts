@@ -1,8 +1,9 @@
-import { Body, Controller, Get, Param, ParseIntPipe, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseIntPipe, Patch, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../access/actor.js';
 import { InScope } from '../access/scope.guard.js';
 import { CurrentActor, Roles } from '../auth/decorators.js';
+import { OpeningCapDto } from './dto/opening-cap.dto.js';
 import { CreateTownshipDto, UpdateTownshipDto } from './dto/township.dto.js';
 import { TownshipsService } from './townships.service.js';
 
@@ -40,5 +41,17 @@ export class TownshipsApiController {
     @Body() dto: UpdateTownshipDto,
   ) {
     return this.townships.update(actor, id, dto);
+  }
+
+  /** 期初积分上限: the most points a household of the township's villages may carry over from paper. */
+  @Put(':id/opening-cap')
+  @Roles('ADMIN', 'TOWNSHIP')
+  @InScope('township', 'params.id')
+  setOpeningCap(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseIntPipe) id: number,
+    @Body() dto: OpeningCapDto,
+  ) {
+    return this.townships.setOpeningCap(actor, id, dto.openingCap);
   }
 }

@@ -74,4 +74,28 @@ export class TownshipsService {
       return township;
     });
   }
+
+  /** The township sets the most points a household of its villages may carry over from paper (期初积分). */
+  async setOpeningCap(actor: Actor, id: number, openingCap: number): Promise<Township> {
+    return this.transactions.run(async (manager) => {
+      const township = await manager.findOneBy(Township, { id });
+      if (!township) throw DomainError.notFound('乡镇');
+      assertInScope(actor, { townshipId: id });
+      const before = township.openingCap;
+      township.openingCap = openingCap;
+      await manager.save(township);
+      await this.audit.record(
+        actor,
+        {
+          action: 'township.opening_cap',
+          entityType: 'township',
+          entityId: id,
+          townshipId: id,
+          details: { from: before, to: openingCap },
+        },
+        manager,
+      );
+      return township;
+    });
+  }
 }

@@ -96,6 +96,7 @@ const ACCESS: Record<string, string> = {
   'POST /api/v1/townships': 'ADMIN',
   'GET /api/v1/townships/:id': 'ADMIN TOWNSHIP',
   'PATCH /api/v1/townships/:id': 'ADMIN',
+  'PUT /api/v1/townships/:id/opening-cap': 'ADMIN TOWNSHIP',
   'GET /api/v1/users': 'ADMIN TOWNSHIP VILLAGE_ADMIN',
   'POST /api/v1/users': 'ADMIN TOWNSHIP VILLAGE_ADMIN',
   'GET /api/v1/users/:id': 'ADMIN TOWNSHIP VILLAGE_ADMIN',

@@ -11,7 +11,14 @@ import { LedgerEntry } from '../../src/ledger/ledger-entry.entity.js';
 import { LedgerService } from '../../src/ledger/ledger.service.js';
 import { Village } from '../../src/villages/village.entity.js';
 import { createTestApp, TestApp } from '../support/create-test-app.js';
-import { auth, createTestCounty, csrfFrom, loggedIn, TEST_PASSWORD } from '../support/factories.js';
+import {
+  auth,
+  createTestCounty,
+  createTestUser,
+  csrfFrom,
+  loggedIn,
+  TEST_PASSWORD,
+} from '../support/factories.js';
 
 type County = Awaited<ReturnType<typeof createTestCounty>>;
 interface Imported {
@@ -351,31 +358,65 @@ describe('household spreadsheets (农户名册导入、导出、期初积分)', 
 
   describe('opening balances (期初积分)', () => {
     let opened: Imported[];
+    let reviewer: string;
     const entriesOf = (householdId: number) =>
       t.dataSource.getRepository(LedgerEntry).find({ where: { householdId }, order: { id: 'ASC' } });
+    const setCap = async (openingCap: number) =>
+      request(t.http)
+        .put(`/api/v1/townships/${county.township.id}/opening-cap`)
+        .set(auth(await county.townshipUser.token()))
+        .send({ openingCap });
+    const recordsOf = (
+      ids: number[],
+    ): Promise<{ id: number; householdId: number; points: number; status: string }[]> =>
+      t.dataSource.query(
+        `SELECT id, "householdId", points, status FROM score_record WHERE id IN (${ids.join(',')}) ORDER BY id`,
+      );
 
     beforeAll(async () => {
       const res = await importFile(
-        Buffer.from('户主姓名,家庭人口\n开户甲,3\n开户乙,2\n开户丙,4\n开户丁,1\n'),
+        Buffer.from('户主姓名,家庭人口\n开户甲,3\n开户乙,2\n开户丙,4\n开户丁,1\n开户戊,2\n'),
       );
       opened = res.body.households;
+      const second = await createTestUser(t, { role: 'VILLAGE_ADMIN', villageId });
+      reviewer = await second.token();
     });
 
-    it('should change nothing and list each wrong row when any row is wrong', async () => {
+    it('should refuse opening balances until the township has set its cap', async () => {
+      const res = await openingFile(Buffer.from(`户号,期初积分\n${opened[0].code},100\n`));
+      expect(res.status).toBe(409);
+      expect(res.body.error.message).toContain('乡镇还没有设定期初积分上限');
+      expect(await entriesOf(opened[0].id)).toEqual([]);
+    });
+
+    it('should let only the township (or the admin) set the cap of its villages', async () => {
+      const committeeTry = await request(t.http)
+        .put(`/api/v1/townships/${county.township.id}/opening-cap`)
+        .set(auth(committee))
+        .send({ openingCap: 9_999_999 });
+      expect(committeeTry.status).toBe(403);
+      const ok = await setCap(200);
+      expect(ok.status).toBe(200);
+      expect(ok.body.openingCap).toBe(200);
+    });
+
+    it('should change nothing and list each wrong row when any row is wrong, 9999999 included', async () => {
       const [a, b, c] = opened;
       const res = await openingFile(
         Buffer.from(
-          `户号,期初积分\n${a.code},120\n${b.code},-5\nXX-9999,10\n${c.code},1.5\n${a.code},30\n,8\n`,
+          `户号,期初积分\n${a.code},120\n${b.code},-5\nXX-9999,10\n${c.code},1.5\n${a.code},30\n,8\n${opened[3].code},9999999\n`,
         ),
       );
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe('VALIDATION_FAILED');
+      const range = '期初积分应为 1 到 200 之间的整数（乡镇设定的上限）';
       expect(res.body.error.details.rows).toEqual([
-        '第 3 行：期初积分应为 0 或正整数',
+        `第 3 行：${range}`,
         '第 4 行：本村没有户号“XX-9999”',
-        '第 5 行：期初积分应为 0 或正整数',
+        `第 5 行：${range}`,
         `第 6 行：${a.code} 在文件里出现了两次`,
         '第 7 行：户号没有填',
+        `第 8 行：${range}`,
       ]);
       const blank = await openingFile(Buffer.from('户号,期初积分\n,5\n'));
       expect(blank.status).toBe(400);
@@ -384,20 +425,54 @@ describe('household spreadsheets (农户名册导入、导出、期初积分)', 
       expect((await households().findOneByOrFail({ id: a.id })).available).toBe(0);
     });
 
-    it('should carry each row over as exactly one OPENING entry, zero included, with balances equal to the amounts', async () => {
+    it('should post nothing at upload: each row waits for another member’s review and 公示, then posts as OPENING', async () => {
       const [a, b, c] = opened;
       const book = await xlsx([
         ['户号', '期初积分'],
         [a.code, 120],
-        [b.code, 0],
+        [b.code, 1],
         [c.code, 35],
       ]);
       const res = await openingFile(book, 'opening.xlsx');
       expect(res.status).toBe(201);
-      expect(res.body).toEqual({ entries: 3, total: 155 });
+      expect(res.body).toMatchObject({ entries: 3, total: 156 });
+      const ids = res.body.recordIds as number[];
+      expect((await recordsOf(ids)).map((r) => [r.householdId, r.points, r.status])).toEqual([
+        [a.id, 120, 'PENDING'],
+        [b.id, 1, 'PENDING'],
+        [c.id, 35, 'PENDING'],
+      ]);
+      for (const h of [a, b, c]) {
+        expect(await entriesOf(h.id)).toEqual([]);
+        expect((await households().findOneByOrFail({ id: h.id })).available).toBe(0);
+      }
+      // The member who uploaded cannot approve; another can, then the village publishes and posts.
+      const own = await request(t.http)
+        .post(`/api/v1/score-records/${ids[0]}/approve`)
+        .set(auth(committee))
+        .send({});
+      expect(own.status).toBe(409);
+      expect(own.body.error.code).toBe('SAME_PERSON');
+      const approved = await request(t.http)
+        .post('/api/v1/score-records/review')
+        .set(auth(reviewer))
+        .send({ recordIds: ids, decision: 'APPROVE' });
+      expect(approved.status).toBeLessThan(300);
+      const pub = await request(t.http)
+        .post('/api/v1/publications')
+        .set(auth(committee))
+        .send({ villageId, days: 1 });
+      expect(pub.status).toBe(201);
+      expect(pub.body.recordIds).toEqual(ids);
+      for (const h of [a, b, c]) expect(await entriesOf(h.id)).toEqual([]);
+      await t.dataSource.query(`UPDATE publication SET "endsOn" = '2000-01-01' WHERE id = ${pub.body.id}`);
+      const closed = await request(t.http)
+        .post(`/api/v1/publications/${pub.body.id}/close`)
+        .set(auth(committee));
+      expect(closed.status).toBe(200);
       for (const [h, amount] of [
         [a, 120],
-        [b, 0],
+        [b, 1],
         [c, 35],
       ] as const) {
         expect(await households().findOneByOrFail({ id: h.id })).toMatchObject({
@@ -410,9 +485,7 @@ describe('household spreadsheets (农户名册导入、导出、期初积分)', 
           kind: 'OPENING',
           amount,
           description: '期初积分（纸质台账结转）',
-          occurredOn: todayInChina(),
-          refType: 'import',
-          createdBy: county.villageAdmin.id,
+          refType: 'score_record',
         });
       }
       const report = await t.app.get(LedgerService).verify([villageId]);
@@ -420,21 +493,44 @@ describe('household spreadsheets (农户名册导入、导出、期初积分)', 
       const audit = await t.dataSource
         .getRepository(AuditLog)
         .findOneByOrFail({ action: 'household.opening_import', villageId });
-      expect(JSON.parse(audit.details as string)).toEqual({ entries: 3, total: 155 });
+      expect(JSON.parse(audit.details as string)).toEqual({ entries: 3, total: 156, recordIds: ids });
     });
 
-    it('should refuse a second opening for a household, zero or not, and change nothing', async () => {
-      const [a, b, , d] = opened;
-      const res = await openingFile(Buffer.from(`户号,期初积分\n${d.code},10\n${a.code},50\n${b.code},7\n`));
+    it('should refuse a second opening, and an opening for a household that already has points', async () => {
+      const [a, b, , d, e] = opened;
+      // e earns points the normal way first (recorded, approved, published, posted).
+      const rule = await request(t.http)
+        .post('/api/v1/rules')
+        .set(auth(committee))
+        .send({ villageId, code: 'KH-01', category: '德治', title: '志愿服务', points: 5 });
+      const rec = await request(t.http)
+        .post('/api/v1/score-records')
+        .set(auth(await county.scorer.token()))
+        .send({ householdId: e.id, ruleId: rule.body.id, occurredOn: todayInChina() });
+      await request(t.http).post(`/api/v1/score-records/${rec.body.id}/approve`).set(auth(reviewer)).send({});
+      const pub = await request(t.http)
+        .post('/api/v1/publications')
+        .set(auth(committee))
+        .send({ villageId, days: 1 });
+      await t.dataSource.query(`UPDATE publication SET "endsOn" = '2000-01-01' WHERE id = ${pub.body.id}`);
+      await request(t.http).post(`/api/v1/publications/${pub.body.id}/close`).set(auth(committee));
+      expect(await entriesOf(e.id)).toHaveLength(1);
+
+      const res = await openingFile(
+        Buffer.from(`户号,期初积分\n${d.code},10\n${a.code},50\n${b.code},7\n${e.code},100\n`),
+      );
       expect(res.status).toBe(400);
       expect(res.body.error.details.rows).toEqual([
         `第 3 行：${a.code} 已经有期初积分，不能重复结转`,
         `第 4 行：${b.code} 已经有期初积分，不能重复结转`,
+        `第 5 行：${e.code} 的存折已有明细，期初积分只用于刚加入、还没有积分的农户`,
       ]);
       expect(await entriesOf(d.id)).toEqual([]);
-      expect(await entriesOf(a.id)).toHaveLength(1);
+      const pending: unknown[] = await t.dataSource.query(
+        `SELECT id FROM score_record WHERE "householdId" = ${d.id}`,
+      );
+      expect(pending).toEqual([]);
       expect((await households().findOneByOrFail({ id: a.id })).available).toBe(120);
-      expect((await t.app.get(LedgerService).verify([villageId])).ok).toBe(true);
     });
 
     it('should keep opening balances to the committee of the village', async () => {
@@ -522,13 +618,16 @@ describe('household spreadsheets (农户名册导入、导出、期初积分)', 
         .post(action)
         .attach('file', Buffer.from(`户号,期初积分\n${h.code},-1\n`), 'o.csv');
       expect(bad.status).toBe(400);
-      expect(bad.text).toContain('第 2 行：期初积分应为 0 或正整数');
+      expect(bad.text).toContain('第 2 行：期初积分应为 1 到 200 之间的整数（乡镇设定的上限）');
       const ok = await agent
         .post(action)
         .attach('file', Buffer.from(`户号,期初积分\n${h.code},88\n`), 'o.csv');
       expect(ok.status).toBe(303);
-      expect((await agent.get('/households')).text).toContain('已为 1 户记入期初积分，共 88 分');
-      expect((await households().findOneByOrFail({ id: h.id })).available).toBe(88);
+      expect((await agent.get('/households')).text).toContain(
+        '已为 1 户登记期初积分，共 88 分，待另一位村两委成员审核、公示期满后入账',
+      );
+      // Nothing is spendable before review and 公示.
+      expect((await households().findOneByOrFail({ id: h.id })).available).toBe(0);
     });
   });
 });
