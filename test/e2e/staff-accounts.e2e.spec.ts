@@ -1,6 +1,7 @@
 import request from 'supertest';
+import { DEMO_PASSWORD } from '../../seeds/demo-county.js';
 import { createTestApp, TestApp } from '../support/create-test-app.js';
-import { auth, createTestCounty, loggedIn, TEST_PASSWORD } from '../support/factories.js';
+import { auth, createTestCounty, csrfFrom, loggedIn, TEST_PASSWORD } from '../support/factories.js';
 import { createTestHousehold, createTestRule, daysAgo } from '../support/scoring-fixtures.js';
 import { createHouseholdWithPoints, createTestGoods, newKey } from '../support/supermarket-fixtures.js';
 
@@ -145,6 +146,26 @@ describe('staff accounts: confirmation by the township and the account’s own h
     expect(forOther.status).toBe(201);
   });
 
+  it('should bring the committee’s new-account form back with the household message when neither is given', async () => {
+    const agent = await loggedIn(t, county.villageAdmin.username, TEST_PASSWORD);
+    const form = await agent.get('/admin/users/new');
+    expect(form.text).toContain('本人在本村没有户');
+    const res = await agent
+      .post('/admin/users')
+      .type('form')
+      .send({
+        _csrf: csrfFrom(form.text),
+        username: 'form_nohome',
+        displayName: '无户组长',
+        role: 'SCORER',
+        villageId: String(county.village.id),
+        password: 'page-pass-2026',
+      });
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('请填写本人所在的户，或勾选“本人在本村没有户”');
+    expect(res.text).toContain('value="无户组长"');
+  });
+
   it('should show the township a signal when a record is approved by the creator of its recorder’s account', async () => {
     const scene = await createTestCounty(t);
     const admin = await scene.villageAdmin.token();
@@ -181,5 +202,35 @@ describe('staff accounts: confirmation by the township and the account’s own h
     expect(signals).toHaveLength(1);
     expect(signals[0].text).toContain('自建组长');
     expect(signals[0].text).toContain('1 条记录');
+  });
+});
+
+describe('staff accounts of the demo county', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ seed: 'demo', env: { DEMO_HISTORY: 'off' } });
+  });
+  afterAll(() => t.close());
+
+  it('should state a household or "none" for every demo village account, so the clerk cannot redeem for his own', async () => {
+    const unstated = await t.dataSource.query(
+      `SELECT username FROM app_user WHERE "villageId" IS NOT NULL AND "householdId" IS NULL AND "noHouseholdInVillage" = ${t.dataSource.options.type === 'postgres' ? 'false' : '0'}`,
+    );
+    expect(unstated).toEqual([]);
+    const [own] = await t.dataSource.query(
+      `SELECT h.id, h."villageId" FROM household h JOIN app_user u ON u."householdId" = h.id WHERE u.username = 'ty_clerk'`,
+    );
+    const committee = await t.token('ty_admin', DEMO_PASSWORD);
+    const goods = await createTestGoods(t, committee, Number(own.villageId));
+    const res = await request(t.http)
+      .post('/api/v1/redemptions')
+      .set(auth(await t.token('ty_clerk', DEMO_PASSWORD)))
+      .send({
+        householdId: Number(own.id),
+        items: [{ goodsId: goods.id, quantity: 1 }],
+        idempotencyKey: newKey(),
+      });
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('SAME_PERSON');
   });
 });
