@@ -17,22 +17,23 @@ export interface DemoStaff {
   displayName: string;
   role: StaffRole;
   village?: string;
-  /** The code of the household this person belongs to. */
+  /** The code of the household this person belongs to; a village account without one says so with noHousehold. */
   household?: string;
+  noHousehold?: true;
 }
 
 export const DEMO_STAFF: DemoStaff[] = [
   { username: 'qs_township', displayName: '王建国（青山镇）', role: 'TOWNSHIP' },
-  { username: 'ty_admin', displayName: '李书记', role: 'VILLAGE_ADMIN', village: 'TY' },
+  { username: 'ty_admin', displayName: '李书记', role: 'VILLAGE_ADMIN', village: 'TY', household: 'TY-0007' },
   { username: 'ty_scorer', displayName: '张组长', role: 'SCORER', village: 'TY', household: 'TY-0003' },
-  { username: 'ty_grid', displayName: '陈网格员', role: 'SCORER', village: 'TY' },
-  { username: 'ty_clerk', displayName: '刘超市', role: 'CLERK', village: 'TY' },
-  { username: 'lh_admin', displayName: '赵主任', role: 'VILLAGE_ADMIN', village: 'LH' },
-  { username: 'lh_scorer', displayName: '孙组长', role: 'SCORER', village: 'LH' },
-  { username: 'lh_clerk', displayName: '周超市', role: 'CLERK', village: 'LH' },
-  { username: 'sq_admin', displayName: '吴书记', role: 'VILLAGE_ADMIN', village: 'SQ' },
-  { username: 'sq_scorer', displayName: '郑组长', role: 'SCORER', village: 'SQ' },
-  { username: 'sq_clerk', displayName: '冯超市', role: 'CLERK', village: 'SQ' },
+  { username: 'ty_grid', displayName: '陈网格员', role: 'SCORER', village: 'TY', household: 'TY-0005' },
+  { username: 'ty_clerk', displayName: '刘超市', role: 'CLERK', village: 'TY', household: 'TY-0008' },
+  { username: 'lh_admin', displayName: '赵主任', role: 'VILLAGE_ADMIN', village: 'LH', noHousehold: true },
+  { username: 'lh_scorer', displayName: '孙组长', role: 'SCORER', village: 'LH', household: 'LH-0001' },
+  { username: 'lh_clerk', displayName: '周超市', role: 'CLERK', village: 'LH', household: 'LH-0002' },
+  { username: 'sq_admin', displayName: '吴书记', role: 'VILLAGE_ADMIN', village: 'SQ', noHousehold: true },
+  { username: 'sq_scorer', displayName: '郑组长', role: 'SCORER', village: 'SQ', household: 'SQ-0007' },
+  { username: 'sq_clerk', displayName: '冯超市', role: 'CLERK', village: 'SQ', noHousehold: true },
 ];
 
 /** Heads of household per village, in group order (group = index mod number of groups). */

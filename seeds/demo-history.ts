@@ -103,7 +103,8 @@ async function villageHistory(deps: HistoryDeps, manager: EntityManager, village
   const rewards = rules.filter((r) => r.minPoints > 0 && !r.capCount && !r.evidenceRequired);
   const deductions = rules.filter((r) => r.maxPoints < 0 && !r.blackList);
   const black = rules.find((r) => r.blackList);
-  const eligible = households.filter((h) => h.id !== scorer.householdId);
+  // Nobody records or reviews for their own household.
+  const eligible = households.filter((h) => h.id !== scorer.householdId && h.id !== admin.householdId);
   const available = new Map(households.map((h) => [h.id, h.available]));
   let keyCounter = 0;
   const receiptSeq = new Map<string, number>();

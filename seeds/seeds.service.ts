@@ -165,6 +165,7 @@ export class SeedsService implements OnApplicationBootstrap {
             townshipId: township.id,
             villageId: village?.id ?? null,
             householdId: staff.household ? (households.get(staff.household)?.id ?? null) : null,
+            noHouseholdInVillage: staff.noHousehold ?? false,
           },
         );
       }

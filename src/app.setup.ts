@@ -2,11 +2,13 @@ import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
-import type { NextFunction, Request, Response } from 'express';
+import { json, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import hbs from 'hbs';
 import { AuthService } from './auth/auth.service.js';
 import { authenticate } from './auth/authenticate.middleware.js';
+import { boundedInput } from './common/bounded-input.middleware.js';
+import { JSON_BODY_LIMIT, refuseDeepJson } from './common/bounds.js';
 import { sendError } from './common/error-response.js';
 import { projectRoot } from './common/paths.js';
 import { createValidationPipe } from './common/validation.js';
@@ -20,6 +22,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   const root = projectRoot();
   const views = join(root, 'views');
 
+  // X-Forwarded-For and -Proto only from the proxies TRUST_PROXY names: otherwise any sender could choose its address.
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
   // Pages carry a per-session CSRF token, so an ETag of the body almost never matches again; hashing every body
@@ -38,11 +41,16 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
           upgradeInsecureRequests: null,
         },
       },
-      strictTransportSecurity: false,
+      // Only a server reached over HTTPS may tell browsers to insist on it; no includeSubDomains, since the county's
+      // other sites under the same domain are not ours to pin.
+      strictTransportSecurity: settings.behindHttps
+        ? { maxAge: 180 * 24 * 3600, includeSubDomains: false }
+        : false,
     }),
   );
   app.useStaticAssets(join(views, 'assets'), { prefix: '/assets/', maxAge: '1d' });
-  app.useBodyParser('json', { limit: '1mb' });
+  // express.json directly: Nest's useBodyParser keeps `verify` for itself. The depth check runs before JSON.parse.
+  app.use(json({ limit: JSON_BODY_LIMIT, verify: refuseDeepJson }));
   app.useBodyParser('urlencoded', { extended: false, limit: '1mb' });
   // Broken JSON or a body too large: the same error shape as everything else, never Express's default page.
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => sendError(error, req, res));
@@ -54,6 +62,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.use(cookieParser());
   app.use(authenticate(app.get(AuthService), settings));
   app.use(viewLocals);
+  app.use(boundedInput);
 
   app.setBaseViewsDir(views);
   app.setViewEngine('hbs');

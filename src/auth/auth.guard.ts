@@ -30,11 +30,12 @@ export class AuthGuard implements CanActivate {
   }
 
   private checkCsrf(req: Request): void {
-    // Multipart forms (file uploads) are parsed after the guards run: they carry the token in the query string.
+    // Multipart forms (file uploads) are parsed after the guards run: they alone carry the token in the query string
+    // (a token in an address leaks through logs and Referer headers, so no other form may).
     const given =
       (req.body?._csrf as string | undefined) ??
       (req.headers['x-csrf-token'] as string | undefined) ??
-      (req.query?._csrf as string | undefined) ??
+      (req.is('multipart/form-data') ? (req.query?._csrf as string | undefined) : undefined) ??
       '';
     const expected = req.browserSessionId
       ? csrfTokenFor(this.settings.sessionSecret, req.browserSessionId)

@@ -70,7 +70,11 @@ export class AuthService {
       );
       throw new DomainError('UNAUTHENTICATED', '用户名或密码错误');
     }
-    if (!user.active) throw new DomainError('UNAUTHENTICATED', '该账号已停用，请联系管理员');
+    if (!user.active)
+      throw new DomainError(
+        'UNAUTHENTICATED',
+        user.awaitingConfirmation ? '账号等待乡镇确认，确认后才能登录' : '该账号已停用，请联系管理员',
+      );
     this.throttle.succeed(keys[0]);
     await this.audit.record(staffActor(user, ip), {
       action: 'auth.login',

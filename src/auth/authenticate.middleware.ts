@@ -7,7 +7,9 @@ import { csrfTokenFor } from './token.js';
 
 const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
 
-export const isApiRequest = (req: Request) => req.path.startsWith('/api/');
+/** Express matches routes without regard to case, so `/API/v1/…` reaches the API and must be treated as it. */
+const API_PATH = /^\/api\//i;
+export const isApiRequest = (req: Request) => API_PATH.test(req.path);
 
 /**
  * Finds who is asking before any route runs (so that even the 404 page knows): the API by bearer token only,

@@ -1,6 +1,7 @@
 import { HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { isApiRequest } from '../auth/authenticate.middleware.js';
+import { JSON_MAX_DEPTH } from './bounds.js';
 import { DomainError, ErrorCode } from './domain-error.js';
 
 const logger = new Logger('Errors');
@@ -26,6 +27,12 @@ const MESSAGES: Partial<Record<ErrorCode, string>> = {
   INTERNAL: '系统出了点问题，请稍后再试。如果一直这样，请联系管理员。',
 };
 
+/** Refusals of body-parser (and of the depth check in its verify hook, bounds.ts), by their type. */
+const BODY_MESSAGES: Record<string, string> = {
+  'entity.parse.failed': '提交的 JSON 格式不正确',
+  'entity.too.deep': `提交的 JSON 嵌套太深（最多 ${JSON_MAX_DEPTH} 层）`,
+};
+
 /** Any thrown thing as a DomainError: known refusals keep their code; everything unexpected becomes INTERNAL. */
 export function toDomainError(error: unknown): DomainError {
   if (error instanceof DomainError) return error;
@@ -40,10 +47,7 @@ export function toDomainError(error: unknown): DomainError {
   const type = (error as { type?: string })?.type;
   if (status && status >= 400 && status < 500 && type) {
     const code = NEST_STATUS_CODES[status] ?? 'VALIDATION_FAILED';
-    return new DomainError(
-      code,
-      type === 'entity.parse.failed' ? '提交的 JSON 格式不正确' : (MESSAGES[code] as string),
-    );
+    return new DomainError(code, BODY_MESSAGES[type] ?? (MESSAGES[code] as string));
   }
   logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
   return new DomainError('INTERNAL', MESSAGES.INTERNAL as string);

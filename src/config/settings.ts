@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import {
+  IsBoolean,
   IsIn,
   IsInt,
   IsOptional,
@@ -53,6 +54,10 @@ export class Settings {
   @MaxLength(512, { message: 'SESSION_SECRET 最多 512 个字符' })
   sessionSecret: string;
 
+  /** BEHIND_HTTPS=true: browsers reach the server only over HTTPS (a proxy ends TLS), so HSTS is sent. */
+  @IsBoolean({ message: 'BEHIND_HTTPS 只能是 true 或 false' })
+  behindHttps = false;
+
   /** Folder for the SQLite file, the generated session secret and (later) uploads and backups. */
   dataDir = 'data';
 
@@ -78,6 +83,12 @@ function integerOrText(value: string | undefined): number | string | undefined {
   return INTEGER.test(value.trim()) ? Number(value.trim()) : value;
 }
 
+function booleanOrText(value: string | undefined): boolean | string | undefined {
+  if (value === undefined || value === '') return undefined;
+  const v = value.trim().toLowerCase();
+  return v === 'true' ? true : v === 'false' ? false : value;
+}
+
 /**
  * Reads and validates the settings. SESSION_SECRET, when absent, is generated once and kept in
  * `<dataDir>/session-secret` so that a restart keeps everyone logged in.
@@ -95,6 +106,7 @@ export function loadSettings(
     demoHistory: env.DEMO_HISTORY || undefined,
     publicationMinDays: integerOrText(env.PUBLICATION_MIN_DAYS),
     sessionSecret: env.SESSION_SECRET || undefined,
+    behindHttps: booleanOrText(env.BEHIND_HTTPS),
     dataDir: options.dataDir,
   };
   for (const key of Object.keys(raw)) if (raw[key] === undefined) delete raw[key];

@@ -40,9 +40,13 @@ export class HouseholdsController {
     @Query('q') q?: string,
     @Query('villageId') villageParam?: string,
   ) {
-    const villageId = Number(villageParam ?? actor.villageId);
+    // The address is checked before anything is looked up: `?villageId=abc` is a 400 page, not a query with NaN.
+    const filter = await parseForm(HouseholdListQuery, {
+      villageId: villageParam ?? (actor.villageId === null ? undefined : String(actor.villageId)),
+      q,
+    });
+    const villageId = filter.villageId;
     const village = await this.villages.get(actor, villageId);
-    const filter = await parseForm(HouseholdListQuery, { villageId: String(villageId), q });
     const { items, total } = await this.households.list({
       ...filter,
       page: page.page,

@@ -42,7 +42,7 @@ export interface OverviewRow {
 }
 
 export interface FairnessSignal {
-  kind: 'CONCENTRATION' | 'SAME_GROUP' | 'BULK_APPROVAL';
+  kind: 'CONCENTRATION' | 'SAME_GROUP' | 'BULK_APPROVAL' | 'CREATOR_APPROVAL';
   villageId: number;
   villageName: string;
   text: string;
@@ -377,6 +377,38 @@ export class TownshipService {
         villageId,
         villageName: nameOf.get(villageId) ?? '',
         text: `${reviewerNames.get(reviewer) ?? reviewer} 在 5 分钟内通过了 ${reviewerNames.get(recorder) ?? recorder} 登记的 ${best} 条记录`,
+      });
+    }
+
+    // 4. Records approved by the person who created the recorder's account: one person may be acting alone.
+    const ownMade = await inPeriod(
+      this.dataSource
+        .createQueryBuilder()
+        .select('r.recordedBy', 'recordedBy')
+        .addSelect('r.reviewedBy', 'reviewedBy')
+        .addSelect('r.villageId', 'villageId')
+        .addSelect('COUNT(*)', 'n')
+        .addSelect('SUM(r.points)', 'points')
+        .from(ScoreRecord, 'r')
+        .innerJoin(User, 'u', 'u.id = r.recordedBy'),
+    )
+      .andWhere('u.createdBy IS NOT NULL AND r.reviewedBy = u.createdBy')
+      .andWhere("r.status NOT IN ('PENDING', 'REJECTED')")
+      .groupBy('r.recordedBy')
+      .addGroupBy('r.reviewedBy')
+      .addGroupBy('r.villageId')
+      .getRawMany();
+    const makerNames = await staffName([
+      ...new Set(ownMade.flatMap((r) => [Number(r.recordedBy), Number(r.reviewedBy)])),
+    ]);
+    for (const row of ownMade) {
+      const villageId = Number(row.villageId);
+      const reviewer = makerNames.get(Number(row.reviewedBy)) ?? row.reviewedBy;
+      signals.push({
+        kind: 'CREATOR_APPROVAL',
+        villageId,
+        villageName: nameOf.get(villageId) ?? '',
+        text: `${reviewer} 通过了 ${makerNames.get(Number(row.recordedBy)) ?? row.recordedBy} 登记的 ${Number(row.n)} 条记录（共 ${Number(row.points)} 分），而 ${makerNames.get(Number(row.recordedBy)) ?? row.recordedBy} 的账号正是 ${reviewer} 开设的`,
       });
     }
     return signals;

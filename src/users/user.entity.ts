@@ -31,8 +31,26 @@ export class User {
   @Column({ type: 'integer', nullable: true })
   householdId: number | null;
 
+  /** Said explicitly by a village staff account that lives in no household of its village (else householdId). */
+  @Column({ type: 'boolean', default: false })
+  noHouseholdInVillage: boolean;
+
   @Column({ type: 'boolean', default: true })
   active: boolean;
+
+  /** Switched on by a village committee: inactive until a township user confirms it (nobody makes a helper alone). */
+  @Column({ type: 'boolean', default: false })
+  awaitingConfirmation: boolean;
+
+  /** Who created the account (null for seeded and first accounts). */
+  @Column({ type: 'integer', nullable: true })
+  createdBy: number | null;
+
+  @Column({ type: 'integer', nullable: true })
+  confirmedBy: number | null;
+
+  @Column({ type: Date, nullable: true })
+  confirmedAt: Date | null;
 
   /** Raised on every password change and deactivation: bearer tokens carry it and die with it. */
   @Column({ type: 'integer', default: 1 })

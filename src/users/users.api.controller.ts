@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseIntPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../access/actor.js';
 import { InScope } from '../access/scope.guard.js';
@@ -28,6 +28,15 @@ export class UsersApiController {
   @InScope('user', 'params.id')
   get(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number) {
     return this.users.get(actor, id);
+  }
+
+  /** The township confirms an account a village created or switched on again; until then it cannot log in. */
+  @Post(':id/confirm')
+  @Roles('ADMIN', 'TOWNSHIP')
+  @InScope('user', 'params.id')
+  @HttpCode(200)
+  confirm(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number) {
+    return this.users.confirm(actor, id);
   }
 
   @Patch(':id')

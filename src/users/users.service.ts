@@ -17,6 +17,12 @@ import { Village } from '../villages/village.entity.js';
 import { CreateUserDto, UpdateUserDto } from './dto/user.dto.js';
 import { User } from './user.entity.js';
 
+const AWAITING = '账号等待乡镇确认';
+const HOUSEHOLD_REQUIRED = '请填写本人所在的户，或勾选“本人在本村没有户”';
+
+/** A village committee's new or re-enabled account takes effect only when its township confirms it. */
+const needsConfirmation = (actor: Actor) => actor.role === 'VILLAGE_ADMIN';
+
 /** A user as the API shows it: never the password hash. */
 export type PublicUser = Omit<User, 'passwordHash' | 'tokenVersion'>;
 
@@ -76,7 +82,10 @@ export class UsersService {
         .where('LOWER(u.username) = LOWER(:name)', { name: dto.username })
         .getExists();
       if (taken) throw DomainError.duplicate('username', `用户名 ${dto.username} 已被使用`);
-      const householdId = await this.householdFor(manager, dto.householdId, place.villageId);
+      const home = VILLAGE_ROLES.includes(dto.role)
+        ? await this.statedHousehold(manager, dto, place.villageId)
+        : { householdId: null, noHouseholdInVillage: false };
+      const awaitingConfirmation = needsConfirmation(actor);
       const user = await manager.save(
         manager.create(User, {
           username: dto.username,
@@ -85,7 +94,10 @@ export class UsersService {
           role: dto.role,
           townshipId: place.townshipId,
           villageId: place.villageId,
-          householdId,
+          ...home,
+          active: !awaitingConfirmation,
+          awaitingConfirmation,
+          createdBy: actor.kind === 'user' ? actor.id : null,
         }),
       );
       await this.audit.record(
@@ -96,7 +108,14 @@ export class UsersService {
           entityId: user.id,
           townshipId: user.townshipId,
           villageId: user.villageId,
-          details: { username: user.username, role: user.role, displayName: user.displayName },
+          details: definedOnly({
+            username: user.username,
+            role: user.role,
+            displayName: user.displayName,
+            householdId: user.householdId ?? undefined,
+            noHouseholdInVillage: user.noHouseholdInVillage || undefined,
+            awaitingConfirmation: awaitingConfirmation || undefined,
+          }),
         },
         manager,
       );
@@ -125,17 +144,30 @@ export class UsersService {
         throw DomainError.validation({ active: '不能停用自己的账号' });
       }
       const revoke = passwordHash !== undefined || (dto.active === false && user.active);
-      Object.assign(
-        user,
-        definedOnly({ displayName: dto.displayName, role: dto.role, active: dto.active, passwordHash }),
-      );
+      const statesHome =
+        dto.householdId !== undefined || dto.householdCode !== undefined || dto.noHousehold !== undefined;
+      if (statesHome && !VILLAGE_ROLES.includes(dto.role ?? user.role)) {
+        throw DomainError.validation({ householdId: '只有村级账号填写本人所在的户' });
+      }
+      const home = statesHome ? await this.statedHousehold(manager, dto, user.villageId) : {};
+      Object.assign(user, definedOnly({ displayName: dto.displayName, role: dto.role, passwordHash }), home);
+      // Switching a village account on is, like creating one, a request its township confirms.
+      let pending = false;
+      if (dto.active === false) Object.assign(user, { active: false, awaitingConfirmation: false });
+      else if (dto.active === true && !user.active) {
+        if (user.awaitingConfirmation) throw DomainError.validation({ active: AWAITING });
+        pending = needsConfirmation(actor);
+        Object.assign(user, { active: !pending, awaitingConfirmation: pending });
+      }
       if (revoke) user.tokenVersion += 1;
       await manager.save(user);
       const action =
         dto.active === false
           ? 'user.deactivate'
           : dto.active === true
-            ? 'user.activate'
+            ? pending
+              ? 'user.activate_requested'
+              : 'user.activate'
             : passwordHash
               ? 'user.password_reset'
               : 'user.update';
@@ -152,6 +184,8 @@ export class UsersService {
             role: dto.role,
             active: dto.active,
             passwordReset: passwordHash ? true : undefined,
+            householdId: statesHome ? (user.householdId ?? undefined) : undefined,
+            noHouseholdInVillage: statesHome && user.noHouseholdInVillage ? true : undefined,
           }),
         },
         manager,
@@ -160,6 +194,60 @@ export class UsersService {
     });
     if (dto.password || dto.active === false) await this.sessions.closeAllFor({ userId: user.id });
     return publicUser(user);
+  }
+
+  /** The household an account states as its own, for its page. */
+  household(id: number): Promise<Household | null> {
+    return this.dataSource.getRepository(Household).findOneBy({ id });
+  }
+
+  /** Accounts of the actor's scope that wait for the township's confirmation, oldest first. */
+  async awaiting(actor: Actor): Promise<PublicUser[]> {
+    if (actor.role !== 'TOWNSHIP' && actor.role !== 'ADMIN') return [];
+    const users = await this.dataSource.getRepository(User).find({
+      where: {
+        awaitingConfirmation: true,
+        ...(actor.role === 'TOWNSHIP' && { townshipId: actor.townshipId ?? -1 }),
+      },
+      order: { id: 'ASC' },
+    });
+    return users.map(publicUser);
+  }
+
+  /**
+   * The township confirms an account its village switched on (API.md POST /users/:id/confirm): from then on it can log
+   * in. The admin, who may create accounts at once, may confirm too.
+   */
+  async confirm(actor: Actor, id: number): Promise<PublicUser> {
+    if (actor.kind !== 'user' || (actor.role !== 'TOWNSHIP' && actor.role !== 'ADMIN')) {
+      throw DomainError.forbidden('只有乡镇审核员可以确认村里开设的账号');
+    }
+    return this.transactions.run(async (manager) => {
+      const user = await manager.findOneBy(User, { id });
+      if (!user) throw DomainError.notFound('账号');
+      assertInScope(actor, targetOf(user));
+      if (!user.awaitingConfirmation) throw DomainError.validation({ id: '该账号没有等待确认' });
+      Object.assign(user, {
+        active: true,
+        awaitingConfirmation: false,
+        confirmedBy: actor.id,
+        confirmedAt: new Date(),
+      });
+      await manager.save(user);
+      await this.audit.record(
+        actor,
+        {
+          action: 'user.confirm',
+          entityType: 'user',
+          entityId: user.id,
+          townshipId: user.townshipId,
+          villageId: user.villageId,
+          details: { username: user.username, role: user.role, createdBy: user.createdBy },
+        },
+        manager,
+      );
+      return publicUser(user);
+    });
   }
 
   /** Where an account of this role lives: a township for TOWNSHIP, a village (and its township) for village roles. */
@@ -182,17 +270,30 @@ export class UsersService {
     return { townshipId: village.townshipId, villageId: village.id };
   }
 
-  private async householdFor(
+  /**
+   * A village account's own household, or its explicit "none in this village": one of the two is required, so that
+   * the own-household rules (recording, reviewing, redeeming) always know whom to keep the account away from.
+   */
+  private async statedHousehold(
     manager: EntityManager,
-    householdId: number | undefined,
+    dto: { householdId?: number; householdCode?: string; noHousehold?: boolean },
     villageId: number | null,
-  ) {
-    if (!householdId) return null;
-    const household = await manager.findOneBy(Household, { id: householdId });
+  ): Promise<{ householdId: number | null; noHouseholdInVillage: boolean }> {
+    const code = dto.householdCode || undefined;
+    const named = dto.householdId !== undefined || code !== undefined;
+    if (dto.noHousehold && named) {
+      throw DomainError.validation({ householdId: '“本人所在户”和“本人在本村没有户”只能选一项' });
+    }
+    if (dto.noHousehold) return { householdId: null, noHouseholdInVillage: true };
+    if (!named) throw DomainError.validation({ householdId: HOUSEHOLD_REQUIRED });
+    const household = await manager.findOneBy(
+      Household,
+      dto.householdId !== undefined ? { id: dto.householdId } : { code },
+    );
     if (!household || household.villageId !== villageId) {
       throw DomainError.validation({ householdId: '所在户必须是本村的户' });
     }
-    return household.id;
+    return { householdId: household.id, noHouseholdInVillage: false };
   }
 }
 

@@ -182,6 +182,49 @@ describe('generated bad input on every write route', () => {
     expect(problems).toEqual([]);
   });
 
+  it('should answer the values at the edge (NUL, 2^31, 1e308, null, huge page, deep JSON) with a 4xx on every API route', async () => {
+    const problems: string[] = [];
+    const everyField = (value: unknown) => Object.fromEntries(FIELDS.map((f) => [f, value]));
+    const bodies: (object | string)[] = [
+      { name: null },
+      { active: null },
+      { headName: null, memberCount: null },
+      everyField(2 ** 31),
+      everyField(1e308),
+      everyField(-(2 ** 31) - 1),
+      everyField('a\u0000b'),
+      '['.repeat(5000) + ']'.repeat(5000),
+      `{"name": ${'{"a": '.repeat(30)}1${'}'.repeat(30)}}`,
+    ];
+    for (const route of appRoutes(t.app).filter((r) => r.api)) {
+      const role = roleFor(route);
+      const method = route.method.toLowerCase() as 'post';
+      const send = (path: string, body?: object | string) => {
+        let req = request(t.http)[method](path);
+        if (role) req = req.set(auth(world.tokens[role]));
+        if (typeof body === 'string') req = req.set('Content-Type', 'application/json');
+        return body === undefined ? req : req.send(body);
+      };
+      const check = async (path: string, body: object | string | undefined, label: string) => {
+        const before = await fingerprint();
+        const res = await send(path, body);
+        if (res.status >= 500) problems.push(`${route.method} ${path} ${label} → ${res.status}`);
+        else if (res.status >= 400 && typeof res.body?.error?.code !== 'string')
+          problems.push(`${route.method} ${path} ${label} → ${res.status} without the error shape`);
+        if (res.status >= 400 && (await fingerprint()) !== before)
+          problems.push(`${route.method} ${path} ${label} → ${res.status} but wrote`);
+      };
+      const path = world.fill(route.path);
+      for (const id of ['2147483648', '1e308', '99999999999999999999'])
+        if (route.path.includes(':')) await check(route.path.replace(/:\w+/g, id), undefined, `(id ${id})`);
+      const query = `page=99999999999&pageSize=1e308&villageId=abc&householdId=2147483648&q=a%00b`;
+      await check(`${path}${path.includes('?') ? '&' : '?'}${query}`, undefined, '(query)');
+      if (route.method !== 'GET')
+        for (const body of bodies) await check(path, body, JSON.stringify(body).slice(0, 60));
+    }
+    expect(problems).toEqual([]);
+  });
+
   it('should refuse broken JSON, wrong content types and oversized bodies with a 4xx in the error shape', async () => {
     const problems: string[] = [];
     for (const route of routes.filter((r) => r.api && !r.path.startsWith('/api/v1/auth'))) {

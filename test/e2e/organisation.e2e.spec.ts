@@ -221,6 +221,7 @@ describe('organisation API: townships, villages with groups, staff accounts', ()
         displayName: '李组长',
         role: 'SCORER',
         villageId: county.village.id,
+        noHousehold: true,
       });
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({

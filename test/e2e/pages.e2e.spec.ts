@@ -89,10 +89,23 @@ describe('pages: forms, errors, navigation by role', () => {
         displayName: '页面组长',
         role: 'SCORER',
         villageId: String(county.village.id),
+        noHousehold: 'on',
         password: 'page-pass-2026',
       });
     expect(res.status).toBe(303);
     expect((await agent.get('/admin/users')).text).toContain('页面组长');
+    const early = await request(t.http)
+      .post('/api/v1/auth/login')
+      .send({ username: 'page_scorer', password: 'page-pass-2026' });
+    expect(early.body.error.message).toContain('账号等待乡镇确认');
+    const township = await loggedIn(t, county.townshipUser.username, TEST_PASSWORD);
+    const list = await township.get('/admin/users');
+    const id = /\/admin\/users\/(\d+)\/confirm/.exec(list.text)?.[1];
+    const confirmed = await township
+      .post(`/admin/users/${id}/confirm`)
+      .type('form')
+      .send({ _csrf: csrfFrom(list.text) });
+    expect(confirmed.status).toBe(303);
     const login = await request(t.http)
       .post('/api/v1/auth/login')
       .send({ username: 'page_scorer', password: 'page-pass-2026' });

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { createTestApp, TestApp } from '../support/create-test-app.js';
-import { csrfFrom, TEST_PASSWORD } from '../support/factories.js';
+import { auth, csrfFrom, loggedIn, TEST_PASSWORD } from '../support/factories.js';
 import { createScoringScene, createTestHousehold } from '../support/scoring-fixtures.js';
 
 /** Sessions that end when they should, and PIN guessing held back per household and per address. */
@@ -63,5 +63,61 @@ describe('sessions and PIN guessing', () => {
     }
     expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
     expect(statuses[5]).toBe(429);
+  });
+});
+
+/** Issue 16, point 14: where a CSRF token may come from, what counts as the API, and HSTS behind HTTPS. */
+describe('CSRF tokens, API paths and HSTS', () => {
+  let t: TestApp;
+  let scene: Awaited<ReturnType<typeof createScoringScene>>;
+
+  beforeAll(async () => {
+    t = await createTestApp({ env: { BEHIND_HTTPS: 'true' } });
+    scene = await createScoringScene(t);
+  });
+  afterAll(() => t.close());
+
+  it('should refuse a urlencoded form whose CSRF token comes only in the address', async () => {
+    const agent = await loggedIn(t, scene.villageAdmin.username, TEST_PASSWORD);
+    const token = csrfFrom((await agent.get('/households/new')).text);
+    const res = await agent
+      .post(`/households?_csrf=${encodeURIComponent(token)}`)
+      .type('form')
+      .send({ headName: '张三', memberCount: '3', pin: '135790' });
+    expect(res.status).toBe(403);
+    expect(await t.dataSource.query(`SELECT id FROM household WHERE "headName" = '张三'`)).toEqual([]);
+  });
+
+  it('should accept the token in the address for a multipart form (file uploads)', async () => {
+    const agent = await loggedIn(t, scene.villageAdmin.username, TEST_PASSWORD);
+    const token = csrfFrom((await agent.get('/households/import')).text);
+    const res = await agent
+      .post(`/households/import?_csrf=${encodeURIComponent(token)}`)
+      .attach('file', Buffer.from('户主,人口\n'), 'households.csv');
+    expect(res.status).not.toBe(403);
+  });
+
+  it('should treat /API/v1 in other letter case as the API: bearer only, a session cookie is not enough', async () => {
+    const agent = await loggedIn(t, scene.villageAdmin.username, TEST_PASSWORD);
+    for (const path of ['/API/v1/households', '/Api/V1/households']) {
+      const res = await agent.get(`${path}?villageId=${scene.village.id}`);
+      expect(res.status).toBe(401);
+      expect(res.body.error.code).toBe('UNAUTHENTICATED');
+    }
+    const bearer = await request(t.http)
+      .get(`/API/v1/households?villageId=${scene.village.id}`)
+      .set(auth(await scene.villageAdmin.token()));
+    expect(bearer.status).toBe(200);
+  });
+
+  it('should send HSTS when BEHIND_HTTPS=true, and not without it', async () => {
+    const res = await request(t.http).get('/login');
+    expect(res.headers['strict-transport-security']).toBe('max-age=15552000');
+    const plain = await createTestApp();
+    try {
+      expect((await request(plain.http).get('/login')).headers['strict-transport-security']).toBeUndefined();
+    } finally {
+      await plain.close();
+    }
   });
 });

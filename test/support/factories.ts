@@ -59,11 +59,20 @@ export async function createTestUser(
   asToken?: string,
 ) {
   const username = fields.username ?? `u_${unique().toLowerCase()}`;
+  // A village account states its household or that it has none; one a committee creates waits for confirmation.
+  const home = fields.villageId && !fields.householdId ? { noHousehold: true } : {};
   const res = await request(t.http)
     .post('/api/v1/users')
     .set(auth(asToken ?? (await t.adminToken())))
-    .send({ displayName: '测试人员', password: TEST_PASSWORD, ...fields, username });
+    .send({ displayName: '测试人员', password: TEST_PASSWORD, ...home, ...fields, username });
   if (res.status !== 201) throw new Error(`user: ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.body.awaitingConfirmation) {
+    const confirmed = await request(t.http)
+      .post(`/api/v1/users/${res.body.id}/confirm`)
+      .set(auth(await t.adminToken()));
+    if (confirmed.status !== 200)
+      throw new Error(`confirm: ${confirmed.status} ${JSON.stringify(confirmed.body)}`);
+  }
   return {
     ...(res.body as { id: number; username: string; role: string }),
     token: () => t.token(username, TEST_PASSWORD),

@@ -12,6 +12,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
+import { IsOmittable } from '../../common/validation.js';
 import { trim } from '../../common/transforms.js';
 import { PIN_PATTERN, PIN_RULE } from '../pin.js';
 
@@ -65,7 +66,7 @@ export class UpdateHouseholdDto {
   groupId?: number;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @Transform(trim)
   @IsString({ message: '户主姓名应为文字' })
   @IsNotEmpty({ message: '户主姓名不能为空' })
@@ -73,7 +74,7 @@ export class UpdateHouseholdDto {
   headName?: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @Type(() => Number)
   @IsInt({ message: '家庭人口应为 1–99 的整数' })
   @Min(1, { message: '家庭人口应为 1–99 的整数' })

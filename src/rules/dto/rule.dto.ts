@@ -13,6 +13,7 @@ import {
   Min,
 } from 'class-validator';
 import { trim, upperTrim } from '../../common/transforms.js';
+import { IsOmittable } from '../../common/validation.js';
 import { RULE_CATEGORIES, type RuleCategory } from '../scoring-rule.entity.js';
 
 const POINTS = '积分应为 -1000 到 1000 之间的整数，不能为 0';
@@ -102,12 +103,12 @@ export class CreateRuleDto extends RulePointsFields {
 
 export class UpdateRuleDto extends RulePointsFields {
   @ApiPropertyOptional({ enum: RULE_CATEGORIES })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(RULE_CATEGORIES, { message: '请选择类别' })
   category?: RuleCategory;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @Transform(trim)
   @IsString({ message: '细则内容应为文字' })
   @IsNotEmpty({ message: '细则内容不能为空' })
@@ -115,7 +116,7 @@ export class UpdateRuleDto extends RulePointsFields {
   title?: string;
 
   @ApiPropertyOptional({ description: 'false 停用（已有记录保留）' })
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean({ message: '应为 true 或 false' })
   active?: boolean;
 }

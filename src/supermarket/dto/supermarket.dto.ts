@@ -14,6 +14,7 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateBy,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
@@ -23,6 +24,19 @@ import { trim } from '../../common/transforms.js';
 /** More than any village shelf holds or any household earns: a typo, not a quantity. */
 const MAX_QUANTITY = 100_000;
 const MAX_PRICE = 100_000;
+/**
+ * Pieces in one basket: with prices up to MAX_PRICE its total stays far below an integer column's 2^31 (50 lines of
+ * 1,000 at 100,000 points was 5×10^9: a 500 on PostgreSQL instead of "not enough points").
+ */
+const MAX_BASKET_PIECES = 1000;
+
+const basketPieces = (lines: unknown) =>
+  Array.isArray(lines)
+    ? lines.reduce<number>((sum, line) => {
+        const q = Number((line as { quantity?: unknown } | null)?.quantity);
+        return Number.isFinite(q) && q > 0 ? sum + q : sum;
+      }, 0)
+    : 0;
 
 export class GoodsFieldsDto {
   @ApiProperty({ example: '洗衣粉' })
@@ -158,6 +172,10 @@ export class RedeemDto {
   @IsArray({ message: '请选择要兑换的商品' })
   @ArrayMinSize(1, { message: '请至少选择一件商品' })
   @ArrayMaxSize(50, { message: '一张兑换单最多 50 种商品' })
+  @ValidateBy(
+    { name: 'basketPieces', validator: { validate: (lines) => basketPieces(lines) <= MAX_BASKET_PIECES } },
+    { message: `一张兑换单合计最多 ${MAX_BASKET_PIECES} 件` },
+  )
   @ValidateNested({ each: true })
   @Type(() => BasketLineDto)
   items: BasketLineDto[];

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
+import { IsOmittable } from '../../common/validation.js';
 import { trim, upperTrim } from '../../common/transforms.js';
 
 export class CreateTownshipDto {
@@ -20,7 +21,7 @@ export class CreateTownshipDto {
 
 export class UpdateTownshipDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @Transform(trim)
   @IsString({ message: '乡镇名称应为文字' })
   @IsNotEmpty({ message: '乡镇名称不能为空' })
@@ -28,7 +29,7 @@ export class UpdateTownshipDto {
   name?: string;
 
   @ApiPropertyOptional({ description: 'false 停用（不删除）' })
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean({ message: '启用状态应为 true 或 false' })
   active?: boolean;
 }

@@ -8,12 +8,17 @@ import {
   IsOptional,
   IsString,
   Matches,
+  Max,
   MaxLength,
   Min,
   MinLength,
 } from 'class-validator';
 import { STAFF_ROLES, type StaffRole } from '../../access/role.js';
-import { trim } from '../../common/transforms.js';
+import { trim, upperTrim } from '../../common/transforms.js';
+
+/** A form's checkbox ('on', 'true') or a JSON boolean. */
+const checkbox = ({ value }: { value: unknown }) =>
+  value === 'on' || value === 'true' ? true : value === 'false' || value === '' ? false : value;
 
 const PASSWORD_RULE = '密码至少 8 位';
 
@@ -55,12 +60,29 @@ export class CreateUserDto {
   @Min(1, { message: '请选择村' })
   villageId?: number;
 
-  @ApiPropertyOptional({ description: '本人所在的户：不能为自家登记或审核积分' })
+  @ApiPropertyOptional({
+    description:
+      '本人所在的户：不能为自家登记、审核积分或兑换。村级账号须填写此项、householdCode 或 noHousehold',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: '所在户应为户的编号' })
   @Min(1, { message: '所在户应为户的编号' })
+  @Max(2147483647, { message: '所在户应为户的编号' })
   householdId?: number;
+
+  @ApiPropertyOptional({ description: '本人所在户的户号（页面填写），与 householdId 二选一' })
+  @IsOptional()
+  @Transform(upperTrim)
+  @IsString({ message: '户号应为文字' })
+  @MaxLength(40, { message: '户号最多 40 个字' })
+  householdCode?: string;
+
+  @ApiPropertyOptional({ description: 'true：本人在本村没有户' })
+  @IsOptional()
+  @Transform(checkbox)
+  @IsBoolean({ message: '“本人在本村没有户”应为 true 或 false' })
+  noHousehold?: boolean;
 }
 
 export class UpdateUserDto {
@@ -88,6 +110,27 @@ export class UpdateUserDto {
   @IsOptional()
   @IsBoolean({ message: '启用状态应为 true 或 false' })
   active?: boolean;
+
+  @ApiPropertyOptional({ description: '村级账号本人所在的户（与 householdCode、noHousehold 三选一）' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: '所在户应为户的编号' })
+  @Min(1, { message: '所在户应为户的编号' })
+  @Max(2147483647, { message: '所在户应为户的编号' })
+  householdId?: number;
+
+  @ApiPropertyOptional({ description: '本人所在户的户号（页面填写）' })
+  @IsOptional()
+  @Transform(upperTrim)
+  @IsString({ message: '户号应为文字' })
+  @MaxLength(40, { message: '户号最多 40 个字' })
+  householdCode?: string;
+
+  @ApiPropertyOptional({ description: 'true：本人在本村没有户' })
+  @IsOptional()
+  @Transform(checkbox)
+  @IsBoolean({ message: '“本人在本村没有户”应为 true 或 false' })
+  noHousehold?: boolean;
 }
 
 export class UserListQuery {

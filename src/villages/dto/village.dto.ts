@@ -13,6 +13,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
+import { IsOmittable } from '../../common/validation.js';
 import { trim, upperTrim, trimEach } from '../../common/transforms.js';
 
 export class CreateVillageDto {
@@ -49,7 +50,7 @@ export class CreateVillageDto {
 
 export class UpdateVillageDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @Transform(trim)
   @IsString({ message: '村名应为文字' })
   @IsNotEmpty({ message: '村名不能为空' })
@@ -57,7 +58,7 @@ export class UpdateVillageDto {
   name?: string;
 
   @ApiPropertyOptional({ description: 'false 停用（不删除）' })
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean({ message: '启用状态应为 true 或 false' })
   active?: boolean;
 }
@@ -73,7 +74,7 @@ export class GroupDto {
 
 export class UpdateGroupDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @Transform(trim)
   @IsString({ message: '小组名称应为文字' })
   @IsNotEmpty({ message: '小组名称不能为空' })
@@ -81,7 +82,7 @@ export class UpdateGroupDto {
   name?: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean({ message: '启用状态应为 true 或 false' })
   active?: boolean;
 }
