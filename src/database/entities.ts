@@ -1,5 +1,6 @@
 import { AuditLog } from '../audit/audit-log.entity.js';
 import { CreditCertificate } from '../certificates/credit-certificate.entity.js';
+import { LoginAttempt } from '../auth/login-attempt.entity.js';
 import { Session } from '../auth/session.entity.js';
 import { HouseholdMember } from '../households/household-member.entity.js';
 import { Household } from '../households/household.entity.js';
@@ -29,6 +30,7 @@ export const ENTITIES = [
   HouseholdMember,
   User,
   Session,
+  LoginAttempt,
   AuditLog,
   ScoringRule,
   ScoringRuleVersion,
