@@ -4,6 +4,7 @@ import { LoginAttempt } from '../auth/login-attempt.entity.js';
 import { Session } from '../auth/session.entity.js';
 import { HouseholdMember } from '../households/household-member.entity.js';
 import { Household } from '../households/household.entity.js';
+import { BookWitness } from '../ledger/book-witness.entity.js';
 import { LedgerEntry } from '../ledger/ledger-entry.entity.js';
 import { Objection } from '../publications/objection.entity.js';
 import { Publication } from '../publications/publication.entity.js';
@@ -38,6 +39,7 @@ export const ENTITIES = [
   Publication,
   Objection,
   LedgerEntry,
+  BookWitness,
   Goods,
   StockMovement,
   Redemption,
