@@ -6,6 +6,7 @@ import { AppModule } from './app.module.js';
 import { configureApp } from './app.setup.js';
 import { RoutedExpressAdapter } from './common/routed-express-adapter.js';
 import { loadSettings, SettingsError } from './config/settings.js';
+import { holdServerLock } from './database/server-lock.js';
 
 async function bootstrap() {
   let settings;
@@ -18,6 +19,8 @@ async function bootstrap() {
     }
     throw error;
   }
+  // `npm run restore` refuses while this file names a live server (a file left by a killed one is ignored).
+  holdServerLock(settings.dataDir);
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forSettings(settings),
     new RoutedExpressAdapter(),

@@ -43,4 +43,14 @@ export class AuditLog {
 
   @Column({ type: 'varchar', length: 64, nullable: true })
   ip: string | null;
+
+  /** The audit chain (see audit-chain.ts): the row's place, the previous row's hash and its own; null until sealed. */
+  @Column({ type: 'integer', nullable: true, select: false })
+  chainSeq: number | null;
+
+  @Column({ type: 'varchar', length: 64, nullable: true, select: false })
+  prevHash: string | null;
+
+  @Column({ type: 'varchar', length: 64, nullable: true, select: false })
+  hash: string | null;
 }

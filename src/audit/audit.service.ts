@@ -1,10 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../access/actor.js';
 import { raw } from '../database/raw.js';
 import { ReadCache } from '../database/read-cache.js';
 import { Transactions } from '../database/transactions.js';
+import { sealAuditLog } from './audit-chain.js';
 import { AuditLog } from './audit-log.entity.js';
 
 export interface AuditEntry {
@@ -33,7 +34,11 @@ function actorName(actor: Actor | OtherActor): string {
 
 /** 操作日志: every write by a person goes through here, inside the same transaction as the write when there is one. */
 @Injectable()
-export class AuditService {
+export class AuditService implements OnModuleDestroy {
+  /** The chaining of new rows, one second after a write (rows are written unchained so no write waits on it). */
+  private sealing: NodeJS.Timeout | null = null;
+  private closed = false;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly transactions: Transactions,
@@ -74,6 +79,7 @@ export class AuditService {
       );
     if (manager) await insert(manager);
     else await this.transactions.run(insert);
+    this.sealSoon();
     // Every write by a person comes through here: what is kept for its village or township is read again. Logins and
     // logouts change nothing that is shown.
     if (!entry.action.startsWith('auth.'))
@@ -125,6 +131,30 @@ export class AuditService {
       .take(filter.pageSize)
       .getManyAndCount();
     return { items, total };
+  }
+
+  /** Chains the rows written since the last time (also run by ledger:verify and backups before they read it). */
+  async seal(): Promise<number> {
+    return this.transactions.run((manager) => sealAuditLog(manager));
+  }
+
+  private sealSoon(): void {
+    if (this.sealing || this.closed) return;
+    this.sealing = setTimeout(() => {
+      this.sealing = null;
+      if (this.closed) return;
+      this.seal().catch((error: unknown) =>
+        new Logger('操作日志').warn(
+          `操作日志上链失败：${error instanceof Error ? error.message : String(error)}`,
+        ),
+      );
+    }, 1000);
+    this.sealing.unref();
+  }
+
+  onModuleDestroy(): void {
+    this.closed = true;
+    if (this.sealing) clearTimeout(this.sealing);
   }
 
   async actions(): Promise<string[]> {

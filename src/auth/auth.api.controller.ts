@@ -1,8 +1,9 @@
-import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import type { Actor } from '../access/actor.js';
 import { AuthService } from './auth.service.js';
+import { loginClient } from './cookies.js';
 import { CurrentActor, Public } from './decorators.js';
 import { ChangePasswordDto, LoginDto, VillagerLoginDto } from './dto/login.dto.js';
 
@@ -15,8 +16,8 @@ export class AuthApiController {
   @Post('login')
   @HttpCode(200)
   @ApiOperation({ summary: '工作人员登录，得到 bearer token（连续失败 5 次后 429）' })
-  async login(@Body() dto: LoginDto, @Req() req: Request) {
-    const user = await this.auth.loginStaff(dto.username, dto.password, req.ip ?? null);
+  async login(@Body() dto: LoginDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    const user = await this.auth.loginStaff(dto.username, dto.password, loginClient(req, res));
     return {
       token: this.auth.tokenFor(user),
       user: {
@@ -33,8 +34,12 @@ export class AuthApiController {
   @Post('villager-login')
   @HttpCode(200)
   @ApiOperation({ summary: '村民以户号和密码(PIN)登录' })
-  async villagerLogin(@Body() dto: VillagerLoginDto, @Req() req: Request) {
-    const { household } = await this.auth.loginHousehold(dto.householdCode, dto.pin, req.ip ?? null);
+  async villagerLogin(
+    @Body() dto: VillagerLoginDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const { household } = await this.auth.loginHousehold(dto.householdCode, dto.pin, loginClient(req, res));
     return { token: this.auth.tokenFor(household), household: { id: household.id, code: household.code } };
   }
 

@@ -5,7 +5,7 @@ import type { Actor } from '../access/actor.js';
 import { redirectWithFlash, submitForm } from '../common/forms.js';
 import { parseForm } from '../common/validation.js';
 import { AuthService } from './auth.service.js';
-import { setSessionCookie } from './cookies.js';
+import { loginClient, setSessionCookie } from './cookies.js';
 import { CurrentActor, Public } from './decorators.js';
 import { ChangePasswordDto, LoginDto } from './dto/login.dto.js';
 import { newSessionId, SessionsService } from './sessions.service.js';
@@ -40,7 +40,7 @@ export class AuthController {
       { view: 'auth/login', context: () => ({ title: '登录', next: safeNext(body.next, '') }), values: body },
       async () => {
         const dto = await parseForm(LoginDto, body);
-        const user = await this.auth.loginStaff(dto.username, dto.password, req.ip ?? null);
+        const user = await this.auth.loginStaff(dto.username, dto.password, loginClient(req, res));
         await this.sessions.startIn(req, res, { userId: user.id });
         return { redirect: safeNext(body.next), message: `欢迎，${user.displayName}` };
       },

@@ -5,6 +5,7 @@ import { AuthApiController } from './auth.api.controller.js';
 import { AuthController } from './auth.controller.js';
 import { AuthGuard } from './auth.guard.js';
 import { AuthService } from './auth.service.js';
+import { LoginThrottle } from './login-throttle.js';
 import { SessionsService } from './sessions.service.js';
 
 /** Logins, sessions, tokens, and the two global guards: authentication/roles/CSRF first, then scope. */
@@ -14,6 +15,7 @@ import { SessionsService } from './sessions.service.js';
   providers: [
     AuthService,
     SessionsService,
+    LoginThrottle,
     { provide: APP_GUARD, useClass: AuthGuard },
     ScopeGuard,
     { provide: APP_GUARD, useExisting: ScopeGuard },

@@ -7,7 +7,14 @@ import { DomainError } from '../common/domain-error.js';
 import { Settings } from '../config/settings.js';
 import { Household } from '../households/household.entity.js';
 import { User } from '../users/user.entity.js';
-import { LoginThrottle } from './login-throttle.js';
+import { type KnownDevice, type LoginClient, readDevice, rememberedDevice } from './known-device.js';
+import {
+  failureMessage,
+  LOGIN_LIMITS,
+  LoginThrottle,
+  type ThrottleKey,
+  throttleKey,
+} from './login-throttle.js';
 import { hashSecret, verifySecret } from './password.js';
 import { SessionsService } from './sessions.service.js';
 import { raw, truthy } from '../database/raw.js';
@@ -38,19 +45,21 @@ export function staffActor(user: StaffFields, ip: string | null): StaffActor {
 /** Logins (staff by password, households by code + PIN), bearer tokens and who a request comes from. */
 @Injectable()
 export class AuthService {
-  private readonly throttle = new LoginThrottle();
-
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly settings: Settings,
     private readonly sessions: SessionsService,
     private readonly audit: AuditService,
+    private readonly throttle: LoginThrottle,
   ) {}
 
-  async loginStaff(username: string, password: string, ip: string | null): Promise<User> {
+  async loginStaff(username: string, password: string, client: LoginClient): Promise<User> {
+    const { ip } = client;
     const name = username.trim();
-    const keys = [`u:${name.toLowerCase()}`, `ip:${ip}`];
-    this.refuseIfThrottled(keys);
+    const account = throttleKey('u', name.toLowerCase());
+    const device = readDevice(this.settings.sessionSecret, client.device);
+    // Counted before the password is checked: guesses sent all at once get no more checks than the limit.
+    const tries = await this.throttle.reserve(throttleKeys(account, device, ip));
     const user = await this.dataSource
       .getRepository(User)
       .createQueryBuilder('u')
@@ -58,7 +67,6 @@ export class AuthService {
       .getOne();
     const ok = await verifySecret(password, user?.passwordHash);
     if (!user || !ok) {
-      this.throttle.fail(keys);
       await this.audit.record(
         { kind: 'anonymous', name: name.slice(0, 40) || '(空)', ip },
         {
@@ -68,14 +76,17 @@ export class AuthService {
           villageId: user?.villageId,
         },
       );
-      throw new DomainError('UNAUTHENTICATED', '用户名或密码错误');
+      throw new DomainError('UNAUTHENTICATED', failureMessage('用户名或密码错误', tries));
     }
+    // The right password of an account that may not log in is no guess: the try is given back.
+    if (!user.active) await this.throttle.refund(tries);
     if (!user.active)
       throw new DomainError(
         'UNAUTHENTICATED',
         user.awaitingConfirmation ? '账号等待乡镇确认，确认后才能登录' : '该账号已停用，请联系管理员',
       );
-    this.throttle.succeed(keys[0]);
+    await this.throttle.succeeded(tries);
+    client.remember(rememberedDevice(this.settings.sessionSecret, device, account));
     await this.audit.record(staffActor(user, ip), {
       action: 'auth.login',
       entityType: 'user',
@@ -89,17 +100,18 @@ export class AuthService {
   async loginHousehold(
     code: string,
     pin: string,
-    ip: string | null,
+    client: LoginClient,
   ): Promise<{ actor: HouseholdActor; household: Household }> {
+    const { ip } = client;
     const cleanCode = code.trim().toUpperCase();
-    const keys = [`h:${cleanCode}`, `ip:${ip}`];
-    this.refuseIfThrottled(keys);
+    const account = throttleKey('h', cleanCode);
+    const device = readDevice(this.settings.sessionSecret, client.device);
+    const tries = await this.throttle.reserve(throttleKeys(account, device, ip));
     const household = await this.dataSource.getRepository(Household).findOneBy({ code: cleanCode });
     const ok = await verifySecret(pin, household?.pinHash);
     const login = household && ok ? await this.householdWithVillage(household.id) : null;
     const actor = login ? householdActor(login, ip) : null;
     if (!actor) {
-      this.throttle.fail(keys);
       await this.audit.record(
         { kind: 'anonymous', name: `户 ${cleanCode.slice(0, 30)}`, ip },
         {
@@ -109,9 +121,10 @@ export class AuthService {
           villageId: household?.villageId,
         },
       );
-      throw new DomainError('UNAUTHENTICATED', '户号或密码(PIN)错误');
+      throw new DomainError('UNAUTHENTICATED', failureMessage('户号或密码(PIN)错误', tries));
     }
-    this.throttle.succeed(keys[0]);
+    await this.throttle.succeeded(tries);
+    client.remember(rememberedDevice(this.settings.sessionSecret, device, account));
     await this.audit.record(actor, {
       action: 'auth.villager_login',
       entityType: 'household',
@@ -184,15 +197,6 @@ export class AuthService {
     });
   }
 
-  private refuseIfThrottled(keys: string[]): void {
-    const wait = this.throttle.retryAfter(keys);
-    if (wait > 0) {
-      throw new DomainError('RATE_LIMITED', `登录失败次数过多，请 ${Math.ceil(wait / 60)} 分钟后再试`, {
-        retryAfterSeconds: wait,
-      });
-    }
-  }
-
   private async activeUser(id: number): Promise<(StaffFields & { tokenVersion: number }) | null> {
     const [user] = await raw<StaffFields & { tokenVersion: number; active: unknown }>(
       this.dataSource,
@@ -213,6 +217,17 @@ export class AuthService {
     );
     return row && truthy(row.villageActive) ? row : null;
   }
+}
+
+/**
+ * What one login attempt counts against: the account, or instead the device when the account logged in from it
+ * before (strangers' guesses then do not lock its owner out of it), and always the address.
+ */
+function throttleKeys(account: string, device: KnownDevice | null, ip: string | null): ThrottleKey[] {
+  const person = device?.accounts.includes(account)
+    ? { key: `d:${device.id}:${account}`, limit: LOGIN_LIMITS.device, personal: true }
+    : { key: account, limit: LOGIN_LIMITS.account, personal: true };
+  return [person, { key: throttleKey('ip', ip ?? 'unknown'), limit: LOGIN_LIMITS.address, personal: false }];
 }
 
 interface HouseholdLogin {

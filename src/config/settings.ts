@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { plainToInstance } from 'class-transformer';
@@ -14,6 +15,7 @@ import {
   Min,
   MinLength,
   validateSync,
+  ValidateBy,
 } from 'class-validator';
 
 /** Settings read from the environment (API.md "Settings"), validated once at start. */
@@ -58,11 +60,31 @@ export class Settings {
   @IsBoolean({ message: 'BEHIND_HTTPS 只能是 true 或 false' })
   behindHttps = false;
 
+  /**
+   * TRUST_PROXY: the reverse proxies whose X-Forwarded-For (the client's address, which the login throttle counts) and
+   * X-Forwarded-Proto are believed. `false` (the default): nobody's, every sender could forge them. Otherwise
+   * `loopback` (a proxy on the same machine) or the proxies' addresses or subnets, comma-separated.
+   */
+  @ValidateBy({
+    name: 'trustProxy',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && proxyTrust(value) !== undefined,
+      defaultMessage: () =>
+        'TRUST_PROXY 只能是 false、loopback，或代理服务器的地址/网段（如 10.0.0.2 或 10.0.0.0/8），多个用逗号分隔',
+    },
+  })
+  trustProxy = 'false';
+
   /** Folder for the SQLite file, the generated session secret and (later) uploads and backups. */
   dataDir = 'data';
 
   get isPostgres(): boolean {
     return this.databaseUrl.startsWith('postgres');
+  }
+
+  /** Express's `trust proxy` value: false, or the trusted proxies. */
+  get trustedProxies(): false | string {
+    return proxyTrust(this.trustProxy) ?? false;
   }
 
   get sqlitePath(): string {
@@ -74,6 +96,23 @@ export class SettingsError extends Error {
   constructor(public readonly problems: string[]) {
     super(`配置有误 (invalid settings):\n  - ${problems.join('\n  - ')}`);
   }
+}
+
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** TRUST_PROXY as Express takes it; undefined when it is not one of the forms Settings.trustProxy describes. */
+function proxyTrust(value: string): false | string | undefined {
+  const text = value.trim().toLowerCase();
+  if (text === 'false' || text === '') return false;
+  const items = text.split(',').map((item) => item.trim());
+  const valid = items.every((item) => {
+    if (PROXY_NAMES.includes(item)) return true;
+    const [address, bits, extra] = item.split('/');
+    const family = isIP(address);
+    if (!family || extra !== undefined) return false;
+    return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+  });
+  return valid ? items.join(',') : undefined;
 }
 
 const INTEGER = /^-?\d+$/;
@@ -106,6 +145,7 @@ export function loadSettings(
     demoHistory: env.DEMO_HISTORY || undefined,
     publicationMinDays: integerOrText(env.PUBLICATION_MIN_DAYS),
     sessionSecret: env.SESSION_SECRET || undefined,
+    trustProxy: env.TRUST_PROXY || undefined,
     behindHttps: booleanOrText(env.BEHIND_HTTPS),
     dataDir: options.dataDir,
   };

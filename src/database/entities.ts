@@ -1,8 +1,10 @@
 import { AuditLog } from '../audit/audit-log.entity.js';
 import { CreditCertificate } from '../certificates/credit-certificate.entity.js';
+import { LoginAttempt } from '../auth/login-attempt.entity.js';
 import { Session } from '../auth/session.entity.js';
 import { HouseholdMember } from '../households/household-member.entity.js';
 import { Household } from '../households/household.entity.js';
+import { BookWitness } from '../ledger/book-witness.entity.js';
 import { LedgerEntry } from '../ledger/ledger-entry.entity.js';
 import { Objection } from '../publications/objection.entity.js';
 import { Publication } from '../publications/publication.entity.js';
@@ -29,6 +31,7 @@ export const ENTITIES = [
   HouseholdMember,
   User,
   Session,
+  LoginAttempt,
   AuditLog,
   ScoringRule,
   ScoringRuleVersion,
@@ -36,6 +39,7 @@ export const ENTITIES = [
   Publication,
   Objection,
   LedgerEntry,
+  BookWitness,
   Goods,
   StockMovement,
   Redemption,

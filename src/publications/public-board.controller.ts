@@ -7,6 +7,7 @@ import { partialRenderer } from '../common/view-helpers.js';
 import { DomainError } from '../common/domain-error.js';
 import { derivedOnce, ReadCache, villageScope } from '../database/read-cache.js';
 import { todayInChina } from '../common/dates.js';
+import { bookHeadView } from '../ledger/book-head.js';
 import { ListsService } from '../rankings/lists.service.js';
 import { parsePeriod, type Period } from '../rankings/periods.js';
 import { RankingsService, snapshotView } from '../rankings/rankings.service.js';
@@ -83,6 +84,8 @@ export class PublicBoardController {
     return {
       title: `${village.name}公示栏`,
       village,
+      // Every printed sheet carries the book's head as it stood (read with the board; kept until the next write).
+      bookHead: await bookHeadView(this.dataSource, id),
       catalogue,
       ranking: ranking && {
         ...ranking,

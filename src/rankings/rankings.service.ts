@@ -8,6 +8,7 @@ import { DomainError } from '../common/domain-error.js';
 import { ReadCache, villageScope } from '../database/read-cache.js';
 import { Transactions } from '../database/transactions.js';
 import { Household } from '../households/household.entity.js';
+import { witnessVillageHead } from '../ledger/witness.js';
 import { Group } from '../villages/group.entity.js';
 import { keptVillage } from '../villages/kept-village.js';
 import { Village } from '../villages/village.entity.js';
@@ -252,6 +253,14 @@ export class RankingsService {
         .where("id = :id AND status = 'SUBMITTED'", { id: snapshotId })
         .execute();
       if (done.affected !== 1) throw new DomainError('INVALID_STATE', '这份排名已经审核过了');
+      // The township keeps the village's book head as it stood at the review: evidence outside the village's reach.
+      const head = await witnessVillageHead(
+        manager,
+        village.id,
+        'TOWNSHIP_REVIEW',
+        `排名 ${snapshot.period} ${decision === 'APPROVED' ? '通过' : '退回'}`,
+        actor.id,
+      );
       await this.audit.record(
         actor,
         {
@@ -260,7 +269,12 @@ export class RankingsService {
           entityId: snapshotId,
           villageId: village.id,
           townshipId: village.townshipId,
-          details: { period: snapshot.period, comment: comment ?? null },
+          details: {
+            period: snapshot.period,
+            comment: comment ?? null,
+            ledgerSeq: head.seq,
+            ledgerHead: head.hash,
+          },
         },
         manager,
       );

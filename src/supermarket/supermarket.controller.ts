@@ -12,6 +12,7 @@ import { REPLAY_HEADER } from '../common/idempotency.js';
 import { pager, PageQuery } from '../common/pagination.js';
 import { parseForm } from '../common/validation.js';
 import { HouseholdsService } from '../households/households.service.js';
+import { bookHeadView } from '../ledger/book-head.js';
 import { sendSheet } from '../households/spreadsheet.js';
 import { Village } from '../villages/village.entity.js';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -411,14 +412,16 @@ export class SupermarketController {
         .status(400)
         .render('supermarket/reports', { title: '超市报表', values, errors, formError: '日期有误' });
     }
-    const [stock, donors, redemptions] = await Promise.all([
+    const [stock, donors, redemptions, bookHead] = await Promise.all([
       this.reports.stock(villageId, values.from, values.to),
       this.reports.donors(villageId, values.from, values.to),
       this.reports.redemptions(villageId, values.from, values.to),
+      bookHeadView(this.dataSource, villageId),
     ]);
     res.render('supermarket/reports', {
       title: '超市报表',
       values,
+      bookHead,
       stock,
       donors,
       redemptions,

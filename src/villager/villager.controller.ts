@@ -18,6 +18,7 @@ import { DataSource } from 'typeorm';
 import type { Actor } from '../access/actor.js';
 import { safeNext } from '../auth/auth.controller.js';
 import { AuthService } from '../auth/auth.service.js';
+import { loginClient } from '../auth/cookies.js';
 import { CurrentActor, Public, Roles } from '../auth/decorators.js';
 import { VillagerLoginDto } from '../auth/dto/login.dto.js';
 import { SessionsService } from '../auth/sessions.service.js';
@@ -76,7 +77,11 @@ export class VillagerController {
       { view: 'villager/login', context: () => ({ title: '村民登录' }), values: body },
       async () => {
         const dto = await parseForm(VillagerLoginDto, body);
-        const { household } = await this.auth.loginHousehold(dto.householdCode, dto.pin, req.ip ?? null);
+        const { household } = await this.auth.loginHousehold(
+          dto.householdCode,
+          dto.pin,
+          loginClient(req, res),
+        );
         await this.sessions.startIn(req, res, { householdId: household.id });
         return { redirect: safeNext(body.next, '/villager'), message: `${household.headName}家，您好` };
       },

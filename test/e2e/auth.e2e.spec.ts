@@ -7,7 +7,8 @@ describe('logging in (API and pages)', () => {
   let county: Awaited<ReturnType<typeof createTestCounty>>;
 
   beforeAll(async () => {
-    t = await createTestApp();
+    // Behind a proxy on this machine: X-Forwarded-For and -Proto name the client's address and scheme.
+    t = await createTestApp({ env: { TRUST_PROXY: 'loopback' } });
     county = await createTestCounty(t);
   });
   afterAll(() => t.close());
@@ -36,7 +37,7 @@ describe('logging in (API and pages)', () => {
       .send({ username: county.clerk.username, password: 'wrong-password' });
     expect(res.status).toBe(401);
     expect(res.body).toEqual({
-      error: { code: 'UNAUTHENTICATED', message: '用户名或密码错误', details: {} },
+      error: { code: 'UNAUTHENTICATED', message: '用户名或密码错误，还可以再试 4 次', details: {} },
     });
   });
 
@@ -65,7 +66,8 @@ describe('logging in (API and pages)', () => {
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
   });
 
-  it('should refuse with 429 after five failures from one address, whatever the usernames', async () => {
+  it('should let others at an address log in after five failures from it for other usernames', async () => {
+    // A village office shares one address: someone's mistyped usernames do not lock out the others there.
     const address = { 'X-Forwarded-For': '192.0.2.55' };
     for (let i = 0; i < 5; i++) {
       const res = await request(t.http)
@@ -74,15 +76,11 @@ describe('logging in (API and pages)', () => {
         .send({ username: `nobody${i}`, password: 'guess-guess' });
       expect(res.status).toBe(401);
     }
-    const blocked = await request(t.http)
+    const colleague = await request(t.http)
       .post('/api/v1/auth/login')
       .set(address)
       .send({ username: county.scorer.username, password: TEST_PASSWORD });
-    expect(blocked.status).toBe(429);
-    const elsewhere = await request(t.http)
-      .post('/api/v1/auth/login')
-      .send({ username: county.scorer.username, password: TEST_PASSWORD });
-    expect(elsewhere.status).toBe(200);
+    expect(colleague.status).toBe(200);
   });
 
   it('should refuse with 401 when a route needs a token and none or a forged one is sent', async () => {
@@ -178,7 +176,7 @@ describe('logging in (API and pages)', () => {
       expect(after.headers.location).toBe('/login?next=%2Fadmin%2Fusers');
     });
 
-    it('should mark the session cookie Secure when the request came over HTTPS through a local proxy', async () => {
+    it('should mark the session cookie Secure when the request came over HTTPS through a trusted proxy', async () => {
       const res = await request(t.http).get('/login').set('X-Forwarded-Proto', 'https');
       expect(String(res.headers['set-cookie'])).toMatch(/vp_sid=[^;]+;.*Secure/);
       const plain = await request(t.http).get('/login');

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -68,7 +68,13 @@ const onSqlite = !process.env.TEST_DATABASE_URL;
         keep: 2,
         now: new Date(Date.UTC(2026, 10, 20 + i, 3)),
       });
-    expect(readdirSync(backups).sort()).toEqual(['points-20261122-030000.db', 'points-20261123-030000.db']);
+    expect(
+      readdirSync(backups)
+        .filter((f) => f.endsWith('.db'))
+        .sort(),
+    ).toEqual(['points-20261122-030000.db', 'points-20261123-030000.db']);
+    // The heads written beside each copy stay (a few hundred bytes, the evidence of what the books held then).
+    expect(readdirSync(backups).filter((f) => f.endsWith('.heads.json'))).toHaveLength(4);
     const target = join(dir, 'live.db');
     restoreSqlite(join(backups, 'points-20261122-030000.db'), target);
     const kept = restoreSqlite(join(backups, 'points-20261123-030000.db'), target);
@@ -85,7 +91,7 @@ const onSqlite = !process.env.TEST_DATABASE_URL;
     expect(() => restoreSqlite(join(dir, 'missing.db'), target)).toThrow('找不到备份文件');
   });
 
-  it('should run as npm run backup from the built server', () => {
+  it('should run as npm run backup from the built server, writing each village’s head beside the copy', async () => {
     const out = execFileSync(
       process.execPath,
       [join(process.cwd(), 'dist/src/database/backup.cli.js'), 'backup'],
@@ -100,6 +106,17 @@ const onSqlite = !process.env.TEST_DATABASE_URL;
       },
     );
     expect(out).toContain('已备份到');
-    expect(readdirSync(join(dir, 'data', 'backups')).length).toBe(1);
+    const written = readdirSync(join(dir, 'data', 'backups')).sort();
+    expect(written).toEqual([
+      expect.stringMatching(/^points-.*\.db$/),
+      expect.stringMatching(/\.heads\.json$/),
+    ]);
+    const heads = JSON.parse(readFileSync(join(dir, 'data', 'backups', written[1]), 'utf8'));
+    const [village] = await t.dataSource.query(
+      `SELECT id, "ledgerSeq" AS seq, "ledgerHead" AS hash FROM village WHERE id = ${scene.village.id}`,
+    );
+    expect(heads.villages).toContainEqual(
+      expect.objectContaining({ villageId: village.id, seq: Number(village.seq), hash: village.hash }),
+    );
   });
 });

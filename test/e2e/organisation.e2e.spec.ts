@@ -14,7 +14,8 @@ describe('organisation API: townships, villages with groups, staff accounts', ()
   let county: Awaited<ReturnType<typeof createTestCounty>>;
 
   beforeAll(async () => {
-    t = await createTestApp();
+    // Behind a proxy on this machine: the audit log records the address X-Forwarded-For names.
+    t = await createTestApp({ env: { TRUST_PROXY: 'loopback' } });
     admin = await t.adminToken();
     county = await createTestCounty(t);
   });

@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import request from 'supertest';
 import { IntegrityService } from '../../src/integrity/integrity.service.js';
 import { LedgerService } from '../../src/ledger/ledger.service.js';
@@ -19,6 +20,8 @@ import {
  */
 const onPostgres = !!process.env.TEST_DATABASE_URL;
 const RECORDS = 10;
+// Ten records set up through HTTP per test, on two servers: a loaded two-core machine needs more than 30 s.
+jest.setTimeout(120_000);
 
 describe('posting races at the end of a 公示 window', () => {
   let a: TestApp;

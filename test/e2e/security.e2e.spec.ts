@@ -47,22 +47,25 @@ describe('sessions and PIN guessing', () => {
     expect(right.headers['retry-after']).toBeDefined();
   });
 
-  it('should hold back one address guessing PINs across many household codes', async () => {
+  it('should not lock the village office out when one PIN per household is mistyped there', async () => {
+    // One address for the whole office: six mistyped PINs are far below its limit (100 failures in 10 minutes).
     const committee = await scene.villageAdmin.token();
     const codes = [];
     for (let i = 0; i < 6; i++) codes.push((await createTestHousehold(t, committee, scene.village.id)).code);
     const agent = request.agent(t.http);
-    const statuses = [];
-    for (const code of codes) {
+    const login = async (householdCode: string, pin: string) => {
       const page = await agent.get('/villager');
-      const res = await agent
+      return agent
         .post('/villager/login')
         .type('form')
-        .send({ _csrf: csrfFrom(page.text), householdCode: code, pin: '999999' });
-      statuses.push(res.status);
+        .send({ _csrf: csrfFrom(page.text), householdCode, pin });
+    };
+    for (const code of codes) {
+      const res = await login(code, '999999');
+      expect(res.status).toBe(401);
+      expect(res.text).toContain('户号或密码(PIN)错误，还可以再试 4 次');
     }
-    expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
-    expect(statuses[5]).toBe(429);
+    expect((await login(codes[5], '135790')).status).toBe(303);
   });
 });
 

@@ -59,7 +59,7 @@ describe('SEED=demo: the demo county', () => {
       .post('/api/v1/auth/villager-login')
       .send({ householdCode: 'TY-0001', pin: '000000' });
     expect(wrong.status).toBe(401);
-    expect(wrong.body.error.message).toBe('户号或密码(PIN)错误');
+    expect(wrong.body.error.message).toBe('户号或密码(PIN)错误，还可以再试 4 次');
 
     const agent = request.agent(t.http);
     const page = await agent.get('/villager?code=TY-0002');

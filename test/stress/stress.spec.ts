@@ -8,7 +8,8 @@ import { startServerProcess, type ServerProcess } from '../support/server-proces
 import { createHouseholdWithPoints, createTestGoods, newKey } from '../support/supermarket-fixtures.js';
 
 /**
- * Mixed traffic — scoring, approving, publishing, closing, redeeming, cancelling — from many connections at the real
+ * Mixed traffic — scoring, approving, publishing, objecting and resolving as windows end, closing, redeeming,
+ * cancelling — from many connections at the real
  * server: one process on SQLite, two processes on one PostgreSQL database. Then the invariant checker. Bounded in time,
  * loopback only. `npm test` runs a short version; `npm run stress` a long one (STRESS_SECONDS, STRESS_CONNECTIONS).
  */
@@ -18,7 +19,8 @@ const onPostgres = !!process.env.TEST_DATABASE_URL;
 
 jest.setTimeout((SECONDS + 120) * 1000);
 
-type Op = 'record' | 'approve' | 'publish' | 'close' | 'redeem' | 'cancel';
+type Op =
+  'record' | 'approve' | 'publish' | 'close' | 'object' | 'resolve' | 'windowEnds' | 'redeem' | 'cancel';
 
 describe(`stress: ${SECONDS} s of mixed traffic from ${CONNECTIONS} connections`, () => {
   let t: TestApp;
@@ -83,7 +85,45 @@ describe(`stress: ${SECONDS} s of mixed traffic from ${CONNECTIONS} connections`
             : pending;
         }
         case 'publish':
-          return post('/api/v1/publications', committee, { villageId, days: 0 });
+          // Some windows end at once, some stay open for objections until the clock moves on (windowEnds).
+          return post('/api/v1/publications', committee, { villageId, days: pick([0, 1]) });
+        case 'object': {
+          const onBoard = await t.dataSource.query(
+            `SELECT r.id FROM score_record r JOIN publication p ON p.id = r."publicationId"
+              WHERE r."villageId" = ${villageId} AND r.status IN ('PUBLICIZING', 'OBJECTED') AND p.status = 'OPEN'
+              ORDER BY r.id DESC LIMIT 20`,
+          );
+          return post(
+            `/api/v1/score-records/${onBoard.length ? pick(onBoard as { id: number }[]).id : 0}/objections`,
+            scorer,
+            {
+              reason: '压力测试异议',
+            },
+          );
+        }
+        case 'resolve': {
+          const open = await t.dataSource.query(
+            `SELECT id FROM objection WHERE "villageId" = ${villageId} AND status = 'OPEN' ORDER BY id DESC LIMIT 20`,
+          );
+          const decision = pick(['DISMISS', 'DISMISS', 'UPHOLD'] as const);
+          return post(
+            `/api/v1/objections/${open.length ? pick(open as { id: number }[]).id : 0}/resolve`,
+            committee,
+            {
+              decision,
+              reason: '压力测试处理',
+              ...(decision === 'UPHOLD' && Math.random() < 0.5 ? { points: 10 } : {}),
+            },
+          );
+        }
+        case 'windowEnds': {
+          // The clock reaches the end of an open window: its last day becomes yesterday, while others act on it.
+          await t.dataSource.query(
+            `UPDATE publication SET "endsOn" = '${daysAgo(1)}', "startsOn" = '${daysAgo(1)}'
+              WHERE id = (SELECT MIN(id) FROM publication WHERE "villageId" = ${villageId} AND status = 'OPEN')`,
+          );
+          return request(base).get('/login').timeout(20000);
+        }
         case 'close': {
           const open = await t.dataSource.query(
             `SELECT id FROM publication WHERE "villageId" = ${villageId} AND status = 'OPEN' ORDER BY id DESC LIMIT 1`,
@@ -116,6 +156,12 @@ describe(`stress: ${SECONDS} s of mixed traffic from ${CONNECTIONS} connections`
       'approve',
       'publish',
       'close',
+      'close',
+      'object',
+      'object',
+      'resolve',
+      'resolve',
+      'windowEnds',
       'redeem',
       'redeem',
       'redeem',

@@ -6,6 +6,8 @@ import { PeriodTotals1764200000000 } from './1764200000000-PeriodTotals.js';
 import { Rankings1764300000000 } from './1764300000000-Rankings.js';
 import { CreditCertificates1764400000000 } from './1764400000000-CreditCertificates.js';
 import { OpeningCap1764500000000 } from './1764500000000-OpeningCap.js';
+import { LoginAttempts1764600000000 } from './1764600000000-LoginAttempts.js';
+import { BookWitness1764800000000 } from './1764800000000-BookWitness.js';
 import { StaffAccountChecks1764900000000 } from './1764900000000-StaffAccountChecks.js';
 
 /** Every migration in order. Listed as classes (not a glob) so that compiled and ts-jest runs load the same set. */
@@ -18,5 +20,7 @@ export const MIGRATIONS = [
   Rankings1764300000000,
   CreditCertificates1764400000000,
   OpeningCap1764500000000,
+  LoginAttempts1764600000000,
+  BookWitness1764800000000,
   StaffAccountChecks1764900000000,
 ];
