@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Transactions } from '../database/transactions.js';
+import { auditChainProblems } from '../audit/audit-chain.js';
 import { LedgerService } from '../ledger/ledger.service.js';
+import { recordedWitnesses, witnessProblems } from '../ledger/witness.js';
 import { verifyPostings } from '../publications/posting-checks.js';
 import { GoodsService } from '../supermarket/goods.service.js';
 import { RedemptionsService } from '../supermarket/redemptions.service.js';
@@ -19,7 +21,8 @@ export interface IntegrityReport {
  * The invariant checker: what must hold whatever happened (a crash, a race, a restore). Every village's book verifies
  * (balances and per-period totals equal their entries, the hash chain is whole), every stock level equals its
  * movements, every receipt has exactly one entry (and one cancellation entry if cancelled), every posted score record
- * exactly one posting entry of its points and no record left unposted on a closed board.
+ * exactly one posting entry of its points and no record left unposted on a closed board, every book continues the
+ * heads the township wrote down, and the audit log's chain is whole.
  */
 @Injectable()
 export class IntegrityService {
@@ -43,6 +46,12 @@ export class IntegrityService {
     const stock = await this.goods.verifyStock(villageIds, manager);
     const receipts = await this.redemptions.verifyReceipts(villageIds, manager);
     const postings = await verifyPostings(manager, villageIds);
+    // Heads the township wrote down at its reviews: a book rewritten or cut behind them shows here.
+    const witnessed = await witnessProblems(
+      manager,
+      await recordedWitnesses(manager, ['TOWNSHIP_REVIEW', 'TYPED']),
+    );
+    const audit = await auditChainProblems(manager, []);
     const problems = [
       ...ledger.mismatches.map(
         (m) => `账本：农户 ${m.householdId ?? '-'}，明细 ${m.entryId ?? '-'}：${m.problem}`,
@@ -55,6 +64,8 @@ export class IntegrityService {
           ? `积分记录：${m.recordId}：${m.problem}`
           : `账本：明细 ${m.entryId}：${m.problem}`,
       ),
+      ...witnessed.map((w) => `链头：${w.message}`),
+      ...audit,
     ];
     return {
       ok: problems.length === 0,

