@@ -5,9 +5,16 @@ import type { Actor } from '../access/actor.js';
 import { InScope } from '../access/scope.guard.js';
 import { CurrentActor, Roles } from '../auth/decorators.js';
 import { DomainError } from '../common/domain-error.js';
+import { REPLAY_HEADER } from '../common/idempotency.js';
 import { redirectWithFlash, submitForm } from '../common/forms.js';
 import { TolerantUpload, uploadRefusal } from '../common/upload.interceptor.js';
-import { HouseholdSheetsService, ImportedHousehold, MAX_PINS } from './household-sheets.service.js';
+import {
+  DUPLICATE_CHOICES,
+  DuplicateChoice,
+  HouseholdSheetsService,
+  ImportResult,
+  MAX_PINS,
+} from './household-sheets.service.js';
 import { toCsv, toXlsx } from './spreadsheet.js';
 
 const SheetUpload = TolerantUpload('file', 5 * 1024 * 1024, '文件不能超过 5 MB');
@@ -20,6 +27,21 @@ function theFile(req: Request, file?: { buffer: Buffer }): Buffer {
 }
 
 const importPage = () => ({ title: '导入农户', kind: 'households', maxPins: MAX_PINS });
+
+/** What to do with rows like a household the village has: the form's radio buttons, the API's `?duplicates=`. */
+function duplicateChoice(given?: unknown): DuplicateChoice {
+  if (given === undefined || given === '') return 'refuse';
+  if (!DUPLICATE_CHOICES.includes(given as DuplicateChoice))
+    throw DomainError.validation({ duplicates: '重复行的处理方式应为 refuse、skip 或 add' });
+  return given as DuplicateChoice;
+}
+
+const chinaTime = (at: Date) =>
+  new Intl.DateTimeFormat('zh-CN', {
+    timeZone: 'Asia/Shanghai',
+    dateStyle: 'short',
+    timeStyle: 'short',
+  }).format(at);
 
 const villageIdOf = (actor: Actor, given?: string) => {
   const id = Number(given ?? actor.villageId);
@@ -54,19 +76,38 @@ export class HouseholdSheetsController {
     @UploadedFile() file?: { buffer: Buffer },
   ) {
     const form = { view: 'households/import', context: importPage, values: {} };
-    let created: ImportedHousehold[];
+    let result: ImportResult;
     try {
-      created = await this.sheets.importHouseholds(actor, villageIdOf(actor), theFile(req, file));
+      result = await this.sheets.importHouseholds(
+        actor,
+        villageIdOf(actor),
+        theFile(req, file),
+        duplicateChoice((req.body as { duplicates?: unknown } | undefined)?.duplicates),
+      );
     } catch (error) {
       // A refusal brings the form back with the row list, as every form does; anything else goes on to the filter.
       return submitForm(res, form, () => Promise.reject(error));
     }
+    const created = result.households;
     const range = `${created[0].code} 至 ${created[created.length - 1].code}`;
+    if (result.alreadyImportedAt) {
+      res.setHeader(REPLAY_HEADER, 'true');
+      return redirectWithFlash(
+        res,
+        '/households',
+        `这个文件已在 ${chinaTime(result.alreadyImportedAt)} 导入过（${created.length} 户，${range}），这次没有重复导入。`,
+      );
+    }
+    const skippedNote = result.skipped ? `跳过了 ${result.skipped} 行本村已有的农户。` : '';
     const withPins = created.filter((h) => h.pin !== undefined);
     if (withPins.length === 0) {
       const noPin = created.filter((h) => !h.canLogIn).length;
       const pinNote = noPin ? `其中 ${noPin} 户还没有密码(PIN)，请在各户页面设置，设置前村民不能登录。` : '';
-      return redirectWithFlash(res, '/households', `已导入 ${created.length} 户（${range}）。${pinNote}`);
+      return redirectWithFlash(
+        res,
+        '/households',
+        `已导入 ${created.length} 户（${range}）。${skippedNote}${pinNote}`,
+      );
     }
     // Made-up PINs are shown on this answer only (kept nowhere in clear): no redirect, no cache.
     res.status(201).setHeader('Cache-Control', 'no-store');
@@ -74,6 +115,7 @@ export class HouseholdSheetsController {
       title: '导入结果',
       count: created.length,
       range,
+      skippedNote,
       households: withPins,
     });
   }
@@ -147,11 +189,32 @@ export class HouseholdSheetsController {
   async importApi(
     @CurrentActor() actor: Actor,
     @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
     @Query('villageId') villageId: string,
+    @Query('duplicates') duplicates?: string,
     @UploadedFile() file?: { buffer: Buffer },
   ) {
-    const households = await this.sheets.importHouseholds(actor, Number(villageId), theFile(req, file));
-    return { created: households.length, households };
+    const result = await this.sheets.importHouseholds(
+      actor,
+      Number(villageId),
+      theFile(req, file),
+      duplicateChoice(duplicates),
+    );
+    if (result.alreadyImportedAt) {
+      // A repeat creates nothing: the first import's households, without the PINs it showed once.
+      res.status(200).setHeader(REPLAY_HEADER, 'true');
+      return {
+        created: 0,
+        alreadyImported: true,
+        importedAt: result.alreadyImportedAt,
+        households: result.households,
+      };
+    }
+    return {
+      created: result.households.length,
+      ...(result.skipped ? { skipped: result.skipped } : {}),
+      households: result.households,
+    };
   }
 
   @Post('api/v1/households/opening')

@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
+import { DataSource, EntityManager, In, Like } from 'typeorm';
 import type { Actor, StaffActor } from '../access/actor.js';
 import { assertInScope } from '../access/scope-policy.js';
+import { AuditLog } from '../audit/audit-log.entity.js';
 import { AuditService } from '../audit/audit.service.js';
 import { DomainError } from '../common/domain-error.js';
 import { lockRow } from '../database/locks.js';
@@ -11,8 +13,15 @@ import { Group } from '../villages/group.entity.js';
 import { Village } from '../villages/village.entity.js';
 import { householdsNotNew, recordOpenings } from '../scoring/openings.js';
 import { Township } from '../townships/township.entity.js';
+import { householdCode } from './household-code.js';
 import { Household } from './household.entity.js';
-import { checkHouseholdRows, EXPORT_COLUMNS, PIN_COLUMN, REQUIRED_COLUMNS } from './household-rows.js';
+import {
+  checkHouseholdRows,
+  EXPORT_COLUMNS,
+  ImportRow,
+  PIN_COLUMN,
+  REQUIRED_COLUMNS,
+} from './household-rows.js';
 import { HouseholdsService } from './households.service.js';
 import { hashPins, newPin } from './pin.js';
 import { readSheet, rowsByHeader } from './spreadsheet.js';
@@ -47,6 +56,29 @@ export interface ImportedHousehold {
   pin?: string;
 }
 
+/**
+ * Rows that look like a household the village already has (or like an earlier row of the file): refused and named
+ * (`refuse`, the default), left out (`skip`), or imported all the same once the committee says they are different
+ * households (`add`).
+ */
+export const DUPLICATE_CHOICES = ['refuse', 'skip', 'add'] as const;
+export type DuplicateChoice = (typeof DUPLICATE_CHOICES)[number];
+
+export interface ImportResult {
+  households: ImportedHousehold[];
+  /** Rows left out as households the village already has. */
+  skipped: number;
+  /** This very file was imported before: nothing was created, and `households` are those of that import. */
+  alreadyImportedAt?: Date;
+}
+
+/** The same 户主, 小组 and phone: what a committee would call "the same household". */
+const sameHousehold = (h: { headName: string; groupId: number | null; phone: string | null }) =>
+  JSON.stringify([h.headName, h.groupId ?? null, h.phone ?? null]);
+
+/** The audit row of an import carries the file's hash: an upload of the same bytes to the same village is a repeat. */
+const fileHash = (file: Buffer) => createHash('sha256').update(file).digest('hex');
+
 /** 农户名册 in and out of spreadsheets, and 期初积分 for a village moving from paper. */
 @Injectable()
 export class HouseholdSheetsService {
@@ -60,26 +92,41 @@ export class HouseholdSheetsService {
   /**
    * All rows or none, in one transaction, with codes from HouseholdsService.insert as for a single household.
    *
+   * Once only: the file's SHA-256 goes into the import's audit row, and the same file uploaded again to the village
+   * (a second click, a reloaded result page) creates nothing and answers with the first import's households. Rows
+   * with the 户主, 小组 and phone of a household of the village, or of an earlier row, are refused by name unless
+   * the committee chooses to skip them or to add them anyway (`duplicates`).
+   *
    * PINs: a PIN costs about 50 ms of CPU to hash (scrypt), so 10,000 of them would take minutes. A file without a
    * PIN column therefore imports households without one (they cannot log in until the committee sets a PIN on the
    * household page), which keeps 10,000 rows to seconds. A file with the column gives each household the PIN typed,
    * or six random digits when the cell is empty, returned this once; those are hashed two at a time before the
    * transaction opens (so other writes do not queue behind it), and one file may carry at most MAX_PINS of them.
    */
-  async importHouseholds(actor: Actor, villageId: number, file: Buffer): Promise<ImportedHousehold[]> {
+  async importHouseholds(
+    actor: Actor,
+    villageId: number,
+    file: Buffer,
+    duplicates: DuplicateChoice = 'refuse',
+  ): Promise<ImportResult> {
+    const hash = fileHash(file);
+    const village = await this.villageInScope(actor, villageId);
+    const earlier = await this.earlierImport(this.dataSource.manager, village, hash);
+    if (earlier) return earlier;
     const rows = rowsByHeader(await readSheet(file), REQUIRED_COLUMNS);
     if (rows.length === 0) throw DomainError.validation({ file: '文件里没有农户' });
     if (rows.length > MAX_ROWS) throw DomainError.validation({ file: `一次最多导入 ${MAX_ROWS} 户` });
-    const village = await this.villageInScope(actor, villageId);
     // Groups are never deleted, only retired: a name found here stays a group of this village.
-    const groups = new Map(
-      (await this.dataSource.getRepository(Group).findBy({ villageId, active: true })).map((g) => [
-        g.name,
-        g.id,
-      ]),
+    const groupRows = await this.dataSource.getRepository(Group).findBy({ villageId });
+    const groups = new Map(groupRows.filter((g) => g.active).map((g) => [g.name, g.id]));
+    const checked = checkHouseholdRows(rows, groups);
+    if (checked.problems.length > 0) refuse(checked.problems);
+    const { households, skipped } = await this.decideDuplicates(
+      village,
+      checked.households,
+      new Map(groupRows.map((g) => [g.id, g.name])),
+      duplicates,
     );
-    const { households, problems } = checkHouseholdRows(rows, groups);
-    if (problems.length > 0) refuse(problems);
     const withPin = households.filter((h) => h.wantsPin).length;
     if (withPin > MAX_PINS)
       throw DomainError.validation({
@@ -88,6 +135,10 @@ export class HouseholdSheetsService {
     const pins = households.map((h) => h.pin ?? (h.wantsPin ? newPin() : null));
     const pinHashes = await hashPins(pins);
     return this.transactions.run(async (manager) => {
+      // The same file sent twice at once: the second waits here, then finds the first's audit row.
+      await lockRow(manager, Village, villageId);
+      const repeat = await this.earlierImport(manager, village, hash);
+      if (repeat) return repeat;
       const created = await this.households.insert(
         manager,
         village,
@@ -114,18 +165,116 @@ export class HouseholdSheetsService {
             last: created[created.length - 1].code,
             pins: withPin,
             generatedPins: made,
+            ...(skipped > 0 ? { skipped } : {}),
+            ...(duplicates === 'add' ? { duplicatesAdded: true } : {}),
+            file: hash,
           },
         },
         manager,
       );
-      return created.map((h, i) => ({
+      return {
+        skipped,
+        households: created.map((h, i) => ({
+          id: h.id,
+          code: h.code,
+          headName: h.headName,
+          canLogIn: h.pinHash !== null,
+          ...(households[i].pin === null && pins[i] !== null ? { pin: pins[i] } : {}),
+        })),
+      };
+    });
+  }
+
+  /** The import of this very file into the village, if there was one: its households as they are now, no PINs. */
+  private async earlierImport(
+    manager: EntityManager,
+    village: Village,
+    hash: string,
+  ): Promise<ImportResult | null> {
+    const audit = await manager.findOne(AuditLog, {
+      where: { action: 'household.import', villageId: village.id, details: Like(`%"file":"${hash}"%`) },
+      order: { id: 'ASC' },
+    });
+    if (!audit) return null;
+    const { first, last, skipped } = JSON.parse(audit.details as string) as {
+      first: string;
+      last: string;
+      skipped?: number;
+    };
+    const number = (code: string) => Number(code.slice(code.lastIndexOf('-') + 1));
+    const codes: string[] = [];
+    for (let n = number(first); n <= number(last); n++) codes.push(householdCode(village.code, n));
+    const found: Household[] = [];
+    for (let start = 0; start < codes.length; start += 500)
+      found.push(
+        ...(await manager.findBy(Household, {
+          villageId: village.id,
+          code: In(codes.slice(start, start + 500)),
+        })),
+      );
+    found.sort((a, b) => number(a.code) - number(b.code));
+    return {
+      alreadyImportedAt: audit.createdAt,
+      skipped: skipped ?? 0,
+      households: found.map((h) => ({
         id: h.id,
         code: h.code,
         headName: h.headName,
         canLogIn: h.pinHash !== null,
-        ...(households[i].pin === null && pins[i] !== null ? { pin: pins[i] } : {}),
-      }));
+      })),
+    };
+  }
+
+  /**
+   * Rows like a household of the village (same 户主, 小组 and phone) or like an earlier row of the file: named and
+   * refused, left out, or kept, as the committee chose. Moved-out households count too: a family that comes back is
+   * the committee's call.
+   */
+  private async decideDuplicates(
+    village: Village,
+    rows: ImportRow[],
+    groupNames: Map<number, string>,
+    choice: DuplicateChoice,
+  ): Promise<{ households: ImportRow[]; skipped: number }> {
+    if (choice === 'add') return { households: rows, skipped: 0 };
+    const existing = new Map(
+      (
+        await this.dataSource.getRepository(Household).find({
+          where: { villageId: village.id },
+          select: { code: true, headName: true, groupId: true, phone: true },
+          order: { id: 'ASC' },
+        })
+      ).map((h) => [sameHousehold(h), h.code]),
+    );
+    const inFile = new Map<string, number>();
+    const named: string[] = [];
+    const kept = rows.filter((row) => {
+      const key = sameHousehold(row);
+      const code = existing.get(key);
+      const line = inFile.get(key);
+      if (line === undefined) inFile.set(key, row.line);
+      if (code === undefined && line === undefined) return true;
+      const who = [row.headName, row.groupId ? groupNames.get(row.groupId) : null, row.phone].filter(Boolean);
+      named.push(
+        `第 ${row.line} 行：${who[0]}（${who.slice(1).join('，') || '没有小组和电话'}）` +
+          (code !== undefined ? `与本村已有农户 ${code} 相同` : `与第 ${line} 行相同`),
+      );
+      return false;
     });
+    if (named.length === 0) return { households: rows, skipped: 0 };
+    if (choice === 'refuse') {
+      const listed = named.slice(0, MAX_PROBLEMS);
+      if (named.length > MAX_PROBLEMS) listed.push(`……另有 ${named.length - MAX_PROBLEMS} 行`);
+      throw new DomainError(
+        'DUPLICATE',
+        `文件中有 ${named.length} 行与已有的农户相同（户主姓名、村民小组、联系电话都一样），没有导入任何一行。` +
+          '请选择“跳过这些行”，或确认它们是不同的农户后选择“照样导入”，再上传一次',
+        { rows: listed, duplicates: named.length },
+      );
+    }
+    if (kept.length === 0)
+      throw DomainError.validation({ file: `文件里的 ${named.length} 户本村都已有，没有新的农户可导入` });
+    return { households: kept, skipped: named.length };
   }
 
   /** The same columns as the import, plus the code, the balances and the status: never a PIN. */

@@ -1,5 +1,16 @@
+import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
-import { decodeText, neutraliseFormula, parseCsv, readSheet, rowsByHeader, toCsv } from './spreadsheet.js';
+import {
+  decodeText,
+  neutraliseFormula,
+  parseCsv,
+  readSheet,
+  readXlsxOffThread,
+  rowsByHeader,
+  toCsv,
+  toXlsx,
+} from './spreadsheet.js';
+import { readXlsx } from './xlsx-reader.js';
 
 describe('spreadsheets', () => {
   it('should read GBK, UTF-8 and UTF-8 with a BOM alike', () => {
@@ -55,5 +66,47 @@ describe('spreadsheets', () => {
     expect(neutraliseFormula(-15)).toBe(-15);
     expect(neutraliseFormula('王秀英')).toBe('王秀英');
     expect(toCsv([['=1+1']]).toString('utf8')).toBe("\uFEFF'=1+1\r\n");
+  });
+
+  it('should read the first sheet of an .xlsx as text: shared strings, numbers, empty cells kept in place', async () => {
+    const book = new ExcelJS.Workbook();
+    book.addWorksheet('农户').addRows([
+      ['户主姓名', '村民小组', '家庭人口', '联系电话'],
+      ['李大山 ', null, 4, 13900001111],
+      ['王&<秀英>', '第一组', 2.5, '0571-8888'],
+    ]);
+    book.addWorksheet('别的表').addRow(['不读']);
+    const bytes = Buffer.from(await book.xlsx.writeBuffer());
+    expect(readXlsx(bytes, { rows: 10, columns: 5 })).toEqual([
+      ['户主姓名', '村民小组', '家庭人口', '联系电话'],
+      ['李大山', '', '4', '13900001111'],
+      ['王&<秀英>', '第一组', '2.5', '0571-8888'],
+    ]);
+    expect(await readSheet(await toXlsx('x', [['户号'], ['TY-0001']]))).toEqual([['户号'], ['TY-0001']]);
+  });
+
+  it('should refuse a CSV with more rows or filled columns than the limits, and drop empty cells beyond them', () => {
+    expect(parseCsv('a,b,,,\nc,d,,,', { rows: 2, columns: 2 })).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
+    expect(() => parseCsv('a\nb\nc', { rows: 2, columns: 2 })).toThrow(
+      expect.objectContaining({ details: { file: expect.stringContaining('文件超过 2 行') } }),
+    );
+    expect(() => parseCsv('a,b,c', { rows: 2, columns: 2 })).toThrow(
+      expect.objectContaining({ details: { file: expect.stringContaining('第 1 行超过 2 列') } }),
+    );
+  });
+
+  it('should stop reading an .xlsx and refuse it when its time budget runs out', async () => {
+    const bytes = await toXlsx('x', [['户主姓名'], ['李大山']]);
+    await expect(readXlsxOffThread(bytes, { rows: 10, columns: 5 }, 1)).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: { file: expect.stringContaining('秒内没有读完，已停止读取') },
+    });
+    await expect(readXlsxOffThread(bytes, { rows: 10, columns: 5 })).resolves.toEqual([
+      ['户主姓名'],
+      ['李大山'],
+    ]);
   });
 });

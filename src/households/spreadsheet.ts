@@ -1,7 +1,13 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import ExcelJS from 'exceljs';
 import type { Request, Response } from 'express';
 import iconv from 'iconv-lite';
 import { DomainError } from '../common/domain-error.js';
+import { projectRoot } from '../common/paths.js';
+import { readXlsx, SheetLimits, SheetRefusal } from './xlsx-reader.js';
 
 /** A sheet as rows of trimmed text: what a committee's spreadsheet holds, whatever saved it. */
 export type Sheet = string[][];
@@ -14,51 +20,89 @@ const isZip = (bytes: Buffer) =>
   bytes.length > 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
 
 /**
- * Reads an uploaded table: `.xlsx` (by its bytes, a zip), or CSV in UTF-8 (with or without BOM) or GBK, which is
- * what Excel saves in China. Anything else is refused with a message, never a crash.
+ * What an uploaded sheet may hold: the header and 20,000 households (the import's own limit), and 30 columns (the
+ * household and opening-balance sheets use at most 8). Anything beyond is refused before it is read.
  */
-export async function readSheet(bytes: Buffer): Promise<Sheet> {
+export const SHEET_LIMITS: SheetLimits = { rows: 20_001, columns: 30 };
+/** How long one .xlsx may take to read; its worker is then stopped and the file refused. */
+export const SHEET_TIME_BUDGET_MS = 10_000;
+/** A worker's heap: a sheet within the limits needs a few tens of MB. */
+const WORKER_HEAP_MB = 256;
+
+const unreadableXlsx = '无法读取这个 Excel 文件，请另存为 .xlsx 或 CSV 后再试';
+
+/**
+ * The compiled worker: beside this file when running from dist/, or in dist/ when the tests run the .ts sources
+ * (`npm test` builds first). Without it (a test run before any build) the sheet is read in-process: its size checks
+ * bound the work all the same, only the time budget is lost.
+ */
+function workerFile(): URL | null {
+  const here = new URL('./sheet-worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(here))) return here;
+  const built = join(projectRoot(), 'dist/src/households/sheet-worker.js');
+  return existsSync(built) ? pathToFileURL(built) : null;
+}
+
+/** An .xlsx read in a worker thread within the time budget, so that no upload can hold the event loop. */
+export function readXlsxOffThread(
+  bytes: Buffer,
+  limits: SheetLimits = SHEET_LIMITS,
+  budgetMs = SHEET_TIME_BUDGET_MS,
+): Promise<Sheet> {
+  const file = workerFile();
+  if (!file)
+    try {
+      return Promise.resolve(readXlsx(bytes, limits));
+    } catch (error) {
+      return Promise.reject(
+        DomainError.validation({ file: error instanceof SheetRefusal ? error.message : unreadableXlsx }),
+      );
+    }
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(file, {
+      workerData: { bytes, limits },
+      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+    });
+    let settled = false;
+    const settle = (rows: Sheet | null, message?: string) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      void worker.terminate();
+      if (rows) resolve(rows);
+      else reject(DomainError.validation({ file: message ?? unreadableXlsx }));
+    };
+    const timer = setTimeout(
+      () =>
+        settle(
+          null,
+          `这个 Excel 文件 ${Math.round(budgetMs / 1000)} 秒内没有读完，已停止读取。请只保留农户数据，另存为 .xlsx 或 CSV 后再上传`,
+        ),
+      budgetMs,
+    );
+    worker.on('message', (answer: { rows?: Sheet; refusal?: string | null }) =>
+      settle(answer.rows ?? null, answer.refusal ?? undefined),
+    );
+    worker.on('error', () => settle(null));
+    worker.on('exit', () => settle(null));
+  });
+}
+
+/**
+ * Reads an uploaded table: `.xlsx` (by its bytes, a zip), or CSV in UTF-8 (with or without BOM) or GBK, which is
+ * what Excel saves in China. Anything else is refused with a message, never a crash; so is a sheet beyond the limits.
+ */
+export async function readSheet(bytes: Buffer, limits: SheetLimits = SHEET_LIMITS): Promise<Sheet> {
   if (bytes.length === 0) throw DomainError.validation({ file: '文件是空的' });
   if (isOldExcel(bytes))
     throw DomainError.validation({
       file: '不支持旧版 Excel（.xls），请在 Excel 里另存为 .xlsx 或 CSV 后再上传',
     });
-  if (isZip(bytes)) {
-    const book = new ExcelJS.Workbook();
-    try {
-      await book.xlsx.load(bytes as unknown as ArrayBuffer);
-    } catch {
-      throw DomainError.validation({ file: '无法读取这个 Excel 文件，请另存为 .xlsx 或 CSV 后再试' });
-    }
-    const sheet = book.worksheets[0];
-    if (!sheet) throw DomainError.validation({ file: 'Excel 文件里没有工作表' });
-    const rows: Sheet = [];
-    sheet.eachRow({ includeEmpty: true }, (row, number) => {
-      const cells: string[] = [];
-      for (let c = 1; c <= sheet.columnCount; c++) cells.push(cellText(row.getCell(c).value));
-      rows[number - 1] = cells;
-    });
-    return Array.from(rows, (r) => r ?? []);
-  }
+  if (isZip(bytes)) return readXlsxOffThread(bytes, limits);
   // Text has no NUL bytes; a picture, a PDF or a Word file does (and so does UTF-16, which Excel calls "Unicode 文本").
   if (bytes.subarray(0, 8192).includes(0))
     throw DomainError.validation({ file: '无法识别这个文件，请上传 Excel 工作簿（.xlsx）或 CSV 文件' });
-  return parseCsv(decodeText(bytes));
-}
-
-function cellText(value: ExcelJS.CellValue): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'object') {
-    if ('richText' in value)
-      return value.richText
-        .map((t) => t.text)
-        .join('')
-        .trim();
-    if ('result' in value) return String(value.result ?? '').trim();
-    if ('text' in value) return String(value.text).trim();
-    if (value instanceof Date) return value.toISOString().slice(0, 10);
-  }
-  return String(value).trim();
+  return parseCsv(decodeText(bytes), limits);
 }
 
 /** UTF-8 when the bytes are valid UTF-8 (a BOM is dropped), otherwise GBK. */
@@ -70,12 +114,34 @@ export function decodeText(bytes: Buffer): string {
   }
 }
 
-/** RFC 4180 CSV: commas, quoted fields with "" for a quote, CRLF or LF. */
-export function parseCsv(text: string): Sheet {
+/**
+ * RFC 4180 CSV: commas, quoted fields with "" for a quote, CRLF or LF. With limits, a file with more rows, or a
+ * filled cell beyond the last column, is refused (empty cells beyond it, as some programs write, are dropped).
+ */
+export function parseCsv(text: string, limits?: SheetLimits): Sheet {
   const rows: Sheet = [];
   let row: string[] = [];
   let field = '';
   let quoted = false;
+  const endField = () => {
+    const cell = field.trim();
+    if (limits && row.length >= limits.columns) {
+      if (cell !== '')
+        throw DomainError.validation({
+          file: `第 ${rows.length + 1} 行超过 ${limits.columns} 列，导入最多读 ${limits.columns} 列。请删除多余的列后再上传`,
+        });
+    } else row.push(cell);
+    field = '';
+  };
+  const endRow = () => {
+    endField();
+    if (limits && rows.length >= limits.rows)
+      throw DomainError.validation({
+        file: `文件超过 ${limits.rows} 行，导入最多读 ${limits.rows} 行（含表头）。请分批上传`,
+      });
+    rows.push(row);
+    row = [];
+  };
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (quoted) {
@@ -85,21 +151,13 @@ export function parseCsv(text: string): Sheet {
       } else if (ch === '"') quoted = false;
       else field += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(field.trim());
-      field = '';
-    } else if (ch === '\n' || ch === '\r') {
+    else if (ch === ',') endField();
+    else if (ch === '\n' || ch === '\r') {
       if (ch === '\r' && text[i + 1] === '\n') i++;
-      row.push(field.trim());
-      rows.push(row);
-      row = [];
-      field = '';
+      endRow();
     } else field += ch;
   }
-  if (field !== '' || row.length > 0) {
-    row.push(field.trim());
-    rows.push(row);
-  }
+  if (field !== '' || row.length > 0) endRow();
   return rows;
 }
 

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { crc32 } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { AuditLog } from '../../src/audit/audit-log.entity.js';
@@ -138,6 +139,7 @@ describe('household spreadsheets (农户名册导入、导出、期初积分)', 
         last: made.code,
         pins: 2,
         generatedPins: 1,
+        file: expect.stringMatching(/^[0-9a-f]{64}$/),
       });
       expect(audit.details).not.toContain('246810');
       expect(audit.details).not.toContain(made.pin);
@@ -253,6 +255,214 @@ describe('household spreadsheets (农户名册导入、导出、期初积分)', 
       expect(await count(neighbour.id)).toBe(10_000);
       expect(seconds).toBeLessThan(10);
     }, 60_000);
+  });
+
+  describe('once only, and rows like a household the village has (重复导入)', () => {
+    const audits = () =>
+      t.dataSource.getRepository(AuditLog).countBy({ action: 'household.import', villageId });
+
+    it('should create nothing and answer with the first import when the same file is uploaded again', async () => {
+      const file = Buffer.from(
+        '户主姓名,村民小组,家庭人口,联系电话\n重传甲,第一组,3,13811112222\n重传乙,,2,\n',
+      );
+      const first = await importFile(file);
+      expect(first.status).toBe(201);
+      const before = await count();
+      const auditsBefore = await audits();
+      for (let i = 0; i < 2; i++) {
+        const again = await importFile(file);
+        expect(again.status).toBe(200);
+        expect(again.body).toMatchObject({ created: 0, alreadyImported: true });
+        expect(again.headers['idempotent-replayed']).toBe('true');
+        expect(again.body.households).toEqual(first.body.households);
+      }
+      expect(await count()).toBe(before);
+      expect(await audits()).toBe(auditsBefore);
+    });
+
+    it('should create the households once when the same file is sent twice at the same moment', async () => {
+      const file = Buffer.from('户主姓名,家庭人口\n并发甲,3\n并发乙,2\n');
+      const before = await count();
+      const answers = await Promise.all([importFile(file), importFile(file)]);
+      expect(answers.map((a) => a.status).sort()).toEqual([200, 201]);
+      expect(await count()).toBe(before + 2);
+    });
+
+    it('should name the rows like a household of the village and import nothing, then skip or add them as chosen', async () => {
+      const before = await count();
+      const file = (extra: string) =>
+        Buffer.from(
+          `户主姓名,村民小组,家庭人口,联系电话\n新来户${extra},第二组,2,\n重传甲,第一组,4,13811112222\n`,
+        );
+      const refused = await importFile(file('甲'));
+      expect(refused.status).toBe(409);
+      expect(refused.body.error.code).toBe('DUPLICATE');
+      expect(refused.body.error.message).toContain('文件中有 1 行与已有的农户相同');
+      expect(refused.body.error.details.rows).toEqual([
+        expect.stringMatching(/^第 3 行：重传甲（第一组，13811112222）与本村已有农户 [A-Z0-9]+-\d+ 相同$/),
+      ]);
+      expect(await count()).toBe(before);
+
+      const skipped = await upload('/api/v1/households/import', file('甲'), 'x.csv').query({
+        duplicates: 'skip',
+      });
+      expect(skipped.status).toBe(201);
+      expect(skipped.body).toMatchObject({ created: 1, skipped: 1 });
+      expect(skipped.body.households[0].headName).toBe('新来户甲');
+      const added = await upload('/api/v1/households/import', file('乙'), 'x.csv').query({
+        duplicates: 'add',
+      });
+      expect(added.status).toBe(201);
+      expect(added.body.created).toBe(2);
+      expect(await count()).toBe(before + 3);
+      const bad = await upload('/api/v1/households/import', file('丙'), 'x.csv').query({
+        duplicates: 'maybe',
+      });
+      expect(bad.status).toBe(400);
+    });
+
+    it('should not create the households again when the result page with the PINs is reloaded', async () => {
+      const agent = await loggedIn(t, county.villageAdmin.username, TEST_PASSWORD);
+      const form = await agent.get('/households/import');
+      expect(form.text).toContain('name="duplicates" value="skip"');
+      const action = `/households/import?_csrf=${encodeURIComponent(csrfFrom(form.text))}`;
+      const file = Buffer.from('户主姓名,家庭人口,密码(PIN)\n刷新户,2,\n');
+      const before = await count();
+      const first = await agent.post(action).attach('file', file, 'x.csv');
+      expect(first.status).toBe(201);
+      const reload = await agent.post(action).attach('file', file, 'x.csv');
+      expect(reload.status).toBe(303);
+      expect((await agent.get('/households')).text).toContain('这次没有重复导入');
+      expect(await count()).toBe(before + 1);
+
+      const twin = Buffer.from('户主姓名,家庭人口\n刷新户,2\n');
+      const refused = await agent.post(action).attach('file', twin, 'y.csv');
+      expect(refused.status).toBe(409);
+      expect(refused.text).toContain('第 2 行：刷新户（没有小组和电话）与本村已有农户');
+      const added = await agent.post(action).field('duplicates', 'add').attach('file', twin, 'y.csv');
+      expect(added.status).toBe(303);
+      expect(await count()).toBe(before + 2);
+    });
+  });
+
+  describe('hostile spreadsheets (超大表格)', () => {
+    /** A zip of stored files, as an .xlsx is: enough to hand-write a sheet that exceljs could not write. */
+    function zip(files: Record<string, string>): Buffer {
+      const locals: Buffer[] = [];
+      const centrals: Buffer[] = [];
+      let offset = 0;
+      for (const [name, text] of Object.entries(files)) {
+        const data = Buffer.from(text, 'utf8');
+        const path = Buffer.from(name, 'utf8');
+        const crc = crc32(data);
+        const local = Buffer.alloc(30);
+        local.writeUInt32LE(0x04034b50, 0);
+        local.writeUInt16LE(20, 4);
+        local.writeUInt32LE(crc, 14);
+        local.writeUInt32LE(data.length, 18);
+        local.writeUInt32LE(data.length, 22);
+        local.writeUInt16LE(path.length, 26);
+        const central = Buffer.alloc(46);
+        central.writeUInt32LE(0x02014b50, 0);
+        central.writeUInt16LE(20, 4);
+        central.writeUInt16LE(20, 6);
+        central.writeUInt32LE(crc, 16);
+        central.writeUInt32LE(data.length, 20);
+        central.writeUInt32LE(data.length, 24);
+        central.writeUInt16LE(path.length, 28);
+        central.writeUInt32LE(offset, 42);
+        locals.push(local, path, data);
+        centrals.push(central, path);
+        offset += local.length + path.length + data.length;
+      }
+      const directory = Buffer.concat(centrals);
+      const end = Buffer.alloc(22);
+      end.writeUInt32LE(0x06054b50, 0);
+      end.writeUInt16LE(Object.keys(files).length, 8);
+      end.writeUInt16LE(Object.keys(files).length, 10);
+      end.writeUInt32LE(directory.length, 12);
+      end.writeUInt32LE(offset, 16);
+      return Buffer.concat([...locals, directory, end]);
+    }
+
+    const workbook = (sheet: string) =>
+      zip({
+        '[Content_Types].xml':
+          '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+        '_rels/.rels':
+          '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        'xl/workbook.xml':
+          '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="农户" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        'xl/_rels/workbook.xml.rels':
+          '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+        'xl/worksheets/sheet1.xml': `<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">${sheet}</worksheet>`,
+      });
+
+    /** The upload, and how long the login page took to answer while it ran. */
+    async function uploadWhileBrowsing(file: Buffer) {
+      const started = Date.now();
+      const upload = importFile(file, 'hostile.xlsx').then((res) => ({ res, ms: Date.now() - started }));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const pageStarted = Date.now();
+      const page = await request(t.http).get('/login');
+      const pageMs = Date.now() - pageStarted;
+      const { res, ms } = await upload;
+      return { res, ms, page, pageMs };
+    }
+
+    it('should refuse with 400 within seconds an .xlsx with a cell in the last column, answering other requests meanwhile', async () => {
+      const book = new ExcelJS.Workbook();
+      const sheet = book.addWorksheet('农户名册');
+      sheet.addRow(['户主姓名', '家庭人口']);
+      for (let i = 0; i < 300; i++) sheet.addRow([`大表户${i}`, 2]);
+      sheet.getCell('XFD1').value = 'x';
+      const file = Buffer.from(await book.xlsx.writeBuffer());
+      expect(file.length).toBeLessThan(20_000);
+      const before = await count();
+      const { res, ms, page, pageMs } = await uploadWhileBrowsing(file);
+      expect(res.status).toBe(400);
+      expect(res.body.error.details.file).toMatch(/^表格超出范围：第一个工作表用到了 XFD\d+ 单元格/);
+      expect(ms).toBeLessThan(3_000);
+      expect(page.status).toBe(200);
+      expect(pageMs).toBeLessThan(1_000);
+      expect(await count()).toBe(before);
+    });
+
+    it('should refuse a sheet whose declared size or last row is beyond the limits, naming it', async () => {
+      const declared = workbook(
+        '<dimension ref="A1:XFD1048576"/><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>户主姓名</t></is></c></row></sheetData>',
+      );
+      const far = workbook(
+        '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>户主姓名</t></is></c></row><row r="1048576"><c r="A1048576"><v>1</v></c></row></sheetData>',
+      );
+      for (const [file, cell] of [
+        [declared, 'XFD1048576'],
+        [far, 'A1048576'],
+      ] as const) {
+        const { res, ms, pageMs } = await uploadWhileBrowsing(file);
+        expect(res.status).toBe(400);
+        expect(res.body.error.details.file).toContain(`用到了 ${cell} 单元格`);
+        expect(ms).toBeLessThan(3_000);
+        expect(pageMs).toBeLessThan(1_000);
+      }
+    });
+
+    it('should read a hand-written sheet with a data validation over the whole sheet, quickly', async () => {
+      const cell = (ref: string, text: string) => `<c r="${ref}" t="inlineStr"><is><t>${text}</t></is></c>`;
+      const file = workbook(
+        `<dimension ref="A1:C2"/><sheetData><row r="1">${cell('A1', '户主姓名')}${cell('B1', '村民小组')}${cell('C1', '家庭人口')}</row>` +
+          `<row r="2">${cell('A2', '有效性户')}${cell('B2', '第一组')}<c r="C2"><v>3</v></c></row></sheetData>` +
+          '<dataValidations count="1"><dataValidation type="list" allowBlank="1" sqref="A1:XFD1048576"><formula1>"第一组,第二组"</formula1></dataValidation></dataValidations>',
+      );
+      const { res, ms } = await uploadWhileBrowsing(file);
+      expect(res.status).toBe(201);
+      expect(res.body.households[0].headName).toBe('有效性户');
+      expect(ms).toBeLessThan(3_000);
+      expect(await households().findOneByOrFail({ headName: '有效性户' })).toMatchObject({
+        groupId: county.village.groups[0].id,
+        memberCount: 3,
+      });
+    });
   });
 
   describe('export', () => {
