@@ -23,7 +23,6 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   const views = join(root, 'views');
 
   // X-Forwarded-For and -Proto only from the proxies TRUST_PROXY names: otherwise any sender could choose its address.
-  // X-Forwarded-For and -Proto only from the proxies TRUST_PROXY names: otherwise any sender could choose its address.
   app.set('trust proxy', settings.trustedProxies);
   app.disable('x-powered-by');
   // Pages carry a per-session CSRF token, so an ETag of the body almost never matches again; hashing every body

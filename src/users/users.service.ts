@@ -159,6 +159,13 @@ export class UsersService {
         pending = needsConfirmation(actor);
         Object.assign(user, { active: !pending, awaitingConfirmation: pending });
       }
+      // A committee member who sets a colleague's password could log in as them: the account waits for the township
+      // again, as a new one does.
+      const resetForOther = passwordHash !== undefined && !(actor.kind === 'user' && actor.id === user.id);
+      if (resetForOther && user.active && needsConfirmation(actor)) {
+        Object.assign(user, { active: false, awaitingConfirmation: true });
+        pending = true;
+      }
       if (revoke) user.tokenVersion += 1;
       await manager.save(user);
       const action =
@@ -184,6 +191,7 @@ export class UsersService {
             role: dto.role,
             active: dto.active,
             passwordReset: passwordHash ? true : undefined,
+            awaitingConfirmation: passwordHash && pending ? true : undefined,
             householdId: statesHome ? (user.householdId ?? undefined) : undefined,
             noHouseholdInVillage: statesHome && user.noHouseholdInVillage ? true : undefined,
           }),

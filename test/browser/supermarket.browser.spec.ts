@@ -1,10 +1,9 @@
 import { jest } from '@jest/globals';
 import type { Browser } from 'playwright-core';
-import request from 'supertest';
 import { DEMO_PASSWORD } from '../../seeds/demo-county.js';
 import { browserWindow, launchBrowser, listenOnFreePort, saveScreenshot } from '../support/browser.js';
 import { createTestApp, type TestApp } from '../support/create-test-app.js';
-import { auth } from '../support/factories.js';
+import { createHouseholdWithPoints } from '../support/supermarket-fixtures.js';
 
 jest.setTimeout(120000);
 
@@ -19,18 +18,15 @@ beforeAll(async () => {
   t = await createTestApp({ seed: 'demo' });
   baseUrl = await listenOnFreePort(t.app);
   browser = await launchBrowser();
-  // A household with points to spend: carried over from paper by the committee.
+  // A household with points to spend: carried over from paper (uploaded, approved by another member, 公示, posted).
   const committee = await t.token('ty_admin', DEMO_PASSWORD);
   const village = (await t.dataSource.query(`SELECT id FROM village WHERE code = 'TY'`))[0].id;
-  const created = await request(t.http)
-    .post('/api/v1/households')
-    .set(auth(committee))
-    .send({ villageId: village, headName: '周桂芳', memberCount: 3, pin: '246810' });
-  code = created.body.code;
-  await request(t.http)
-    .post(`/api/v1/households/opening?villageId=${village}`)
-    .set(auth(committee))
-    .attach('file', Buffer.from(`户号,期初积分\n${code},80\n`), 'opening.csv');
+  const created = await createHouseholdWithPoints(t, committee, village, 80, {
+    headName: '周桂芳',
+    memberCount: 3,
+    pin: '246810',
+  });
+  code = created.code;
 });
 
 afterAll(async () => {

@@ -71,6 +71,30 @@ describe('staff accounts: confirmation by the township and the account’s own h
     expect(Number(audit.actorId)).toBe(county.townshipUser.id);
   });
 
+  it('should make a confirmed scorer wait for the township again when the committee sets its password', async () => {
+    const created = await newScorer('reset_scorer', await county.townshipUser.token());
+    expect((await login('reset_scorer')).status).toBe(200);
+    const reset = await request(t.http)
+      .patch(`/api/v1/users/${created.body.id}`)
+      .set(auth(committee))
+      .send({ password: 'committee-knows-2026' });
+    expect(reset.status).toBe(200);
+    expect(reset.body).toMatchObject({ active: false, awaitingConfirmation: true });
+    const asScorer = await request(t.http)
+      .post('/api/v1/auth/login')
+      .send({ username: 'reset_scorer', password: 'committee-knows-2026' });
+    expect(asScorer.status).toBe(401);
+    expect(asScorer.body.error.message).toContain('账号等待乡镇确认');
+    const confirmed = await request(t.http)
+      .post(`/api/v1/users/${created.body.id}/confirm`)
+      .set(auth(await county.townshipUser.token()));
+    expect(confirmed.status).toBe(200);
+    const after = await request(t.http)
+      .post('/api/v1/auth/login')
+      .send({ username: 'reset_scorer', password: 'committee-knows-2026' });
+    expect(after.status).toBe(200);
+  });
+
   it('should let an account the township creates log in at once', async () => {
     const created = await newScorer('tw_made_scorer', await county.townshipUser.token());
     expect(created.body).toMatchObject({ active: true, awaitingConfirmation: false });
