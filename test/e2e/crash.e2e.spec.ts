@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import request from 'supertest';
 import { createTestApp, TestApp } from '../support/create-test-app.js';
 import { auth } from '../support/factories.js';
@@ -10,6 +11,9 @@ import {
 } from '../support/scoring-fixtures.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { createHouseholdWithPoints, createTestGoods, newKey } from '../support/supermarket-fixtures.js';
+
+// A server process started, streamed at, killed and started again: more than Jest's 30 s on a busy two-core machine.
+jest.setTimeout(120_000);
 
 interface Sent {
   kind: 'redemption' | 'record';
