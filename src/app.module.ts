@@ -10,6 +10,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { HomeModule } from './home/home.module.js';
 import { HouseholdsModule } from './households/households.module.js';
 import { LedgerModule } from './ledger/ledger.module.js';
+import { PassbookModule } from './passbook/passbook.module.js';
 import { PublicationsModule } from './publications/publications.module.js';
 import { RulesModule } from './rules/rules.module.js';
 import { ScoringModule } from './scoring/scoring.module.js';
@@ -35,6 +36,7 @@ export class AppModule {
         AuditModule,
         AuthModule,
         LedgerModule,
+        PassbookModule,
         TownshipsModule,
         VillagesModule,
         UsersModule,

@@ -4,13 +4,12 @@ import type { Request, Response } from 'express';
 import type { Actor } from '../access/actor.js';
 import { redirectWithFlash, submitForm } from '../common/forms.js';
 import { parseForm } from '../common/validation.js';
+import { TEXT_SIZE_COOKIE } from '../common/view-locals.middleware.js';
 import { AuthService } from './auth.service.js';
 import { loginClient, setSessionCookie } from './cookies.js';
 import { CurrentActor, Public } from './decorators.js';
 import { ChangePasswordDto, LoginDto } from './dto/login.dto.js';
 import { newSessionId, SessionsService } from './sessions.service.js';
-
-export const TEXT_SIZE_COOKIE = 'vp_big';
 
 /** Only a path on this site: never an open redirect to somewhere else. */
 export function safeNext(next: unknown, fallback = '/'): string {

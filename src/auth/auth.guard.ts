@@ -3,8 +3,8 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import type { Role } from '../access/role.js';
 import { DomainError } from '../common/domain-error.js';
+import { isApiRequest } from '../common/requests.js';
 import { Settings } from '../config/settings.js';
-import { isApiRequest } from './authenticate.middleware.js';
 import { PUBLIC_KEY, ROLES_KEY } from './decorators.js';
 import { csrfTokenFor, sameText } from './token.js';
 

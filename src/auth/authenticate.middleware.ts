@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { isApiRequest } from '../common/requests.js';
 import { Settings } from '../config/settings.js';
 import { AuthService } from './auth.service.js';
 import { SESSION_COOKIE, setSessionCookie } from './cookies.js';
@@ -6,10 +7,6 @@ import { newSessionId } from './sessions.service.js';
 import { csrfTokenFor } from './token.js';
 
 const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
-
-/** Express matches routes without regard to case, so `/API/v1/…` reaches the API and must be treated as it. */
-const API_PATH = /^\/api\//i;
-export const isApiRequest = (req: Request) => API_PATH.test(req.path);
 
 /**
  * Finds who is asking before any route runs (so that even the 404 page knows): the API by bearer token only,

@@ -10,7 +10,7 @@ import { DomainError } from '../common/domain-error.js';
 import { Settings } from '../config/settings.js';
 import { Transactions } from '../database/transactions.js';
 import { Household } from '../households/household.entity.js';
-import { parsePeriod, type Period } from '../rankings/periods.js';
+import { parsePeriod, type Period } from '../common/periods.js';
 import { RankingsService } from '../rankings/rankings.service.js';
 import { StarsService } from '../rankings/stars.service.js';
 import { Village } from '../villages/village.entity.js';

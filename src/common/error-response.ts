@@ -1,8 +1,8 @@
 import { HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { isApiRequest } from '../auth/authenticate.middleware.js';
 import { JSON_MAX_DEPTH } from './bounds.js';
 import { DomainError, ErrorCode } from './domain-error.js';
+import { isApiRequest } from './requests.js';
 
 const logger = new Logger('Errors');
 

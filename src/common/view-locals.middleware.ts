@@ -1,9 +1,11 @@
 import type { NextFunction, Request, Response } from 'express';
-import { TEXT_SIZE_COOKIE } from '../auth/auth.controller.js';
-import { isApiRequest } from '../auth/authenticate.middleware.js';
 import { ROLE_LABELS } from '../access/role.js';
 import { FLASH_COOKIE } from './forms.js';
 import { navigationFor } from './navigation.js';
+import { isApiRequest } from './requests.js';
+
+/** The 大字 (large text) setting a browser keeps, switched on the login page. */
+export const TEXT_SIZE_COOKIE = 'vp_big';
 
 /** What every page's layout needs: navigation for the role, the 大字 setting, and a one-time message. */
 export function viewLocals(req: Request, res: Response, next: NextFunction): void {

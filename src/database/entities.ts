@@ -9,7 +9,7 @@ import { LedgerEntry } from '../ledger/ledger-entry.entity.js';
 import { Objection } from '../publications/objection.entity.js';
 import { Publication } from '../publications/publication.entity.js';
 import { ListEntry } from '../rankings/list-entry.entity.js';
-import { PeriodTotal } from '../rankings/period-total.entity.js';
+import { PeriodTotal } from '../ledger/period-total.entity.js';
 import { RankingSnapshot } from '../rankings/ranking-snapshot.entity.js';
 import { ScoringRuleVersion } from '../rules/scoring-rule-version.entity.js';
 import { ScoringRule } from '../rules/scoring-rule.entity.js';

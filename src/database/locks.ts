@@ -1,4 +1,4 @@
-import type { EntityManager, ObjectLiteral } from 'typeorm';
+import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import { isPostgres, raw, selectRow } from './raw.js';
 
 /**
@@ -17,11 +17,12 @@ export async function lockRow<T extends ObjectLiteral>(
 
 /**
  * Holds a row until the transaction ends without reading it: a row lock on PostgreSQL, nothing on SQLite (write
- * transactions already run one at a time).
+ * transactions already run one at a time). The entity may be named by its table (the ledger holds the village row
+ * without importing the villages feature).
  */
 export async function holdRow<T extends ObjectLiteral>(
   manager: EntityManager,
-  entity: new () => T,
+  entity: EntityTarget<T>,
   id: number,
 ): Promise<void> {
   if (!isPostgres(manager)) return;

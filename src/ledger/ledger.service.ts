@@ -2,16 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '../common/domain-error.js';
+import { periodKeysOf } from '../common/periods.js';
 import { holdRow } from '../database/locks.js';
 import { raw } from '../database/raw.js';
 import { ReadCache } from '../database/read-cache.js';
 import { Transactions } from '../database/transactions.js';
-import { Household } from '../households/household.entity.js';
-import { Village } from '../villages/village.entity.js';
-import { PeriodTotal } from '../rankings/period-total.entity.js';
-import { periodKeysOf } from '../rankings/periods.js';
 import { checkChain, entryHash, GENESIS } from './hash-chain.js';
 import { EntryKind, LedgerEntry } from './ledger-entry.entity.js';
+import { PeriodTotal } from './period-total.entity.js';
 
 /** Kinds that count towards earned (累计积分): scores, their corrections, and points carried over from paper. */
 export const EARNED_KINDS: readonly EntryKind[] = ['SCORE', 'SCORE_CORRECTION', 'OPENING'];
@@ -63,7 +61,11 @@ export interface VerifyReport {
   mismatches: Mismatch[];
 }
 
-/** The one way points move: every change is an entry, written with the balances in the same transaction. */
+/**
+ * The one way points move: every change is an entry, written with the balances in the same transaction. The ledger's
+ * state outside its own tables (a household's available and earned, a village's chain head and counter) is reached by
+ * SQL on those columns, so the ledger imports no feature (docs/ARCHITECTURE.md).
+ */
 @Injectable()
 export class LedgerService {
   constructor(
@@ -188,7 +190,7 @@ export class LedgerService {
    * always taken village first and never in a circle.
    */
   async lockBook(manager: EntityManager, villageId: number): Promise<void> {
-    await holdRow(manager, Village, villageId);
+    await holdRow(manager, 'village', villageId);
   }
 
   /** A household's entries, newest first: plain rows read by the (household, id) index, a page at a time. */
@@ -227,7 +229,12 @@ export class LedgerService {
     let entries = 0;
     let chainValid = true;
     for (const villageId of villageIds) {
-      const village = await manager.getRepository(Village).findOneByOrFail({ id: villageId });
+      const [village] = await raw<{ name: string; ledgerSeq: number; ledgerHead: string }>(
+        manager,
+        'SELECT name, "ledgerSeq", "ledgerHead" FROM village WHERE id = $1',
+        [villageId],
+      );
+      if (!village) throw DomainError.notFound('村');
       const balances = new Map<number, { available: number; earned: number }>();
       const periods = new Map<string, number>();
       let lastSeq = 0;
@@ -304,9 +311,11 @@ export class LedgerService {
             entryId: null,
             problem: `${key.split('|')[1]} 缺少积分合计（明细为 ${points}）`,
           });
-      const rows = await manager
-        .getRepository(Household)
-        .find({ where: { villageId }, select: { id: true, available: true, earned: true } });
+      const rows = await raw<{ id: number; available: number; earned: number }>(
+        manager,
+        'SELECT id, available, earned FROM household WHERE "villageId" = $1',
+        [villageId],
+      );
       households += rows.length;
       for (const h of rows) {
         const b = balances.get(h.id) ?? { available: 0, earned: 0 };

@@ -9,7 +9,7 @@ import { derivedOnce, ReadCache, villageScope } from '../database/read-cache.js'
 import { todayInChina } from '../common/dates.js';
 import { bookHeadView } from '../ledger/book-head.js';
 import { ListsService } from '../rankings/lists.service.js';
-import { parsePeriod, type Period } from '../rankings/periods.js';
+import { parsePeriod, type Period } from '../common/periods.js';
 import { RankingsService, snapshotView } from '../rankings/rankings.service.js';
 import { StarsService } from '../rankings/stars.service.js';
 import { signedPoints } from '../rules/rule-points.js';

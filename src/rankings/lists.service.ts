@@ -13,7 +13,7 @@ import { ScoreRecord } from '../scoring/score-record.entity.js';
 import { Group } from '../villages/group.entity.js';
 import { Village } from '../villages/village.entity.js';
 import { ListEntry, ListEntryStatus, ListKind } from './list-entry.entity.js';
-import type { Period } from './periods.js';
+import type { Period } from '../common/periods.js';
 import { RankingsService } from './rankings.service.js';
 
 export interface Candidate {

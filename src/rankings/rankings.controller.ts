@@ -24,7 +24,7 @@ import {
   ReturnSnapshotDto,
 } from './dto/rankings.dto.js';
 import { ListsService } from './lists.service.js';
-import { currentPeriod, type Period } from './periods.js';
+import { currentPeriod, type Period } from '../common/periods.js';
 import { periodOrRefuse, type Ranking, RankingsService, snapshotView } from './rankings.service.js';
 import type { SnapshotStatus } from './ranking-snapshot.entity.js';
 import { StarsService } from './stars.service.js';

@@ -12,8 +12,8 @@ import { witnessVillageHead } from '../ledger/witness.js';
 import { Group } from '../villages/group.entity.js';
 import { keptVillage } from '../villages/kept-village.js';
 import { Village } from '../villages/village.entity.js';
-import { PeriodTotal } from './period-total.entity.js';
-import { currentPeriod, parsePeriod, type Period } from './periods.js';
+import { PeriodTotal } from '../ledger/period-total.entity.js';
+import { currentPeriod, parsePeriod, type Period } from '../common/periods.js';
 import { RankingSnapshot, SnapshotRow, SnapshotStatus } from './ranking-snapshot.entity.js';
 import { competitionRanks } from './ranks.js';
 

@@ -12,8 +12,8 @@ import { Household } from '../households/household.entity.js';
 import { keptVillage } from '../villages/kept-village.js';
 import { Village } from '../villages/village.entity.js';
 import { ListsService } from './lists.service.js';
-import { PeriodTotal } from './period-total.entity.js';
-import { parsePeriod, type Period } from './periods.js';
+import { PeriodTotal } from '../ledger/period-total.entity.js';
+import { parsePeriod, type Period } from '../common/periods.js';
 import { RankingsService } from './rankings.service.js';
 import { parseThresholds, starsFor } from './ranks.js';
 

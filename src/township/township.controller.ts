@@ -6,7 +6,7 @@ import { InScope } from '../access/scope.guard.js';
 import { CurrentActor, Roles } from '../auth/decorators.js';
 import { DomainError } from '../common/domain-error.js';
 import { sendSheet } from '../households/spreadsheet.js';
-import { currentPeriod, parsePeriod, type Period } from '../rankings/periods.js';
+import { currentPeriod, parsePeriod, type Period } from '../common/periods.js';
 import { periodOrRefuse } from '../rankings/rankings.service.js';
 import { barChart, lineChart } from './charts.js';
 import { derivedOnce } from '../database/read-cache.js';

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { PassbookModule } from '../passbook/passbook.module.js';
 import { PublicationsModule } from '../publications/publications.module.js';
 import { RankingsModule } from '../rankings/rankings.module.js';
 import { RulesModule } from '../rules/rules.module.js';
@@ -6,7 +7,7 @@ import { ScoringModule } from '../scoring/scoring.module.js';
 import { VillagerController } from './villager.controller.js';
 
 @Module({
-  imports: [PublicationsModule, RulesModule, ScoringModule, RankingsModule],
+  imports: [PassbookModule, PublicationsModule, RulesModule, ScoringModule, RankingsModule],
   controllers: [VillagerController],
 })
 export class VillagerModule {}

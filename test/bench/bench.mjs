@@ -715,7 +715,7 @@ async function measure(base, pid, staff, state, label, floor) {
  */
 async function verifyInvariants(databaseUrl, dir) {
   const started = Date.now();
-  const child = spawn(process.execPath, [join(root, 'dist/src/ledger/verify.cli.js')], {
+  const child = spawn(process.execPath, [join(root, 'dist/src/cli/verify.cli.js')], {
     cwd: dir,
     env: {
       PATH: process.env.PATH,

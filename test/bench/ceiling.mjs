@@ -46,9 +46,9 @@ async function serve(port) {
   const { AuthService } = await app$('auth/auth.service.js');
   const { SESSION_COOKIE } = await app$('auth/cookies.js');
   const { csrfTokenFor } = await app$('auth/token.js');
-  const { PassbookService } = await app$('ledger/passbook.service.js');
+  const { PassbookService } = await app$('passbook/passbook.service.js');
   const { StarsService } = await app$('rankings/stars.service.js');
-  const { PASSBOOK_PAGE, passbookView } = await app$('ledger/passbook.controller.js');
+  const { PASSBOOK_PAGE, passbookView } = await app$('passbook/passbook.controller.js');
   const { navigationFor } = await app$('common/navigation.js');
   const { ROLE_LABELS } = await app$('access/role.js');
 

@@ -94,7 +94,7 @@ const onSqlite = !process.env.TEST_DATABASE_URL;
   it('should run as npm run backup from the built server, writing each village’s head beside the copy', async () => {
     const out = execFileSync(
       process.execPath,
-      [join(process.cwd(), 'dist/src/database/backup.cli.js'), 'backup'],
+      [join(process.cwd(), 'dist/src/cli/backup.cli.js'), 'backup'],
       {
         env: {
           PATH: process.env.PATH ?? '',

@@ -340,21 +340,21 @@ describe('heads witnessed outside the book', () => {
       const running = join(work, 'data', 'run');
       mkdirSync(running, { recursive: true });
       writeFileSync(join(running, `server-${process.pid}.pid`), `${process.pid}\n`);
-      const whileRunning = cli('database/backup.cli.js', ['restore', old], live, work);
+      const whileRunning = cli('cli/backup.cli.js', ['restore', old], live, work);
       expect(whileRunning.code).toBe(1);
       expect(whileRunning.out).toContain('服务正在运行');
       rmSync(running, { recursive: true, force: true });
 
-      const refused = cli('database/backup.cli.js', ['restore', old], live, work);
+      const refused = cli('cli/backup.cli.js', ['restore', old], live, work);
       expect(refused.code).toBe(1);
       expect(refused.out).toContain('与乡镇留存的链头不符');
       expect(refused.out).toContain('book shorter than witnessed seq 6');
-      expect(cli('database/backup.cli.js', ['restore', old, '--force'], live, work).out).toContain(
+      expect(cli('cli/backup.cli.js', ['restore', old, '--force'], live, work).out).toContain(
         '--force 必须附上原因',
       );
 
       const forced = cli(
-        'database/backup.cli.js',
+        'cli/backup.cli.js',
         ['restore', old, '--force', '--reason', '数据库文件损坏，回到昨晚的备份'],
         live,
         work,
@@ -383,16 +383,16 @@ describe('heads witnessed outside the book', () => {
       const live = join(mkdtempSync(join(dir, 'verify-')), 'points.db');
       copyFileSync(await backupSqlite(t.settings.sqlitePath, join(dir, 'verify-copy')), live);
       const good = cli(
-        'ledger/verify.cli.js',
+        'cli/verify.cli.js',
         ['--head', `${scene.village.id}:3:${entries[2].hash.slice(0, 12)}`],
         live,
         dir,
       );
       expect(good.out).not.toContain(`村 ${scene.village.id} 第 3 条`);
-      const bad = cli('ledger/verify.cli.js', ['--head', `${scene.village.id}:3:0123456789ab`], live, dir);
+      const bad = cli('cli/verify.cli.js', ['--head', `${scene.village.id}:3:0123456789ab`], live, dir);
       expect(bad.code).toBe(1);
       expect(bad.out).toContain(`村 ${scene.village.id} 第 3 条明细（id ${entries[2].id}）`);
-      expect(cli('ledger/verify.cli.js', ['--head', 'nonsense'], live, dir)).toMatchObject({ code: 2 });
+      expect(cli('cli/verify.cli.js', ['--head', 'nonsense'], live, dir)).toMatchObject({ code: 2 });
     }, 120_000);
   });
 });

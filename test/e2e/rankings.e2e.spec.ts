@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { ReadCache } from '../../src/database/read-cache.js';
-import { parsePeriod } from '../../src/rankings/periods.js';
+import { parsePeriod } from '../../src/common/periods.js';
 import { RankingsService } from '../../src/rankings/rankings.service.js';
 import { createTestApp, TestApp } from '../support/create-test-app.js';
 import { auth, createTestUser } from '../support/factories.js';

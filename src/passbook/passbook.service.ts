@@ -11,8 +11,8 @@ import { Household } from '../households/household.entity.js';
 import { keptVillage } from '../villages/kept-village.js';
 import { resetNotice } from '../supermarket/reset-dates.js';
 import { Village } from '../villages/village.entity.js';
-import { EntryKind } from './ledger-entry.entity.js';
-import { LedgerService, VerifyReport } from './ledger.service.js';
+import { EntryKind } from '../ledger/ledger-entry.entity.js';
+import { LedgerService, VerifyReport } from '../ledger/ledger.service.js';
 
 type PassbookHousehold = Pick<
   Household,

@@ -8,7 +8,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { loadSettings } from '../config/settings.js';
 import { latestHeads } from '../database/backup.js';
 import { IntegrityService } from '../integrity/integrity.service.js';
-import { parseTypedHead, witnessProblems, type WitnessedHead } from './witness.js';
+import { parseTypedHead, witnessProblems, type WitnessedHead } from '../ledger/witness.js';
 
 /**
  * `npm run ledger:verify [-- --head 3:1234:abcdef123456 …] [--backups DIR]`: the invariant checker on the configured

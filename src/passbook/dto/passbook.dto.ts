@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { DATE_PATTERN } from '../../common/dates.js';
-import { ENTRY_KINDS, type EntryKind } from '../ledger-entry.entity.js';
+import { ENTRY_KINDS, type EntryKind } from '../../ledger/ledger-entry.entity.js';
 
 export class PassbookQuery {
   @ApiPropertyOptional({ example: '2026-01-01' })

@@ -1,4 +1,4 @@
-import { todayInChina } from '../common/dates.js';
+import { todayInChina } from './dates.js';
 
 /** A ranking period: a month `2026-11`, a quarter `2026-Q4` or a year `2026`. */
 export type PeriodKind = 'month' | 'quarter' | 'year';

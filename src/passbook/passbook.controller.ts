@@ -10,7 +10,7 @@ import { sendSheet } from '../households/spreadsheet.js';
 import { StarsService, type StarRow } from '../rankings/stars.service.js';
 import { signedPoints } from '../rules/rule-points.js';
 import { PassbookQuery } from './dto/passbook.dto.js';
-import { ENTRY_KINDS } from './ledger-entry.entity.js';
+import { ENTRY_KINDS } from '../ledger/ledger-entry.entity.js';
 import { KIND_LABELS, PassbookService } from './passbook.service.js';
 
 /** Entries on one passbook page, as many as an old phone shows readably; older ones are a link away. */

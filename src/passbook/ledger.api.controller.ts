@@ -6,6 +6,7 @@ import { CurrentActor, Roles } from '../auth/decorators.js';
 import { PassbookQuery, VerifyQuery } from './dto/passbook.dto.js';
 import { PassbookService } from './passbook.service.js';
 
+/** Still named LedgerApiController: the class name is part of the OpenAPI operationIds, which stay as they were. */
 @ApiTags('passbook 积分存折')
 @ApiBearerAuth()
 @Controller('api/v1')

@@ -9,8 +9,14 @@ import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { IntegrityService } from '../integrity/integrity.service.js';
 import { recordedWitnesses, witnessProblems, type WitnessedHead } from '../ledger/witness.js';
-import { backupSqlite, checkBackupFile, DEFAULT_KEEP, restoreSqlite, townshipHeadsIn } from './backup.js';
-import { runningServers } from './server-lock.js';
+import {
+  backupSqlite,
+  checkBackupFile,
+  DEFAULT_KEEP,
+  restoreSqlite,
+  townshipHeadsIn,
+} from '../database/backup.js';
+import { runningServers } from '../database/server-lock.js';
 
 /**
  * `npm run backup`: a consistent copy of the live SQLite database into data/backups/ (keeping the last BACKUP_KEEP,

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { RankingsModule } from '../rankings/rankings.module.js';
+import { LedgerApiController } from './ledger.api.controller.js';
+import { PassbookController } from './passbook.controller.js';
+import { PassbookService } from './passbook.service.js';
+
+/**
+ * 积分存折 and 核对账本, pages and API: what a household and staff read of the ledger, with the stars and the 清零
+ * notice beside it. Above the ledger and rankings, so that the ledger itself knows no feature.
+ */
+@Module({
+  imports: [RankingsModule],
+  controllers: [LedgerApiController, PassbookController],
+  providers: [PassbookService],
+  exports: [PassbookService],
+})
+export class PassbookModule {}
