@@ -4,7 +4,6 @@ import { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '../common/domain-error.js';
 import { holdRow } from '../database/locks.js';
 import { raw } from '../database/raw.js';
-import { ReadCache } from '../database/read-cache.js';
 import { Transactions } from '../database/transactions.js';
 import { Household } from '../households/household.entity.js';
 import { Village } from '../villages/village.entity.js';
@@ -69,7 +68,6 @@ export class LedgerService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly transactions: Transactions,
-    private readonly cache: ReadCache,
   ) {}
 
   /**
@@ -146,8 +144,6 @@ export class LedgerService {
     await raw(manager, 'UPDATE village SET "ledgerHead" = $1 WHERE id = $2', [hash, village.id]);
     if (PERIOD_KINDS.includes(input.kind) && input.amount !== 0)
       await this.addToPeriods(manager, village.id, household.id, input.occurredOn, input.amount);
-    // Rankings, boards and dashboards of the village are read again (also when a scheduled job writes, unaudited).
-    this.cache.written({ villageIds: [village.id], townshipIds: [village.townshipId] });
     return entry;
   }
 

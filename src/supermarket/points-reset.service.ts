@@ -67,6 +67,7 @@ export class PointsResetService implements OnApplicationShutdown {
         { id: villageId },
         { resetEnabled: dto.resetEnabled, resetOn: dto.resetOn, resetKeep: dto.resetKeep, lastResetOn },
       );
+      this.transactions.changed(manager, { villageIds: [villageId] });
       await this.audit.record(
         actor,
         {
@@ -131,6 +132,7 @@ export class PointsResetService implements OnApplicationShutdown {
         });
         expired -= amount;
       }
+      this.transactions.changed(manager, { villageIds: [villageId] });
       await this.audit.record(
         SYSTEM,
         {
