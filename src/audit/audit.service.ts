@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../access/actor.js';
 import { raw } from '../database/raw.js';
-import { ReadCache } from '../database/read-cache.js';
 import { Transactions } from '../database/transactions.js';
 import { sealAuditLog } from './audit-chain.js';
 import { AuditLog } from './audit-log.entity.js';
@@ -42,7 +41,6 @@ export class AuditService implements OnModuleDestroy {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly transactions: Transactions,
-    private readonly cache: ReadCache,
   ) {}
 
   async record(actor: Actor | OtherActor, entry: AuditEntry, manager?: EntityManager): Promise<void> {
@@ -80,13 +78,6 @@ export class AuditService implements OnModuleDestroy {
     if (manager) await insert(manager);
     else await this.transactions.run(insert);
     this.sealSoon();
-    // Every write by a person comes through here: what is kept for its village or township is read again. Logins and
-    // logouts change nothing that is shown.
-    if (!entry.action.startsWith('auth.'))
-      this.cache.written({
-        villageIds: entry.villageId ? [entry.villageId] : [],
-        townshipIds: entry.townshipId ? [entry.townshipId] : [],
-      });
   }
 
   /**

@@ -7,6 +7,7 @@ import { DomainError } from '../common/domain-error.js';
 import { LoginAttempts1764600000000 } from '../database/migrations/1764600000000-LoginAttempts.js';
 import { ReadCache } from '../database/read-cache.js';
 import { Transactions } from '../database/transactions.js';
+import { VillageChanges } from '../database/village-changes.js';
 import {
   failureMessage,
   LOGIN_LIMITS,
@@ -22,7 +23,10 @@ describe('LoginThrottle (counts in the database, reserved before the check)', ()
   let now: number;
 
   const newThrottle = () => {
-    const throttle = new LoginThrottle(dataSource, new Transactions(dataSource, new ReadCache(dataSource)));
+    const throttle = new LoginThrottle(
+      dataSource,
+      new Transactions(dataSource, new VillageChanges(dataSource, new ReadCache())),
+    );
     throttle.now = () => now;
     return throttle;
   };

@@ -86,6 +86,7 @@ export class CertificatesService {
           issuedBy: actor.id,
         }),
       );
+      this.transactions.changed(manager, { villageIds: [village.id] });
       await this.audit.record(
         actor,
         {
@@ -140,6 +141,7 @@ export class CertificatesService {
         .where("id = :id AND status = 'ISSUED'", { id })
         .execute();
       if (done.affected !== 1) throw new DomainError('INVALID_STATE', '这份积分证明已经撤销了');
+      this.transactions.changed(manager, { villageIds: [certificate.villageId] });
       await this.audit.record(
         actor,
         {

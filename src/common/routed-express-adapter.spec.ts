@@ -1,3 +1,6 @@
+import 'reflect-metadata';
+import { Controller, Get, Param } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
 import type { Request, Response } from 'express';
 import request from 'supertest';
 import { RoutedExpressAdapter, routeGroup } from './routed-express-adapter.js';
@@ -60,5 +63,29 @@ describe('RoutedExpressAdapter', () => {
     const adapter = new RoutedExpressAdapter();
     adapter.set('etag', false);
     expect((adapter.get as unknown as (setting: string) => unknown)('etag')).toBe(false);
+  });
+
+  @Controller('widgets')
+  class WidgetsController {
+    @Get(':id')
+    one(@Param('id') id: string) {
+      return { id };
+    }
+  }
+
+  it('should receive every route of a real Nest app through the adapter’s methods (decision 001)', async () => {
+    const adapter = new RoutedExpressAdapter();
+    const moduleRef = await Test.createTestingModule({ controllers: [WidgetsController] }).compile();
+    const app = moduleRef.createNestApplication(adapter, { logger: false });
+    await app.init();
+    try {
+      // Had Nest registered the route on Express itself, it would answer as well, only without its group.
+      expect([...(adapter as unknown as { groups: Map<string, unknown> }).groups.keys()]).toEqual([
+        'widgets',
+      ]);
+      expect((await request(app.getHttpServer()).get('/widgets/7')).body).toEqual({ id: '7' });
+    } finally {
+      await app.close();
+    }
   });
 });

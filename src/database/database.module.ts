@@ -6,6 +6,7 @@ import { dataSourceOptions } from './data-source.js';
 import { ReadCache } from './read-cache.js';
 import { bindWholeNumbers } from './sqlite-parameters.js';
 import { Transactions } from './transactions.js';
+import { VillageChanges } from './village-changes.js';
 
 @Global()
 @Module({
@@ -17,7 +18,7 @@ import { Transactions } from './transactions.js';
         bindWholeNumbers(await new DataSource(options as DataSourceOptions).initialize()),
     }),
   ],
-  providers: [Transactions, ReadCache],
+  providers: [Transactions, ReadCache, VillageChanges],
   exports: [Transactions, ReadCache],
 })
 export class DatabaseModule {}

@@ -1,6 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 
 /** The villages and townships whose writes make a cached read stale. */
 export interface CacheScope {
@@ -14,10 +12,15 @@ export const villageScope = (village: { id: number; townshipId: number }): Cache
   townshipIds: [village.townshipId],
 });
 
+/** A village's scope, or its township's when no village is named, or everything when neither is. */
+export const scopeOf = (villageId?: number | null, townshipId?: number | null): CacheScope => ({
+  villageIds: villageId ? [villageId] : [],
+  townshipIds: townshipId ? [townshipId] : [],
+});
+
 interface Entry {
   value: unknown;
   stamp: string;
-  expires: number;
 }
 
 /**
@@ -36,16 +39,11 @@ export function derivedOnce<K extends object, V>(derive: (kept: K) => V): (kept:
 /** How many reads are kept at most (each a ranking, a board or a dashboard: tens of kilobytes). */
 const MAX_ENTRIES = 400;
 /**
- * PostgreSQL may have other server processes writing, whose writes this process does not see happen: a kept read
- * is used for at most this long there. On SQLite there is one process, and it sees every write.
- */
-const POSTGRES_TTL_MS = 10_000;
-
-/**
  * Reads that many people open and few writes change (a village's ranking, its public board, a township's
- * dashboard), kept in memory and used again until a write in their scope. A write marks its village and township
- * when it is audited (every write by a person is) and when it touches the ledger; the mark is made again when the
- * write's transaction ends, so a read that ran while the write was still uncommitted is never kept past it.
+ * dashboard), kept in memory and used again until a write in their scope. The unit of work that wrote says which
+ * villages it changed (`Transactions.changed`); VillageChanges marks them here once its transaction has ended
+ * (so a read that ran while the write was still uncommitted is never kept past it), and brings the marks of other
+ * server processes on PostgreSQL.
  */
 @Injectable()
 export class ReadCache {
@@ -54,24 +52,14 @@ export class ReadCache {
   private readonly villages = new Map<number, number>();
   private readonly townships = new Map<number, number>();
   private everything = 0;
-  private readonly ttl: number;
-  /** Scopes written by transactions still open: marked again when they end. */
-  private openWrites = 0;
-  private readonly dirty: { villages: Set<number>; townships: Set<number>; everything: boolean } = {
-    villages: new Set(),
-    townships: new Set(),
-    everything: false,
-  };
-
-  constructor(@InjectDataSource() dataSource: DataSource) {
-    this.ttl = dataSource.options.type === 'postgres' ? POSTGRES_TTL_MS : Number.POSITIVE_INFINITY;
-  }
+  /** Off while another process's writes could go unheard (PostgreSQL, its change feed not listening). */
+  private keeping = true;
 
   /** The kept value of `key`, or `load()`'s, kept while nothing in `scope` is written. */
   async get<T>(key: string, scope: CacheScope, load: () => Promise<T>): Promise<T> {
     const stamp = this.stamp(scope);
     const hit = this.entries.get(key);
-    if (hit && hit.stamp === stamp && hit.expires > Date.now()) {
+    if (hit && hit.stamp === stamp) {
       this.entries.delete(key); // most recently used last
       this.entries.set(key, hit);
       return hit.value as T;
@@ -84,9 +72,9 @@ export class ReadCache {
     try {
       const value = await promise;
       // Written while it loaded: the value may be older than the write; it is returned but not kept.
-      if (this.stamp(scope) === stamp) {
+      if (this.keeping && this.stamp(scope) === stamp) {
         this.entries.delete(key);
-        this.entries.set(key, { value, stamp, expires: Date.now() + this.ttl });
+        this.entries.set(key, { value, stamp });
         if (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
       }
       return value;
@@ -102,13 +90,9 @@ export class ReadCache {
   written(scope: CacheScope): void {
     const villageIds = scope.villageIds ?? [];
     const townshipIds = villageIds.length > 0 ? [] : (scope.townshipIds ?? []);
-    const everything = villageIds.length === 0 && townshipIds.length === 0;
-    this.mark(villageIds, townshipIds, everything);
-    if (this.openWrites > 0) {
-      villageIds.forEach((id) => this.dirty.villages.add(id));
-      townshipIds.forEach((id) => this.dirty.townships.add(id));
-      this.dirty.everything ||= everything;
-    }
+    if (villageIds.length === 0 && townshipIds.length === 0) this.everything++;
+    for (const id of villageIds) this.villages.set(id, (this.villages.get(id) ?? 0) + 1);
+    for (const id of townshipIds) this.townships.set(id, (this.townships.get(id) ?? 0) + 1);
   }
 
   /** Forgets everything kept: for a database changed behind the app's back (a test's direct SQL). */
@@ -117,26 +101,10 @@ export class ReadCache {
     this.everything++;
   }
 
-  /** Transactions tell the cache when one starts and ends (committed or not). */
-  transactionStarted(): void {
-    this.openWrites++;
-  }
-
-  transactionEnded(): void {
-    this.openWrites--;
-    const { villages, townships, everything } = this.dirty;
-    this.mark([...villages], [...townships], everything);
-    if (this.openWrites === 0) {
-      villages.clear();
-      townships.clear();
-      this.dirty.everything = false;
-    }
-  }
-
-  private mark(villageIds: readonly number[], townshipIds: readonly number[], everything: boolean) {
-    if (everything) this.everything++;
-    for (const id of villageIds) this.villages.set(id, (this.villages.get(id) ?? 0) + 1);
-    for (const id of townshipIds) this.townships.set(id, (this.townships.get(id) ?? 0) + 1);
+  /** Starts or stops keeping reads; either way what is kept (or loading) now is not used again. */
+  keep(on: boolean): void {
+    this.keeping = on;
+    this.clear();
   }
 
   private stamp(scope: CacheScope): string {

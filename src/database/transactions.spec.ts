@@ -8,11 +8,13 @@ import { DataSource } from 'typeorm';
 import { raw } from './raw.js';
 import { ReadCache } from './read-cache.js';
 import { Transactions } from './transactions.js';
+import { VillageChanges } from './village-changes.js';
 
 describe('transactions on SQLite (units queued together commit together)', () => {
   let dir: string;
   let dataSource: DataSource;
   let transactions: Transactions;
+  let cache: ReadCache;
   /** Another connection to the same file: it sees only what has been committed. */
   let outside: Database.Database;
 
@@ -25,7 +27,8 @@ describe('transactions on SQLite (units queued together commit together)', () =>
       enableWAL: true,
     }).initialize();
     await dataSource.query('CREATE TABLE entry (id INTEGER PRIMARY KEY, label TEXT NOT NULL UNIQUE)');
-    transactions = new Transactions(dataSource, new ReadCache(dataSource));
+    cache = new ReadCache();
+    transactions = new Transactions(dataSource, new VillageChanges(dataSource, cache));
     outside = new Database(file, { readonly: true });
   });
 
@@ -111,5 +114,55 @@ describe('transactions on SQLite (units queued together commit together)', () =>
     await first;
     await transactions.run(async () => undefined);
     expect(committed()).toEqual(['a', 'b']);
+  });
+
+  it('should mark what a unit of work changed in the read cache only once its transaction has committed', async () => {
+    const { villageIds } = { villageIds: [7] };
+    const loads: string[][] = [];
+    const read = () =>
+      cache.get('board:7', { villageIds }, async () => {
+        const labels = committed();
+        loads.push(labels);
+        return labels;
+      });
+    await read();
+    const seenAtMark: string[][] = [];
+    const written = jest.spyOn(cache, 'written').mockImplementation(function (this: ReadCache, scope) {
+      seenAtMark.push(committed());
+      written.mockRestore();
+      cache.written(scope);
+    });
+    await Promise.all([
+      transactions.run(async (manager) => {
+        transactions.changed(manager, { villageIds });
+        await insert('香皂')(manager);
+      }),
+      transactions.run(insert('牙膏')), // changes nothing shown: says nothing
+    ]);
+    expect(seenAtMark).toEqual([['香皂', '牙膏']]);
+    expect(await read()).toEqual(['香皂', '牙膏']);
+    expect(loads).toHaveLength(2);
+  });
+
+  it('should mark what a refused unit said it changed too (a read meanwhile saw its rows on the one connection)', async () => {
+    const marked = jest.spyOn(cache, 'written');
+    await expect(
+      transactions.run(async (manager) => {
+        transactions.changed(manager, { villageIds: [7] });
+        await insert('香皂')(manager);
+        throw new Error('库存不足');
+      }),
+    ).rejects.toThrow('库存不足');
+    expect(marked).toHaveBeenCalledWith({ villageIds: [7] });
+    expect(committed()).toEqual([]);
+  });
+
+  it('should run every query runner of TypeORM’s SQLite driver on one connection (why units are queued: decision 003)', async () => {
+    const [first, second] = [dataSource.createQueryRunner(), dataSource.createQueryRunner()];
+    try {
+      expect(await first.connect()).toBe(await second.connect());
+    } finally {
+      await Promise.all([first.release(), second.release()]);
+    }
   });
 });

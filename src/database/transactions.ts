@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { raw } from './raw.js';
-import { ReadCache } from './read-cache.js';
+import type { CacheScope } from './read-cache.js';
+import { VillageChanges } from './village-changes.js';
 
 type Work<T> = (manager: EntityManager) => Promise<T>;
 
@@ -30,11 +31,24 @@ const MAX_BATCH = 32;
 export class Transactions {
   private readonly queue: Unit[] = [];
   private draining = false;
+  /** What the units of each open transaction said they changed, published when it ends. */
+  private readonly changes = new WeakMap<EntityManager, CacheScope[]>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly cache: ReadCache,
+    private readonly villageChanges: VillageChanges,
   ) {}
+
+  /**
+   * The unit of work running on `manager` changed what is shown of these villages (or, naming no village, of these
+   * townships; naming neither, of anything): kept reads of them are read again once its transaction has ended, in
+   * this server process and the others. Outside a transaction (the write already committed), at once.
+   */
+  changed(manager: EntityManager, scope: CacheScope): void {
+    const open = this.changes.get(manager);
+    if (open) open.push(scope);
+    else this.villageChanges.published([scope]);
+  }
 
   /**
    * Reads that must see one consistent moment (the invariant checker, ledger verify) while writes go on: PostgreSQL
@@ -98,13 +112,19 @@ export class Transactions {
     batch.forEach((unit, i) => (outcomes[i].ok ? unit.resolve : unit.reject)(outcomes[i].value));
   }
 
-  /** The read cache learns when the transaction ends, so that reads made while it was open are not kept. */
+  /**
+   * The changes are published when the transaction has ended, committed or not: on SQLite a read made meanwhile on
+   * the one connection saw the open transaction's rows, so it must not be kept past the end either way.
+   */
   private async tracked<T>(work: Work<T>): Promise<T> {
-    this.cache.transactionStarted();
+    const changes: CacheScope[] = [];
     try {
-      return await this.dataSource.transaction(work);
+      return await this.dataSource.transaction((manager) => {
+        this.changes.set(manager, changes);
+        return work(manager);
+      });
     } finally {
-      this.cache.transactionEnded();
+      if (changes.length > 0) this.villageChanges.published(changes);
     }
   }
 }

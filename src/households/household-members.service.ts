@@ -5,6 +5,7 @@ import type { Actor } from '../access/actor.js';
 import { assertInScope } from '../access/scope-policy.js';
 import { AuditService } from '../audit/audit.service.js';
 import { DomainError } from '../common/domain-error.js';
+import { villageScope } from '../database/read-cache.js';
 import { Transactions } from '../database/transactions.js';
 import { Village } from '../villages/village.entity.js';
 import { MemberDto } from './dto/household.dto.js';
@@ -38,6 +39,7 @@ export class HouseholdMembersService {
           partyMember: dto.partyMember ?? false,
         }),
       );
+      this.transactions.changed(manager, villageScope(village));
       await this.audit.record(
         actor,
         {
@@ -61,6 +63,7 @@ export class HouseholdMembersService {
       const member = await manager.findOneBy(HouseholdMember, { id: memberId, householdId });
       if (!member) throw DomainError.notFound('家庭成员');
       await manager.delete(HouseholdMember, { id: memberId });
+      this.transactions.changed(manager, villageScope(village));
       await this.audit.record(
         actor,
         {

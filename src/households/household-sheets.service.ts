@@ -8,6 +8,7 @@ import { AuditLog } from '../audit/audit-log.entity.js';
 import { AuditService } from '../audit/audit.service.js';
 import { DomainError } from '../common/domain-error.js';
 import { lockRow } from '../database/locks.js';
+import { villageScope } from '../database/read-cache.js';
 import { Transactions } from '../database/transactions.js';
 import { Group } from '../villages/group.entity.js';
 import { Village } from '../villages/village.entity.js';
@@ -151,6 +152,7 @@ export class HouseholdSheetsService {
         })),
       );
       const made = households.filter((h) => h.wantsPin && h.pin === null).length;
+      this.transactions.changed(manager, villageScope(village));
       await this.audit.record(
         actor,
         {
@@ -350,6 +352,7 @@ export class HouseholdSheetsService {
       const total = entries.reduce((n, e) => n + e.amount, 0);
       // Nothing reaches a passbook here: each row is a record for another committee member to review, then 公示.
       const records = await recordOpenings(manager, actor as StaffActor, villageId, cap, entries);
+      this.transactions.changed(manager, villageScope(village));
       await this.audit.record(
         actor,
         {

@@ -9,6 +9,7 @@ import { SessionsService } from '../auth/sessions.service.js';
 import { DomainError } from '../common/domain-error.js';
 import { definedOnly } from '../common/objects.js';
 import type { Paged } from '../common/pagination.js';
+import { villageScope } from '../database/read-cache.js';
 import { Transactions } from '../database/transactions.js';
 import { Group } from '../villages/group.entity.js';
 import { Village } from '../villages/village.entity.js';
@@ -113,6 +114,7 @@ export class HouseholdsService {
       const [household] = await this.insert(manager, village, [
         { groupId, headName: dto.headName, memberCount: dto.memberCount, phone: dto.phone ?? null, pinHash },
       ]);
+      this.transactions.changed(manager, villageScope(village));
       await this.audit.record(
         actor,
         {
@@ -215,6 +217,7 @@ export class HouseholdsService {
       assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
       const details = await apply(manager, household);
       await manager.save(household);
+      this.transactions.changed(manager, villageScope(village));
       await this.audit.record(
         actor,
         {

@@ -5,7 +5,6 @@ import { DomainError } from '../common/domain-error.js';
 import { periodKeysOf } from '../common/periods.js';
 import { holdRow } from '../database/locks.js';
 import { raw } from '../database/raw.js';
-import { ReadCache } from '../database/read-cache.js';
 import { Transactions } from '../database/transactions.js';
 import { checkChain, entryHash, GENESIS } from './hash-chain.js';
 import { EntryKind, LedgerEntry } from './ledger-entry.entity.js';
@@ -71,7 +70,6 @@ export class LedgerService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly transactions: Transactions,
-    private readonly cache: ReadCache,
   ) {}
 
   /**
@@ -148,8 +146,6 @@ export class LedgerService {
     await raw(manager, 'UPDATE village SET "ledgerHead" = $1 WHERE id = $2', [hash, village.id]);
     if (PERIOD_KINDS.includes(input.kind) && input.amount !== 0)
       await this.addToPeriods(manager, village.id, household.id, input.occurredOn, input.amount);
-    // Rankings, boards and dashboards of the village are read again (also when a scheduled job writes, unaudited).
-    this.cache.written({ villageIds: [village.id], townshipIds: [village.townshipId] });
     return entry;
   }
 

@@ -6,17 +6,13 @@ import { VillagesModule } from '../villages/villages.module.js';
 import { PublicBoardController } from './public-board.controller.js';
 import { PublicationsApiController } from './publications.api.controller.js';
 import { PublicationsController } from './publications.controller.js';
-import { AUTO_CLOSE_INTERVAL_MS, PublicationsScheduler } from './publications.scheduler.js';
+import { PublicationsScheduler } from './publications.scheduler.js';
 import { PublicationsService } from './publications.service.js';
 
 @Module({
   imports: [ScoringModule, VillagesModule, SupermarketModule, RankingsModule],
   controllers: [PublicationsApiController, PublicationsController, PublicBoardController],
-  providers: [
-    PublicationsService,
-    PublicationsScheduler,
-    { provide: AUTO_CLOSE_INTERVAL_MS, useValue: 30_000 },
-  ],
+  providers: [PublicationsService, PublicationsScheduler],
   exports: [PublicationsService, PublicationsScheduler],
 })
 export class PublicationsModule {}

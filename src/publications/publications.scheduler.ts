@@ -1,29 +1,24 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Interval } from '@nestjs/schedule';
 import { PublicationsService } from './publications.service.js';
 
-/** How often ended publications are looked for; 0 turns the timer off (the tests call `tick` themselves). */
-export const AUTO_CLOSE_INTERVAL_MS = 'AUTO_CLOSE_INTERVAL_MS';
+/** The scheduled job's name in Nest's SchedulerRegistry (the tests stop it and call `tick` themselves). */
+export const AUTO_CLOSE_JOB = 'publications.close-ended';
 
-/** Closes publications whose window has ended within a minute, even if nobody clicks. */
+/** Closes publications whose window has ended within half a minute, even if nobody clicks. */
 @Injectable()
-export class PublicationsScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | null = null;
+export class PublicationsScheduler implements OnApplicationShutdown {
   private running: Promise<unknown> = Promise.resolve();
 
-  constructor(
-    private readonly publications: PublicationsService,
-    @Inject(AUTO_CLOSE_INTERVAL_MS) private readonly intervalMs: number,
-  ) {}
+  constructor(private readonly publications: PublicationsService) {}
 
-  onApplicationBootstrap(): void {
-    if (this.intervalMs > 0) {
-      this.timer = setInterval(() => void this.tick(), this.intervalMs);
-      this.timer.unref();
-    }
+  @Interval(AUTO_CLOSE_JOB, 30_000)
+  scheduled(): void {
+    void this.tick();
   }
 
+  /** The schedule stops its timer on shutdown; a closing already under way finishes first. */
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
     await this.running;
   }
 

@@ -9,7 +9,7 @@ import { DomainError } from '../common/domain-error.js';
 import { Settings } from '../config/settings.js';
 import { lockRow } from '../database/locks.js';
 import { raw } from '../database/raw.js';
-import { ReadCache } from '../database/read-cache.js';
+import { ReadCache, villageScope } from '../database/read-cache.js';
 import { Transactions } from '../database/transactions.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { outsideRange, withinRange } from '../rules/rule-points.js';
@@ -102,6 +102,7 @@ export class PublicationsService {
         .map((r) => Number(r.id))
         .sort((a, b) => a - b);
       if (ids.length === 0) throw new DomainError('INVALID_STATE', '没有已审核待公示的记录');
+      this.transactions.changed(manager, villageScope(village));
       await this.audit.record(
         actor,
         {
@@ -249,6 +250,7 @@ export class PublicationsService {
       });
       for (const record of records) await this.post(manager, record, actor);
       const postedRecordIds = records.map((r) => r.id);
+      this.transactions.changed(manager, villageScope(village));
       await this.audit.record(
         actor ?? SYSTEM,
         {
@@ -306,6 +308,7 @@ export class PublicationsService {
         }),
       );
       await this.move(manager, record, 'OBJECTED');
+      this.transactions.changed(manager, villageScope(village));
       await this.audit.record(
         actor,
         {
@@ -376,6 +379,7 @@ export class PublicationsService {
       await this.move(manager, record, next, points !== undefined ? { points } : {});
       const publication = await manager.findOneByOrFail(Publication, { id: record.publicationId as number });
       if (next === 'PUBLICIZING' && publication.status === 'CLOSED') await this.post(manager, record, actor);
+      this.transactions.changed(manager, villageScope(village));
       await this.audit.record(
         actor,
         {

@@ -137,6 +137,7 @@ export class ListsService {
           confirmedBy: actor.id,
         }),
       );
+      this.transactions.changed(manager, { villageIds: [villageId] });
       await this.audit.record(
         actor,
         {
@@ -171,6 +172,7 @@ export class ListsService {
         })
         .execute();
       if (!done.affected) throw new DomainError('INVALID_STATE', `${period.label}没有待发布的红黑榜条目`);
+      this.transactions.changed(manager, { villageIds: [villageId] });
       await this.audit.record(
         actor,
         {
@@ -223,6 +225,7 @@ export class ListsService {
         .where('id = :id AND status = :status', { id: entryId, status: entry.status })
         .execute();
       if (done.affected !== 1) throw new DomainError('INVALID_STATE', '这条红黑榜条目刚被别人处理过，请刷新');
+      this.transactions.changed(manager, { villageIds: [entry.villageId] });
       await this.audit.record(
         actor,
         {

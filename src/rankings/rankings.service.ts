@@ -217,6 +217,7 @@ export class RankingsService {
           submittedBy: actor.id,
         }),
       );
+      this.transactions.changed(manager, villageScope(village));
       await this.audit.record(
         actor,
         {
@@ -261,6 +262,7 @@ export class RankingsService {
         `排名 ${snapshot.period} ${decision === 'APPROVED' ? '通过' : '退回'}`,
         actor.id,
       );
+      this.transactions.changed(manager, villageScope(village));
       await this.audit.record(
         actor,
         {

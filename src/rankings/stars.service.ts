@@ -131,6 +131,7 @@ export class StarsService {
         redListSize: input.redListSize,
       };
       await manager.update(Village, { id: villageId }, changes);
+      this.transactions.changed(manager, { villageIds: [villageId] });
       await this.audit.record(
         actor,
         {

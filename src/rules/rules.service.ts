@@ -6,6 +6,7 @@ import { assertInScope, ScopeTarget } from '../access/scope-policy.js';
 import { AuditService } from '../audit/audit.service.js';
 import { DomainError } from '../common/domain-error.js';
 import { definedOnly } from '../common/objects.js';
+import { scopeOf, villageScope } from '../database/read-cache.js';
 import { Transactions } from '../database/transactions.js';
 import { Township } from '../townships/township.entity.js';
 import { Village } from '../villages/village.entity.js';
@@ -113,6 +114,7 @@ export class RulesService {
         }),
       );
       await this.saveVersion(manager, rule, actor);
+      this.transactions.changed(manager, scopeOf(target.villageId, target.townshipId));
       await this.audit.record(actor, this.auditEntry('rule.create', rule, target, ruleView(rule)), manager);
       return ruleView(rule);
     });
@@ -151,6 +153,7 @@ export class RulesService {
       if (newVersion) await this.saveVersion(manager, rule, actor);
       const action =
         dto.active === false ? 'rule.retire' : dto.active === true ? 'rule.activate' : 'rule.update';
+      this.transactions.changed(manager, scopeOf(target.villageId, target.townshipId));
       await this.audit.record(
         actor,
         this.auditEntry(action, rule, target, {
@@ -205,6 +208,7 @@ export class RulesService {
         await this.saveVersion(manager, rule, actor);
         copied.push(rule);
       }
+      this.transactions.changed(manager, villageScope(village));
       await this.audit.record(
         actor,
         {

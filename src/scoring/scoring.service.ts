@@ -12,6 +12,7 @@ import { isUniqueViolation } from '../common/unique.js';
 import type { Paged } from '../common/pagination.js';
 import { holdRow, lockRow } from '../database/locks.js';
 import { insertRow, isPostgres, raw, selectRows, truthy, updateRow } from '../database/raw.js';
+import { scopeOf } from '../database/read-cache.js';
 import { Transactions } from '../database/transactions.js';
 import { scopeOfVillage } from '../villages/scope-of-village.js';
 import { Household } from '../households/household.entity.js';
@@ -188,6 +189,7 @@ export class ScoringService {
           throw error;
         }
       }
+      this.transactions.changed(manager, scopeOf(records[0]?.villageId));
       await this.audit.record(
         actor,
         {
@@ -442,6 +444,7 @@ export class ScoringService {
     record: ScoreRecord,
     extra: object = {},
   ) {
+    this.transactions.changed(manager, scopeOf(record.villageId, actor.townshipId));
     await this.audit.record(
       actor,
       {

@@ -108,6 +108,7 @@ export class GoodsService {
             createdBy: actorId(actor),
           });
         }
+        this.transactions.changed(manager, { villageIds: [goods.villageId] });
         await this.audit.record(
           actor,
           {
@@ -138,6 +139,7 @@ export class GoodsService {
           active: dto.active ?? before.active,
         };
         await manager.update(Goods, { id }, changes);
+        this.transactions.changed(manager, { villageIds: [before.villageId] });
         await this.audit.record(
           actor,
           {
@@ -170,6 +172,7 @@ export class GoodsService {
         note: dto.note || null,
         createdBy: actorId(actor),
       });
+      this.transactions.changed(manager, { villageIds: [goods.villageId] });
       await this.audit.record(
         actor,
         {
@@ -205,6 +208,7 @@ export class GoodsService {
         note: dto.reason,
         createdBy: actorId(actor),
       });
+      this.transactions.changed(manager, { villageIds: [goods.villageId] });
       await this.audit.record(
         actor,
         {

@@ -1,4 +1,5 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Interval } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../access/actor.js';
@@ -13,8 +14,8 @@ import { Village } from '../villages/village.entity.js';
 import { ResetSettingsDto } from './dto/supermarket.dto.js';
 import { isYearlyDay, lastOccurrence, nextReset, resetNotice } from './reset-dates.js';
 
-/** How often due resets are looked for; 0 turns the timer off (the tests call `runDue` themselves). */
-export const RESET_INTERVAL_MS = 'RESET_INTERVAL_MS';
+/** The scheduled job's name in Nest's SchedulerRegistry (the tests stop it and call `runDue` themselves). */
+export const RESET_JOB = 'supermarket.points-reset';
 
 export interface ResetNotice {
   on: string;
@@ -26,8 +27,7 @@ export interface ResetNotice {
  * Households see the coming reset in their passbook for 30 days before it.
  */
 @Injectable()
-export class PointsResetService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | null = null;
+export class PointsResetService implements OnApplicationShutdown {
   private running: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -35,20 +35,16 @@ export class PointsResetService implements OnApplicationBootstrap, OnApplication
     private readonly transactions: Transactions,
     private readonly ledger: LedgerService,
     private readonly audit: AuditService,
-    @Inject(RESET_INTERVAL_MS) private readonly intervalMs: number,
   ) {}
 
-  onApplicationBootstrap(): void {
-    if (this.intervalMs > 0) {
-      this.timer = setInterval(() => {
-        this.running = this.runDue().catch(() => undefined);
-      }, this.intervalMs);
-      this.timer.unref();
-    }
+  /** Due resets are looked for every ten minutes. */
+  @Interval(RESET_JOB, 10 * 60_000)
+  scheduled(): void {
+    this.running = this.runDue().catch(() => undefined);
   }
 
+  /** The schedule stops its timer on shutdown; a reset already under way finishes first. */
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
     await this.running;
   }
 
@@ -71,6 +67,7 @@ export class PointsResetService implements OnApplicationBootstrap, OnApplication
         { id: villageId },
         { resetEnabled: dto.resetEnabled, resetOn: dto.resetOn, resetKeep: dto.resetKeep, lastResetOn },
       );
+      this.transactions.changed(manager, { villageIds: [villageId] });
       await this.audit.record(
         actor,
         {
@@ -135,6 +132,7 @@ export class PointsResetService implements OnApplicationBootstrap, OnApplication
         });
         expired -= amount;
       }
+      this.transactions.changed(manager, { villageIds: [villageId] });
       await this.audit.record(
         SYSTEM,
         {

@@ -169,6 +169,7 @@ export class RedemptionsService {
       ]);
       redemption.ledgerEntryId = entry.id;
       redemption.balanceAfter = entry.availableAfter;
+      this.transactions.changed(manager, { villageIds: [redemption.villageId] });
       await this.audit.record(
         actor,
         {
@@ -326,6 +327,7 @@ export class RedemptionsService {
         correctsEntryId: redemption.ledgerEntryId,
         createdBy: actor.id,
       });
+      this.transactions.changed(manager, { villageIds: [redemption.villageId] });
       await this.audit.record(
         actor,
         {

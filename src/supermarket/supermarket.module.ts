@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { HouseholdsModule } from '../households/households.module.js';
 import { GoodsService } from './goods.service.js';
-import { PointsResetService, RESET_INTERVAL_MS } from './points-reset.service.js';
+import { PointsResetService } from './points-reset.service.js';
 import { RedemptionsService } from './redemptions.service.js';
 import { SupermarketReportsService } from './reports.service.js';
 import { SupermarketApiController } from './supermarket.api.controller.js';
@@ -11,13 +11,7 @@ import { SupermarketController } from './supermarket.controller.js';
 @Module({
   imports: [HouseholdsModule],
   controllers: [SupermarketApiController, SupermarketController],
-  providers: [
-    GoodsService,
-    RedemptionsService,
-    PointsResetService,
-    SupermarketReportsService,
-    { provide: RESET_INTERVAL_MS, useValue: 10 * 60_000 },
-  ],
+  providers: [GoodsService, RedemptionsService, PointsResetService, SupermarketReportsService],
   exports: [GoodsService, RedemptionsService, PointsResetService],
 })
 export class SupermarketModule {}

@@ -38,6 +38,7 @@ export class TownshipsService {
         throw DomainError.duplicate('code', `乡镇代码 ${dto.code} 已被使用`);
       }
       const township = await manager.save(manager.create(Township, { name: dto.name, code: dto.code }));
+      this.transactions.changed(manager, { townshipIds: [township.id] });
       await this.audit.record(
         actor,
         {
@@ -66,6 +67,7 @@ export class TownshipsService {
           : dto.active === true
             ? 'township.activate'
             : 'township.update';
+      this.transactions.changed(manager, { townshipIds: [id] });
       await this.audit.record(
         actor,
         { action, entityType: 'township', entityId: id, townshipId: id, details: changes },
@@ -84,6 +86,7 @@ export class TownshipsService {
       const before = township.openingCap;
       township.openingCap = openingCap;
       await manager.save(township);
+      this.transactions.changed(manager, { townshipIds: [id] });
       await this.audit.record(
         actor,
         {

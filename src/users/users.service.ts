@@ -10,6 +10,7 @@ import { SessionsService } from '../auth/sessions.service.js';
 import { DomainError } from '../common/domain-error.js';
 import { definedOnly } from '../common/objects.js';
 import type { Paged } from '../common/pagination.js';
+import { scopeOf } from '../database/read-cache.js';
 import { Transactions } from '../database/transactions.js';
 import { Household } from '../households/household.entity.js';
 import { Township } from '../townships/township.entity.js';
@@ -100,6 +101,7 @@ export class UsersService {
           createdBy: actor.kind === 'user' ? actor.id : null,
         }),
       );
+      this.transactions.changed(manager, scopeOf(user.villageId, user.townshipId));
       await this.audit.record(
         actor,
         {
@@ -178,6 +180,7 @@ export class UsersService {
             : passwordHash
               ? 'user.password_reset'
               : 'user.update';
+      this.transactions.changed(manager, scopeOf(user.villageId, user.townshipId));
       await this.audit.record(
         actor,
         {
@@ -242,6 +245,7 @@ export class UsersService {
         confirmedAt: new Date(),
       });
       await manager.save(user);
+      this.transactions.changed(manager, scopeOf(user.villageId, user.townshipId));
       await this.audit.record(
         actor,
         {

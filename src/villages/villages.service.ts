@@ -7,6 +7,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { DomainError } from '../common/domain-error.js';
 import { definedOnly } from '../common/objects.js';
 import type { Paged } from '../common/pagination.js';
+import { villageScope } from '../database/read-cache.js';
 import { Transactions } from '../database/transactions.js';
 import { Township } from '../townships/township.entity.js';
 import { CreateVillageDto, GroupDto, UpdateGroupDto, UpdateVillageDto } from './dto/village.dto.js';
@@ -79,6 +80,7 @@ export class VillagesService {
           groups.map((name, i) => ({ villageId: village.id, name, sortOrder: i + 1 })),
         );
       }
+      this.transactions.changed(manager, villageScope(village));
       await this.audit.record(
         actor,
         {
@@ -109,6 +111,7 @@ export class VillagesService {
           : dto.active === true
             ? 'village.activate'
             : 'village.update';
+      this.transactions.changed(manager, villageScope(village));
       await this.audit.record(
         actor,
         {
@@ -137,6 +140,7 @@ export class VillagesService {
       const group = await manager.save(
         manager.create(Group, { villageId, name: dto.name, sortOrder: count + 1 }),
       );
+      this.transactions.changed(manager, villageScope(village));
       await this.audit.record(
         actor,
         {
@@ -169,6 +173,7 @@ export class VillagesService {
       const changes = definedOnly({ name: dto.name, active: dto.active });
       Object.assign(group, changes);
       await manager.save(group);
+      this.transactions.changed(manager, villageScope(village));
       await this.audit.record(
         actor,
         {
@@ -193,6 +198,7 @@ export class VillagesService {
       assertInScope(actor, { townshipId: village.townshipId, villageId });
       village.declarationsEnabled = enabled;
       await manager.save(village);
+      this.transactions.changed(manager, villageScope(village));
       await this.audit.record(
         actor,
         {

@@ -3,6 +3,7 @@ import { LedgerService } from '../../src/ledger/ledger.service.js';
 import { PublicationsScheduler } from '../../src/publications/publications.scheduler.js';
 import { createTestApp, TestApp } from '../support/create-test-app.js';
 import { auth } from '../support/factories.js';
+import { postDeeds } from '../support/ranking-fixtures.js';
 import {
   createScoringScene,
   createTestHousehold,
@@ -76,5 +77,47 @@ const onPostgres = !!process.env.TEST_DATABASE_URL;
     );
     expect(Number(entries[0].n)).toBe(5);
     expect((await b.app.get(LedgerService).verify([scene.village.id])).ok).toBe(true);
+  });
+
+  it('should show points posted on one server at once on the other server’s kept ranking and board', async () => {
+    const scene = await createScoringScene(a);
+    const committee = await scene.villageAdmin.token();
+    const villageId = scene.village.id;
+    const month = daysAgo(0).slice(0, 7);
+    const [first, second] = [
+      await createTestHousehold(a, committee, villageId, { headName: '甲户' }),
+      await createTestHousehold(a, committee, villageId, { headName: '乙户' }),
+    ];
+    await postDeeds(a, scene, [
+      { householdId: first.id, points: 30, occurredOn: daysAgo(0) },
+      { householdId: second.id, points: 20, occurredOn: daysAgo(0) },
+    ]);
+    const rankingOn = async (server: TestApp) =>
+      (
+        await request(server.http)
+          .get(`/api/v1/villages/${villageId}/ranking?period=${month}`)
+          .set(auth(committee))
+      ).body.rows as { householdId: number; headName: string; points: number }[];
+    const boardOn = async (server: TestApp) =>
+      (await request(server.http).get(`/public/villages/${villageId}?section=stars`)).text;
+    expect((await rankingOn(b)).map((r) => r.points)).toEqual([30, 20]);
+    expect(await boardOn(b)).not.toContain('乙户');
+    // Renamed behind both servers' backs: server B keeps showing its kept ranking, so what follows is no fresh read.
+    await a.dataSource.query(`UPDATE household SET "headName" = '乙户（新）' WHERE id = ${second.id}`);
+    expect((await rankingOn(b)).map((r) => r.headName)).toEqual(['甲户', '乙户']);
+
+    const postedAt = Date.now();
+    await postDeeds(a, scene, [{ householdId: second.id, points: 40, occurredOn: daysAgo(0) }]);
+    // Server B hears of the write a few milliseconds after its commit.
+    let rows = await rankingOn(b);
+    while (rows[0].points !== 60 && Date.now() - postedAt < 2000) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      rows = await rankingOn(b);
+    }
+    expect(rows.map((r) => [r.headName, r.points])).toEqual([
+      ['乙户（新）', 60],
+      ['甲户', 30],
+    ]);
+    expect(await boardOn(b)).toContain('乙户（新）');
   });
 });

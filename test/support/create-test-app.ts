@@ -7,6 +7,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import pg from 'pg';
 import request from 'supertest';
@@ -14,11 +15,9 @@ import type { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module.js';
 import { configureApp } from '../../src/app.setup.js';
 import { loadSettings, Settings } from '../../src/config/settings.js';
-import { AUTO_CLOSE_INTERVAL_MS } from '../../src/publications/publications.scheduler.js';
 import { REPLAY_HEADER } from '../../src/common/idempotency.js';
 import { RoutedExpressAdapter } from '../../src/common/routed-express-adapter.js';
 import { invariantProblems } from './invariants.js';
-import { RESET_INTERVAL_MS } from '../../src/supermarket/points-reset.service.js';
 
 export const TEST_ADMIN = { username: 'admin', password: 'admin-pass-2026' };
 
@@ -56,13 +55,7 @@ export async function createTestApp(
     },
     { dataDir },
   );
-  // Timers are off in tests: they call PublicationsScheduler.tick() and PointsResetService.runDue() when they mean it.
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forSettings(settings)] })
-    .overrideProvider(AUTO_CLOSE_INTERVAL_MS)
-    .useValue(0)
-    .overrideProvider(RESET_INTERVAL_MS)
-    .useValue(0)
-    .compile();
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forSettings(settings)] }).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>(new RoutedExpressAdapter(), {
     bodyParser: false,
     logger: ['error'],
@@ -70,6 +63,7 @@ export async function createTestApp(
   const unaudited = watchAudit(app);
   configureApp(app);
   await app.init();
+  stopScheduledJobs(app);
   const http = app.getHttpServer();
   const tokens = new Map<string, string>();
   const token = async (username: string, password: string) => {
@@ -107,6 +101,17 @@ export async function createTestApp(
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Scheduled jobs are off in tests: they call PublicationsScheduler.tick() and PointsResetService.runDue() when they
+ * mean it. Stopped right after init, long before their first run (the shortest runs every 30 s).
+ */
+function stopScheduledJobs(app: INestApplication): void {
+  const schedule = app.get(SchedulerRegistry);
+  for (const name of schedule.getIntervals()) schedule.deleteInterval(name);
+  for (const name of schedule.getTimeouts()) schedule.deleteTimeout(name);
+  for (const name of schedule.getCronJobs().keys()) schedule.deleteCronJob(name);
 }
 
 async function freshDatabase(dataDir: string): Promise<{ url: string; drop: () => Promise<void> }> {
