@@ -3,7 +3,9 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Actor } from '../access/actor.js';
 import { InScope } from '../access/scope.guard.js';
-import { CurrentActor, Roles } from '../auth/decorators.js';
+import { Allow } from '../access/allow.js';
+import { Permission } from '../access/permissions.js';
+import { CurrentActor } from '../auth/decorators.js';
 import { todayInChina } from '../common/dates.js';
 import { submitForm } from '../common/forms.js';
 import { pager, PageQuery } from '../common/pagination.js';
@@ -32,7 +34,7 @@ export class HouseholdsController {
   ) {}
 
   @Get()
-  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN', 'SCORER', 'CLERK')
+  @Allow(Permission.Household.Read)
   @Render('households/list')
   async list(
     @CurrentActor() actor: Actor,
@@ -64,14 +66,14 @@ export class HouseholdsController {
   }
 
   @Get('new')
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.Household.Create)
   @Render('households/new')
   async newForm(@CurrentActor() actor: Actor) {
     return { ...(await this.newContext(actor)), values: { memberCount: '1' } };
   }
 
   @Post()
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.Household.Create)
   async create(@CurrentActor() actor: Actor, @Res() res: Response, @Body() body: Record<string, string>) {
     await submitForm(
       res,
@@ -89,7 +91,7 @@ export class HouseholdsController {
   }
 
   @Get(':id')
-  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN', 'SCORER', 'CLERK')
+  @Allow(Permission.Household.Read)
   @InScope('household', 'params.id')
   @Render('households/show')
   async show(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number) {
@@ -98,7 +100,7 @@ export class HouseholdsController {
   }
 
   @Post(':id')
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.Household.Update)
   @InScope('household', 'params.id')
   async update(
     @CurrentActor() actor: Actor,
@@ -123,7 +125,7 @@ export class HouseholdsController {
   }
 
   @Post(':id/pin')
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.Household.ResetPin)
   @InScope('household', 'params.id')
   async resetPin(
     @CurrentActor() actor: Actor,
@@ -148,7 +150,7 @@ export class HouseholdsController {
   }
 
   @Post(':id/move-out')
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.Household.MoveOut)
   @InScope('household', 'params.id')
   async moveOut(@CurrentActor() actor: Actor, @Res() res: Response, @Param('id', ParseIntPipe) id: number) {
     await submitForm(
@@ -165,7 +167,7 @@ export class HouseholdsController {
   }
 
   @Post(':id/members')
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.Household.Update)
   @InScope('household', 'params.id')
   async addMember(
     @CurrentActor() actor: Actor,
@@ -191,7 +193,7 @@ export class HouseholdsController {
   }
 
   @Post(':id/members/:memberId/remove')
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.Household.Update)
   @InScope('household', 'params.id')
   async removeMember(
     @CurrentActor() actor: Actor,

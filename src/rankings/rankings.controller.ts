@@ -6,7 +6,9 @@ import { DataSource } from 'typeorm';
 import type { Actor } from '../access/actor.js';
 import { assertInScope } from '../access/scope-policy.js';
 import { InScope } from '../access/scope.guard.js';
-import { CurrentActor, Roles } from '../auth/decorators.js';
+import { Allow } from '../access/allow.js';
+import { Permission } from '../access/permissions.js';
+import { CurrentActor } from '../auth/decorators.js';
 import { DomainError } from '../common/domain-error.js';
 import { submitForm } from '../common/forms.js';
 import { parseForm } from '../common/validation.js';
@@ -72,7 +74,7 @@ export class RankingsController {
   ) {}
 
   @Get('rankings')
-  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN', 'SCORER', 'CLERK')
+  @Allow(Permission.Ranking.Read)
   async ranking(@CurrentActor() actor: Actor, @Res() res: Response, @Query() query: Record<string, string>) {
     const village = await this.villageFor(actor, query.villageId);
     let period: Period;
@@ -95,7 +97,7 @@ export class RankingsController {
   }
 
   @Post('rankings/snapshots')
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.Ranking.Submit)
   async submit(
     @CurrentActor() actor: Actor,
     @Res() res: Response,
@@ -121,7 +123,7 @@ export class RankingsController {
   }
 
   @Get(['rankings/export.csv', 'rankings/export.xlsx'])
-  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN', 'SCORER', 'CLERK')
+  @Allow(Permission.Ranking.Read)
   async exportRanking(
     @CurrentActor() actor: Actor,
     @Req() req: Request,
@@ -147,14 +149,14 @@ export class RankingsController {
   }
 
   @Get('rankings/snapshots/:id')
-  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN')
+  @Allow(Permission.Ranking.ReadSnapshots)
   @InScope('snapshot', 'params.id')
   async snapshot(@CurrentActor() actor: Actor, @Res() res: Response, @Param('id', ParseIntPipe) id: number) {
     res.render('rankings/snapshot', await this.snapshotContext(actor, id));
   }
 
   @Post(['rankings/snapshots/:id/approve', 'rankings/snapshots/:id/return'])
-  @Roles('TOWNSHIP')
+  @Allow(Permission.Ranking.Review)
   @InScope('snapshot', 'params.id')
   async review(
     @CurrentActor() actor: Actor,
@@ -183,7 +185,7 @@ export class RankingsController {
   }
 
   @Get('township/reviews')
-  @Roles('TOWNSHIP')
+  @Allow(Permission.Ranking.Review)
   async reviews(@CurrentActor() actor: Actor, @Res() res: Response) {
     const queue = await this.rankings.reviewQueue(actor.townshipId as number);
     res.render('rankings/reviews', {
@@ -198,7 +200,7 @@ export class RankingsController {
   }
 
   @Get('lists')
-  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN')
+  @Allow(Permission.List.Read)
   async listsPage(
     @CurrentActor() actor: Actor,
     @Res() res: Response,
@@ -219,7 +221,7 @@ export class RankingsController {
   }
 
   @Post('lists/entries')
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.List.Confirm)
   async confirm(
     @CurrentActor() actor: Actor,
     @Res() res: Response,
@@ -244,7 +246,7 @@ export class RankingsController {
   }
 
   @Post('lists/publish')
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.List.Confirm)
   async publish(
     @CurrentActor() actor: Actor,
     @Res() res: Response,
@@ -263,7 +265,7 @@ export class RankingsController {
   }
 
   @Post('lists/:id/lift')
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.List.Lift)
   @InScope('listEntry', 'params.id')
   async lift(
     @CurrentActor() actor: Actor,
@@ -275,7 +277,7 @@ export class RankingsController {
   }
 
   @Post('lists/:id/withdraw')
-  @Roles('TOWNSHIP')
+  @Allow(Permission.List.Withdraw)
   @InScope('listEntry', 'params.id')
   async withdraw(
     @CurrentActor() actor: Actor,
@@ -313,7 +315,7 @@ export class RankingsController {
   }
 
   @Get(['lists/export.csv', 'lists/export.xlsx'])
-  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN')
+  @Allow(Permission.List.Read)
   async exportLists(
     @CurrentActor() actor: Actor,
     @Req() req: Request,
@@ -338,14 +340,14 @@ export class RankingsController {
   }
 
   @Get('rankings/settings')
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.Ranking.Configure)
   async settings(@CurrentActor() actor: Actor, @Res() res: Response) {
     const village = await this.villageFor(actor, undefined);
     res.render('rankings/settings', { title: '排名与星级设置', values: village });
   }
 
   @Post('rankings/settings')
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.Ranking.Configure)
   async saveSettings(
     @CurrentActor() actor: Actor,
     @Res() res: Response,

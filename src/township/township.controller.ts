@@ -3,7 +3,9 @@ import { ApiBearerAuth, ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Actor } from '../access/actor.js';
 import { InScope } from '../access/scope.guard.js';
-import { CurrentActor, Roles } from '../auth/decorators.js';
+import { Allow } from '../access/allow.js';
+import { Permission } from '../access/permissions.js';
+import { CurrentActor } from '../auth/decorators.js';
 import { DomainError } from '../common/domain-error.js';
 import { sendSheet } from '../households/spreadsheet.js';
 import { currentPeriod, parsePeriod, type Period } from '../rankings/periods.js';
@@ -57,7 +59,7 @@ export class TownshipController {
   constructor(private readonly townships: TownshipService) {}
 
   @Get('api/v1/townships/:id/overview')
-  @Roles('TOWNSHIP', 'ADMIN')
+  @Allow(Permission.Township.Overview)
   @InScope('township', 'params.id')
   async overview(
     @CurrentActor() actor: Actor,
@@ -70,7 +72,7 @@ export class TownshipController {
   }
 
   @Get('api/v1/townships/:id/fairness')
-  @Roles('TOWNSHIP', 'ADMIN')
+  @Allow(Permission.Township.Overview)
   @InScope('township', 'params.id')
   async fairness(
     @CurrentActor() actor: Actor,
@@ -84,7 +86,7 @@ export class TownshipController {
 
   @Get('township')
   @ApiExcludeEndpoint()
-  @Roles('TOWNSHIP', 'ADMIN')
+  @Allow(Permission.Township.Overview)
   async dashboard(
     @CurrentActor() actor: Actor,
     @Res() res: Response,
@@ -110,7 +112,7 @@ export class TownshipController {
 
   @Get(['township/export.csv', 'township/export.xlsx'])
   @ApiExcludeEndpoint()
-  @Roles('TOWNSHIP', 'ADMIN')
+  @Allow(Permission.Township.Overview)
   async export(
     @CurrentActor() actor: Actor,
     @Req() req: Request,

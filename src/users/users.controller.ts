@@ -5,7 +5,9 @@ import type { Actor } from '../access/actor.js';
 import { ROLE_LABELS, VILLAGE_ROLES, type StaffRole } from '../access/role.js';
 import { assignableRoles } from '../access/scope-policy.js';
 import { InScope } from '../access/scope.guard.js';
-import { CurrentActor, Roles } from '../auth/decorators.js';
+import { Allow } from '../access/allow.js';
+import { Permission } from '../access/permissions.js';
+import { CurrentActor } from '../auth/decorators.js';
 import { submitForm } from '../common/forms.js';
 import { pager, PageQuery } from '../common/pagination.js';
 import { parseForm } from '../common/validation.js';
@@ -16,7 +18,7 @@ import { type PublicUser, UsersService } from './users.service.js';
 
 @ApiExcludeController()
 @Controller('admin/users')
-@Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN')
+@Allow(Permission.User.Manage)
 export class UsersController {
   constructor(
     private readonly users: UsersService,
@@ -132,7 +134,7 @@ export class UsersController {
   }
 
   @Post(':id/confirm')
-  @Roles('ADMIN', 'TOWNSHIP')
+  @Allow(Permission.User.Confirm)
   @InScope('user', 'params.id')
   async confirm(@CurrentActor() actor: Actor, @Res() res: Response, @Param('id', ParseIntPipe) id: number) {
     const user = await this.users.get(actor, id);
