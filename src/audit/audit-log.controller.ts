@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
-import type { Actor } from '../access/actor.js';
+import { scopeLevel, type Actor } from '../access/actor.js';
 import { Allow } from '../access/allow.js';
 import { Permission } from '../access/permissions.js';
 import { CurrentActor } from '../auth/decorators.js';
@@ -108,7 +108,7 @@ export class AuditLogController {
   }
 
   private async scope(actor: Actor) {
-    if (actor.role === 'ADMIN') return {};
+    if (scopeLevel(actor) === 'county') return {};
     const villages = await this.dataSource
       .getRepository(Village)
       .findBy({ townshipId: actor.townshipId ?? -1 });

@@ -6,7 +6,7 @@ import type { Request, Response } from 'express';
 import type { Actor } from '../access/actor.js';
 import { InScope } from '../access/scope.guard.js';
 import { Allow } from '../access/allow.js';
-import { Permission } from '../access/permissions.js';
+import { can, Permission } from '../access/permissions.js';
 import { CurrentActor, Public } from '../auth/decorators.js';
 import { DomainError } from '../common/domain-error.js';
 import { submitForm } from '../common/forms.js';
@@ -170,7 +170,7 @@ export class CertificatesController {
       title: `${household.headName}家的积分证明`,
       household,
       certificates: certificates.map(certificateView),
-      canIssue: actor.role === 'VILLAGE_ADMIN',
+      canIssue: can(actor, Permission.CreditCertificate.Issue),
     };
   }
 
@@ -181,7 +181,7 @@ export class CertificatesController {
       c,
       starText: '★'.repeat(c.stars),
       verifyUrl: `${req.protocol}://${req.get('host')}/verify/${c.code}`,
-      canRevoke: actor.role === 'VILLAGE_ADMIN' && c.status === 'ISSUED',
+      canRevoke: can(actor, Permission.CreditCertificate.Revoke) && c.status === 'ISSUED',
     };
   }
 }

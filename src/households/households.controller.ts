@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import type { Actor } from '../access/actor.js';
 import { InScope } from '../access/scope.guard.js';
 import { Allow } from '../access/allow.js';
-import { Permission } from '../access/permissions.js';
+import { can, Permission } from '../access/permissions.js';
 import { CurrentActor } from '../auth/decorators.js';
 import { todayInChina } from '../common/dates.js';
 import { submitForm } from '../common/forms.js';
@@ -61,7 +61,7 @@ export class HouseholdsController {
       q: filter.q ?? '',
       households: items.map((h) => ({ ...h, groupName: (h.groupId && groups.get(h.groupId)) || '' })),
       pager: pager(page.page, page.pageSize, total, { villageId, ...(filter.q ? { q: filter.q } : {}) }),
-      canCreate: actor.role === 'VILLAGE_ADMIN',
+      canCreate: can(actor, Permission.Household.Create),
     };
   }
 
@@ -230,10 +230,10 @@ export class HouseholdsController {
       village,
       groupName: group?.name ?? '',
       groupOptions: village.groups.filter((g) => g.active).map((g) => ({ value: g.id, label: g.name })),
-      canEdit: actor.role === 'VILLAGE_ADMIN' && household.status === 'ACTIVE',
+      canEdit: can(actor, Permission.Household.Update) && household.status === 'ACTIVE',
       members: await this.members.list(id),
       relationOptions: RELATIONS.map((r) => ({ value: r, label: r })),
-      isCommittee: actor.role === 'VILLAGE_ADMIN',
+      isCommittee: can(actor, Permission.Household.Update),
     };
   }
 }

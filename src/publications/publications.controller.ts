@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import type { Actor } from '../access/actor.js';
 import { InScope } from '../access/scope.guard.js';
 import { Allow } from '../access/allow.js';
-import { Permission } from '../access/permissions.js';
+import { can, Permission } from '../access/permissions.js';
 import { CurrentActor } from '../auth/decorators.js';
 import { DomainError } from '../common/domain-error.js';
 import { submitForm } from '../common/forms.js';
@@ -130,7 +130,7 @@ export class PublicationsController {
       publications: await this.publications.forVillage(villageId),
       approvedCount: approved.total,
       minDays: this.settings.publicationMinDays,
-      canOpen: actor.role === 'VILLAGE_ADMIN' && approved.total > 0,
+      canOpen: can(actor, Permission.Publication.Open) && approved.total > 0,
     };
   }
 
@@ -140,7 +140,6 @@ export class PublicationsController {
     const rows = await this.publications.boardRows([id]);
     const objections = await this.publications.objectionsOf(id);
     const byRecord = new Map(rows.map((r) => [r.recordId, r]));
-    const isCommittee = actor.role === 'VILLAGE_ADMIN';
     return {
       title: `公示 ${publication.startsOn} 至 ${publication.endsOn}`,
       village,
@@ -157,8 +156,8 @@ export class PublicationsController {
         open: o.status === 'OPEN',
         statusLabel: { OPEN: '待处理', DISMISSED: '已驳回', UPHELD: '已采纳' }[o.status],
       })),
-      canResolve: isCommittee,
-      canClose: isCommittee && publication.status === 'OPEN',
+      canResolve: can(actor, Permission.Objection.Resolve),
+      canClose: can(actor, Permission.Publication.Close) && publication.status === 'OPEN',
     };
   }
 }

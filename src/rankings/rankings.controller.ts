@@ -3,11 +3,11 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
 import { DataSource } from 'typeorm';
-import type { Actor } from '../access/actor.js';
+import { scopeLevel, type Actor } from '../access/actor.js';
 import { assertInScope } from '../access/scope-policy.js';
 import { InScope } from '../access/scope.guard.js';
 import { Allow } from '../access/allow.js';
-import { Permission } from '../access/permissions.js';
+import { can, Permission } from '../access/permissions.js';
 import { CurrentActor } from '../auth/decorators.js';
 import { DomainError } from '../common/domain-error.js';
 import { submitForm } from '../common/forms.js';
@@ -305,7 +305,7 @@ export class RankingsController {
         const dto = await parseForm(CloseListEntryDto, { note: body.note });
         if (lift) await this.lists.lift(actor, id, dto.note);
         else await this.lists.withdraw(actor, id, dto.note);
-        const back = actor.role === 'TOWNSHIP' ? `&villageId=${village.id}` : '';
+        const back = scopeLevel(actor) === 'township' ? `&villageId=${village.id}` : '';
         return {
           redirect: `/lists?period=${period.key}${back}`,
           message: lift ? '已整改销号' : '已撤销该条目',
@@ -397,7 +397,7 @@ export class RankingsController {
       })),
       rowsHtml: rowsHtml(ranking),
       snapshots: snapshots.map((s) => ({ ...s, statusLabel: STATUS_LABELS[s.status] })),
-      canSubmit: actor.role === 'VILLAGE_ADMIN',
+      canSubmit: can(actor, Permission.Ranking.Submit),
       exportQuery: query,
     };
   }
@@ -410,7 +410,7 @@ export class RankingsController {
       title: `${village.name} · ${snapshot.period} 排名快照`,
       village,
       s: { ...view, statusLabel: STATUS_LABELS[view.status] },
-      canReview: actor.role === 'TOWNSHIP' && view.status === 'SUBMITTED',
+      canReview: can(actor, Permission.Ranking.Review) && view.status === 'SUBMITTED',
     };
   }
 
@@ -431,10 +431,10 @@ export class RankingsController {
         listLabel: e.list === 'RED' ? '红榜' : '黑榜',
         statusLabel: LIST_STATUS[e.status],
         household: names.get(e.householdId),
-        canLift: actor.role === 'VILLAGE_ADMIN' && e.list === 'BLACK' && e.status === 'PUBLISHED',
-        canWithdraw: actor.role === 'TOWNSHIP' && e.status !== 'WITHDRAWN',
+        canLift: can(actor, Permission.List.Lift) && e.list === 'BLACK' && e.status === 'PUBLISHED',
+        canWithdraw: can(actor, Permission.List.Withdraw) && e.status !== 'WITHDRAWN',
       })),
-      canConfirm: actor.role === 'VILLAGE_ADMIN',
+      canConfirm: can(actor, Permission.List.Confirm),
       hasDrafts: entries.some((e) => e.status === 'CONFIRMED'),
       exportQuery: `villageId=${village.id}&period=${period.key}`,
     };

@@ -4,7 +4,7 @@ import type { Actor } from '../access/actor.js';
 import { assertInScope } from '../access/scope-policy.js';
 import { InScope, ScopeGuard } from '../access/scope.guard.js';
 import { Allow } from '../access/allow.js';
-import { Permission } from '../access/permissions.js';
+import { can, Permission } from '../access/permissions.js';
 import { CurrentActor } from '../auth/decorators.js';
 import { DomainError } from '../common/domain-error.js';
 import { CopyTemplatesDto, CreateRuleDto, RuleListQuery, UpdateRuleDto } from './dto/rule.dto.js';
@@ -36,7 +36,7 @@ export class RulesApiController {
     const target = await this.scope.resolve(kind, id);
     if (!target) throw DomainError.notFound(kind === 'village' ? '村' : '乡镇');
     // Every village of a township may read its template list, to copy from it.
-    if (kind === 'village' || actor.role !== 'VILLAGE_ADMIN' || actor.townshipId !== id)
+    if (kind === 'village' || !can(actor, Permission.ScoringRule.CopyTemplates) || actor.townshipId !== id)
       assertInScope(actor, target);
     const items = await this.rules.list(query);
     return { items, total: items.length };

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, Param, ParseIntPipe, Post, Query, Render, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { Actor } from '../access/actor.js';
+import { scopeLevel, type Actor } from '../access/actor.js';
 import { Allow } from '../access/allow.js';
-import { Permission } from '../access/permissions.js';
+import { can, Permission } from '../access/permissions.js';
 import { CurrentActor } from '../auth/decorators.js';
 import { todayInChina } from '../common/dates.js';
 import { DomainError } from '../common/domain-error.js';
@@ -105,7 +105,7 @@ export class RulesController {
     }
     const villageId = villageParam === undefined ? (actor.villageId as number) : idFrom(villageParam, '村');
     const village = await this.villages.get(actor, villageId);
-    const canEdit = actor.role === 'VILLAGE_ADMIN';
+    const canEdit = can(actor, Permission.ScoringRule.EditVillage);
     return this.listContext({ kind: 'village', id: village.id, name: village.name }, canEdit);
   }
 
@@ -113,7 +113,7 @@ export class RulesController {
   @Allow(Permission.ScoringRule.EditTemplate)
   @Render('rules/list')
   async templates(@CurrentActor() actor: Actor, @Query('townshipId') townshipParam?: string) {
-    if (actor.role === 'ADMIN' && townshipParam === undefined) {
+    if (scopeLevel(actor) === 'county' && townshipParam === undefined) {
       const townships = await this.townships.list(actor);
       return {
         title: '模板细则',
@@ -345,7 +345,10 @@ export class RulesController {
   /** A rule this actor keeps: a village's by its committee, a template by the township (or the admin). */
   private async editable(actor: Actor, id: number): Promise<ScoringRule> {
     const rule = await this.rules.get(actor, id);
-    const keeps = rule.villageId ? actor.role === 'VILLAGE_ADMIN' : actor.role !== 'VILLAGE_ADMIN';
+    const keeps = can(
+      actor,
+      rule.villageId ? Permission.ScoringRule.EditVillage : Permission.ScoringRule.EditTemplate,
+    );
     if (!keeps)
       throw DomainError.forbidden(rule.villageId ? '村的积分细则由村两委维护' : '模板细则由乡镇维护');
     return rule;
@@ -357,7 +360,7 @@ export class RulesController {
 
   /** A township reviewer keeps its own township's templates; the admin names the township. */
   private townshipIdOf(actor: Actor, townshipParam: string | undefined): number {
-    if (actor.role === 'TOWNSHIP') return actor.townshipId as number;
+    if (scopeLevel(actor) === 'township') return actor.townshipId as number;
     return idFrom(townshipParam, '乡镇');
   }
 

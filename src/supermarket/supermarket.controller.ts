@@ -5,7 +5,7 @@ import type { Request, Response } from 'express';
 import type { Actor } from '../access/actor.js';
 import { InScope } from '../access/scope.guard.js';
 import { Allow } from '../access/allow.js';
-import { Permission } from '../access/permissions.js';
+import { can, Permission } from '../access/permissions.js';
 import { CurrentActor } from '../auth/decorators.js';
 import { addDays, chinaTime, isRealDate, periodBounds, todayInChina } from '../common/dates.js';
 import { DomainError } from '../common/domain-error.js';
@@ -216,7 +216,7 @@ export class SupermarketController {
     return {
       title: '商品与库存',
       goods: goods.map((g) => goodsView(g)),
-      canEdit: actor.role === 'CLERK' || actor.role === 'VILLAGE_ADMIN',
+      canEdit: can(actor, Permission.Goods.Edit),
     };
   }
 
@@ -608,7 +608,7 @@ export class SupermarketController {
       clerk: clerk[0]?.displayName ?? '',
       time: chinaTime(view.createdAt),
       cancelled: view.status === 'CANCELLED',
-      canCancel: view.status === 'DONE' && (actor.role === 'CLERK' || actor.role === 'VILLAGE_ADMIN'),
+      canCancel: view.status === 'DONE' && can(actor, Permission.Redemption.Cancel),
     };
   }
 }

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, ParseIntPipe, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import type { Actor } from '../access/actor.js';
+import { scopeLevel, type Actor } from '../access/actor.js';
 import { InScope } from '../access/scope.guard.js';
 import { Allow } from '../access/allow.js';
 import { Permission } from '../access/permissions.js';
@@ -100,6 +100,8 @@ export class TownshipController {
     res.status(parsed ? 200 : 400).render('township/dashboard', {
       title: `${township.name} · ${period.label}总览`,
       township,
+      // The admin names the township in the address; the form keeps it.
+      namesTownship: scopeLevel(actor) === 'county',
       period,
       values: { period: query.period ?? period.key },
       errors: parsed ? {} : { period: '期间应为 2026-11（月）、2026-Q4（季度）或 2026（年）' },
@@ -140,7 +142,11 @@ export class TownshipController {
 
   private townshipOf(actor: Actor, param?: string): number {
     const id =
-      actor.role === 'ADMIN' ? (/^\d{1,9}$/.test(param ?? '') ? Number(param) : null) : actor.townshipId;
+      scopeLevel(actor) === 'county'
+        ? /^\d{1,9}$/.test(param ?? '')
+          ? Number(param)
+          : null
+        : actor.townshipId;
     if (!id)
       throw DomainError.validation({ townshipId: '请选择乡镇' }, '请在网址中加上 ?townshipId=乡镇编号');
     return id;

@@ -1,12 +1,12 @@
 import { Body, Controller, Get, Param, ParseIntPipe, Post, Query, Render, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { Actor } from '../access/actor.js';
+import { scopeLevel, type Actor } from '../access/actor.js';
 import { ROLE_LABELS, VILLAGE_ROLES, type StaffRole } from '../access/role.js';
 import { assignableRoles } from '../access/scope-policy.js';
 import { InScope } from '../access/scope.guard.js';
 import { Allow } from '../access/allow.js';
-import { Permission } from '../access/permissions.js';
+import { can, Permission } from '../access/permissions.js';
 import { CurrentActor } from '../auth/decorators.js';
 import { submitForm } from '../common/forms.js';
 import { pager, PageQuery } from '../common/pagination.js';
@@ -45,7 +45,7 @@ export class UsersController {
       title: '账号',
       users: items.map(row),
       awaiting: (await this.users.awaiting(actor)).map(row),
-      canConfirm: actor.role === 'TOWNSHIP' || actor.role === 'ADMIN',
+      canConfirm: can(actor, Permission.User.Confirm),
       pager: pager(query.page, query.pageSize, total),
     };
   }
@@ -167,11 +167,11 @@ export class UsersController {
         ...user,
         villageRole: VILLAGE_ROLES.includes(user.role),
         household: household ? `${household.code} ${household.headName}家` : null,
-        canConfirm: user.awaitingConfirmation && (actor.role === 'TOWNSHIP' || actor.role === 'ADMIN'),
+        canConfirm: user.awaitingConfirmation && can(actor, Permission.User.Confirm),
       },
       roles,
       villageOptions: villages.map((v) => ({ value: v.id, label: v.name })),
-      townships: actor.role === 'ADMIN' ? townships : [],
+      townships: scopeLevel(actor) === 'county' ? townships : [],
       townshipOptions: townships.map((t) => ({ value: t.id, label: t.name })),
     };
   }

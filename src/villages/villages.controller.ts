@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import type { Actor } from '../access/actor.js';
 import { InScope } from '../access/scope.guard.js';
 import { Allow } from '../access/allow.js';
-import { Permission } from '../access/permissions.js';
+import { can, Permission } from '../access/permissions.js';
 import { CurrentActor } from '../auth/decorators.js';
 import { submitForm } from '../common/forms.js';
 import { pager, PageQuery } from '../common/pagination.js';
@@ -41,7 +41,7 @@ export class VillagesController {
       title: '村',
       villages: items.map((v) => ({ ...v, townshipName: townships.get(v.townshipId) ?? '' })),
       pager: pager(query.page, query.pageSize, total),
-      canCreate: actor.role === 'ADMIN',
+      canCreate: can(actor, Permission.Village.Create),
     };
   }
 
@@ -206,8 +206,8 @@ export class VillagesController {
     return {
       title: village.name,
       village,
-      canEdit: actor.role === 'ADMIN' || actor.role === 'TOWNSHIP',
-      isCommittee: actor.role === 'VILLAGE_ADMIN',
+      canEdit: can(actor, Permission.Village.Update),
+      isCommittee: can(actor, Permission.Village.SetDeclarations),
     };
   }
 }
