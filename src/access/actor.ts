@@ -1,4 +1,4 @@
-import type { Role, StaffRole } from './role.js';
+import { levelOfRole, type HOUSEHOLD_ROLE, type Role, type ScopeLevel, type StaffRole } from './role.js';
 
 /** Who is acting: a staff account or a household (villager login), with the address the request came from. */
 export type Actor = StaffActor | HouseholdActor;
@@ -21,7 +21,7 @@ export interface HouseholdActor {
   id: number;
   code: string;
   displayName: string;
-  role: 'VILLAGER';
+  role: typeof HOUSEHOLD_ROLE;
   townshipId: number;
   villageId: number;
   householdId: number;
@@ -30,4 +30,9 @@ export interface HouseholdActor {
 
 export function roleOf(actor: Actor | null | undefined): Role | null {
   return actor ? actor.role : null;
+}
+
+/** How far the actor's scope reaches: the whole county, its township, or its village. */
+export function scopeLevel(actor: Actor): ScopeLevel {
+  return levelOfRole(actor.role);
 }

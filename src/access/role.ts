@@ -1,9 +1,19 @@
 /** Staff roles (DOMAIN.md "Who uses it"). A household logs in as VILLAGER, which is not a user account. */
 export const STAFF_ROLES = ['ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN', 'SCORER', 'CLERK'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
-export type Role = StaffRole | 'VILLAGER';
+/** The role of a household's login. */
+export const HOUSEHOLD_ROLE = 'VILLAGER';
+export type Role = StaffRole | typeof HOUSEHOLD_ROLE;
+export const ROLES: readonly Role[] = [...STAFF_ROLES, HOUSEHOLD_ROLE];
 
 export const VILLAGE_ROLES: readonly StaffRole[] = ['VILLAGE_ADMIN', 'SCORER', 'CLERK'];
+
+/** How far a role reaches: the whole county (the admin), one township, or one village. */
+export type ScopeLevel = 'county' | 'township' | 'village';
+
+export function levelOfRole(role: Role): ScopeLevel {
+  return role === 'ADMIN' ? 'county' : role === 'TOWNSHIP' ? 'township' : 'village';
+}
 
 export const ROLE_LABELS: Record<Role, string> = {
   ADMIN: '系统管理员',

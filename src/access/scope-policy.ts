@@ -1,5 +1,5 @@
 import { DomainError } from '../common/domain-error.js';
-import type { Actor } from './actor.js';
+import { scopeLevel, type Actor } from './actor.js';
 import { VILLAGE_ROLES } from './role.js';
 
 /** Where a thing lives: its township, and its village when it belongs to one. */
@@ -13,10 +13,10 @@ export interface ScopeTarget {
  * and a household only in their own village.
  */
 export function inScope(actor: Actor, target: ScopeTarget): boolean {
-  switch (actor.role) {
-    case 'ADMIN':
+  switch (scopeLevel(actor)) {
+    case 'county':
       return true;
-    case 'TOWNSHIP':
+    case 'township':
       return actor.townshipId !== null && actor.townshipId === target.townshipId;
     default:
       return (

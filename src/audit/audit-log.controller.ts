@@ -3,8 +3,10 @@ import { ApiBearerAuth, ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
-import type { Actor } from '../access/actor.js';
-import { CurrentActor, Roles } from '../auth/decorators.js';
+import { scopeLevel, type Actor } from '../access/actor.js';
+import { Allow } from '../access/allow.js';
+import { Permission } from '../access/permissions.js';
+import { CurrentActor } from '../auth/decorators.js';
 import { chinaTime, isRealDate } from '../common/dates.js';
 import { DomainError } from '../common/domain-error.js';
 import { pager } from '../common/pagination.js';
@@ -56,14 +58,14 @@ export class AuditLogController {
   ) {}
 
   @Get('api/v1/audit-logs')
-  @Roles('TOWNSHIP', 'ADMIN')
+  @Allow(Permission.AuditLog.Read)
   async api(@CurrentActor() actor: Actor, @Query() query: Record<string, string>) {
     return this.audit.list({ ...(await this.scope(actor)), ...this.parse(query) });
   }
 
   @Get('audit')
   @ApiExcludeEndpoint()
-  @Roles('TOWNSHIP', 'ADMIN')
+  @Allow(Permission.AuditLog.Read)
   async page(@CurrentActor() actor: Actor, @Res() res: Response, @Query() query: Record<string, string>) {
     const scope = await this.scope(actor);
     const villages =
@@ -106,7 +108,7 @@ export class AuditLogController {
   }
 
   private async scope(actor: Actor) {
-    if (actor.role === 'ADMIN') return {};
+    if (scopeLevel(actor) === 'county') return {};
     const villages = await this.dataSource
       .getRepository(Village)
       .findBy({ townshipId: actor.townshipId ?? -1 });

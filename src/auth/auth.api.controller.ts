@@ -2,6 +2,8 @@ import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common'
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Actor } from '../access/actor.js';
+import { Allow } from '../access/allow.js';
+import { Permission } from '../access/permissions.js';
 import { AuthService } from './auth.service.js';
 import { loginClient } from './cookies.js';
 import { CurrentActor, Public } from './decorators.js';
@@ -44,6 +46,7 @@ export class AuthApiController {
   }
 
   @Get('me')
+  @Allow(Permission.Account.ManageOwn)
   @ApiBearerAuth()
   @ApiOperation({ summary: '当前登录者' })
   me(@CurrentActor() actor: Actor) {
@@ -52,6 +55,7 @@ export class AuthApiController {
   }
 
   @Post('password')
+  @Allow(Permission.Account.ManageOwn)
   @HttpCode(200)
   @ApiBearerAuth()
   @ApiOperation({ summary: '修改自己的密码；旧的 token 和登录随即失效' })

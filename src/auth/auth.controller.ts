@@ -2,6 +2,8 @@ import { Body, Controller, Get, Post, Query, Render, Req, Res } from '@nestjs/co
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Actor } from '../access/actor.js';
+import { Allow } from '../access/allow.js';
+import { Permission } from '../access/permissions.js';
 import { redirectWithFlash, submitForm } from '../common/forms.js';
 import { parseForm } from '../common/validation.js';
 import { TEXT_SIZE_COOKIE } from '../common/view-locals.middleware.js';
@@ -55,12 +57,14 @@ export class AuthController {
   }
 
   @Get('account/password')
+  @Allow(Permission.Account.ManageOwn)
   @Render('auth/password')
   passwordPage() {
     return { title: '修改密码' };
   }
 
   @Post('account/password')
+  @Allow(Permission.Account.ManageOwn)
   async changePassword(
     @CurrentActor() actor: Actor,
     @Req() req: Request,

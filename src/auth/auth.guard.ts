@@ -1,16 +1,20 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import type { Role } from '../access/role.js';
+import { ALLOW_KEY } from '../access/allow.js';
+import { can, type Permission } from '../access/permissions.js';
 import { DomainError } from '../common/domain-error.js';
 import { isApiRequest } from '../common/requests.js';
 import { Settings } from '../config/settings.js';
-import { PUBLIC_KEY, ROLES_KEY } from './decorators.js';
+import { PUBLIC_KEY } from './decorators.js';
 import { csrfTokenFor, sameText } from './token.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** Login required unless @Public(); @Roles() narrows who; page forms must carry the CSRF token of their session. */
+/**
+ * Login required unless @Public(); @Allow() names the permissions that let a person in (a route with neither lets
+ * nobody in); page forms must carry the CSRF token of their session.
+ */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
@@ -24,8 +28,8 @@ export class AuthGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     if (!req.actor) throw new DomainError('UNAUTHENTICATED', '请先登录');
-    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
-    if (roles && !roles.includes(req.actor.role)) throw DomainError.forbidden();
+    const allowed = this.reflector.getAllAndOverride<Permission[] | undefined>(ALLOW_KEY, targets) ?? [];
+    if (!allowed.some((permission) => can(req.actor, permission))) throw DomainError.forbidden();
     return true;
   }
 

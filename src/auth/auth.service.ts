@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Actor, HouseholdActor, StaffActor } from '../access/actor.js';
+import { HOUSEHOLD_ROLE } from '../access/role.js';
 import { AuditService } from '../audit/audit.service.js';
 import { DomainError } from '../common/domain-error.js';
 import { Settings } from '../config/settings.js';
@@ -245,7 +246,7 @@ function householdActor(household: HouseholdLogin, ip: string | null): Household
     id: household.id,
     code: household.code,
     displayName: household.headName,
-    role: 'VILLAGER',
+    role: HOUSEHOLD_ROLE,
     townshipId: household.townshipId,
     villageId: household.villageId,
     householdId: household.id,

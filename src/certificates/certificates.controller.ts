@@ -5,7 +5,9 @@ import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { Request, Response } from 'express';
 import type { Actor } from '../access/actor.js';
 import { InScope } from '../access/scope.guard.js';
-import { CurrentActor, Public, Roles } from '../auth/decorators.js';
+import { Allow } from '../access/allow.js';
+import { can, Permission } from '../access/permissions.js';
+import { CurrentActor, Public } from '../auth/decorators.js';
 import { DomainError } from '../common/domain-error.js';
 import { submitForm } from '../common/forms.js';
 import { trim } from '../common/transforms.js';
@@ -48,7 +50,7 @@ export class CertificatesController {
 
   @Get('households/:id/certificates')
   @ApiExcludeEndpoint()
-  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN')
+  @Allow(Permission.CreditCertificate.Read)
   @InScope('household', 'params.id')
   async list(@CurrentActor() actor: Actor, @Res() res: Response, @Param('id', ParseIntPipe) id: number) {
     res.render('certificates/list', await this.listContext(actor, id));
@@ -56,7 +58,7 @@ export class CertificatesController {
 
   @Post('households/:id/certificates')
   @ApiExcludeEndpoint()
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.CreditCertificate.Issue)
   @InScope('household', 'params.id')
   async issuePage(
     @CurrentActor() actor: Actor,
@@ -80,7 +82,7 @@ export class CertificatesController {
 
   @Get('certificates/:id')
   @ApiExcludeEndpoint()
-  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN')
+  @Allow(Permission.CreditCertificate.Read)
   @InScope('certificate', 'params.id')
   async show(
     @CurrentActor() actor: Actor,
@@ -93,7 +95,7 @@ export class CertificatesController {
 
   @Post('certificates/:id/revoke')
   @ApiExcludeEndpoint()
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.CreditCertificate.Revoke)
   @InScope('certificate', 'params.id')
   async revokePage(
     @CurrentActor() actor: Actor,
@@ -131,7 +133,7 @@ export class CertificatesController {
   }
 
   @Post('api/v1/households/:id/certificates')
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.CreditCertificate.Issue)
   @InScope('household', 'params.id')
   async issue(
     @CurrentActor() actor: Actor,
@@ -151,7 +153,7 @@ export class CertificatesController {
 
   @Post('api/v1/certificates/:id/revoke')
   @HttpCode(200)
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.CreditCertificate.Revoke)
   @InScope('certificate', 'params.id')
   async revoke(
     @CurrentActor() actor: Actor,
@@ -168,7 +170,7 @@ export class CertificatesController {
       title: `${household.headName}家的积分证明`,
       household,
       certificates: certificates.map(certificateView),
-      canIssue: actor.role === 'VILLAGE_ADMIN',
+      canIssue: can(actor, Permission.CreditCertificate.Issue),
     };
   }
 
@@ -179,7 +181,7 @@ export class CertificatesController {
       c,
       starText: '★'.repeat(c.stars),
       verifyUrl: `${req.protocol}://${req.get('host')}/verify/${c.code}`,
-      canRevoke: actor.role === 'VILLAGE_ADMIN' && c.status === 'ISSUED',
+      canRevoke: can(actor, Permission.CreditCertificate.Revoke) && c.status === 'ISSUED',
     };
   }
 }

@@ -1,39 +1,114 @@
 import { Controller, Get, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { scopeLevel, type Actor } from '../access/actor.js';
+import { can, Permission as P } from '../access/permissions.js';
 import { ROLE_LABELS } from '../access/role.js';
 import { Public } from '../auth/decorators.js';
 
-/** What each role does first, on its start page. */
-const START_LINKS: Record<string, { href: string; label: string; hint: string }[]> = {
-  ADMIN: [
-    { href: '/admin/townships', label: '乡镇', hint: '新建、修改、停用乡镇' },
-    { href: '/admin/villages', label: '村和村民小组', hint: '新建村，维护村民小组' },
-    { href: '/admin/users', label: '账号', hint: '为乡镇和各村开设工作人员账号' },
-  ],
-  TOWNSHIP: [
-    { href: '/admin/villages', label: '本乡镇的村', hint: '查看各村，维护村民小组' },
-    { href: '/admin/users', label: '账号', hint: '为各村开设工作人员账号' },
-  ],
-  VILLAGE_ADMIN: [
-    { href: '/admin/villages/:villageId', label: '本村和村民小组', hint: '查看本村，维护村民小组' },
-    { href: '/scoring/review', label: '审核', hint: '审核组长登记和村民申报的积分' },
-    { href: '/publications', label: '公示', hint: '公示已审核的积分，处理异议，期满入账' },
-    { href: '/households', label: '农户', hint: '建档、成员、导入导出、重设密码' },
-    { href: '/rules', label: '积分细则', hint: '维护本村积分清单，可从乡镇模板复制' },
-    { href: '/admin/users', label: '组长和超市管理员账号', hint: '开设、停用本村工作人员账号' },
-  ],
-  SCORER: [
-    { href: '/scoring/new', label: '登记积分', hint: '为一户登记好人好事或违规行为，可拍照' },
-    { href: '/scoring/batch', label: '批量登记', hint: '检查后为多户登记同一条细则' },
-    { href: '/households', label: '农户', hint: '按户号、姓名或电话查找' },
-    { href: '/rules', label: '积分细则', hint: '本村的积分清单' },
-  ],
-  CLERK: [
-    { href: '/households', label: '农户', hint: '按户号、姓名或电话查找' },
-    { href: '/rules', label: '积分细则', hint: '本村的积分清单' },
-  ],
-};
+interface StartLink {
+  href: string;
+  label: string;
+  hint: string;
+  shows: (actor: Actor) => boolean;
+}
+
+const inVillage = (actor: Actor) => actor.villageId !== null;
+
+/** What a person does first, on the start page: the tiles of what they may do, in this order. */
+const START_LINKS: StartLink[] = [
+  {
+    shows: (a) => can(a, P.Township.Manage),
+    href: '/admin/townships',
+    label: '乡镇',
+    hint: '新建、修改、停用乡镇',
+  },
+  {
+    shows: (a) => can(a, P.Village.Create),
+    href: '/admin/villages',
+    label: '村和村民小组',
+    hint: '新建村，维护村民小组',
+  },
+  {
+    shows: (a) => can(a, P.Group.Manage) && !can(a, P.Village.Create) && !inVillage(a),
+    href: '/admin/villages',
+    label: '本乡镇的村',
+    hint: '查看各村，维护村民小组',
+  },
+  {
+    shows: (a) => can(a, P.Group.Manage) && inVillage(a),
+    href: '/admin/villages/:villageId',
+    label: '本村和村民小组',
+    hint: '查看本村，维护村民小组',
+  },
+  // A reviewer starts with the review; whoever only records starts with recording.
+  {
+    shows: (a) => can(a, P.ScoreRecord.Record) && !can(a, P.ScoreRecord.Approve),
+    href: '/scoring/new',
+    label: '登记积分',
+    hint: '为一户登记好人好事或违规行为，可拍照',
+  },
+  {
+    shows: (a) => can(a, P.ScoreRecord.Record) && !can(a, P.ScoreRecord.Approve),
+    href: '/scoring/batch',
+    label: '批量登记',
+    hint: '检查后为多户登记同一条细则',
+  },
+  {
+    shows: (a) => can(a, P.ScoreRecord.Approve),
+    href: '/scoring/review',
+    label: '审核',
+    hint: '审核组长登记和村民申报的积分',
+  },
+  {
+    shows: (a) => can(a, P.Publication.Open),
+    href: '/publications',
+    label: '公示',
+    hint: '公示已审核的积分，处理异议，期满入账',
+  },
+  {
+    shows: (a) => can(a, P.Household.Create),
+    href: '/households',
+    label: '农户',
+    hint: '建档、成员、导入导出、重设密码',
+  },
+  {
+    shows: (a) => can(a, P.Household.Read) && !can(a, P.Household.Create) && inVillage(a),
+    href: '/households',
+    label: '农户',
+    hint: '按户号、姓名或电话查找',
+  },
+  {
+    shows: (a) => can(a, P.ScoringRule.EditVillage),
+    href: '/rules',
+    label: '积分细则',
+    hint: '维护本村积分清单，可从乡镇模板复制',
+  },
+  {
+    shows: (a) => can(a, P.ScoringRule.Read) && !can(a, P.ScoringRule.EditVillage) && inVillage(a),
+    href: '/rules',
+    label: '积分细则',
+    hint: '本村的积分清单',
+  },
+  {
+    shows: (a) => can(a, P.User.Manage) && scopeLevel(a) === 'county',
+    href: '/admin/users',
+    label: '账号',
+    hint: '为乡镇和各村开设工作人员账号',
+  },
+  {
+    shows: (a) => can(a, P.User.Manage) && scopeLevel(a) === 'township',
+    href: '/admin/users',
+    label: '账号',
+    hint: '为各村开设工作人员账号',
+  },
+  {
+    shows: (a) => can(a, P.User.Manage) && scopeLevel(a) === 'village',
+    href: '/admin/users',
+    label: '组长和超市管理员账号',
+    hint: '开设、停用本村工作人员账号',
+  },
+];
 
 @ApiExcludeController()
 @Controller()
@@ -45,9 +120,10 @@ export class HomeController {
     const actor = req.actor;
     if (!actor) return res.render('auth/login', { title: '登录', next: '' });
     if (actor.kind === 'household') return res.redirect(303, '/villager');
-    const links = (START_LINKS[actor.role] ?? []).map((l) => ({
-      ...l,
-      href: l.href.replace(':villageId', String(actor.villageId)),
+    const links = START_LINKS.filter((l) => l.shows(actor)).map(({ href, label, hint }) => ({
+      label,
+      hint,
+      href: href.replace(':villageId', String(actor.villageId)),
     }));
     res.render('home/index', { title: '首页', roleLabel: ROLE_LABELS[actor.role], links });
   }

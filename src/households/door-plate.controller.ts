@@ -4,7 +4,9 @@ import type { Request, Response } from 'express';
 import QRCode from 'qrcode';
 import type { Actor } from '../access/actor.js';
 import { InScope } from '../access/scope.guard.js';
-import { CurrentActor, Roles } from '../auth/decorators.js';
+import { Allow } from '../access/allow.js';
+import { Permission } from '../access/permissions.js';
+import { CurrentActor } from '../auth/decorators.js';
 import { DomainError } from '../common/domain-error.js';
 import { VillagesService } from '../villages/villages.service.js';
 import { HouseholdsService, type PublicHousehold } from './households.service.js';
@@ -29,7 +31,7 @@ export class DoorPlateController {
   ) {}
 
   @Get('door-plates')
-  @Roles('VILLAGE_ADMIN', 'SCORER', 'CLERK')
+  @Allow(Permission.Household.PrintDoorPlates)
   async all(
     @CurrentActor() actor: Actor,
     @Req() req: Request,
@@ -52,7 +54,7 @@ export class DoorPlateController {
   }
 
   @Get(':id/door-plate')
-  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN', 'SCORER', 'CLERK')
+  @Allow(Permission.Household.Read)
   @InScope('household', 'params.id')
   async one(
     @CurrentActor() actor: Actor,

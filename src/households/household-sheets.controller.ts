@@ -3,7 +3,9 @@ import { ApiBearerAuth, ApiBody, ApiConsumes, ApiExcludeEndpoint, ApiQuery, ApiT
 import type { Request, Response } from 'express';
 import type { Actor } from '../access/actor.js';
 import { InScope } from '../access/scope.guard.js';
-import { CurrentActor, Roles } from '../auth/decorators.js';
+import { Allow } from '../access/allow.js';
+import { Permission } from '../access/permissions.js';
+import { CurrentActor } from '../auth/decorators.js';
 import { DomainError } from '../common/domain-error.js';
 import { REPLAY_HEADER } from '../common/idempotency.js';
 import { redirectWithFlash, submitForm } from '../common/forms.js';
@@ -60,14 +62,14 @@ export class HouseholdSheetsController {
 
   @Get('households/import')
   @ApiExcludeEndpoint()
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.Household.Import)
   importPage(@Res() res: Response) {
     res.render('households/import', importPage());
   }
 
   @Post('households/import')
   @ApiExcludeEndpoint()
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.Household.Import)
   @UseInterceptors(SheetUpload)
   async importForm(
     @CurrentActor() actor: Actor,
@@ -122,14 +124,14 @@ export class HouseholdSheetsController {
 
   @Get('households/opening')
   @ApiExcludeEndpoint()
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.Passbook.SetOpening)
   openingPage(@Res() res: Response) {
     res.render('households/import', { title: '导入期初积分', kind: 'opening' });
   }
 
   @Post('households/opening')
   @ApiExcludeEndpoint()
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.Passbook.SetOpening)
   @UseInterceptors(SheetUpload)
   async openingForm(
     @CurrentActor() actor: Actor,
@@ -153,7 +155,7 @@ export class HouseholdSheetsController {
   @Get(['households/export.csv', 'api/v1/households/export.csv'])
   @ApiBearerAuth()
   @ApiQuery({ name: 'villageId', required: false })
-  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN', 'SCORER', 'CLERK')
+  @Allow(Permission.Household.Read)
   async exportCsv(
     @CurrentActor() actor: Actor,
     @Res() res: Response,
@@ -166,7 +168,7 @@ export class HouseholdSheetsController {
   @Get(['households/export.xlsx', 'api/v1/households/export.xlsx'])
   @ApiBearerAuth()
   @ApiQuery({ name: 'villageId', required: false })
-  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN', 'SCORER', 'CLERK')
+  @Allow(Permission.Household.Read)
   async exportXlsx(
     @CurrentActor() actor: Actor,
     @Res() res: Response,
@@ -183,7 +185,7 @@ export class HouseholdSheetsController {
   @ApiBearerAuth()
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } } })
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.Household.Import)
   @InScope('village', 'query.villageId')
   @UseInterceptors(SheetUpload)
   async importApi(
@@ -221,7 +223,7 @@ export class HouseholdSheetsController {
   @ApiBearerAuth()
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } } })
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.Passbook.SetOpening)
   @InScope('village', 'query.villageId')
   @UseInterceptors(SheetUpload)
   async openingApi(

@@ -2,7 +2,9 @@ import { Body, Controller, Delete, Get, Param, ParseIntPipe, Patch, Post, Query 
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../access/actor.js';
 import { InScope } from '../access/scope.guard.js';
-import { CurrentActor, Roles } from '../auth/decorators.js';
+import { Allow } from '../access/allow.js';
+import { Permission } from '../access/permissions.js';
+import { CurrentActor } from '../auth/decorators.js';
 import { todayInChina } from '../common/dates.js';
 import { PageQuery } from '../common/pagination.js';
 import {
@@ -26,7 +28,7 @@ export class HouseholdsApiController {
   ) {}
 
   @Get(':id/members')
-  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN', 'SCORER', 'CLERK', 'VILLAGER')
+  @Allow(Permission.Household.Read, Permission.Household.ReadOwn)
   @InScope('household', 'params.id')
   async listMembers(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number) {
     await this.households.get(actor, id);
@@ -35,14 +37,14 @@ export class HouseholdsApiController {
   }
 
   @Post(':id/members')
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.Household.Update)
   @InScope('household', 'params.id')
   addMember(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number, @Body() dto: MemberDto) {
     return this.members.add(actor, id, dto);
   }
 
   @Delete(':id/members/:memberId')
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.Household.Update)
   @InScope('household', 'params.id')
   async removeMember(
     @CurrentActor() actor: Actor,
@@ -54,27 +56,28 @@ export class HouseholdsApiController {
   }
 
   @Post()
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.Household.Create)
   @InScope('village', 'body.villageId')
   create(@CurrentActor() actor: Actor, @Body() dto: CreateHouseholdDto) {
     return this.households.create(actor, dto);
   }
 
   @Get()
-  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN', 'SCORER', 'CLERK')
+  @Allow(Permission.Household.Read)
   @InScope('village', 'query.villageId')
   list(@Query() page: PageQuery, @Query() filter: HouseholdListQuery) {
     return this.households.list({ ...filter, page: page.page, pageSize: page.pageSize });
   }
 
   @Get(':id')
+  @Allow(Permission.Household.Read, Permission.Household.ReadOwn)
   @InScope('household', 'params.id')
   get(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number) {
     return this.households.get(actor, id);
   }
 
   @Patch(':id')
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.Household.Update)
   @InScope('household', 'params.id')
   update(
     @CurrentActor() actor: Actor,
@@ -85,14 +88,14 @@ export class HouseholdsApiController {
   }
 
   @Post(':id/move-out')
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.Household.MoveOut)
   @InScope('household', 'params.id')
   moveOut(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number, @Body() dto: MoveOutDto) {
     return this.households.moveOut(actor, id, dto.movedOutOn ?? todayInChina());
   }
 
   @Post(':id/pin')
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.Household.ResetPin)
   @InScope('household', 'params.id')
   async resetPin(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number, @Body() dto: PinDto) {
     return this.households.resetPin(actor, id, dto.pin);

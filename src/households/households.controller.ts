@@ -3,7 +3,9 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Actor } from '../access/actor.js';
 import { InScope } from '../access/scope.guard.js';
-import { CurrentActor, Roles } from '../auth/decorators.js';
+import { Allow } from '../access/allow.js';
+import { can, Permission } from '../access/permissions.js';
+import { CurrentActor } from '../auth/decorators.js';
 import { todayInChina } from '../common/dates.js';
 import { submitForm } from '../common/forms.js';
 import { pager, PageQuery } from '../common/pagination.js';
@@ -32,7 +34,7 @@ export class HouseholdsController {
   ) {}
 
   @Get()
-  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN', 'SCORER', 'CLERK')
+  @Allow(Permission.Household.Read)
   @Render('households/list')
   async list(
     @CurrentActor() actor: Actor,
@@ -59,19 +61,19 @@ export class HouseholdsController {
       q: filter.q ?? '',
       households: items.map((h) => ({ ...h, groupName: (h.groupId && groups.get(h.groupId)) || '' })),
       pager: pager(page.page, page.pageSize, total, { villageId, ...(filter.q ? { q: filter.q } : {}) }),
-      canCreate: actor.role === 'VILLAGE_ADMIN',
+      canCreate: can(actor, Permission.Household.Create),
     };
   }
 
   @Get('new')
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.Household.Create)
   @Render('households/new')
   async newForm(@CurrentActor() actor: Actor) {
     return { ...(await this.newContext(actor)), values: { memberCount: '1' } };
   }
 
   @Post()
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.Household.Create)
   async create(@CurrentActor() actor: Actor, @Res() res: Response, @Body() body: Record<string, string>) {
     await submitForm(
       res,
@@ -89,7 +91,7 @@ export class HouseholdsController {
   }
 
   @Get(':id')
-  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN', 'SCORER', 'CLERK')
+  @Allow(Permission.Household.Read)
   @InScope('household', 'params.id')
   @Render('households/show')
   async show(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number) {
@@ -98,7 +100,7 @@ export class HouseholdsController {
   }
 
   @Post(':id')
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.Household.Update)
   @InScope('household', 'params.id')
   async update(
     @CurrentActor() actor: Actor,
@@ -123,7 +125,7 @@ export class HouseholdsController {
   }
 
   @Post(':id/pin')
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.Household.ResetPin)
   @InScope('household', 'params.id')
   async resetPin(
     @CurrentActor() actor: Actor,
@@ -148,7 +150,7 @@ export class HouseholdsController {
   }
 
   @Post(':id/move-out')
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.Household.MoveOut)
   @InScope('household', 'params.id')
   async moveOut(@CurrentActor() actor: Actor, @Res() res: Response, @Param('id', ParseIntPipe) id: number) {
     await submitForm(
@@ -165,7 +167,7 @@ export class HouseholdsController {
   }
 
   @Post(':id/members')
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.Household.Update)
   @InScope('household', 'params.id')
   async addMember(
     @CurrentActor() actor: Actor,
@@ -191,7 +193,7 @@ export class HouseholdsController {
   }
 
   @Post(':id/members/:memberId/remove')
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.Household.Update)
   @InScope('household', 'params.id')
   async removeMember(
     @CurrentActor() actor: Actor,
@@ -228,10 +230,10 @@ export class HouseholdsController {
       village,
       groupName: group?.name ?? '',
       groupOptions: village.groups.filter((g) => g.active).map((g) => ({ value: g.id, label: g.name })),
-      canEdit: actor.role === 'VILLAGE_ADMIN' && household.status === 'ACTIVE',
+      canEdit: can(actor, Permission.Household.Update) && household.status === 'ACTIVE',
       members: await this.members.list(id),
       relationOptions: RELATIONS.map((r) => ({ value: r, label: r })),
-      isCommittee: actor.role === 'VILLAGE_ADMIN',
+      isCommittee: can(actor, Permission.Household.Update),
     };
   }
 }

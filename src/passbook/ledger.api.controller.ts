@@ -2,7 +2,9 @@ import { Controller, Get, Param, ParseIntPipe, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../access/actor.js';
 import { InScope } from '../access/scope.guard.js';
-import { CurrentActor, Roles } from '../auth/decorators.js';
+import { Allow } from '../access/allow.js';
+import { Permission } from '../access/permissions.js';
+import { CurrentActor } from '../auth/decorators.js';
 import { PassbookQuery, VerifyQuery } from './dto/passbook.dto.js';
 import { PassbookService } from './passbook.service.js';
 
@@ -15,6 +17,7 @@ export class LedgerApiController {
 
   /** Entries newest first, each with the available balance after it (API.md). */
   @Get('households/:id/passbook')
+  @Allow(Permission.Passbook.Read, Permission.Passbook.ReadOwn)
   @InScope('household', 'params.id')
   passbook(
     @CurrentActor() actor: Actor,
@@ -25,7 +28,7 @@ export class LedgerApiController {
   }
 
   @Get('ledger/verify')
-  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN')
+  @Allow(Permission.Ledger.Verify)
   verify(@CurrentActor() actor: Actor, @Query() query: VerifyQuery) {
     return this.passbooks.verify(actor, query.villageId);
   }

@@ -3,7 +3,9 @@ import type { Request, Response } from 'express';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Actor } from '../access/actor.js';
 import { InScope } from '../access/scope.guard.js';
-import { CurrentActor, Roles } from '../auth/decorators.js';
+import { Allow } from '../access/allow.js';
+import { Permission } from '../access/permissions.js';
+import { CurrentActor } from '../auth/decorators.js';
 import { todayInChina } from '../common/dates.js';
 import { parseForm } from '../common/validation.js';
 import { sendSheet } from '../households/spreadsheet.js';
@@ -97,7 +99,7 @@ export class PassbookController {
   ) {}
 
   @Get('households/:id/passbook')
-  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN', 'SCORER', 'CLERK')
+  @Allow(Permission.Passbook.Read)
   @InScope('household', 'params.id')
   @Render('ledger/passbook')
   async passbook(
@@ -124,7 +126,7 @@ export class PassbookController {
 
   /** The passbook as a spreadsheet (the same filters as the page), for the committee's files or a bank. */
   @Get(['households/:id/passbook.csv', 'households/:id/passbook.xlsx'])
-  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN', 'SCORER', 'CLERK')
+  @Allow(Permission.Passbook.Read)
   @InScope('household', 'params.id')
   async exportPassbook(
     @CurrentActor() actor: Actor,
@@ -150,7 +152,7 @@ export class PassbookController {
   }
 
   @Get('ledger/verify')
-  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN')
+  @Allow(Permission.Ledger.Verify)
   @Render('ledger/verify')
   async verify(@CurrentActor() actor: Actor, @Query('villageId') villageId?: string) {
     const id = villageId && /^\d{1,9}$/.test(villageId) ? Number(villageId) : undefined;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
-import type { Actor } from '../access/actor.js';
+import { scopeLevel, type Actor } from '../access/actor.js';
 import { assertInScope } from '../access/scope-policy.js';
 import { DomainError } from '../common/domain-error.js';
 import { todayInChina } from '../common/dates.js';
@@ -108,9 +108,9 @@ export class PassbookService {
       if (!village) throw DomainError.notFound('村');
       assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
       villages = [village];
-    } else if (actor.role === 'ADMIN') {
+    } else if (scopeLevel(actor) === 'county') {
       villages = await this.dataSource.getRepository(Village).find();
-    } else if (actor.role === 'TOWNSHIP') {
+    } else if (scopeLevel(actor) === 'township') {
       villages = await this.dataSource.getRepository(Village).findBy({ townshipId: actor.townshipId ?? -1 });
     } else {
       villages = await this.dataSource.getRepository(Village).findBy({ id: In([actor.villageId ?? -1]) });

@@ -2,7 +2,9 @@ import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post } from '@nes
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../access/actor.js';
 import { InScope } from '../access/scope.guard.js';
-import { CurrentActor, Roles } from '../auth/decorators.js';
+import { Allow } from '../access/allow.js';
+import { Permission } from '../access/permissions.js';
+import { CurrentActor } from '../auth/decorators.js';
 import { ObjectionDto, OpenPublicationDto, ResolveObjectionDto } from './dto/publication.dto.js';
 import { publicationView, PublicationsService } from './publications.service.js';
 
@@ -13,14 +15,14 @@ export class PublicationsApiController {
   constructor(private readonly publications: PublicationsService) {}
 
   @Post('publications')
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.Publication.Open)
   @InScope('village', 'body.villageId')
   open(@CurrentActor() actor: Actor, @Body() dto: OpenPublicationDto) {
     return this.publications.open(actor, dto.villageId, dto.days ?? 7);
   }
 
   @Get('publications/:id')
-  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN', 'SCORER', 'CLERK', 'VILLAGER')
+  @Allow(Permission.Publication.Read, Permission.Objection.File)
   @InScope('publication', 'params.id')
   async get(@Param('id', ParseIntPipe) id: number) {
     const { publication, recordIds } = await this.publications.get(id);
@@ -29,14 +31,14 @@ export class PublicationsApiController {
 
   @Post('publications/:id/close')
   @HttpCode(200)
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.Publication.Close)
   @InScope('publication', 'params.id')
   close(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number) {
     return this.publications.close(actor, id);
   }
 
   @Post('score-records/:id/objections')
-  @Roles('VILLAGER', 'ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN', 'SCORER', 'CLERK')
+  @Allow(Permission.Objection.File)
   @InScope('record', 'params.id')
   object(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number, @Body() dto: ObjectionDto) {
     return this.publications.object(actor, id, dto.reason);
@@ -44,7 +46,7 @@ export class PublicationsApiController {
 
   @Post('objections/:id/resolve')
   @HttpCode(200)
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.Objection.Resolve)
   @InScope('objection', 'params.id')
   resolve(
     @CurrentActor() actor: Actor,

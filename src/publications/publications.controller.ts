@@ -3,7 +3,9 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Actor } from '../access/actor.js';
 import { InScope } from '../access/scope.guard.js';
-import { CurrentActor, Roles } from '../auth/decorators.js';
+import { Allow } from '../access/allow.js';
+import { can, Permission } from '../access/permissions.js';
+import { CurrentActor } from '../auth/decorators.js';
 import { DomainError } from '../common/domain-error.js';
 import { submitForm } from '../common/forms.js';
 import { parseForm } from '../common/validation.js';
@@ -26,14 +28,14 @@ export class PublicationsController {
   ) {}
 
   @Get('publications')
-  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN')
+  @Allow(Permission.Publication.Read)
   @Render('publications/list')
   async list(@CurrentActor() actor: Actor, @Query('villageId') villageParam?: string) {
     return this.listContext(actor, villageParam);
   }
 
   @Post('publications')
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.Publication.Open)
   async open(@CurrentActor() actor: Actor, @Res() res: Response, @Body() body: Record<string, string>) {
     await submitForm(
       res,
@@ -53,7 +55,7 @@ export class PublicationsController {
   }
 
   @Get('publications/:id')
-  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN')
+  @Allow(Permission.Publication.Read)
   @InScope('publication', 'params.id')
   @Render('publications/show')
   show(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number) {
@@ -61,7 +63,7 @@ export class PublicationsController {
   }
 
   @Post('publications/:id/close')
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.Publication.Close)
   @InScope('publication', 'params.id')
   async close(@CurrentActor() actor: Actor, @Res() res: Response, @Param('id', ParseIntPipe) id: number) {
     await submitForm(
@@ -79,7 +81,7 @@ export class PublicationsController {
 
   /** 驳回, 采纳并改分 or 采纳并撤销, from the publication's page. */
   @Post('objections/:id/resolve')
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.Objection.Resolve)
   @InScope('objection', 'params.id')
   async resolve(
     @CurrentActor() actor: Actor,
@@ -128,7 +130,7 @@ export class PublicationsController {
       publications: await this.publications.forVillage(villageId),
       approvedCount: approved.total,
       minDays: this.settings.publicationMinDays,
-      canOpen: actor.role === 'VILLAGE_ADMIN' && approved.total > 0,
+      canOpen: can(actor, Permission.Publication.Open) && approved.total > 0,
     };
   }
 
@@ -138,7 +140,6 @@ export class PublicationsController {
     const rows = await this.publications.boardRows([id]);
     const objections = await this.publications.objectionsOf(id);
     const byRecord = new Map(rows.map((r) => [r.recordId, r]));
-    const isCommittee = actor.role === 'VILLAGE_ADMIN';
     return {
       title: `公示 ${publication.startsOn} 至 ${publication.endsOn}`,
       village,
@@ -155,8 +156,8 @@ export class PublicationsController {
         open: o.status === 'OPEN',
         statusLabel: { OPEN: '待处理', DISMISSED: '已驳回', UPHELD: '已采纳' }[o.status],
       })),
-      canResolve: isCommittee,
-      canClose: isCommittee && publication.status === 'OPEN',
+      canResolve: can(actor, Permission.Objection.Resolve),
+      canClose: can(actor, Permission.Publication.Close) && publication.status === 'OPEN',
     };
   }
 }

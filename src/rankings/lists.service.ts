@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import type { Actor } from '../access/actor.js';
+import { can, Permission } from '../access/permissions.js';
 import { assertInScope } from '../access/scope-policy.js';
 import { AuditService } from '../audit/audit.service.js';
 import { DomainError } from '../common/domain-error.js';
@@ -198,7 +199,7 @@ export class ListsService {
 
   /** The township withdraws an entry it finds unfounded, with its reason. */
   async withdraw(actor: Actor, entryId: number, reason: string): Promise<ListEntry> {
-    if (actor.kind !== 'user' || actor.role !== 'TOWNSHIP')
+    if (actor.kind !== 'user' || !can(actor, Permission.List.Withdraw))
       throw DomainError.forbidden('只有乡镇可以撤销红黑榜条目');
     return this.close(actor, entryId, 'WITHDRAWN', reason, (e) => {
       if (e.status === 'WITHDRAWN') throw new DomainError('INVALID_STATE', '这条已经撤销了');

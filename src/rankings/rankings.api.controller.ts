@@ -2,7 +2,9 @@ import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Put, Query 
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../access/actor.js';
 import { InScope } from '../access/scope.guard.js';
-import { CurrentActor, Public, Roles } from '../auth/decorators.js';
+import { Allow } from '../access/allow.js';
+import { Permission } from '../access/permissions.js';
+import { CurrentActor, Public } from '../auth/decorators.js';
 import { todayInChina } from '../common/dates.js';
 import {
   CloseListEntryDto,
@@ -43,7 +45,7 @@ export class RankingsApiController {
   }
 
   @Post('villages/:id/ranking-snapshots')
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.Ranking.Submit)
   @InScope('village', 'params.id')
   async submit(
     @CurrentActor() actor: Actor,
@@ -54,7 +56,7 @@ export class RankingsApiController {
   }
 
   @Get('villages/:id/ranking-snapshots')
-  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN')
+  @Allow(Permission.Ranking.ReadSnapshots)
   @InScope('village', 'params.id')
   async snapshots(@Param('id', ParseIntPipe) id: number) {
     return { items: (await this.rankings.snapshots(id)).map(snapshotView) };
@@ -62,7 +64,7 @@ export class RankingsApiController {
 
   @Post('ranking-snapshots/:id/approve')
   @HttpCode(200)
-  @Roles('TOWNSHIP')
+  @Allow(Permission.Ranking.Review)
   @InScope('snapshot', 'params.id')
   async approve(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number) {
     return snapshotView(await this.rankings.review(actor, id, 'APPROVED'));
@@ -70,7 +72,7 @@ export class RankingsApiController {
 
   @Post('ranking-snapshots/:id/return')
   @HttpCode(200)
-  @Roles('TOWNSHIP')
+  @Allow(Permission.Ranking.Review)
   @InScope('snapshot', 'params.id')
   async return(
     @CurrentActor() actor: Actor,
@@ -89,7 +91,7 @@ export class RankingsApiController {
   }
 
   @Get('villages/:id/list-candidates')
-  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN')
+  @Allow(Permission.List.Read)
   @InScope('village', 'params.id')
   async candidates(@Param('id', ParseIntPipe) id: number, @Query() query: PeriodQueryDto) {
     const period = periodOrRefuse(query.period);
@@ -97,7 +99,7 @@ export class RankingsApiController {
   }
 
   @Post('villages/:id/list-entries')
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.List.Confirm)
   @InScope('village', 'params.id')
   async confirm(
     @CurrentActor() actor: Actor,
@@ -109,7 +111,7 @@ export class RankingsApiController {
 
   @Post('villages/:id/lists/publish')
   @HttpCode(200)
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.List.Confirm)
   @InScope('village', 'params.id')
   async publish(
     @CurrentActor() actor: Actor,
@@ -121,7 +123,7 @@ export class RankingsApiController {
 
   @Post('list-entries/:id/lift')
   @HttpCode(200)
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.List.Lift)
   @InScope('listEntry', 'params.id')
   async lift(
     @CurrentActor() actor: Actor,
@@ -133,7 +135,7 @@ export class RankingsApiController {
 
   @Post('list-entries/:id/withdraw')
   @HttpCode(200)
-  @Roles('TOWNSHIP')
+  @Allow(Permission.List.Withdraw)
   @InScope('listEntry', 'params.id')
   async withdraw(
     @CurrentActor() actor: Actor,
@@ -150,7 +152,7 @@ export class RankingsApiController {
   }
 
   @Put('villages/:id/ranking-settings')
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.Ranking.Configure)
   @InScope('village', 'params.id')
   async settings(
     @CurrentActor() actor: Actor,

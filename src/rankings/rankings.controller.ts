@@ -3,10 +3,12 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
 import { DataSource } from 'typeorm';
-import type { Actor } from '../access/actor.js';
+import { scopeLevel, type Actor } from '../access/actor.js';
 import { assertInScope } from '../access/scope-policy.js';
 import { InScope } from '../access/scope.guard.js';
-import { CurrentActor, Roles } from '../auth/decorators.js';
+import { Allow } from '../access/allow.js';
+import { can, Permission } from '../access/permissions.js';
+import { CurrentActor } from '../auth/decorators.js';
 import { DomainError } from '../common/domain-error.js';
 import { submitForm } from '../common/forms.js';
 import { parseForm } from '../common/validation.js';
@@ -72,7 +74,7 @@ export class RankingsController {
   ) {}
 
   @Get('rankings')
-  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN', 'SCORER', 'CLERK')
+  @Allow(Permission.Ranking.Read)
   async ranking(@CurrentActor() actor: Actor, @Res() res: Response, @Query() query: Record<string, string>) {
     const village = await this.villageFor(actor, query.villageId);
     let period: Period;
@@ -95,7 +97,7 @@ export class RankingsController {
   }
 
   @Post('rankings/snapshots')
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.Ranking.Submit)
   async submit(
     @CurrentActor() actor: Actor,
     @Res() res: Response,
@@ -121,7 +123,7 @@ export class RankingsController {
   }
 
   @Get(['rankings/export.csv', 'rankings/export.xlsx'])
-  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN', 'SCORER', 'CLERK')
+  @Allow(Permission.Ranking.Read)
   async exportRanking(
     @CurrentActor() actor: Actor,
     @Req() req: Request,
@@ -147,14 +149,14 @@ export class RankingsController {
   }
 
   @Get('rankings/snapshots/:id')
-  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN')
+  @Allow(Permission.Ranking.ReadSnapshots)
   @InScope('snapshot', 'params.id')
   async snapshot(@CurrentActor() actor: Actor, @Res() res: Response, @Param('id', ParseIntPipe) id: number) {
     res.render('rankings/snapshot', await this.snapshotContext(actor, id));
   }
 
   @Post(['rankings/snapshots/:id/approve', 'rankings/snapshots/:id/return'])
-  @Roles('TOWNSHIP')
+  @Allow(Permission.Ranking.Review)
   @InScope('snapshot', 'params.id')
   async review(
     @CurrentActor() actor: Actor,
@@ -183,7 +185,7 @@ export class RankingsController {
   }
 
   @Get('township/reviews')
-  @Roles('TOWNSHIP')
+  @Allow(Permission.Ranking.Review)
   async reviews(@CurrentActor() actor: Actor, @Res() res: Response) {
     const queue = await this.rankings.reviewQueue(actor.townshipId as number);
     res.render('rankings/reviews', {
@@ -198,7 +200,7 @@ export class RankingsController {
   }
 
   @Get('lists')
-  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN')
+  @Allow(Permission.List.Read)
   async listsPage(
     @CurrentActor() actor: Actor,
     @Res() res: Response,
@@ -219,7 +221,7 @@ export class RankingsController {
   }
 
   @Post('lists/entries')
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.List.Confirm)
   async confirm(
     @CurrentActor() actor: Actor,
     @Res() res: Response,
@@ -244,7 +246,7 @@ export class RankingsController {
   }
 
   @Post('lists/publish')
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.List.Confirm)
   async publish(
     @CurrentActor() actor: Actor,
     @Res() res: Response,
@@ -263,7 +265,7 @@ export class RankingsController {
   }
 
   @Post('lists/:id/lift')
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.List.Lift)
   @InScope('listEntry', 'params.id')
   async lift(
     @CurrentActor() actor: Actor,
@@ -275,7 +277,7 @@ export class RankingsController {
   }
 
   @Post('lists/:id/withdraw')
-  @Roles('TOWNSHIP')
+  @Allow(Permission.List.Withdraw)
   @InScope('listEntry', 'params.id')
   async withdraw(
     @CurrentActor() actor: Actor,
@@ -303,7 +305,7 @@ export class RankingsController {
         const dto = await parseForm(CloseListEntryDto, { note: body.note });
         if (lift) await this.lists.lift(actor, id, dto.note);
         else await this.lists.withdraw(actor, id, dto.note);
-        const back = actor.role === 'TOWNSHIP' ? `&villageId=${village.id}` : '';
+        const back = scopeLevel(actor) === 'township' ? `&villageId=${village.id}` : '';
         return {
           redirect: `/lists?period=${period.key}${back}`,
           message: lift ? '已整改销号' : '已撤销该条目',
@@ -313,7 +315,7 @@ export class RankingsController {
   }
 
   @Get(['lists/export.csv', 'lists/export.xlsx'])
-  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN')
+  @Allow(Permission.List.Read)
   async exportLists(
     @CurrentActor() actor: Actor,
     @Req() req: Request,
@@ -338,14 +340,14 @@ export class RankingsController {
   }
 
   @Get('rankings/settings')
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.Ranking.Configure)
   async settings(@CurrentActor() actor: Actor, @Res() res: Response) {
     const village = await this.villageFor(actor, undefined);
     res.render('rankings/settings', { title: '排名与星级设置', values: village });
   }
 
   @Post('rankings/settings')
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.Ranking.Configure)
   async saveSettings(
     @CurrentActor() actor: Actor,
     @Res() res: Response,
@@ -395,7 +397,7 @@ export class RankingsController {
       })),
       rowsHtml: rowsHtml(ranking),
       snapshots: snapshots.map((s) => ({ ...s, statusLabel: STATUS_LABELS[s.status] })),
-      canSubmit: actor.role === 'VILLAGE_ADMIN',
+      canSubmit: can(actor, Permission.Ranking.Submit),
       exportQuery: query,
     };
   }
@@ -408,7 +410,7 @@ export class RankingsController {
       title: `${village.name} · ${snapshot.period} 排名快照`,
       village,
       s: { ...view, statusLabel: STATUS_LABELS[view.status] },
-      canReview: actor.role === 'TOWNSHIP' && view.status === 'SUBMITTED',
+      canReview: can(actor, Permission.Ranking.Review) && view.status === 'SUBMITTED',
     };
   }
 
@@ -429,10 +431,10 @@ export class RankingsController {
         listLabel: e.list === 'RED' ? '红榜' : '黑榜',
         statusLabel: LIST_STATUS[e.status],
         household: names.get(e.householdId),
-        canLift: actor.role === 'VILLAGE_ADMIN' && e.list === 'BLACK' && e.status === 'PUBLISHED',
-        canWithdraw: actor.role === 'TOWNSHIP' && e.status !== 'WITHDRAWN',
+        canLift: can(actor, Permission.List.Lift) && e.list === 'BLACK' && e.status === 'PUBLISHED',
+        canWithdraw: can(actor, Permission.List.Withdraw) && e.status !== 'WITHDRAWN',
       })),
-      canConfirm: actor.role === 'VILLAGE_ADMIN',
+      canConfirm: can(actor, Permission.List.Confirm),
       hasDrafts: entries.some((e) => e.status === 'CONFIRMED'),
       exportQuery: `villageId=${village.id}&period=${period.key}`,
     };

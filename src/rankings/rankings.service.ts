@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../access/actor.js';
+import { can, Permission } from '../access/permissions.js';
 import { assertInScope } from '../access/scope-policy.js';
 import { AuditService } from '../audit/audit.service.js';
 import { DomainError } from '../common/domain-error.js';
@@ -241,7 +242,7 @@ export class RankingsService {
     decision: 'APPROVED' | 'RETURNED',
     comment?: string,
   ): Promise<RankingSnapshot> {
-    if (actor.kind !== 'user' || actor.role !== 'TOWNSHIP')
+    if (actor.kind !== 'user' || !can(actor, Permission.Ranking.Review))
       throw DomainError.forbidden('只有乡镇审核员可以审核排名');
     const snapshot = await this.dataSource.getRepository(RankingSnapshot).findOneBy({ id: snapshotId });
     if (!snapshot) throw DomainError.notFound('排名快照');

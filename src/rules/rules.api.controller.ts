@@ -3,7 +3,9 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../access/actor.js';
 import { assertInScope } from '../access/scope-policy.js';
 import { InScope, ScopeGuard } from '../access/scope.guard.js';
-import { CurrentActor, Roles } from '../auth/decorators.js';
+import { Allow } from '../access/allow.js';
+import { can, Permission } from '../access/permissions.js';
+import { CurrentActor } from '../auth/decorators.js';
 import { DomainError } from '../common/domain-error.js';
 import { CopyTemplatesDto, CreateRuleDto, RuleListQuery, UpdateRuleDto } from './dto/rule.dto.js';
 import { ruleView, RulesService } from './rules.service.js';
@@ -18,14 +20,14 @@ export class RulesApiController {
   ) {}
 
   @Post('rules')
-  @Roles('VILLAGE_ADMIN', 'TOWNSHIP', 'ADMIN')
+  @Allow(Permission.ScoringRule.EditVillage, Permission.ScoringRule.EditTemplate)
   create(@CurrentActor() actor: Actor, @Body() dto: CreateRuleDto) {
     return this.rules.create(actor, dto);
   }
 
   /** A village's list (`villageId`) or a township's templates (`townshipId`). */
   @Get('rules')
-  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN', 'SCORER', 'CLERK')
+  @Allow(Permission.ScoringRule.Read)
   async list(@CurrentActor() actor: Actor, @Query() query: RuleListQuery) {
     const [kind, id] = query.villageId
       ? (['village', query.villageId] as const)
@@ -34,26 +36,26 @@ export class RulesApiController {
     const target = await this.scope.resolve(kind, id);
     if (!target) throw DomainError.notFound(kind === 'village' ? '村' : '乡镇');
     // Every village of a township may read its template list, to copy from it.
-    if (kind === 'village' || actor.role !== 'VILLAGE_ADMIN' || actor.townshipId !== id)
+    if (kind === 'village' || !can(actor, Permission.ScoringRule.CopyTemplates) || actor.townshipId !== id)
       assertInScope(actor, target);
     const items = await this.rules.list(query);
     return { items, total: items.length };
   }
 
   @Get('rules/:id')
-  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN', 'SCORER', 'CLERK')
+  @Allow(Permission.ScoringRule.Read)
   async get(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number) {
     return ruleView(await this.rules.get(actor, id));
   }
 
   @Patch('rules/:id')
-  @Roles('VILLAGE_ADMIN', 'TOWNSHIP', 'ADMIN')
+  @Allow(Permission.ScoringRule.EditVillage, Permission.ScoringRule.EditTemplate)
   update(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number, @Body() dto: UpdateRuleDto) {
     return this.rules.update(actor, id, dto);
   }
 
   @Post('villages/:id/rules/copy-templates')
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.ScoringRule.CopyTemplates)
   @InScope('village', 'params.id')
   async copy(
     @CurrentActor() actor: Actor,

@@ -1,8 +1,10 @@
 import { Body, Controller, Get, Param, ParseIntPipe, Post, Query, Render, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { Actor } from '../access/actor.js';
-import { CurrentActor, Roles } from '../auth/decorators.js';
+import { scopeLevel, type Actor } from '../access/actor.js';
+import { Allow } from '../access/allow.js';
+import { can, Permission } from '../access/permissions.js';
+import { CurrentActor } from '../auth/decorators.js';
 import { todayInChina } from '../common/dates.js';
 import { DomainError } from '../common/domain-error.js';
 import { submitForm, ticked } from '../common/forms.js';
@@ -89,7 +91,7 @@ export class RulesController {
   ) {}
 
   @Get()
-  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN', 'SCORER', 'CLERK')
+  @Allow(Permission.ScoringRule.Read)
   @Render('rules/list')
   async list(@CurrentActor() actor: Actor, @Query('villageId') villageParam?: string) {
     if (villageParam === undefined && !actor.villageId) {
@@ -103,15 +105,15 @@ export class RulesController {
     }
     const villageId = villageParam === undefined ? (actor.villageId as number) : idFrom(villageParam, '村');
     const village = await this.villages.get(actor, villageId);
-    const canEdit = actor.role === 'VILLAGE_ADMIN';
+    const canEdit = can(actor, Permission.ScoringRule.EditVillage);
     return this.listContext({ kind: 'village', id: village.id, name: village.name }, canEdit);
   }
 
   @Get('templates')
-  @Roles('TOWNSHIP', 'ADMIN')
+  @Allow(Permission.ScoringRule.EditTemplate)
   @Render('rules/list')
   async templates(@CurrentActor() actor: Actor, @Query('townshipId') townshipParam?: string) {
-    if (actor.role === 'ADMIN' && townshipParam === undefined) {
+    if (scopeLevel(actor) === 'county' && townshipParam === undefined) {
       const townships = await this.townships.list(actor);
       return {
         title: '模板细则',
@@ -126,14 +128,14 @@ export class RulesController {
   }
 
   @Get('new')
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.ScoringRule.EditVillage)
   @Render('rules/form')
   async newForm(@CurrentActor() actor: Actor) {
     return { ...(await this.newContext(actor, 'village')), values: {} };
   }
 
   @Post()
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.ScoringRule.EditVillage)
   async create(
     @CurrentActor() actor: Actor,
     @Res() res: Response,
@@ -143,14 +145,14 @@ export class RulesController {
   }
 
   @Get('templates/new')
-  @Roles('TOWNSHIP', 'ADMIN')
+  @Allow(Permission.ScoringRule.EditTemplate)
   @Render('rules/form')
   async newTemplateForm(@CurrentActor() actor: Actor, @Query('townshipId') townshipParam?: string) {
     return { ...(await this.newContext(actor, 'township', townshipParam)), values: {} };
   }
 
   @Post('templates')
-  @Roles('TOWNSHIP', 'ADMIN')
+  @Allow(Permission.ScoringRule.EditTemplate)
   async createTemplate(
     @CurrentActor() actor: Actor,
     @Res() res: Response,
@@ -160,14 +162,14 @@ export class RulesController {
   }
 
   @Get('copy')
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.ScoringRule.CopyTemplates)
   @Render('rules/copy')
   async copyForm(@CurrentActor() actor: Actor) {
     return { ...(await this.copyContext(actor, [])), values: {} };
   }
 
   @Post('copy')
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.ScoringRule.CopyTemplates)
   async copy(@CurrentActor() actor: Actor, @Res() res: Response, @Body() body: Record<string, unknown> = {}) {
     const ids = ticked(body.ruleIds);
     await submitForm(
@@ -190,7 +192,7 @@ export class RulesController {
   }
 
   @Get(':id/edit')
-  @Roles('VILLAGE_ADMIN', 'TOWNSHIP', 'ADMIN')
+  @Allow(Permission.ScoringRule.EditVillage, Permission.ScoringRule.EditTemplate)
   @Render('rules/form')
   async editForm(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number) {
     const rule = await this.editable(actor, id);
@@ -198,7 +200,7 @@ export class RulesController {
   }
 
   @Post(':id')
-  @Roles('VILLAGE_ADMIN', 'TOWNSHIP', 'ADMIN')
+  @Allow(Permission.ScoringRule.EditVillage, Permission.ScoringRule.EditTemplate)
   async update(
     @CurrentActor() actor: Actor,
     @Res() res: Response,
@@ -233,7 +235,7 @@ export class RulesController {
   }
 
   @Post(':id/active')
-  @Roles('VILLAGE_ADMIN', 'TOWNSHIP', 'ADMIN')
+  @Allow(Permission.ScoringRule.EditVillage, Permission.ScoringRule.EditTemplate)
   async setActive(
     @CurrentActor() actor: Actor,
     @Res() res: Response,
@@ -343,7 +345,10 @@ export class RulesController {
   /** A rule this actor keeps: a village's by its committee, a template by the township (or the admin). */
   private async editable(actor: Actor, id: number): Promise<ScoringRule> {
     const rule = await this.rules.get(actor, id);
-    const keeps = rule.villageId ? actor.role === 'VILLAGE_ADMIN' : actor.role !== 'VILLAGE_ADMIN';
+    const keeps = can(
+      actor,
+      rule.villageId ? Permission.ScoringRule.EditVillage : Permission.ScoringRule.EditTemplate,
+    );
     if (!keeps)
       throw DomainError.forbidden(rule.villageId ? '村的积分细则由村两委维护' : '模板细则由乡镇维护');
     return rule;
@@ -355,7 +360,7 @@ export class RulesController {
 
   /** A township reviewer keeps its own township's templates; the admin names the township. */
   private townshipIdOf(actor: Actor, townshipParam: string | undefined): number {
-    if (actor.role === 'TOWNSHIP') return actor.townshipId as number;
+    if (scopeLevel(actor) === 'township') return actor.townshipId as number;
     return idFrom(townshipParam, '乡镇');
   }
 

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import type { Actor } from '../access/actor.js';
+import { can, Permission } from '../access/permissions.js';
 import { assertInScope, ScopeTarget } from '../access/scope-policy.js';
 import { AuditService } from '../audit/audit.service.js';
 import { DomainError } from '../common/domain-error.js';
@@ -19,9 +20,10 @@ export type RuleView = ReturnType<typeof ruleView>;
 
 /** A village's list is the committee's to keep (after the villagers' vote); a template list is the township's. */
 function assertMayEdit(actor: Actor, owner: ScopeTarget): void {
-  const mayEdit = owner.villageId
-    ? actor.role === 'VILLAGE_ADMIN'
-    : actor.role === 'TOWNSHIP' || actor.role === 'ADMIN';
+  const mayEdit = can(
+    actor,
+    owner.villageId ? Permission.ScoringRule.EditVillage : Permission.ScoringRule.EditTemplate,
+  );
   if (!mayEdit)
     throw DomainError.forbidden(owner.villageId ? '村的积分细则由村两委维护' : '模板细则由乡镇维护');
   assertInScope(actor, owner);

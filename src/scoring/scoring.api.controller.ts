@@ -4,7 +4,9 @@ import type { Response } from 'express';
 import type { Actor } from '../access/actor.js';
 import { InScope } from '../access/scope.guard.js';
 import { answerCreated } from '../common/idempotency.js';
-import { CurrentActor, Roles } from '../auth/decorators.js';
+import { Allow } from '../access/allow.js';
+import { Permission } from '../access/permissions.js';
+import { CurrentActor } from '../auth/decorators.js';
 import { PageQuery } from '../common/pagination.js';
 import {
   ApproveDto,
@@ -26,7 +28,7 @@ export class ScoringApiController {
 
   /** 201 with a new record; 200 with the same record when the idempotency key was used before. */
   @Post('score-records')
-  @Roles('SCORER', 'VILLAGE_ADMIN')
+  @Allow(Permission.ScoreRecord.Record)
   @InScope('household', 'body.householdId')
   async record(
     @CurrentActor() actor: Actor,
@@ -39,13 +41,13 @@ export class ScoringApiController {
   }
 
   @Post('score-records/batch')
-  @Roles('SCORER', 'VILLAGE_ADMIN')
+  @Allow(Permission.ScoreRecord.Record)
   async batch(@CurrentActor() actor: Actor, @Body() dto: BatchScoreRecordDto) {
     return { items: (await this.scoring.batch(actor, dto)).map(recordView) };
   }
 
   @Get('score-records')
-  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN', 'SCORER', 'CLERK')
+  @Allow(Permission.ScoreRecord.Read)
   @InScope('village', 'query.villageId')
   async list(@Query() page: PageQuery, @Query() filter: RecordListQuery) {
     const { items, total } = await this.scoring.list({ ...filter, page: page.page, pageSize: page.pageSize });
@@ -53,14 +55,14 @@ export class ScoringApiController {
   }
 
   @Get('score-records/:id')
-  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN', 'SCORER', 'CLERK')
+  @Allow(Permission.ScoreRecord.Read)
   async get(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number) {
     return recordView(await this.scoring.get(actor, id));
   }
 
   @Post('score-records/:id/approve')
   @HttpCode(200)
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.ScoreRecord.Approve)
   @InScope('record', 'params.id')
   async approve(
     @CurrentActor() actor: Actor,
@@ -72,7 +74,7 @@ export class ScoringApiController {
 
   @Post('score-records/:id/reject')
   @HttpCode(200)
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.ScoreRecord.Approve)
   @InScope('record', 'params.id')
   async reject(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number, @Body() dto: RejectDto) {
     return recordView(await this.scoring.reject(actor, id, dto.reason));
@@ -80,14 +82,14 @@ export class ScoringApiController {
 
   @Post('score-records/review')
   @HttpCode(200)
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.ScoreRecord.Approve)
   async reviewMany(@CurrentActor() actor: Actor, @Body() dto: ReviewManyDto) {
     return { items: (await this.scoring.reviewMany(actor, dto)).map(recordView) };
   }
 
   @Post('score-records/:id/correct')
   @HttpCode(200)
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.ScoreRecord.Correct)
   @InScope('record', 'params.id')
   async correct(
     @CurrentActor() actor: Actor,
@@ -99,7 +101,7 @@ export class ScoringApiController {
 
   /** 申报: a villager declares the household's own good deed. */
   @Post('declarations')
-  @Roles('VILLAGER')
+  @Allow(Permission.ScoreRecord.Declare)
   async declare(@CurrentActor() actor: Actor, @Body() dto: DeclarationDto) {
     return recordView(await this.scoring.declare(actor, dto));
   }

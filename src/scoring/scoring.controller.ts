@@ -17,7 +17,9 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Actor } from '../access/actor.js';
 import { InScope } from '../access/scope.guard.js';
-import { CurrentActor, Roles } from '../auth/decorators.js';
+import { Allow } from '../access/allow.js';
+import { Permission } from '../access/permissions.js';
+import { CurrentActor } from '../auth/decorators.js';
 import { todayInChina } from '../common/dates.js';
 import { DomainError } from '../common/domain-error.js';
 import { submitForm } from '../common/forms.js';
@@ -72,7 +74,7 @@ export class ScoringController {
   ) {}
 
   @Get('scoring/new')
-  @Roles('SCORER', 'VILLAGE_ADMIN')
+  @Allow(Permission.ScoreRecord.Record)
   @Render('scoring/new')
   async newForm(
     @CurrentActor() actor: Actor,
@@ -84,7 +86,7 @@ export class ScoringController {
   }
 
   @Post('scoring/new')
-  @Roles('SCORER', 'VILLAGE_ADMIN')
+  @Allow(Permission.ScoreRecord.Record)
   @UseInterceptors(PhotoUploadInterceptor)
   async record(
     @CurrentActor() actor: Actor,
@@ -138,14 +140,14 @@ export class ScoringController {
   }
 
   @Get('scoring/batch')
-  @Roles('SCORER', 'VILLAGE_ADMIN')
+  @Allow(Permission.ScoreRecord.Record)
   @Render('scoring/batch')
   async batchForm(@CurrentActor() actor: Actor) {
     return { ...(await this.batchContext(actor, [])), values: { occurredOn: todayInChina() } };
   }
 
   @Post('scoring/batch')
-  @Roles('SCORER', 'VILLAGE_ADMIN')
+  @Allow(Permission.ScoreRecord.Record)
   async batch(
     @CurrentActor() actor: Actor,
     @Res() res: Response,
@@ -173,14 +175,14 @@ export class ScoringController {
   }
 
   @Get('scoring/review')
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.ScoreRecord.Approve)
   @Render('scoring/review')
   async review(@CurrentActor() actor: Actor, @Query() page: PageQuery) {
     return { ...(await this.reviewContext(actor, [], page)), values: {} };
   }
 
   @Post('scoring/review')
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.ScoreRecord.Approve)
   async reviewMany(
     @CurrentActor() actor: Actor,
     @Res() res: Response,
@@ -210,7 +212,7 @@ export class ScoringController {
   }
 
   @Post('scoring/review/:id/approve')
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.ScoreRecord.Approve)
   @InScope('record', 'params.id')
   async approve(
     @CurrentActor() actor: Actor,
@@ -242,7 +244,7 @@ export class ScoringController {
 
   /** The evidence photo of a record, to staff who may see the record; never cached by shared caches. */
   @Get('score-records/:id/evidence')
-  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN', 'SCORER', 'CLERK')
+  @Allow(Permission.ScoreRecord.Read)
   @InScope('record', 'params.id')
   async evidencePhoto(
     @CurrentActor() actor: Actor,

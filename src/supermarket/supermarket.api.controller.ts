@@ -4,7 +4,9 @@ import type { Response } from 'express';
 import type { Actor } from '../access/actor.js';
 import { InScope } from '../access/scope.guard.js';
 import { answerCreated } from '../common/idempotency.js';
-import { CurrentActor, Public, Roles } from '../auth/decorators.js';
+import { Allow } from '../access/allow.js';
+import { Permission } from '../access/permissions.js';
+import { CurrentActor, Public } from '../auth/decorators.js';
 import { PageQuery } from '../common/pagination.js';
 import { RedemptionListQuery, VillageQuery } from './dto/list.dto.js';
 import {
@@ -38,21 +40,21 @@ export class SupermarketApiController {
   }
 
   @Post('goods')
-  @Roles('VILLAGE_ADMIN', 'CLERK')
+  @Allow(Permission.Goods.Edit)
   @InScope('village', 'body.villageId')
   async create(@CurrentActor() actor: Actor, @Body() dto: CreateGoodsDto) {
     return goodsView(await this.goods.create(actor, dto));
   }
 
   @Get('goods/:id')
-  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN', 'CLERK')
+  @Allow(Permission.Goods.Read)
   @InScope('goods', 'params.id')
   async get(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number) {
     return goodsView(await this.goods.get(actor, id));
   }
 
   @Put('goods/:id')
-  @Roles('VILLAGE_ADMIN', 'CLERK')
+  @Allow(Permission.Goods.Edit)
   @InScope('goods', 'params.id')
   async update(
     @CurrentActor() actor: Actor,
@@ -64,7 +66,7 @@ export class SupermarketApiController {
 
   @Post('goods/:id/stock-in')
   @HttpCode(200)
-  @Roles('VILLAGE_ADMIN', 'CLERK')
+  @Allow(Permission.Goods.StockIn)
   @InScope('goods', 'params.id')
   async stockIn(
     @CurrentActor() actor: Actor,
@@ -77,7 +79,7 @@ export class SupermarketApiController {
   /** 盘点: the counted quantity and why it differs. */
   @Post('goods/:id/stock-take')
   @HttpCode(200)
-  @Roles('VILLAGE_ADMIN', 'CLERK')
+  @Allow(Permission.Goods.StockTake)
   @InScope('goods', 'params.id')
   async stockTake(
     @CurrentActor() actor: Actor,
@@ -88,7 +90,7 @@ export class SupermarketApiController {
   }
 
   @Get('goods/:id/movements')
-  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN', 'CLERK')
+  @Allow(Permission.Goods.Read)
   @InScope('goods', 'params.id')
   async movements(@Param('id', ParseIntPipe) id: number, @Query() page: PageQuery) {
     return this.goods.movements(id, page.page, page.pageSize);
@@ -96,7 +98,7 @@ export class SupermarketApiController {
 
   /** 201 with a new receipt; 200 with the same receipt when the idempotency key was used before. */
   @Post('redemptions')
-  @Roles('CLERK', 'VILLAGE_ADMIN')
+  @Allow(Permission.Redemption.Create)
   @InScope('household', 'body.householdId')
   async redeem(
     @CurrentActor() actor: Actor,
@@ -109,7 +111,7 @@ export class SupermarketApiController {
   }
 
   @Get('redemptions')
-  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN', 'CLERK')
+  @Allow(Permission.Redemption.Read)
   @InScope('village', 'query.villageId')
   async list(@Query() page: PageQuery, @Query() filter: RedemptionListQuery) {
     const { items, total } = await this.redemptions.list({
@@ -121,14 +123,14 @@ export class SupermarketApiController {
   }
 
   @Get('redemptions/:id')
-  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN', 'CLERK', 'VILLAGER')
+  @Allow(Permission.Redemption.Read, Permission.Redemption.ReadOwn)
   async getRedemption(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number) {
     return redemptionView(await this.redemptions.get(actor, id));
   }
 
   @Post('redemptions/:id/cancel')
   @HttpCode(200)
-  @Roles('CLERK', 'VILLAGE_ADMIN')
+  @Allow(Permission.Redemption.Cancel)
   @InScope('redemption', 'params.id')
   async cancel(
     @CurrentActor() actor: Actor,
@@ -140,7 +142,7 @@ export class SupermarketApiController {
 
   /** 清零 settings of a village (the committee's decision). */
   @Put('villages/:id/reset-settings')
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.Passbook.ConfigureReset)
   @InScope('village', 'params.id')
   async resetSettings(
     @CurrentActor() actor: Actor,

@@ -4,7 +4,9 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Actor } from '../access/actor.js';
 import { InScope } from '../access/scope.guard.js';
-import { CurrentActor, Roles } from '../auth/decorators.js';
+import { Allow } from '../access/allow.js';
+import { can, Permission } from '../access/permissions.js';
+import { CurrentActor } from '../auth/decorators.js';
 import { addDays, chinaTime, isRealDate, periodBounds, todayInChina } from '../common/dates.js';
 import { DomainError } from '../common/domain-error.js';
 import { submitForm } from '../common/forms.js';
@@ -34,7 +36,6 @@ import { SupermarketReportsService } from './reports.service.js';
 import { MOVEMENT_LABELS } from './stock-movement.entity.js';
 
 const SEARCH_LIMIT = 20;
-const STAFF = ['CLERK', 'VILLAGE_ADMIN'] as const;
 
 /**
  * 积分超市 pages: the counter (find a household, a basket, check, confirm, receipt, cancel), goods and stock for the
@@ -55,7 +56,7 @@ export class SupermarketController {
   // ------------------------------------------------------------------ the counter
 
   @Get('counter')
-  @Roles(...STAFF)
+  @Allow(Permission.Redemption.Create)
   @Render('supermarket/counter')
   async counter(
     @CurrentActor() actor: Actor,
@@ -67,7 +68,7 @@ export class SupermarketController {
 
   /** Step two: the basket priced and checked (points, stock, limits) without writing anything. */
   @Post('counter/review')
-  @Roles(...STAFF)
+  @Allow(Permission.Redemption.Create)
   async review(
     @CurrentActor() actor: Actor,
     @Res() res: Response,
@@ -107,7 +108,7 @@ export class SupermarketController {
 
   /** Step three: one transaction writes everything, or nothing; the same key again gives the same receipt. */
   @Post('counter/confirm')
-  @Roles(...STAFF)
+  @Allow(Permission.Redemption.Create)
   async confirm(
     @CurrentActor() actor: Actor,
     @Res() res: Response,
@@ -139,7 +140,7 @@ export class SupermarketController {
   }
 
   @Get('redemptions')
-  @Roles(...STAFF)
+  @Allow(Permission.Supermarket.Operate)
   @Render('supermarket/redemptions')
   async list(
     @CurrentActor() actor: Actor,
@@ -169,7 +170,7 @@ export class SupermarketController {
 
   /** 兑换单: A4, or `?format=thermal` for a 58 mm receipt printer. */
   @Get('redemptions/:id')
-  @Roles(...STAFF)
+  @Allow(Permission.Supermarket.Operate)
   @InScope('redemption', 'params.id')
   async receipt(
     @CurrentActor() actor: Actor,
@@ -183,7 +184,7 @@ export class SupermarketController {
   }
 
   @Post('redemptions/:id/cancel')
-  @Roles(...STAFF)
+  @Allow(Permission.Redemption.Cancel)
   @InScope('redemption', 'params.id')
   async cancel(
     @CurrentActor() actor: Actor,
@@ -208,19 +209,19 @@ export class SupermarketController {
   // ------------------------------------------------------------------ goods and stock
 
   @Get('goods')
-  @Roles(...STAFF)
+  @Allow(Permission.Supermarket.Operate)
   @Render('supermarket/goods')
   async goodsList(@CurrentActor() actor: Actor) {
     const goods = await this.goods.list(this.villageOf(actor));
     return {
       title: '商品与库存',
       goods: goods.map((g) => goodsView(g)),
-      canEdit: actor.role === 'CLERK' || actor.role === 'VILLAGE_ADMIN',
+      canEdit: can(actor, Permission.Goods.Edit),
     };
   }
 
   @Get('goods/new')
-  @Roles(...STAFF)
+  @Allow(Permission.Goods.Edit)
   @Render('supermarket/goods-form')
   newGoods() {
     return {
@@ -232,7 +233,7 @@ export class SupermarketController {
   }
 
   @Post('goods/new')
-  @Roles(...STAFF)
+  @Allow(Permission.Goods.Edit)
   async createGoods(
     @CurrentActor() actor: Actor,
     @Res() res: Response,
@@ -261,7 +262,7 @@ export class SupermarketController {
   }
 
   @Get('goods/:id/edit')
-  @Roles(...STAFF)
+  @Allow(Permission.Goods.Edit)
   @InScope('goods', 'params.id')
   @Render('supermarket/goods-form')
   async editGoods(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number) {
@@ -275,7 +276,7 @@ export class SupermarketController {
   }
 
   @Post('goods/:id/edit')
-  @Roles(...STAFF)
+  @Allow(Permission.Goods.Edit)
   @InScope('goods', 'params.id')
   async updateGoods(
     @CurrentActor() actor: Actor,
@@ -304,7 +305,7 @@ export class SupermarketController {
   }
 
   @Get('goods/:id/stock-in')
-  @Roles(...STAFF)
+  @Allow(Permission.Goods.StockIn)
   @InScope('goods', 'params.id')
   @Render('supermarket/stock-in')
   async stockInForm(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number) {
@@ -312,7 +313,7 @@ export class SupermarketController {
   }
 
   @Post('goods/:id/stock-in')
-  @Roles(...STAFF)
+  @Allow(Permission.Goods.StockIn)
   @InScope('goods', 'params.id')
   async stockIn(
     @CurrentActor() actor: Actor,
@@ -341,7 +342,7 @@ export class SupermarketController {
   }
 
   @Get('goods/:id/stock-take')
-  @Roles(...STAFF)
+  @Allow(Permission.Goods.StockTake)
   @InScope('goods', 'params.id')
   @Render('supermarket/stock-take')
   async stockTakeForm(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number) {
@@ -349,7 +350,7 @@ export class SupermarketController {
   }
 
   @Post('goods/:id/stock-take')
-  @Roles(...STAFF)
+  @Allow(Permission.Goods.StockTake)
   @InScope('goods', 'params.id')
   async stockTake(
     @CurrentActor() actor: Actor,
@@ -373,7 +374,7 @@ export class SupermarketController {
   }
 
   @Get('goods/:id')
-  @Roles(...STAFF)
+  @Allow(Permission.Supermarket.Operate)
   @InScope('goods', 'params.id')
   @Render('supermarket/goods-history')
   async history(
@@ -394,7 +395,7 @@ export class SupermarketController {
   // ------------------------------------------------------------------ reports
 
   @Get('reports')
-  @Roles(...STAFF)
+  @Allow(Permission.Supermarket.Operate)
   async reportsPage(
     @CurrentActor() actor: Actor,
     @Res() res: Response,
@@ -438,7 +439,7 @@ export class SupermarketController {
     'reports/redemptions.csv',
     'reports/redemptions.xlsx',
   ])
-  @Roles(...STAFF)
+  @Allow(Permission.Supermarket.Operate)
   async exportReport(
     @CurrentActor() actor: Actor,
     @Req() req: Request,
@@ -501,7 +502,7 @@ export class SupermarketController {
   // ------------------------------------------------------------------ the yearly reset
 
   @Get('settings')
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.Passbook.ConfigureReset)
   @Render('supermarket/settings')
   async settings(@CurrentActor() actor: Actor) {
     const village = await this.dataSource
@@ -515,7 +516,7 @@ export class SupermarketController {
   }
 
   @Post('settings')
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.Passbook.ConfigureReset)
   async saveSettings(
     @CurrentActor() actor: Actor,
     @Res() res: Response,
@@ -607,7 +608,7 @@ export class SupermarketController {
       clerk: clerk[0]?.displayName ?? '',
       time: chinaTime(view.createdAt),
       cancelled: view.status === 'CANCELLED',
-      canCancel: view.status === 'DONE' && (actor.role === 'CLERK' || actor.role === 'VILLAGE_ADMIN'),
+      canCancel: view.status === 'DONE' && can(actor, Permission.Redemption.Cancel),
     };
   }
 }

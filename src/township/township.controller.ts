@@ -1,9 +1,11 @@
 import { Controller, Get, Param, ParseIntPipe, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import type { Actor } from '../access/actor.js';
+import { scopeLevel, type Actor } from '../access/actor.js';
 import { InScope } from '../access/scope.guard.js';
-import { CurrentActor, Roles } from '../auth/decorators.js';
+import { Allow } from '../access/allow.js';
+import { Permission } from '../access/permissions.js';
+import { CurrentActor } from '../auth/decorators.js';
 import { DomainError } from '../common/domain-error.js';
 import { sendSheet } from '../households/spreadsheet.js';
 import { currentPeriod, parsePeriod, type Period } from '../common/periods.js';
@@ -57,7 +59,7 @@ export class TownshipController {
   constructor(private readonly townships: TownshipService) {}
 
   @Get('api/v1/townships/:id/overview')
-  @Roles('TOWNSHIP', 'ADMIN')
+  @Allow(Permission.Township.Overview)
   @InScope('township', 'params.id')
   async overview(
     @CurrentActor() actor: Actor,
@@ -70,7 +72,7 @@ export class TownshipController {
   }
 
   @Get('api/v1/townships/:id/fairness')
-  @Roles('TOWNSHIP', 'ADMIN')
+  @Allow(Permission.Township.Overview)
   @InScope('township', 'params.id')
   async fairness(
     @CurrentActor() actor: Actor,
@@ -84,7 +86,7 @@ export class TownshipController {
 
   @Get('township')
   @ApiExcludeEndpoint()
-  @Roles('TOWNSHIP', 'ADMIN')
+  @Allow(Permission.Township.Overview)
   async dashboard(
     @CurrentActor() actor: Actor,
     @Res() res: Response,
@@ -98,6 +100,8 @@ export class TownshipController {
     res.status(parsed ? 200 : 400).render('township/dashboard', {
       title: `${township.name} · ${period.label}总览`,
       township,
+      // The admin names the township in the address; the form keeps it.
+      namesTownship: scopeLevel(actor) === 'county',
       period,
       values: { period: query.period ?? period.key },
       errors: parsed ? {} : { period: '期间应为 2026-11（月）、2026-Q4（季度）或 2026（年）' },
@@ -110,7 +114,7 @@ export class TownshipController {
 
   @Get(['township/export.csv', 'township/export.xlsx'])
   @ApiExcludeEndpoint()
-  @Roles('TOWNSHIP', 'ADMIN')
+  @Allow(Permission.Township.Overview)
   async export(
     @CurrentActor() actor: Actor,
     @Req() req: Request,
@@ -138,7 +142,11 @@ export class TownshipController {
 
   private townshipOf(actor: Actor, param?: string): number {
     const id =
-      actor.role === 'ADMIN' ? (/^\d{1,9}$/.test(param ?? '') ? Number(param) : null) : actor.townshipId;
+      scopeLevel(actor) === 'county'
+        ? /^\d{1,9}$/.test(param ?? '')
+          ? Number(param)
+          : null
+        : actor.townshipId;
     if (!id)
       throw DomainError.validation({ townshipId: '请选择乡镇' }, '请在网址中加上 ?townshipId=乡镇编号');
     return id;

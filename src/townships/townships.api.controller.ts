@@ -2,7 +2,9 @@ import { Body, Controller, Get, Param, ParseIntPipe, Patch, Post, Put } from '@n
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../access/actor.js';
 import { InScope } from '../access/scope.guard.js';
-import { CurrentActor, Roles } from '../auth/decorators.js';
+import { Allow } from '../access/allow.js';
+import { Permission } from '../access/permissions.js';
+import { CurrentActor } from '../auth/decorators.js';
 import { OpeningCapDto } from './dto/opening-cap.dto.js';
 import { CreateTownshipDto, UpdateTownshipDto } from './dto/township.dto.js';
 import { TownshipsService } from './townships.service.js';
@@ -14,26 +16,27 @@ export class TownshipsApiController {
   constructor(private readonly townships: TownshipsService) {}
 
   @Post()
-  @Roles('ADMIN')
+  @Allow(Permission.Township.Manage)
   create(@CurrentActor() actor: Actor, @Body() dto: CreateTownshipDto) {
     return this.townships.create(actor, dto);
   }
 
   @Get()
-  @Roles('ADMIN', 'TOWNSHIP')
+  @Allow(Permission.Township.Read)
   async list(@CurrentActor() actor: Actor) {
     const items = await this.townships.list(actor);
     return { items, total: items.length };
   }
 
   @Get(':id')
+  @Allow(Permission.Township.Read)
   @InScope('township', 'params.id')
   get(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number) {
     return this.townships.get(actor, id);
   }
 
   @Patch(':id')
-  @Roles('ADMIN')
+  @Allow(Permission.Township.Manage)
   @InScope('township', 'params.id')
   update(
     @CurrentActor() actor: Actor,
@@ -45,7 +48,7 @@ export class TownshipsApiController {
 
   /** 期初积分上限: the most points a household of the township's villages may carry over from paper. */
   @Put(':id/opening-cap')
-  @Roles('ADMIN', 'TOWNSHIP')
+  @Allow(Permission.Township.SetOpeningCap)
   @InScope('township', 'params.id')
   setOpeningCap(
     @CurrentActor() actor: Actor,

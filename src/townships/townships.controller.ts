@@ -3,7 +3,9 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Actor } from '../access/actor.js';
 import { InScope } from '../access/scope.guard.js';
-import { CurrentActor, Roles } from '../auth/decorators.js';
+import { Allow } from '../access/allow.js';
+import { Permission } from '../access/permissions.js';
+import { CurrentActor } from '../auth/decorators.js';
 import { submitForm } from '../common/forms.js';
 import { parseForm } from '../common/validation.js';
 import { CreateTownshipDto, UpdateTownshipDto } from './dto/township.dto.js';
@@ -12,7 +14,7 @@ import { TownshipsService } from './townships.service.js';
 /** Admin pages for townships: list, create, edit, deactivate (nothing is deleted). */
 @ApiExcludeController()
 @Controller('admin/townships')
-@Roles('ADMIN')
+@Allow(Permission.Township.Manage)
 export class TownshipsController {
   constructor(private readonly townships: TownshipsService) {}
 

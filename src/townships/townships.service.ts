@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { Actor } from '../access/actor.js';
+import { scopeLevel, type Actor } from '../access/actor.js';
 import { assertInScope } from '../access/scope-policy.js';
 import { AuditService } from '../audit/audit.service.js';
 import { DomainError } from '../common/domain-error.js';
@@ -21,7 +21,7 @@ export class TownshipsService {
   /** The townships an actor may see: all for the admin, its own for a township or village role. */
   async list(actor: Actor): Promise<Township[]> {
     const repo = this.dataSource.getRepository(Township);
-    if (actor.role === 'ADMIN') return repo.find({ order: { active: 'DESC', id: 'ASC' } });
+    if (scopeLevel(actor) === 'county') return repo.find({ order: { active: 'DESC', id: 'ASC' } });
     return actor.townshipId ? repo.findBy({ id: actor.townshipId }) : [];
   }
 

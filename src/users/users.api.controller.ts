@@ -2,7 +2,9 @@ import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Quer
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../access/actor.js';
 import { InScope } from '../access/scope.guard.js';
-import { CurrentActor, Roles } from '../auth/decorators.js';
+import { Allow } from '../access/allow.js';
+import { Permission } from '../access/permissions.js';
+import { CurrentActor } from '../auth/decorators.js';
 import { PageQuery } from '../common/pagination.js';
 import { CreateUserDto, UpdateUserDto, UserListQuery } from './dto/user.dto.js';
 import { UsersService } from './users.service.js';
@@ -10,7 +12,7 @@ import { UsersService } from './users.service.js';
 @ApiTags('organisation 组织')
 @ApiBearerAuth()
 @Controller('api/v1/users')
-@Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN')
+@Allow(Permission.User.Manage)
 export class UsersApiController {
   constructor(private readonly users: UsersService) {}
 
@@ -32,7 +34,7 @@ export class UsersApiController {
 
   /** The township confirms an account a village created or switched on again; until then it cannot log in. */
   @Post(':id/confirm')
-  @Roles('ADMIN', 'TOWNSHIP')
+  @Allow(Permission.User.Confirm)
   @InScope('user', 'params.id')
   @HttpCode(200)
   confirm(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number) {

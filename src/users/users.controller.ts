@@ -1,11 +1,13 @@
 import { Body, Controller, Get, Param, ParseIntPipe, Post, Query, Render, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { Actor } from '../access/actor.js';
+import { scopeLevel, type Actor } from '../access/actor.js';
 import { ROLE_LABELS, VILLAGE_ROLES, type StaffRole } from '../access/role.js';
 import { assignableRoles } from '../access/scope-policy.js';
 import { InScope } from '../access/scope.guard.js';
-import { CurrentActor, Roles } from '../auth/decorators.js';
+import { Allow } from '../access/allow.js';
+import { can, Permission } from '../access/permissions.js';
+import { CurrentActor } from '../auth/decorators.js';
 import { submitForm } from '../common/forms.js';
 import { pager, PageQuery } from '../common/pagination.js';
 import { parseForm } from '../common/validation.js';
@@ -16,7 +18,7 @@ import { type PublicUser, UsersService } from './users.service.js';
 
 @ApiExcludeController()
 @Controller('admin/users')
-@Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN')
+@Allow(Permission.User.Manage)
 export class UsersController {
   constructor(
     private readonly users: UsersService,
@@ -43,7 +45,7 @@ export class UsersController {
       title: '账号',
       users: items.map(row),
       awaiting: (await this.users.awaiting(actor)).map(row),
-      canConfirm: actor.role === 'TOWNSHIP' || actor.role === 'ADMIN',
+      canConfirm: can(actor, Permission.User.Confirm),
       pager: pager(query.page, query.pageSize, total),
     };
   }
@@ -132,7 +134,7 @@ export class UsersController {
   }
 
   @Post(':id/confirm')
-  @Roles('ADMIN', 'TOWNSHIP')
+  @Allow(Permission.User.Confirm)
   @InScope('user', 'params.id')
   async confirm(@CurrentActor() actor: Actor, @Res() res: Response, @Param('id', ParseIntPipe) id: number) {
     const user = await this.users.get(actor, id);
@@ -165,11 +167,11 @@ export class UsersController {
         ...user,
         villageRole: VILLAGE_ROLES.includes(user.role),
         household: household ? `${household.code} ${household.headName}家` : null,
-        canConfirm: user.awaitingConfirmation && (actor.role === 'TOWNSHIP' || actor.role === 'ADMIN'),
+        canConfirm: user.awaitingConfirmation && can(actor, Permission.User.Confirm),
       },
       roles,
       villageOptions: villages.map((v) => ({ value: v.id, label: v.name })),
-      townships: actor.role === 'ADMIN' ? townships : [],
+      townships: scopeLevel(actor) === 'county' ? townships : [],
       townshipOptions: townships.map((t) => ({ value: t.id, label: t.name })),
     };
   }

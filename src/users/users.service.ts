@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, FindOptionsWhere } from 'typeorm';
-import type { Actor } from '../access/actor.js';
-import { VILLAGE_ROLES, type StaffRole } from '../access/role.js';
+import { scopeLevel, type Actor } from '../access/actor.js';
+import { can, Permission } from '../access/permissions.js';
+import { levelOfRole, VILLAGE_ROLES, type StaffRole } from '../access/role.js';
 import { assertInScope, assignableRoles, ScopeTarget } from '../access/scope-policy.js';
 import { AuditService } from '../audit/audit.service.js';
 import { hashSecret } from '../auth/password.js';
@@ -21,8 +22,8 @@ import { User } from './user.entity.js';
 const AWAITING = '账号等待乡镇确认';
 const HOUSEHOLD_REQUIRED = '请填写本人所在的户，或勾选“本人在本村没有户”';
 
-/** A village committee's new or re-enabled account takes effect only when its township confirms it. */
-const needsConfirmation = (actor: Actor) => actor.role === 'VILLAGE_ADMIN';
+/** An account opened or re-enabled by someone who cannot confirm accounts (a village committee) waits for it. */
+const needsConfirmation = (actor: Actor) => !can(actor, Permission.User.Confirm);
 
 /** A user as the API shows it: never the password hash. */
 export type PublicUser = Omit<User, 'passwordHash' | 'tokenVersion'>;
@@ -46,8 +47,9 @@ export class UsersService {
     filter: { villageId?: number; page: number; pageSize: number },
   ): Promise<Paged<PublicUser>> {
     const where: FindOptionsWhere<User> = {};
-    if (actor.role === 'TOWNSHIP') where.townshipId = actor.townshipId ?? -1;
-    else if (actor.role !== 'ADMIN') where.villageId = actor.villageId ?? -1;
+    const level = scopeLevel(actor);
+    if (level === 'township') where.townshipId = actor.townshipId ?? -1;
+    else if (level === 'village') where.villageId = actor.villageId ?? -1;
     if (filter.villageId) {
       if (where.villageId !== undefined && where.villageId !== filter.villageId)
         return { items: [], total: 0 };
@@ -135,11 +137,7 @@ export class UsersService {
       const roles = assignableRoles(actor);
       if (!roles.includes(user.role)) throw DomainError.forbidden('您不能修改这种角色的账号');
       if (dto.role && !roles.includes(dto.role)) throw DomainError.validation({ role: '您不能授予这种角色' });
-      if (
-        dto.role &&
-        (dto.role === 'ADMIN' || dto.role === 'TOWNSHIP') !==
-          (user.role === 'ADMIN' || user.role === 'TOWNSHIP')
-      ) {
+      if (dto.role && VILLAGE_ROLES.includes(dto.role) !== VILLAGE_ROLES.includes(user.role)) {
         throw DomainError.validation({ role: '村级角色与乡镇、系统角色不能互换，请新建账号' });
       }
       if (dto.active === false && actor.kind === 'user' && actor.id === user.id) {
@@ -214,11 +212,11 @@ export class UsersService {
 
   /** Accounts of the actor's scope that wait for the township's confirmation, oldest first. */
   async awaiting(actor: Actor): Promise<PublicUser[]> {
-    if (actor.role !== 'TOWNSHIP' && actor.role !== 'ADMIN') return [];
+    if (!can(actor, Permission.User.Confirm)) return [];
     const users = await this.dataSource.getRepository(User).find({
       where: {
         awaitingConfirmation: true,
-        ...(actor.role === 'TOWNSHIP' && { townshipId: actor.townshipId ?? -1 }),
+        ...(scopeLevel(actor) === 'township' && { townshipId: actor.townshipId ?? -1 }),
       },
       order: { id: 'ASC' },
     });
@@ -230,7 +228,7 @@ export class UsersService {
    * in. The admin, who may create accounts at once, may confirm too.
    */
   async confirm(actor: Actor, id: number): Promise<PublicUser> {
-    if (actor.kind !== 'user' || (actor.role !== 'TOWNSHIP' && actor.role !== 'ADMIN')) {
+    if (actor.kind !== 'user' || !can(actor, Permission.User.Confirm)) {
       throw DomainError.forbidden('只有乡镇审核员可以确认村里开设的账号');
     }
     return this.transactions.run(async (manager) => {
@@ -268,8 +266,9 @@ export class UsersService {
     role: StaffRole,
     dto: { townshipId?: number; villageId?: number },
   ): Promise<{ townshipId: number | null; villageId: number | null }> {
-    if (role === 'ADMIN') return { townshipId: null, villageId: null };
-    if (role === 'TOWNSHIP') {
+    const level = levelOfRole(role);
+    if (level === 'county') return { townshipId: null, villageId: null };
+    if (level === 'township') {
       if (!dto.townshipId) throw DomainError.validation({ townshipId: '乡镇审核员必须选择乡镇' });
       const township = await manager.findOneBy(Township, { id: dto.townshipId });
       if (!township) throw DomainError.validation({ townshipId: '所选乡镇不存在' });

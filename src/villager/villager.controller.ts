@@ -19,7 +19,9 @@ import type { Actor } from '../access/actor.js';
 import { safeNext } from '../auth/auth.controller.js';
 import { AuthService } from '../auth/auth.service.js';
 import { loginClient } from '../auth/cookies.js';
-import { CurrentActor, Public, Roles } from '../auth/decorators.js';
+import { Allow } from '../access/allow.js';
+import { Permission } from '../access/permissions.js';
+import { CurrentActor, Public } from '../auth/decorators.js';
 import { VillagerLoginDto } from '../auth/dto/login.dto.js';
 import { SessionsService } from '../auth/sessions.service.js';
 import { todayInChina } from '../common/dates.js';
@@ -90,7 +92,7 @@ export class VillagerController {
 
   /** 异议 from the villager page, on a record of the village's open publication. */
   @Post('objections/:recordId')
-  @Roles('VILLAGER')
+  @Allow(Permission.Objection.FileAsHousehold)
   async object(
     @CurrentActor() actor: Actor,
     @Res() res: Response,
@@ -112,7 +114,7 @@ export class VillagerController {
 
   /** The whole passbook of the household, with the same filters as the staff page. */
   @Get('passbook')
-  @Roles('VILLAGER')
+  @Allow(Permission.Passbook.ReadOwn)
   async passbook(@CurrentActor() actor: Actor, @Res() res: Response, @Query() query: Record<string, string>) {
     const filter = await parseForm(PassbookQuery, {
       from: query.from,
@@ -132,7 +134,7 @@ export class VillagerController {
   }
 
   @Get('declare')
-  @Roles('VILLAGER')
+  @Allow(Permission.ScoreRecord.Declare)
   async declareForm(@CurrentActor() actor: Actor, @Res() res: Response) {
     res.render('villager/declare', {
       ...(await this.declareContext(actor)),
@@ -142,7 +144,7 @@ export class VillagerController {
 
   /** 申报好人好事: multipart (the photo), so the CSRF token comes in the action URL. */
   @Post('declare')
-  @Roles('VILLAGER')
+  @Allow(Permission.ScoreRecord.Declare)
   @UseInterceptors(PhotoUploadInterceptor)
   async declare(
     @CurrentActor() actor: Actor,

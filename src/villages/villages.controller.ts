@@ -3,7 +3,9 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Actor } from '../access/actor.js';
 import { InScope } from '../access/scope.guard.js';
-import { CurrentActor, Roles } from '../auth/decorators.js';
+import { Allow } from '../access/allow.js';
+import { can, Permission } from '../access/permissions.js';
+import { CurrentActor } from '../auth/decorators.js';
 import { submitForm } from '../common/forms.js';
 import { pager, PageQuery } from '../common/pagination.js';
 import { parseForm } from '../common/validation.js';
@@ -30,7 +32,7 @@ export class VillagesController {
   ) {}
 
   @Get('villages')
-  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN')
+  @Allow(Permission.Group.Manage)
   @Render('villages/list')
   async list(@CurrentActor() actor: Actor, @Query() query: PageQuery) {
     const { items, total } = await this.villages.list(actor, { page: query.page, pageSize: query.pageSize });
@@ -39,19 +41,19 @@ export class VillagesController {
       title: '村',
       villages: items.map((v) => ({ ...v, townshipName: townships.get(v.townshipId) ?? '' })),
       pager: pager(query.page, query.pageSize, total),
-      canCreate: actor.role === 'ADMIN',
+      canCreate: can(actor, Permission.Village.Create),
     };
   }
 
   @Get('villages/new')
-  @Roles('ADMIN')
+  @Allow(Permission.Village.Create)
   @Render('villages/new')
   async newForm(@CurrentActor() actor: Actor) {
     return { ...(await this.newContext(actor)), values: {} };
   }
 
   @Post('villages')
-  @Roles('ADMIN')
+  @Allow(Permission.Village.Create)
   async create(@CurrentActor() actor: Actor, @Res() res: Response, @Body() body: Record<string, string>) {
     await submitForm(
       res,
@@ -68,7 +70,7 @@ export class VillagesController {
   }
 
   @Get('villages/:id')
-  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN')
+  @Allow(Permission.Group.Manage)
   @InScope('village', 'params.id')
   @Render('villages/show')
   async show(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number) {
@@ -76,7 +78,7 @@ export class VillagesController {
   }
 
   @Post('villages/:id')
-  @Roles('ADMIN', 'TOWNSHIP')
+  @Allow(Permission.Village.Update)
   @InScope('village', 'params.id')
   async update(
     @CurrentActor() actor: Actor,
@@ -99,7 +101,7 @@ export class VillagesController {
   }
 
   @Post('villages/:id/active')
-  @Roles('ADMIN', 'TOWNSHIP')
+  @Allow(Permission.Village.Update)
   @InScope('village', 'params.id')
   async setActive(
     @CurrentActor() actor: Actor,
@@ -121,7 +123,7 @@ export class VillagesController {
   }
 
   @Post('villages/:id/groups')
-  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN')
+  @Allow(Permission.Group.Manage)
   @InScope('village', 'params.id')
   async addGroup(
     @CurrentActor() actor: Actor,
@@ -146,7 +148,7 @@ export class VillagesController {
   }
 
   @Post('villages/:id/settings')
-  @Roles('VILLAGE_ADMIN')
+  @Allow(Permission.Village.SetDeclarations)
   @InScope('village', 'params.id')
   async settings(
     @CurrentActor() actor: Actor,
@@ -169,7 +171,7 @@ export class VillagesController {
 
   /** Renames or (de)activates a group from its village's page (the form carries the village id to come back to). */
   @Post('groups/:id')
-  @Roles('ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN')
+  @Allow(Permission.Group.Manage)
   @InScope('group', 'params.id')
   async updateGroup(
     @CurrentActor() actor: Actor,
@@ -204,8 +206,8 @@ export class VillagesController {
     return {
       title: village.name,
       village,
-      canEdit: actor.role === 'ADMIN' || actor.role === 'TOWNSHIP',
-      isCommittee: actor.role === 'VILLAGE_ADMIN',
+      canEdit: can(actor, Permission.Village.Update),
+      isCommittee: can(actor, Permission.Village.SetDeclarations),
     };
   }
 }

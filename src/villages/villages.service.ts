@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, FindOptionsWhere } from 'typeorm';
-import type { Actor } from '../access/actor.js';
+import { scopeLevel, type Actor } from '../access/actor.js';
 import { assertInScope } from '../access/scope-policy.js';
 import { AuditService } from '../audit/audit.service.js';
 import { DomainError } from '../common/domain-error.js';
@@ -38,9 +38,10 @@ export class VillagesService {
     filter: { townshipId?: number; page: number; pageSize: number },
   ): Promise<Paged<Village>> {
     const where: FindOptionsWhere<Village> = {};
-    if (actor.role === 'ADMIN') {
+    const level = scopeLevel(actor);
+    if (level === 'county') {
       if (filter.townshipId) where.townshipId = filter.townshipId;
-    } else if (actor.role === 'TOWNSHIP') {
+    } else if (level === 'township') {
       where.townshipId = actor.townshipId ?? -1;
     } else {
       where.id = actor.villageId ?? -1;

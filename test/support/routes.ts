@@ -1,14 +1,18 @@
 import type { INestApplication } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { RequestMethod } from '@nestjs/common';
-import { PUBLIC_KEY, ROLES_KEY } from '../../src/auth/decorators.js';
+import { ALLOW_KEY } from '../../src/access/allow.js';
+import { rolesWith, type Permission } from '../../src/access/permissions.js';
+import { PUBLIC_KEY } from '../../src/auth/decorators.js';
 
 export interface AppRoute {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** As declared, e.g. `/api/v1/households/:id/passbook`. */
   path: string;
-  /** What the code declares: open to visitors, any logged-in person, or these roles. */
-  access: 'public' | 'login' | string[];
+  /** The permissions the route is allowed by (`@Allow`), any of which lets a person in. */
+  permissions: Permission[];
+  /** What the code declares: open to visitors, or the roles that hold one of its permissions (the table's answer). */
+  access: 'public' | string[];
   api: boolean;
 }
 
@@ -34,14 +38,17 @@ export function appRoutes(app: INestApplication): AppRoute[] {
           Reflect.getMetadata(METHOD_METADATA, handler) as number
         ] as AppRoute['method'];
         const isPublic = Reflect.getMetadata(PUBLIC_KEY, handler) ?? Reflect.getMetadata(PUBLIC_KEY, cls);
-        const roles = (Reflect.getMetadata(ROLES_KEY, handler) ?? Reflect.getMetadata(ROLES_KEY, cls)) as
-          string[] | undefined;
+        const permissions = (Reflect.getMetadata(ALLOW_KEY, handler) ??
+          Reflect.getMetadata(ALLOW_KEY, cls) ??
+          []) as Permission[];
+        const roles = [...new Set(permissions.flatMap(rolesWith))].sort();
         for (const p of ([] as string[]).concat(paths)) {
           const path = `/${[base, p].filter(Boolean).join('/')}`.replace(/\/+/g, '/').replace(/(.)\/$/, '$1');
           routes.push({
             method,
             path,
-            access: isPublic ? 'public' : roles ? [...roles].sort() : 'login',
+            permissions,
+            access: isPublic ? 'public' : roles,
             api: path.startsWith('/api/'),
           });
         }

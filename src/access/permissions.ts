@@ -1,0 +1,230 @@
+import type { Actor } from './actor.js';
+import { ROLES, type Role } from './role.js';
+
+/**
+ * What a person may do, in the domain's words (DOMAIN.md glossary). Routes say which permission lets them in
+ * (`@Allow`), pages ask `can(actor, …)`; which role holds which is the one table below.
+ */
+export const Permission = {
+  Account: {
+    /** See and change one's own login (every role). */
+    ManageOwn: 'Account.ManageOwn',
+  },
+  Township: {
+    Manage: 'Township.Manage',
+    Read: 'Township.Read',
+    SetOpeningCap: 'Township.SetOpeningCap',
+    /** The township's dashboard: its villages side by side. */
+    Overview: 'Township.Overview',
+  },
+  Village: {
+    Create: 'Village.Create',
+    Read: 'Village.Read',
+    Update: 'Village.Update',
+    /** Open or close villagers' declarations. */
+    SetDeclarations: 'Village.SetDeclarations',
+  },
+  Group: {
+    /** The village pages where groups are kept, and the groups themselves. */
+    Manage: 'Group.Manage',
+  },
+  User: {
+    Manage: 'User.Manage',
+    /** Confirm an account a village opened; whoever cannot confirm opens accounts that wait for it. */
+    Confirm: 'User.Confirm',
+  },
+  Household: {
+    Read: 'Household.Read',
+    ReadOwn: 'Household.ReadOwn',
+    Create: 'Household.Create',
+    /** The household's card and its members. */
+    Update: 'Household.Update',
+    MoveOut: 'Household.MoveOut',
+    ResetPin: 'Household.ResetPin',
+    Import: 'Household.Import',
+    PrintDoorPlates: 'Household.PrintDoorPlates',
+  },
+  Passbook: {
+    Read: 'Passbook.Read',
+    ReadOwn: 'Passbook.ReadOwn',
+    SetOpening: 'Passbook.SetOpening',
+    ConfigureReset: 'Passbook.ConfigureReset',
+  },
+  Ledger: {
+    Verify: 'Ledger.Verify',
+  },
+  CreditCertificate: {
+    Read: 'CreditCertificate.Read',
+    Issue: 'CreditCertificate.Issue',
+    Revoke: 'CreditCertificate.Revoke',
+  },
+  ScoringRule: {
+    Read: 'ScoringRule.Read',
+    /** A village's rule list (after the villagers' vote). */
+    EditVillage: 'ScoringRule.EditVillage',
+    /** A township's template list. */
+    EditTemplate: 'ScoringRule.EditTemplate',
+    CopyTemplates: 'ScoringRule.CopyTemplates',
+  },
+  ScoreRecord: {
+    Read: 'ScoreRecord.Read',
+    Record: 'ScoreRecord.Record',
+    /** Approve or reject a pending record. */
+    Approve: 'ScoreRecord.Approve',
+    Correct: 'ScoreRecord.Correct',
+    /** A household declares its own good deed. */
+    Declare: 'ScoreRecord.Declare',
+  },
+  Publication: {
+    Read: 'Publication.Read',
+    Open: 'Publication.Open',
+    Close: 'Publication.Close',
+  },
+  Objection: {
+    File: 'Objection.File',
+    /** From the household's own page. */
+    FileAsHousehold: 'Objection.FileAsHousehold',
+    Resolve: 'Objection.Resolve',
+  },
+  Ranking: {
+    Read: 'Ranking.Read',
+    Submit: 'Ranking.Submit',
+    ReadSnapshots: 'Ranking.ReadSnapshots',
+    /** Approve or return a submitted ranking. */
+    Review: 'Ranking.Review',
+    Configure: 'Ranking.Configure',
+  },
+  List: {
+    Read: 'List.Read',
+    /** Confirm and publish the red and black lists. */
+    Confirm: 'List.Confirm',
+    Lift: 'List.Lift',
+    Withdraw: 'List.Withdraw',
+  },
+  Goods: {
+    Read: 'Goods.Read',
+    Edit: 'Goods.Edit',
+    StockIn: 'Goods.StockIn',
+    StockTake: 'Goods.StockTake',
+  },
+  Redemption: {
+    Create: 'Redemption.Create',
+    Read: 'Redemption.Read',
+    ReadOwn: 'Redemption.ReadOwn',
+    Cancel: 'Redemption.Cancel',
+  },
+  Supermarket: {
+    /** The supermarket's own pages: redemptions, goods and stock, reports. */
+    Operate: 'Supermarket.Operate',
+  },
+  AuditLog: {
+    Read: 'AuditLog.Read',
+  },
+} as const;
+
+type Leaves<T> = T extends string ? T : { [K in keyof T]: Leaves<T[K]> }[keyof T];
+export type Permission = Leaves<typeof Permission>;
+
+const P = Permission;
+const EVERYONE = [P.Account.ManageOwn, P.Objection.File];
+const VILLAGE_STAFF = [
+  ...EVERYONE,
+  P.Village.Read,
+  P.Household.Read,
+  P.Passbook.Read,
+  P.ScoringRule.Read,
+  P.ScoreRecord.Read,
+  P.Ranking.Read,
+];
+/** What the county and the township oversee: read everything of their villages. */
+const OVERSIGHT = [
+  ...VILLAGE_STAFF,
+  P.Township.Read,
+  P.Township.SetOpeningCap,
+  P.Township.Overview,
+  P.Village.Update,
+  P.Group.Manage,
+  P.User.Manage,
+  P.User.Confirm,
+  P.Ledger.Verify,
+  P.CreditCertificate.Read,
+  P.ScoringRule.EditTemplate,
+  P.Publication.Read,
+  P.Ranking.ReadSnapshots,
+  P.List.Read,
+  P.Goods.Read,
+  P.Redemption.Read,
+  P.AuditLog.Read,
+];
+const SUPERMARKET = [
+  P.Goods.Read,
+  P.Goods.Edit,
+  P.Goods.StockIn,
+  P.Goods.StockTake,
+  P.Redemption.Create,
+  P.Redemption.Read,
+  P.Redemption.Cancel,
+  P.Supermarket.Operate,
+];
+
+/** The one table of who may do what. A role or a permission is added here, and nowhere else. */
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  ADMIN: [...OVERSIGHT, P.Township.Manage, P.Village.Create],
+  TOWNSHIP: [...OVERSIGHT, P.Ranking.Review, P.List.Withdraw],
+  VILLAGE_ADMIN: [
+    ...VILLAGE_STAFF,
+    ...SUPERMARKET,
+    P.Village.SetDeclarations,
+    P.Group.Manage,
+    P.User.Manage,
+    P.Household.Create,
+    P.Household.Update,
+    P.Household.MoveOut,
+    P.Household.ResetPin,
+    P.Household.Import,
+    P.Household.PrintDoorPlates,
+    P.Passbook.SetOpening,
+    P.Passbook.ConfigureReset,
+    P.Ledger.Verify,
+    P.CreditCertificate.Read,
+    P.CreditCertificate.Issue,
+    P.CreditCertificate.Revoke,
+    P.ScoringRule.EditVillage,
+    P.ScoringRule.CopyTemplates,
+    P.ScoreRecord.Record,
+    P.ScoreRecord.Approve,
+    P.ScoreRecord.Correct,
+    P.Publication.Read,
+    P.Publication.Open,
+    P.Publication.Close,
+    P.Objection.Resolve,
+    P.Ranking.Submit,
+    P.Ranking.ReadSnapshots,
+    P.Ranking.Configure,
+    P.List.Read,
+    P.List.Confirm,
+    P.List.Lift,
+  ],
+  SCORER: [...VILLAGE_STAFF, P.Household.PrintDoorPlates, P.ScoreRecord.Record],
+  CLERK: [...VILLAGE_STAFF, ...SUPERMARKET, P.Household.PrintDoorPlates],
+  VILLAGER: [
+    ...EVERYONE,
+    P.Household.ReadOwn,
+    P.Passbook.ReadOwn,
+    P.ScoreRecord.Declare,
+    P.Objection.FileAsHousehold,
+    P.Redemption.ReadOwn,
+  ],
+};
+
+const GRANTED = new Map(ROLES.map((role) => [role, new Set<Permission>(ROLE_PERMISSIONS[role])]));
+
+/** Whether the actor's role holds the permission. Scope (which village) is a separate question: `inScope`. */
+export function can(actor: Pick<Actor, 'role'> | null | undefined, permission: Permission): boolean {
+  return !!actor && (GRANTED.get(actor.role)?.has(permission) ?? false);
+}
+
+/** The roles that hold a permission. */
+export function rolesWith(permission: Permission): Role[] {
+  return ROLES.filter((role) => GRANTED.get(role)!.has(permission));
+}
