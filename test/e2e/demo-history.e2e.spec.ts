@@ -1,12 +1,8 @@
 import request from 'supertest';
 import { DEMO_PASSWORD, DEMO_VILLAGES } from '../../seeds/demo-county.js';
-import { ensureDemoHistory } from '../../seeds/demo-history.js';
+import { DemoHistory } from '../../seeds/demo-history.js';
 import { SeedsService } from '../../seeds/seeds.service.js';
-import { AuditService } from '../../src/audit/audit.service.js';
 import { todayInChina } from '../../src/common/dates.js';
-import { Transactions } from '../../src/database/transactions.js';
-import { LedgerService } from '../../src/ledger/ledger.service.js';
-import { GoodsService } from '../../src/supermarket/goods.service.js';
 import { createTestApp, TestApp } from '../support/create-test-app.js';
 import { auth } from '../support/factories.js';
 import { invariantProblems } from '../support/invariants.js';
@@ -94,14 +90,7 @@ describe('the demo county’s six months of history', () => {
     const first = await createTestApp({ seed: 'demo', env: { DEMO_HISTORY: 'off' } });
     try {
       const day = '2027-03-01';
-      await ensureDemoHistory(
-        {
-          dataSource: first.dataSource,
-          transactions: first.app.get(Transactions),
-          ledger: first.app.get(LedgerService),
-          goods: first.app.get(GoodsService),
-          audit: first.app.get(AuditService),
-        },
+      await first.app.get(DemoHistory).ensure(
         DEMO_VILLAGES.map((v) => v.code),
         day,
       );
