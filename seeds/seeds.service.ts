@@ -100,7 +100,6 @@ export class SeedsService implements OnApplicationBootstrap {
         DEMO_TOWNSHIP,
       );
       const villages = new Map<string, Village>();
-      const households = new Map<string, Household>();
       for (const spec of DEMO_VILLAGES) {
         const village = await this.findOrInsert(
           manager,
@@ -122,21 +121,18 @@ export class SeedsService implements OnApplicationBootstrap {
         }
         for (const [i, h] of (DEMO_HOUSEHOLDS[spec.code] ?? []).entries()) {
           const code = householdCode(spec.code, i + 1);
-          households.set(
-            code,
-            await this.findOrInsert(
-              manager,
-              Household,
-              { code },
-              {
-                code,
-                villageId: village.id,
-                groupId: groups[i % groups.length].id,
-                headName: h.headName,
-                memberCount: h.memberCount,
-                pinHash,
-              },
-            ),
+          await this.findOrInsert(
+            manager,
+            Household,
+            { code },
+            {
+              code,
+              villageId: village.id,
+              groupId: groups[i % groups.length].id,
+              headName: h.headName,
+              memberCount: h.memberCount,
+              pinHash,
+            },
           );
         }
         const used = (DEMO_HOUSEHOLDS[spec.code] ?? []).length;
