@@ -2,7 +2,8 @@ import request from 'supertest';
 import { DEMO_PASSWORD, DEMO_VILLAGES } from '../../seeds/demo-county.js';
 import { DemoHistory } from '../../seeds/demo-history.js';
 import { SeedsService } from '../../seeds/seeds.service.js';
-import { todayInChina } from '../../src/common/dates.js';
+import { Clock } from '../../src/common/clock.js';
+import { addDays, todayInChina } from '../../src/common/dates.js';
 import { createTestApp, TestApp } from '../support/create-test-app.js';
 import { auth } from '../support/factories.js';
 import { invariantProblems } from '../support/invariants.js';
@@ -84,6 +85,34 @@ describe('the demo county’s six months of history', () => {
       });
     expect(res.status).toBe(201);
     expect(res.body.receiptNo).toMatch(new RegExp(`${today.replaceAll('-', '')}-0001$`));
+  });
+
+  it('should date a record, and refuse a deed after its day, by the clock when the clock is stopped at a past day', async () => {
+    const clock = t.app.get(Clock);
+    const day = addDays(today, -3);
+    const [household] = await t.dataSource.query(
+      `SELECT h.id FROM household h JOIN village v ON v.id = h."villageId" WHERE v.code = 'TY' AND h.code = 'TY-0001'`,
+    );
+    const [rule] = await t.dataSource.query(
+      `SELECT r.id FROM scoring_rule r JOIN village v ON v.id = r."villageId" WHERE v.code = 'TY' AND r.code = 'ZZ-05'`,
+    );
+    const scorer = auth(await t.token('ty_scorer', DEMO_PASSWORD));
+    const record = (occurredOn: string) =>
+      request(t.http)
+        .post('/api/v1/score-records')
+        .set(scorer)
+        .send({ householdId: household.id, ruleId: rule.id, occurredOn });
+    clock.stopAt(new Date(`${day}T10:00:00+08:00`));
+    try {
+      const made = await record(day);
+      expect(made.status).toBe(201);
+      expect(todayInChina(new Date(made.body.createdAt))).toBe(day);
+      const later = await record(addDays(day, 1));
+      expect(later.body.error?.details?.fields?.occurredOn ?? later.text).toContain('日期不能晚于今天');
+    } finally {
+      clock.stopAt(null);
+    }
+    expect((await record(addDays(day, 1))).status).toBe(201);
   });
 
   it('should date nothing on or after the day it is seeded, even on the 1st after a short February', async () => {
