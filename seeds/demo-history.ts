@@ -198,7 +198,7 @@ export class DemoHistory {
 
   /**
    * The scorer records each deed in the morning of its day (or of `recordedOn`), and the committee reviews that day's
-   * records in the afternoon (none when reviewer is null). Gives back the records approved, in the order given.
+   * records together in the afternoon (none when reviewer is null). Gives back the records approved, in the order given.
    */
   private async recordAndReview(
     scorer: StaffActor,
@@ -222,16 +222,17 @@ export class DemoHistory {
         made.set(d, record);
       }
       if (!reviewer) continue;
-      for (const [i, d] of ofDay.entries()) {
-        this.clock.stopAt(at(day, 300 + 5 * i));
-        const id = (made.get(d) as ScoreRecord).id;
-        made.set(
-          d,
-          d.rejectReason
-            ? await this.scoring.reject(reviewer, id, d.rejectReason)
-            : await this.scoring.approve(reviewer, id),
-        );
-      }
+      this.clock.stopAt(at(day, 300));
+      const approve = ofDay.filter((d) => !d.rejectReason);
+      const approved = approve.length
+        ? await this.scoring.reviewMany(reviewer, {
+            recordIds: approve.map((d) => (made.get(d) as ScoreRecord).id),
+            decision: 'APPROVE',
+          })
+        : [];
+      approve.forEach((d, i) => made.set(d, approved[i]));
+      for (const d of ofDay.filter((x) => x.rejectReason))
+        await this.scoring.reject(reviewer, (made.get(d) as ScoreRecord).id, d.rejectReason as string);
     }
     return deeds.filter((d) => !d.rejectReason).map((d) => made.get(d) as ScoreRecord);
   }

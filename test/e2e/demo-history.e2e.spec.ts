@@ -14,9 +14,10 @@ describe('the demo county’s six months of history', () => {
   let t: TestApp;
   const today = todayInChina();
 
+  // Six months of history go through the services: some 600 units of work, each a commit (PostgreSQL syncs each).
   beforeAll(async () => {
     t = await createTestApp({ seed: 'demo' });
-  });
+  }, 120_000);
   afterAll(() => t.close());
 
   const monthsAgo = (k: number) => {
@@ -132,5 +133,5 @@ describe('the demo county’s six months of history', () => {
     } finally {
       await first.close();
     }
-  });
+  }, 120_000);
 });
