@@ -1,30 +1,21 @@
-import type { DataSource, EntityManager } from 'typeorm';
-import { In } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In } from 'typeorm';
+import type { StaffActor } from '../src/access/actor.js';
 import { AuditService, SYSTEM } from '../src/audit/audit.service.js';
-import { addDays, todayInChina } from '../src/common/dates.js';
-import { Transactions } from '../src/database/transactions.js';
+import { staffActor } from '../src/auth/auth.service.js';
+import { Clock } from '../src/common/clock.js';
+import { addDays } from '../src/common/dates.js';
 import { Household } from '../src/households/household.entity.js';
-import { LedgerService } from '../src/ledger/ledger.service.js';
-import { Objection } from '../src/publications/objection.entity.js';
-import { Publication } from '../src/publications/publication.entity.js';
-import { ScoringRuleVersion } from '../src/rules/scoring-rule-version.entity.js';
+import { PublicationsService } from '../src/publications/publications.service.js';
 import { ScoringRule } from '../src/rules/scoring-rule.entity.js';
-import { RecordStatus, ScoreRecord } from '../src/scoring/score-record.entity.js';
-import { basketFingerprint, receiptNumber } from '../src/supermarket/basket.js';
+import { ScoreRecord } from '../src/scoring/score-record.entity.js';
+import { ScoringService } from '../src/scoring/scoring.service.js';
 import { Goods } from '../src/supermarket/goods.entity.js';
 import { GoodsService } from '../src/supermarket/goods.service.js';
-import { RedemptionLine } from '../src/supermarket/redemption-line.entity.js';
-import { Redemption } from '../src/supermarket/redemption.entity.js';
+import { RedemptionsService } from '../src/supermarket/redemptions.service.js';
 import { User } from '../src/users/user.entity.js';
 import { Village } from '../src/villages/village.entity.js';
-
-export interface HistoryDeps {
-  dataSource: DataSource;
-  transactions: Transactions;
-  ledger: LedgerService;
-  goods: GoodsService;
-  audit: AuditService;
-}
 
 /** Months of history before the current one. */
 const MONTHS = 6;
@@ -50,332 +41,252 @@ const firstOfMonthsAgo = (today: string, k: number) => {
   return d.toISOString().slice(0, 10);
 };
 
-/**
- * Six months of a village's life, so that every page has something true to show on first start: deeds recorded,
- * approved, published and posted each month (a few rejected, an objection dismissed, one upheld with corrected
- * points, a black-list violation), redemptions at the supermarket (one cancelled), stock bought and donated; and in
- * the current month records waiting for review, approved ones waiting for publication, and a publication open now.
- * Points move only through LedgerService.append and stock only through GoodsService.move, in time order, so the
- * books verify. Runs only while the demo county has no score record.
- */
-export async function ensureDemoHistory(
-  deps: HistoryDeps,
-  villageCodes: string[],
-  today = todayInChina(),
-): Promise<void> {
-  if ((await deps.dataSource.getRepository(ScoreRecord).count()) > 0) return;
-  const villages = await deps.dataSource
-    .getRepository(Village)
-    .find({ where: { code: In(villageCodes) }, order: { id: 'ASC' } });
-  for (const village of villages)
-    await deps.transactions.run((manager) => villageHistory(deps, manager, village, today));
+const earlier = (a: string, b: string) => (a < b ? a : b);
+
+interface Deed {
+  day: string;
+  rule: ScoringRule;
+  householdId: number;
+  points?: number;
+  rejectReason?: string;
 }
 
-async function villageHistory(deps: HistoryDeps, manager: EntityManager, village: Village, today: string) {
-  const rnd = generator(village.id * 7919 + village.code.charCodeAt(0));
-  const households = await manager.find(Household, {
-    where: { villageId: village.id, status: 'ACTIVE' },
-    order: { id: 'ASC' },
-  });
-  const staff = await manager.find(User, {
-    where: { villageId: village.id, active: true },
-    order: { id: 'ASC' },
-  });
-  const admin = staff.find((u) => u.role === 'VILLAGE_ADMIN');
-  const scorer =
-    staff.find((u) => u.role === 'SCORER' && !u.householdId) ?? staff.find((u) => u.role === 'SCORER');
-  const clerk = staff.find((u) => u.role === 'CLERK');
-  const rules = await manager.find(ScoringRule, {
-    where: { villageId: village.id, active: true },
-    order: { id: 'ASC' },
-  });
-  const versions = new Map(
-    (await manager.find(ScoringRuleVersion, { where: { ruleId: In(rules.map((r) => r.id)) } })).map((v) => [
-      v.ruleId,
-      v,
-    ]),
-  );
-  const goods = await manager.find(Goods, {
-    where: { villageId: village.id, active: true },
-    order: { pricePoints: 'ASC' },
-  });
-  if (!admin || !scorer || !clerk || households.length === 0 || rules.length === 0) return;
-  const rewards = rules.filter((r) => r.minPoints > 0 && !r.capCount && !r.evidenceRequired);
-  const deductions = rules.filter((r) => r.maxPoints < 0 && !r.blackList);
-  const black = rules.find((r) => r.blackList);
-  // Nobody records or reviews for their own household.
-  const eligible = households.filter((h) => h.id !== scorer.householdId && h.id !== admin.householdId);
-  const available = new Map(households.map((h) => [h.id, h.available]));
-  let keyCounter = 0;
-  const receiptSeq = new Map<string, number>();
-  let posted = 0;
-  let spent = 0;
+/**
+ * Six months of a village's life, so that every page has something true to show on first start: deeds recorded by a
+ * scorer and reviewed by the committee, published and posted each month (a few rejected, an objection dismissed, one
+ * upheld with corrected points, a black-list violation), redemptions at the supermarket (one cancelled), stock bought
+ * and donated; and in the current month records waiting for review, approved ones waiting for publication, and a
+ * publication open now. Everything goes through the services people use, with the clock stopped at each past
+ * moment, so the books verify and every row is what the service would have written that day. A village that has a
+ * score record already is left as it is.
+ */
+@Injectable()
+export class DemoHistory {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    private readonly scoring: ScoringService,
+    private readonly publications: PublicationsService,
+    private readonly redemptions: RedemptionsService,
+    private readonly goods: GoodsService,
+    private readonly audit: AuditService,
+  ) {}
 
-  const newRecord = async (
-    day: string,
-    status: RecordStatus,
-    extra: Partial<ScoreRecord> = {},
-    rule = rnd.next() < 0.85 || deductions.length === 0 ? rnd.pick(rewards) : rnd.pick(deductions),
-  ) =>
-    manager.save(
-      manager.create(ScoreRecord, {
-        villageId: village.id,
-        householdId: rnd.pick(eligible).id,
-        ruleId: rule.id,
-        ruleVersionId: (versions.get(rule.id) as ScoringRuleVersion).id,
-        points: rule.minPoints > 0 ? rule.minPoints : rule.maxPoints,
-        occurredOn: day,
-        status,
-        recordedBy: scorer.id,
-        reviewedBy: status === 'PENDING' ? null : admin.id,
-        reviewedAt: status === 'PENDING' ? null : at(day, 240),
-        createdAt: at(day, 30),
-        ...extra,
-      }),
-    );
-
-  const post = async (record: ScoreRecord, when: Date) => {
-    const rule = rules.find((r) => r.id === record.ruleId) as ScoringRule;
-    const entry = await deps.ledger.append(manager, {
-      householdId: record.householdId,
-      amount: record.points,
-      kind: 'SCORE',
-      description: `${rule.code} ${rule.title}`,
-      occurredOn: record.occurredOn,
-      refType: 'score_record',
-      refId: record.id,
-      createdBy: admin.id,
-      at: when,
-    });
-    available.set(record.householdId, entry.availableAfter);
-    posted += 1;
-  };
-
-  const redeem = async (day: string, minutes: number) => {
-    const shelf = goods.filter((g) => g.stock > 2 && !g.monthlyLimit);
-    const buyer = households.filter((h) => (available.get(h.id) ?? 0) >= 10 && h.id !== clerk.householdId);
-    if (shelf.length === 0 || buyer.length === 0) return null;
-    const household = rnd.pick(buyer);
-    const item = rnd.pick(shelf.filter((g) => g.pricePoints <= (available.get(household.id) ?? 0) - 30));
-    if (!item) return null;
-    const quantity = 1;
-    const total = item.pricePoints * quantity;
-    const when = at(day, minutes);
-    const seq = (receiptSeq.get(day) ?? 0) + 1;
-    receiptSeq.set(day, seq);
-    const redemption = await manager.save(
-      manager.create(Redemption, {
-        villageId: village.id,
-        householdId: household.id,
-        receiptNo: receiptNumber(village.name, day, seq),
-        totalPoints: total,
-        balanceAfter: (available.get(household.id) ?? 0) - total,
-        status: 'DONE',
-        idempotencyKey: `demo-history-${village.code}-${++keyCounter}`,
-        fingerprint: basketFingerprint(household.id, [{ goodsId: item.id, quantity }]),
-        occurredOn: day,
-        createdBy: clerk.id,
-        createdAt: when.toISOString(),
-      }),
-    );
-    await manager.insert(RedemptionLine, {
-      redemptionId: redemption.id,
-      goodsId: item.id,
-      goodsName: item.name,
-      unit: item.unit,
-      quantity,
-      pricePoints: item.pricePoints,
-      linePoints: total,
-    });
-    await deps.goods.move(manager, {
-      goodsId: item.id,
-      villageId: village.id,
-      quantity: -quantity,
-      kind: 'REDEMPTION',
-      redemptionId: redemption.id,
-      createdBy: clerk.id,
-      at: when,
-    });
-    item.stock -= quantity;
-    const entry = await deps.ledger.append(manager, {
-      householdId: household.id,
-      amount: -total,
-      kind: 'REDEMPTION',
-      description: `兑换 ${redemption.receiptNo}：${item.name}×${quantity}`,
-      occurredOn: day,
-      refType: 'redemption',
-      refId: redemption.id,
-      createdBy: clerk.id,
-      mustStayCovered: true,
-      at: when,
-    });
-    available.set(household.id, entry.availableAfter);
-    await manager.update(
-      Redemption,
-      { id: redemption.id },
-      { ledgerEntryId: entry.id, balanceAfter: entry.availableAfter },
-    );
-    spent += total;
-    return { redemption, item, quantity, entryId: entry.id, when };
-  };
-
-  for (let k = MONTHS; k >= 1; k--) {
-    const first = firstOfMonthsAgo(today, k);
-    if (k === 4) {
-      const soap = goods.find((g) => g.name === '香皂');
-      if (soap) {
-        await deps.goods.move(manager, {
-          goodsId: soap.id,
-          villageId: village.id,
-          quantity: 20,
-          kind: 'PURCHASE',
-          note: '镇供销社采购',
-          createdBy: clerk.id,
-          at: at(addDays(first, 2)),
-        });
-        soap.stock += 20;
-      }
-      const towel = goods.find((g) => g.name === '毛巾');
-      if (towel) {
-        await deps.goods.move(manager, {
-          goodsId: towel.id,
-          villageId: village.id,
-          quantity: 10,
-          kind: 'DONATION',
-          donor: '县妇联',
-          createdBy: clerk.id,
-          at: at(addDays(first, 2), 30),
-        });
-        towel.stock += 10;
-      }
-    }
-    // Deeds of the month, approved; one rejected.
-    const deeds: ScoreRecord[] = [];
-    for (let i = 0; i < 10 + rnd.int(5); i++)
-      deeds.push(await newRecord(addDays(first, rnd.int(20)), 'APPROVED'));
-    if (k === 3 && black) deeds.push(await newRecord(addDays(first, 12), 'APPROVED', {}, black));
-    await newRecord(addDays(first, 5), 'REJECTED', { rejectReason: '现场照片看不清，请补充后重新登记' });
-    // Published on the 18th for 7 days, then closed and posted on the 25th: before today even when today is the 1st.
-    const startsOn = addDays(first, 17);
-    const endsOn = addDays(startsOn, 6);
-    const closedAt = at(addDays(endsOn, 1), 10);
-    const publication = await manager.save(
-      manager.create(Publication, {
-        villageId: village.id,
-        startsOn,
-        endsOn,
-        days: 7,
-        status: 'CLOSED',
-        openedBy: admin.id,
-        closedBy: admin.id,
-        closedAt,
-        createdAt: at(startsOn),
-      }),
-    );
-    if (k === 3) {
-      await manager.insert(Objection, {
-        recordId: deeds[0].id,
-        villageId: village.id,
-        byUserId: scorer.id,
-        reason: '那天是邻居打扫的',
-        status: 'DISMISSED',
-        resolvedBy: admin.id,
-        resolvedAt: at(addDays(startsOn, 2)),
-      });
-    }
-    if (k === 2) {
-      const corrected = Math.max(1, Math.floor(deeds[1].points / 2));
-      await manager.insert(Objection, {
-        recordId: deeds[1].id,
-        villageId: village.id,
-        byUserId: scorer.id,
-        reason: '只参加了半天',
-        status: 'UPHELD',
-        correctedPoints: corrected,
-        resolvedBy: admin.id,
-        resolvedAt: at(addDays(startsOn, 3)),
-      });
-      deeds[1].points = deeds[1].points > 0 ? corrected : deeds[1].points;
-    }
-    for (const record of deeds) {
-      record.status = 'POSTED';
-      record.publicationId = publication.id;
-      record.postedAt = closedAt;
-      await manager.save(record);
-      await post(record, closedAt);
-    }
-    // The supermarket in the days after posting, never today or later (today's receipts are the clerk's own); one
-    // redemption is cancelled the same day.
-    for (let i = 0; i < 4; i++) {
-      const day = [addDays(endsOn, 2 + i), addDays(today, -1)].sort()[0];
-      const sold = await redeem(day, 60 + i * 7);
-      if (sold && k === 2 && i === 0) {
-        const when = new Date(sold.when.getTime() + 30 * 60_000);
-        await manager.update(
-          Redemption,
-          { id: sold.redemption.id },
-          {
-            status: 'CANCELLED',
-            cancelledBy: clerk.id,
-            cancelledAt: when.toISOString(),
-            cancelReason: '农户想换别的商品',
-          },
-        );
-        await deps.goods.move(manager, {
-          goodsId: sold.item.id,
-          villageId: village.id,
-          quantity: sold.quantity,
-          kind: 'CANCEL',
-          redemptionId: sold.redemption.id,
-          note: '农户想换别的商品',
-          createdBy: clerk.id,
-          at: when,
-        });
-        sold.item.stock += sold.quantity;
-        const entry = await deps.ledger.append(manager, {
-          householdId: sold.redemption.householdId,
-          amount: sold.redemption.totalPoints,
-          kind: 'REDEMPTION_CANCEL',
-          description: `撤销兑换 ${sold.redemption.receiptNo}：农户想换别的商品`,
-          occurredOn: sold.redemption.occurredOn,
-          refType: 'redemption',
-          refId: sold.redemption.id,
-          correctsEntryId: sold.entryId,
-          createdBy: clerk.id,
-          at: when,
-        });
-        available.set(sold.redemption.householdId, entry.availableAfter);
-        spent -= sold.redemption.totalPoints;
+  async ensure(villageCodes: string[], today = this.clock.today()): Promise<void> {
+    const villages = await this.dataSource
+      .getRepository(Village)
+      .find({ where: { code: In(villageCodes) }, order: { id: 'ASC' } });
+    for (const village of villages) {
+      if (await this.dataSource.getRepository(ScoreRecord).existsBy({ villageId: village.id })) continue;
+      try {
+        await this.villageHistory(village, today);
+      } finally {
+        this.clock.stopAt(null);
       }
     }
   }
 
-  // The current month: waiting for review, waiting for publication, and a publication open now.
-  const first = firstOfMonthsAgo(today, 0);
-  const dayOfMonth = (n: number) => (addDays(first, n) < today ? addDays(first, n) : addDays(today, -1));
-  for (let i = 0; i < 4; i++) await newRecord(dayOfMonth(3 + i), 'PENDING');
-  for (let i = 0; i < 3; i++) await newRecord(dayOfMonth(i), 'APPROVED');
-  const open = await manager.save(
-    manager.create(Publication, {
-      villageId: village.id,
-      startsOn: addDays(today, -2),
-      endsOn: addDays(today, 4),
-      days: 7,
-      status: 'OPEN',
-      openedBy: admin.id,
-    }),
-  );
-  for (let i = 0; i < 3; i++) await newRecord(dayOfMonth(8 + i), 'PUBLICIZING', { publicationId: open.id });
+  private async villageHistory(village: Village, today: string): Promise<void> {
+    const rnd = generator(village.id * 7919 + village.code.charCodeAt(0));
+    const households = await this.dataSource.getRepository(Household).find({
+      where: { villageId: village.id, status: 'ACTIVE' },
+      order: { id: 'ASC' },
+    });
+    const staff = await this.dataSource.getRepository(User).find({
+      where: { villageId: village.id, active: true },
+      order: { id: 'ASC' },
+    });
+    const actor = (role: string) => {
+      const user = staff.find((u) => u.role === role);
+      return user ? staffActor(user, null) : undefined;
+    };
+    const admin = actor('VILLAGE_ADMIN');
+    const scorer = actor('SCORER');
+    const clerk = actor('CLERK');
+    const rules = await this.dataSource.getRepository(ScoringRule).find({
+      where: { villageId: village.id, active: true },
+      order: { id: 'ASC' },
+    });
+    if (!admin || !scorer || !clerk || households.length === 0 || rules.length === 0) return;
+    const rewards = rules.filter((r) => r.minPoints > 0 && !r.capCount && !r.evidenceRequired);
+    const ranged = rewards.find((r) => r.minPoints < r.maxPoints) ?? rewards[0];
+    const deductions = rules.filter((r) => r.maxPoints < 0 && !r.blackList && !r.capCount);
+    const black = rules.find((r) => r.blackList && !r.capCount);
+    // Nobody records or reviews for their own household.
+    const eligible = households.filter((h) => h.id !== scorer.householdId && h.id !== admin.householdId);
+    const deed = (day: string, rule?: ScoringRule): Deed => ({
+      day,
+      rule: rule ?? (rnd.next() < 0.85 || deductions.length === 0 ? rnd.pick(rewards) : rnd.pick(deductions)),
+      householdId: rnd.pick(eligible).id,
+    });
+    let redeemed = 0;
+    let postedRecords = 0;
 
-  await deps.audit.record(
-    SYSTEM,
-    {
+    for (let k = MONTHS; k >= 1; k--) {
+      const first = firstOfMonthsAgo(today, k);
+      if (k === 4) await this.stockIn(clerk, village.id, addDays(first, 2));
+      // Deeds of the month, before its publication on the 18th; one rejected.
+      const deeds: Deed[] = [];
+      for (let i = 0; i < 10 + rnd.int(5); i++) deeds.push(deed(addDays(first, rnd.int(16))));
+      if (k === 3 && black) deeds.push(deed(addDays(first, 12), black));
+      if (k === 2) deeds.push({ ...deed(addDays(first, 9), ranged), points: ranged.maxPoints });
+      deeds.push({ ...deed(addDays(first, 5)), rejectReason: '现场照片看不清，请补充后重新登记' });
+      const records = await this.recordAndReview(scorer, admin, deeds);
+      // Published on the 18th for 7 days, closed and posted on the 25th: before today even when today is the 1st.
+      const startsOn = addDays(first, 17);
+      this.clock.stopAt(at(startsOn));
+      const publication = await this.publications.open(admin, village.id, 7);
+      if (k === 3) await this.objection(scorer, admin, records[0], startsOn, '那天是邻居打扫的', 'DISMISS');
+      if (k === 2) {
+        const corrected = records.find((r) => r.ruleId === ranged.id) as ScoreRecord;
+        const points = Math.max(ranged.minPoints, Math.ceil(ranged.maxPoints / 2));
+        await this.objection(scorer, admin, corrected, startsOn, '只参加了半天', 'UPHOLD', points);
+      }
+      this.clock.stopAt(at(addDays(publication.endsOn, 1), 10));
+      postedRecords += (await this.publications.close(admin, publication.id)).postedRecordIds.length;
+      // The supermarket in the days after posting, never today or later (today's receipts are the clerk's own); one
+      // redemption is cancelled half an hour later.
+      for (let i = 0; i < 4; i++) {
+        const when = at(earlier(addDays(publication.endsOn, 2 + i), addDays(today, -1)), 60 + i * 7);
+        const sold = await this.redeem(rnd, clerk, village.id, when);
+        if (!sold) continue;
+        redeemed += sold.redemption.totalPoints;
+        if (k === 2 && i === 0) {
+          this.clock.stopAt(new Date(when.getTime() + 30 * 60_000));
+          await this.redemptions.cancel(clerk, sold.redemption.id, '农户想换别的商品');
+          redeemed -= sold.redemption.totalPoints;
+        }
+      }
+    }
+
+    // The current month: a publication open since the day before yesterday, records approved since, and some waiting
+    // for review. Deed dates are this month's where today allows.
+    const first = firstOfMonthsAgo(today, 0);
+    const onOrBefore = (n: number, last: string) => earlier(addDays(first, n), last);
+    const beforeOpen = addDays(today, -2);
+    const yesterday = addDays(today, -1);
+    await this.recordAndReview(
+      scorer,
+      admin,
+      [0, 1, 2].map((i) => deed(onOrBefore(8 + i, beforeOpen))),
+      beforeOpen,
+    );
+    this.clock.stopAt(at(beforeOpen, 480));
+    await this.publications.open(admin, village.id, 7);
+    await this.recordAndReview(
+      scorer,
+      admin,
+      [0, 1, 2].map((i) => deed(onOrBefore(i, yesterday))),
+      yesterday,
+    );
+    await this.recordAndReview(
+      scorer,
+      null,
+      [0, 1, 2, 3].map((i) => deed(onOrBefore(3 + i, yesterday))),
+      yesterday,
+    );
+
+    this.clock.stopAt(null);
+    await this.audit.record(SYSTEM, {
       action: 'seed.history',
       entityType: 'village',
       entityId: village.id,
       villageId: village.id,
-      details: { months: MONTHS, postedRecords: posted, redeemedPoints: spent },
-    },
-    manager,
-  );
+      details: { months: MONTHS, postedRecords, redeemedPoints: redeemed },
+    });
+  }
+
+  /**
+   * The scorer records each deed in the morning of its day (or of `recordedOn`), and the committee reviews that day's
+   * records together in the afternoon (none when reviewer is null). Gives back the records approved, in the order given.
+   */
+  private async recordAndReview(
+    scorer: StaffActor,
+    reviewer: StaffActor | null,
+    deeds: Deed[],
+    recordedOn?: string,
+  ): Promise<ScoreRecord[]> {
+    const days = [...new Set(deeds.map((d) => recordedOn ?? d.day))].sort();
+    const made = new Map<Deed, ScoreRecord>();
+    for (const day of days) {
+      const ofDay = deeds.filter((d) => (recordedOn ?? d.day) === day);
+      for (const [i, d] of ofDay.entries()) {
+        this.clock.stopAt(at(day, 5 * i));
+        const { record } = await this.scoring.record(scorer, {
+          householdId: d.householdId,
+          ruleId: d.rule.id,
+          occurredOn: d.day,
+          points: d.points,
+          note: d.rule.evidenceRequired ? '村两委现场核实' : undefined,
+        });
+        made.set(d, record);
+      }
+      if (!reviewer) continue;
+      this.clock.stopAt(at(day, 300));
+      const approve = ofDay.filter((d) => !d.rejectReason);
+      const approved = approve.length
+        ? await this.scoring.reviewMany(reviewer, {
+            recordIds: approve.map((d) => (made.get(d) as ScoreRecord).id),
+            decision: 'APPROVE',
+          })
+        : [];
+      approve.forEach((d, i) => made.set(d, approved[i]));
+      for (const d of ofDay.filter((x) => x.rejectReason))
+        await this.scoring.reject(reviewer, (made.get(d) as ScoreRecord).id, d.rejectReason as string);
+    }
+    return deeds.filter((d) => !d.rejectReason).map((d) => made.get(d) as ScoreRecord);
+  }
+
+  /** An objection filed the day after the publication opens, settled by the committee the day after. */
+  private async objection(
+    by: StaffActor,
+    committee: StaffActor,
+    record: ScoreRecord,
+    startsOn: string,
+    reason: string,
+    decision: 'DISMISS' | 'UPHOLD',
+    points?: number,
+  ): Promise<void> {
+    this.clock.stopAt(at(addDays(startsOn, 1)));
+    const objection = await this.publications.object(by, record.id, reason);
+    this.clock.stopAt(at(addDays(startsOn, 2)));
+    await this.publications.resolve(committee, objection.id, decision, points);
+  }
+
+  /** Soap bought from the township's co-op, towels donated by the county women's federation. */
+  private async stockIn(clerk: StaffActor, villageId: number, day: string): Promise<void> {
+    const shelf = await this.dataSource
+      .getRepository(Goods)
+      .findBy({ villageId, name: In(['香皂', '毛巾']) });
+    const soap = shelf.find((g) => g.name === '香皂');
+    const towel = shelf.find((g) => g.name === '毛巾');
+    this.clock.stopAt(at(day));
+    if (soap)
+      await this.goods.stockIn(clerk, soap.id, { quantity: 20, source: 'PURCHASE', note: '镇供销社采购' });
+    this.clock.stopAt(at(day, 30));
+    if (towel)
+      await this.goods.stockIn(clerk, towel.id, { quantity: 10, source: 'DONATION', donor: '县妇联' });
+  }
+
+  /** One item for a household that has points to spare, at the counter (never for the clerk's own household). */
+  private async redeem(rnd: ReturnType<typeof generator>, clerk: StaffActor, villageId: number, when: Date) {
+    const buyers = await this.dataSource
+      .getRepository(Household)
+      .find({ where: { villageId, status: 'ACTIVE' }, order: { id: 'ASC' } });
+    const shelf = await this.dataSource
+      .getRepository(Goods)
+      .find({ where: { villageId, active: true }, order: { pricePoints: 'ASC' } });
+    const buyer = buyers.filter((h) => h.available >= 10 && h.id !== clerk.householdId);
+    const goods = shelf.filter((g) => g.stock > 2 && !g.monthlyLimit);
+    if (buyer.length === 0 || goods.length === 0) return null;
+    const household = rnd.pick(buyer);
+    const item = rnd.pick(goods.filter((g) => g.pricePoints <= household.available - 30));
+    if (!item) return null;
+    this.clock.stopAt(when);
+    return this.redemptions.redeem(clerk, {
+      householdId: household.id,
+      items: [{ goodsId: item.id, quantity: 1 }],
+      idempotencyKey: `demo-history-${villageId}-${when.getTime()}`,
+    });
+  }
 }

@@ -1,6 +1,14 @@
 import { Module } from '@nestjs/common';
+import { PublicationsModule } from '../src/publications/publications.module.js';
+import { ScoringModule } from '../src/scoring/scoring.module.js';
 import { SupermarketModule } from '../src/supermarket/supermarket.module.js';
+import { UsersModule } from '../src/users/users.module.js';
+import { DemoHistory } from './demo-history.js';
 import { SeedsService } from './seeds.service.js';
 
-@Module({ imports: [SupermarketModule], providers: [SeedsService] })
+@Module({
+  imports: [SupermarketModule, ScoringModule, PublicationsModule, UsersModule],
+  providers: [SeedsService, DemoHistory],
+  exports: [DemoHistory],
+})
 export class SeedsModule {}

@@ -2,23 +2,25 @@ import { randomBytes } from 'node:crypto';
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import type { StaffActor } from '../src/access/actor.js';
 import { SYSTEM, AuditService } from '../src/audit/audit.service.js';
+import { staffActor } from '../src/auth/auth.service.js';
 import { hashSecret } from '../src/auth/password.js';
 import { Settings } from '../src/config/settings.js';
 import { Transactions } from '../src/database/transactions.js';
 import { householdCode } from '../src/households/household-code.js';
 import { Household } from '../src/households/household.entity.js';
-import { LedgerService } from '../src/ledger/ledger.service.js';
 import { ScoringRuleVersion } from '../src/rules/scoring-rule-version.entity.js';
 import { ScoringRule } from '../src/rules/scoring-rule.entity.js';
 import { Goods } from '../src/supermarket/goods.entity.js';
 import { GoodsService } from '../src/supermarket/goods.service.js';
 import { Township } from '../src/townships/township.entity.js';
 import { User } from '../src/users/user.entity.js';
+import { UsersService } from '../src/users/users.service.js';
 import { Group } from '../src/villages/group.entity.js';
 import { Village } from '../src/villages/village.entity.js';
 import { DEMO_GOODS } from './demo-goods.js';
-import { ensureDemoHistory } from './demo-history.js';
+import { DemoHistory } from './demo-history.js';
 import { DEMO_RULES } from './demo-rules.js';
 import {
   DEMO_HOUSEHOLDS,
@@ -40,24 +42,15 @@ export class SeedsService implements OnApplicationBootstrap {
     private readonly transactions: Transactions,
     private readonly audit: AuditService,
     private readonly goods: GoodsService,
-    private readonly ledger: LedgerService,
+    private readonly users: UsersService,
+    private readonly history: DemoHistory,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.ensureFirstAdmin();
     if (this.settings.seed === 'demo') {
       await this.ensureDemoCounty();
-      if (this.settings.demoHistory === 'on')
-        await ensureDemoHistory(
-          {
-            dataSource: this.dataSource,
-            transactions: this.transactions,
-            ledger: this.ledger,
-            goods: this.goods,
-            audit: this.audit,
-          },
-          DEMO_VILLAGES.map((v) => v.code),
-        );
+      if (this.settings.demoHistory === 'on') await this.history.ensure(DEMO_VILLAGES.map((v) => v.code));
     }
   }
 
@@ -93,10 +86,13 @@ export class SeedsService implements OnApplicationBootstrap {
     }
   }
 
+  /**
+   * The places, households and rule lists are inserted here; the staff accounts and the supermarket shelves are made
+   * by the admin and the clerks through the services, as on the pages.
+   */
   async ensureDemoCounty(): Promise<void> {
-    const passwordHash = await hashSecret(DEMO_PASSWORD);
     const pinHash = await hashSecret(DEMO_PIN);
-    await this.transactions.run(async (manager) => {
+    const township = await this.transactions.run(async (manager) => {
       const township = await this.findOrInsert(
         manager,
         Township,
@@ -104,7 +100,6 @@ export class SeedsService implements OnApplicationBootstrap {
         DEMO_TOWNSHIP,
       );
       const villages = new Map<string, Village>();
-      const households = new Map<string, Household>();
       for (const spec of DEMO_VILLAGES) {
         const village = await this.findOrInsert(
           manager,
@@ -126,76 +121,75 @@ export class SeedsService implements OnApplicationBootstrap {
         }
         for (const [i, h] of (DEMO_HOUSEHOLDS[spec.code] ?? []).entries()) {
           const code = householdCode(spec.code, i + 1);
-          households.set(
-            code,
-            await this.findOrInsert(
-              manager,
-              Household,
-              { code },
-              {
-                code,
-                villageId: village.id,
-                groupId: groups[i % groups.length].id,
-                headName: h.headName,
-                memberCount: h.memberCount,
-                pinHash,
-              },
-            ),
+          await this.findOrInsert(
+            manager,
+            Household,
+            { code },
+            {
+              code,
+              villageId: village.id,
+              groupId: groups[i % groups.length].id,
+              headName: h.headName,
+              memberCount: h.memberCount,
+              pinHash,
+            },
           );
         }
         const used = (DEMO_HOUSEHOLDS[spec.code] ?? []).length;
         if (village.householdSeq < used) await manager.update(Village, village.id, { householdSeq: used });
       }
       await this.ensureRules(manager, { townshipId: township.id, villageId: null });
-      for (const village of villages.values()) {
+      for (const village of villages.values())
         await this.ensureRules(manager, { townshipId: null, villageId: village.id });
-        await this.ensureGoods(manager, village.id);
-      }
-      for (const staff of DEMO_STAFF) {
-        const village = staff.village ? villages.get(staff.village) : undefined;
-        await this.findOrInsert(
-          manager,
-          User,
-          { username: staff.username },
-          {
-            username: staff.username,
-            displayName: staff.displayName,
-            role: staff.role,
-            passwordHash,
-            townshipId: township.id,
-            villageId: village?.id ?? null,
-            householdId: staff.household ? (households.get(staff.household)?.id ?? null) : null,
-            noHouseholdInVillage: staff.noHousehold ?? false,
-          },
-        );
-      }
+      return township;
     });
+    const users = this.dataSource.getRepository(User);
+    const admin = await users.findOneByOrFail({ role: 'ADMIN' });
+    await Promise.all(
+      DEMO_STAFF.map(async (staff) => {
+        if (await users.existsBy({ username: staff.username })) return;
+        const village = staff.village
+          ? await this.dataSource.getRepository(Village).findOneByOrFail({ code: staff.village })
+          : undefined;
+        await this.users.create(staffActor(admin, null), {
+          username: staff.username,
+          password: DEMO_PASSWORD,
+          displayName: staff.displayName,
+          role: staff.role,
+          townshipId: township.id,
+          villageId: village?.id,
+          householdCode: staff.household,
+          noHousehold: staff.noHousehold,
+        });
+      }),
+    );
+    for (const spec of DEMO_VILLAGES) {
+      const village = await this.dataSource.getRepository(Village).findOneByOrFail({ code: spec.code });
+      const clerk = DEMO_STAFF.find((s) => s.village === spec.code && s.role === 'CLERK');
+      const by = await users.findOneByOrFail(clerk ? { username: clerk.username } : { id: admin.id });
+      await this.ensureGoods(staffActor(by, null), village.id);
+    }
   }
 
-  /** The supermarket shelf of a demo village; stock comes in through movements like any other stock. */
-  private async ensureGoods(manager: EntityManager, villageId: number): Promise<void> {
+  /** The supermarket shelf of a demo village, put up by its clerk: the first stock, and what was donated. */
+  private async ensureGoods(clerk: StaffActor, villageId: number): Promise<void> {
     for (const spec of DEMO_GOODS) {
-      if (await manager.existsBy(Goods, { villageId, name: spec.name })) continue;
-      const goods = await manager.save(
-        manager.create(Goods, {
-          villageId,
-          name: spec.name,
-          unit: spec.unit,
-          pricePoints: spec.pricePoints,
-          lowStockThreshold: spec.lowStockThreshold,
-          monthlyLimit: spec.monthlyLimit ?? null,
-        }),
-      );
-      await this.goods.move(manager, { goodsId: goods.id, villageId, quantity: spec.stock, kind: 'INITIAL' });
-      if (spec.donation) {
-        await this.goods.move(manager, {
-          goodsId: goods.id,
-          villageId,
+      if (await this.dataSource.getRepository(Goods).existsBy({ villageId, name: spec.name })) continue;
+      const goods = await this.goods.create(clerk, {
+        villageId,
+        name: spec.name,
+        unit: spec.unit,
+        pricePoints: spec.pricePoints,
+        stock: spec.stock,
+        lowStockThreshold: spec.lowStockThreshold,
+        monthlyLimit: spec.monthlyLimit,
+      });
+      if (spec.donation)
+        await this.goods.stockIn(clerk, goods.id, {
           quantity: spec.donation.quantity,
-          kind: 'DONATION',
+          source: 'DONATION',
           donor: spec.donation.donor,
         });
-      }
     }
   }
 

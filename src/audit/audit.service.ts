@@ -2,7 +2,8 @@ import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../access/actor.js';
-import { raw } from '../database/raw.js';
+import { Clock } from '../common/clock.js';
+import { isPostgres, raw } from '../database/raw.js';
 import { Transactions } from '../database/transactions.js';
 import { sealAuditLog } from './audit-chain.js';
 import { AuditLog } from './audit-log.entity.js';
@@ -41,6 +42,7 @@ export class AuditService implements OnModuleDestroy {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly transactions: Transactions,
+    private readonly clock: Clock,
   ) {}
 
   async record(actor: Actor | OtherActor, entry: AuditEntry, manager?: EntityManager): Promise<void> {
@@ -56,12 +58,13 @@ export class AuditService implements OnModuleDestroy {
       details: entry.details ? JSON.stringify(entry.details) : null,
       ip: actor.ip,
     };
-    // A plain INSERT (every write makes one; the database dates it).
+    // A plain INSERT (every write makes one), dated by the clock as the database would (SQLite: UTC text).
+    const now = this.clock.now();
     const insert = (m: EntityManager) =>
       raw(
         m,
         `INSERT INTO audit_log ("actorType", "actorId", "actorName", action, "entityType", "entityId", "townshipId",
-          "villageId", details, ip) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+          "villageId", details, ip, "createdAt") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
         [
           row.actorType,
           row.actorId,
@@ -73,6 +76,7 @@ export class AuditService implements OnModuleDestroy {
           row.villageId,
           row.details,
           row.ip,
+          isPostgres(m) ? now : now.toISOString().replace('T', ' ').slice(0, 19),
         ],
       );
     if (manager) await insert(manager);

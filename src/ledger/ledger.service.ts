@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { periodKeysOf } from '../common/periods.js';
 import { holdRow } from '../database/locks.js';
@@ -29,8 +30,6 @@ export interface NewEntry {
   createdBy?: number | null;
   /** A spend (redemption): refuse rather than take available below zero. */
   mustStayCovered?: boolean;
-  /** When it happened, if not now: only for history brought in from elsewhere (the demo's past months). */
-  at?: Date;
 }
 
 /** One line of a passbook as read (no hash, no references: what a reader of the passbook needs). */
@@ -70,6 +69,7 @@ export class LedgerService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly transactions: Transactions,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -114,7 +114,7 @@ export class LedgerService {
       description: input.description.slice(0, 200),
       occurredOn: input.occurredOn,
       createdBy: input.createdBy ?? null,
-      createdAt: (input.at ?? new Date()).toISOString(),
+      createdAt: this.clock.now().toISOString(),
     };
     const prevHash = village.ledgerHead || GENESIS;
     const hash = entryHash(prevHash, fields);

@@ -4,6 +4,7 @@ import { DataSource, EntityManager, LessThan } from 'typeorm';
 import type { Actor } from '../access/actor.js';
 import { assertInScope } from '../access/scope-policy.js';
 import { AuditService, SYSTEM } from '../audit/audit.service.js';
+import { Clock } from '../common/clock.js';
 import { addDays, todayInChina } from '../common/dates.js';
 import { DomainError } from '../common/domain-error.js';
 import { Settings } from '../config/settings.js';
@@ -63,6 +64,7 @@ export class PublicationsService {
     private readonly ledger: LedgerService,
     private readonly audit: AuditService,
     private readonly cache: ReadCache,
+    private readonly clock: Clock,
   ) {}
 
   /** Collects every approved record of the village not yet published into a new publication. */
@@ -80,7 +82,8 @@ export class PublicationsService {
         [villageId],
       );
       if (approved.length === 0) throw new DomainError('INVALID_STATE', '没有已审核待公示的记录');
-      const startsOn = todayInChina();
+      const now = this.clock.now();
+      const startsOn = todayInChina(now);
       const publication = await manager.save(
         manager.create(Publication, {
           villageId,
@@ -88,6 +91,7 @@ export class PublicationsService {
           endsOn: addDays(startsOn, days - 1),
           days,
           openedBy: actor.id,
+          createdAt: now,
         }),
       );
       // Only the records this update moved are in the publication: one rejected meanwhile stays out of it.
@@ -144,7 +148,8 @@ export class PublicationsService {
           .getRawMany()
       : [];
     const count = new Map(counts.map((c) => [Number(c.publicationId), Number(c.n)]));
-    return publications.map((p) => ({ ...p, records: count.get(p.id) ?? 0, ended: windowEnded(p) }));
+    const today = this.clock.today();
+    return publications.map((p) => ({ ...p, records: count.get(p.id) ?? 0, ended: windowEnded(p, today) }));
   }
 
   /** What the board shows of each record: household, rule (as it was when recorded), points, status. */
@@ -191,7 +196,8 @@ export class PublicationsService {
         return publications.map((p) => ({ ...p, rows: rows.filter((r) => r.publicationId === p.id) }));
       },
     );
-    return open.map((p) => ({ ...p, ended: windowEnded(p) }));
+    const today = this.clock.today();
+    return open.map((p) => ({ ...p, ended: windowEnded(p, today) }));
   }
 
   /** The publication an objection was raised in (through its record). */
@@ -232,7 +238,8 @@ export class PublicationsService {
       await this.ledger.lockBook(manager, village.id);
       const publication = await manager.findOneByOrFail(Publication, { id });
       if (publication.status === 'CLOSED') throw new DomainError('INVALID_STATE', '这次公示已经结束');
-      if (!windowEnded(publication)) {
+      const now = this.clock.now();
+      if (!windowEnded(publication, todayInChina(now))) {
         throw new DomainError('PUBLICATION_OPEN', `公示期到 ${publication.endsOn} 结束，结束后才能入账`, {
           endsOn: publication.endsOn,
         });
@@ -240,7 +247,7 @@ export class PublicationsService {
       const flipped = await manager
         .createQueryBuilder()
         .update(Publication)
-        .set({ status: 'CLOSED', closedBy: actor?.id ?? null, closedAt: new Date() })
+        .set({ status: 'CLOSED', closedBy: actor?.id ?? null, closedAt: now })
         .where('id = :id AND status = :open', { id, open: 'OPEN' })
         .execute();
       if (flipped.affected !== 1) throw new DomainError('INVALID_STATE', '这次公示已经结束');
@@ -271,7 +278,7 @@ export class PublicationsService {
   async closeEnded(): Promise<number[]> {
     const due = await this.dataSource
       .getRepository(Publication)
-      .find({ where: { status: 'OPEN', endsOn: LessThan(todayInChina()) }, select: { id: true } });
+      .find({ where: { status: 'OPEN', endsOn: LessThan(this.clock.today()) }, select: { id: true } });
     const closed: number[] = [];
     for (const { id } of due) {
       try {
@@ -294,7 +301,8 @@ export class PublicationsService {
       const publication = record.publicationId
         ? await manager.findOneBy(Publication, { id: record.publicationId })
         : null;
-      const open = publication && publication.status === 'OPEN' && !windowEnded(publication);
+      const open =
+        publication && publication.status === 'OPEN' && !windowEnded(publication, this.clock.today());
       if (!open || !['PUBLICIZING', 'OBJECTED'].includes(record.status)) {
         throw new DomainError('INVALID_STATE', '只能在公示期内对公示中的记录提出异议');
       }
@@ -305,6 +313,7 @@ export class PublicationsService {
           byUserId: actor.kind === 'user' ? actor.id : null,
           byHouseholdId: actor.kind === 'household' ? actor.id : null,
           reason,
+          createdAt: this.clock.now(),
         }),
       );
       await this.move(manager, record, 'OBJECTED');
@@ -360,7 +369,8 @@ export class PublicationsService {
       objection.status = decision === 'DISMISS' ? 'DISMISSED' : 'UPHELD';
       objection.correctedPoints = decision === 'UPHOLD' ? (points ?? null) : null;
       objection.resolvedBy = actor.id;
-      objection.resolvedAt = new Date();
+      const now = this.clock.now();
+      objection.resolvedAt = now;
       await manager.save(objection);
       const before = record.points;
       let next: RecordStatus = 'OBJECTED';
@@ -370,7 +380,7 @@ export class PublicationsService {
         await manager.update(
           Objection,
           { recordId: record.id, status: 'OPEN' },
-          { status: 'UPHELD', resolvedBy: actor.id, resolvedAt: new Date() },
+          { status: 'UPHELD', resolvedBy: actor.id, resolvedAt: now },
         );
       } else {
         const stillOpen = await manager.countBy(Objection, { recordId: record.id, status: 'OPEN' });
@@ -404,7 +414,7 @@ export class PublicationsService {
   /** 入账: one SCORE entry through the ledger, and the record marked POSTED, in the caller's transaction. */
   private async post(manager: EntityManager, record: ScoreRecord, actor: Actor | null): Promise<void> {
     // Marked first, guarded by its state: a record another transaction moved is never posted, nor posted twice.
-    await this.move(manager, record, 'POSTED', { postedAt: new Date() });
+    await this.move(manager, record, 'POSTED', { postedAt: this.clock.now() });
     const rule = await manager.findOneByOrFail(ScoringRule, { id: record.ruleId });
     const version = await manager.findOneByOrFail(ScoringRuleVersion, { id: record.ruleVersionId });
     await this.ledger.append(manager, {

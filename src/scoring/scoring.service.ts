@@ -5,6 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../access/actor.js';
 import { assertInScope } from '../access/scope-policy.js';
 import { AuditService } from '../audit/audit.service.js';
+import { Clock } from '../common/clock.js';
 import { isRealDate, periodBounds, todayInChina } from '../common/dates.js';
 import { DomainError } from '../common/domain-error.js';
 import { definedOnly } from '../common/objects.js';
@@ -89,6 +90,7 @@ export class ScoringService {
     private readonly transactions: Transactions,
     private readonly ledger: LedgerService,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {}
 
   async list(filter: {
@@ -346,7 +348,9 @@ export class ScoringService {
       throw DomainError.validation({ ruleId: '所选细则不是本村的积分细则' });
     if (!truthy(rule.active)) throw new DomainError('INVALID_STATE', `细则 ${rule.code} 已停用`);
     if (!isRealDate(input.occurredOn)) throw DomainError.validation({ occurredOn: '日期不存在' });
-    if (input.occurredOn > todayInChina()) throw DomainError.validation({ occurredOn: '日期不能晚于今天' });
+    const now = this.clock.now();
+    if (input.occurredOn > todayInChina(now))
+      throw DomainError.validation({ occurredOn: '日期不能晚于今天' });
     const points = input.points ?? defaultPoints(rule.minPoints, rule.maxPoints);
     if (!withinRange(points, rule.minPoints, rule.maxPoints)) {
       throw DomainError.validation({ points: outsideRange(rule.minPoints, rule.maxPoints) });
@@ -386,6 +390,7 @@ export class ScoringService {
       declaredBy: actor.kind === 'household' ? actor.id : null,
       batchKey: input.batchKey ?? null,
       idempotencyKey: input.idempotencyKey ?? null,
+      createdAt: now,
     });
   }
 
@@ -434,7 +439,7 @@ export class ScoringService {
   private markReviewed(record: ScoreRecord, actor: Actor, status: RecordStatus): void {
     record.status = status;
     record.reviewedBy = actor.id;
-    record.reviewedAt = new Date();
+    record.reviewedAt = this.clock.now();
   }
 
   private async auditRecord(

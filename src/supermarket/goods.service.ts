@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../access/actor.js';
 import { assertInScope } from '../access/scope-policy.js';
 import { AuditService } from '../audit/audit.service.js';
+import { Clock } from '../common/clock.js';
 import { todayInChina } from '../common/dates.js';
 import { DomainError } from '../common/domain-error.js';
 import type { Paged } from '../common/pagination.js';
@@ -42,8 +43,6 @@ export interface NewMovement {
   note?: string | null;
   redemptionId?: number | null;
   createdBy?: number | null;
-  /** When it happened, if not now: only for history brought in from elsewhere (the demo's past months). */
-  at?: Date;
 }
 
 export interface StockMismatch {
@@ -58,6 +57,7 @@ export class GoodsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly transactions: Transactions,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {}
 
   /** What villagers see: active goods, cheapest first. Public. */
@@ -250,6 +250,7 @@ export class GoodsService {
         stock: goods.stock,
       });
     }
+    const now = this.clock.now();
     return insertRow(manager, StockMovement, {
       goodsId: input.goodsId,
       villageId: input.villageId,
@@ -259,9 +260,9 @@ export class GoodsService {
       donor: input.donor ?? null,
       note: input.note ?? null,
       redemptionId: input.redemptionId ?? null,
-      occurredOn: todayInChina(input.at),
+      occurredOn: todayInChina(now),
       createdBy: input.createdBy ?? null,
-      createdAt: (input.at ?? new Date()).toISOString(),
+      createdAt: now.toISOString(),
     });
   }
 

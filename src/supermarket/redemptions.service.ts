@@ -4,6 +4,7 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import type { Actor } from '../access/actor.js';
 import { assertInScope } from '../access/scope-policy.js';
 import { AuditService } from '../audit/audit.service.js';
+import { Clock } from '../common/clock.js';
 import { periodBounds, todayInChina } from '../common/dates.js';
 import { DomainError } from '../common/domain-error.js';
 import { definedOnly } from '../common/objects.js';
@@ -72,6 +73,7 @@ export class RedemptionsService {
     private readonly ledger: LedgerService,
     private readonly goods: GoodsService,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -113,9 +115,10 @@ export class RedemptionsService {
       });
       if (earlier) return { ...(await this.sameRequest(manager, earlier, fingerprint)), created: false };
 
-      const preview = await this.priceBasket(manager, actor, household, dto.items);
-      const village = await this.nextReceipt(manager, household.villageId);
-      const today = todayInChina();
+      const now = this.clock.now();
+      const today = todayInChina(now);
+      const preview = await this.priceBasket(manager, actor, household, dto.items, today);
+      const village = await this.nextReceipt(manager, household.villageId, today);
       const redemption = await insertRow(manager, Redemption, {
         villageId: household.villageId,
         householdId: household.id,
@@ -127,7 +130,7 @@ export class RedemptionsService {
         fingerprint,
         occurredOn: today,
         createdBy: actor.id,
-        createdAt: new Date().toISOString(),
+        createdAt: now.toISOString(),
       });
       const lines: RedemptionLine[] = [];
       for (const line of preview.lines) {
@@ -194,7 +197,13 @@ export class RedemptionsService {
   async preview(actor: Actor, householdId: number, items: BasketLine[]): Promise<BasketPreview> {
     const household = await this.dataSource.getRepository(Household).findOneBy({ id: householdId });
     if (!household) throw DomainError.validation({ householdId: '所选农户不存在' });
-    const preview = await this.priceBasket(this.dataSource.manager, actor, household, items);
+    const preview = await this.priceBasket(
+      this.dataSource.manager,
+      actor,
+      household,
+      items,
+      this.clock.today(),
+    );
     if (preview.balanceAfter < 0)
       throw new DomainError(
         'INSUFFICIENT_POINTS',
@@ -215,6 +224,7 @@ export class RedemptionsService {
     actor: Actor,
     household: Household,
     items: BasketLine[],
+    today: string,
   ): Promise<BasketPreview> {
     assertInScope(actor, await scopeOfVillage(manager, household.villageId));
     if (household.status === 'MOVED_OUT') throw new DomainError('INVALID_STATE', '该户已迁出，不能兑换');
@@ -224,7 +234,7 @@ export class RedemptionsService {
     const found = await selectRows(manager, Goods, { id: merged.map((l) => l.goodsId) });
     const byId = new Map(found.map((g) => [g.id, g]));
     const lines: BasketPreview['lines'] = [];
-    const month = periodBounds(todayInChina(), 'month');
+    const month = periodBounds(today, 'month');
     for (const line of merged) {
       const goods = byId.get(line.goodsId);
       if (!goods || goods.villageId !== household.villageId)
@@ -266,15 +276,16 @@ export class RedemptionsService {
   private async nextReceipt(
     manager: EntityManager,
     villageId: number,
+    today: string,
   ): Promise<{ name: string; receiptDay: string; receiptSeq: number }> {
-    const day = todayInChina().replaceAll('-', '');
+    const day = today.replaceAll('-', '');
     const [village] = await raw<{ name: string; receiptSeq: number }>(
       manager,
       `UPDATE village SET "receiptSeq" = CASE WHEN "receiptDay" = $1 THEN "receiptSeq" + 1 ELSE 1 END, "receiptDay" = $2
         WHERE id = $3 RETURNING name, "receiptSeq"`,
       [day, day, villageId],
     );
-    return { name: village.name, receiptDay: todayInChina(), receiptSeq: Number(village.receiptSeq) };
+    return { name: village.name, receiptDay: today, receiptSeq: Number(village.receiptSeq) };
   }
 
   private async sameRequest(
@@ -296,7 +307,8 @@ export class RedemptionsService {
       const redemption = (await lockRow(manager, Redemption, id)) as Redemption;
       if (redemption.status !== 'DONE')
         throw new DomainError('INVALID_STATE', `兑换单 ${redemption.receiptNo} 已经撤销过了`);
-      const cancelledAt = new Date().toISOString();
+      const now = this.clock.now();
+      const cancelledAt = now.toISOString();
       const flipped = await manager
         .createQueryBuilder()
         .update(Redemption)
@@ -321,7 +333,7 @@ export class RedemptionsService {
         amount: redemption.totalPoints,
         kind: 'REDEMPTION_CANCEL',
         description: `撤销兑换 ${redemption.receiptNo}${reason ? `：${reason}` : ''}`,
-        occurredOn: todayInChina(),
+        occurredOn: todayInChina(now),
         refType: 'redemption',
         refId: redemption.id,
         correctsEntryId: redemption.ledgerEntryId,

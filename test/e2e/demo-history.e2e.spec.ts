@@ -1,12 +1,9 @@
 import request from 'supertest';
 import { DEMO_PASSWORD, DEMO_VILLAGES } from '../../seeds/demo-county.js';
-import { ensureDemoHistory } from '../../seeds/demo-history.js';
+import { DemoHistory } from '../../seeds/demo-history.js';
 import { SeedsService } from '../../seeds/seeds.service.js';
-import { AuditService } from '../../src/audit/audit.service.js';
-import { todayInChina } from '../../src/common/dates.js';
-import { Transactions } from '../../src/database/transactions.js';
-import { LedgerService } from '../../src/ledger/ledger.service.js';
-import { GoodsService } from '../../src/supermarket/goods.service.js';
+import { Clock } from '../../src/common/clock.js';
+import { addDays, todayInChina } from '../../src/common/dates.js';
 import { createTestApp, TestApp } from '../support/create-test-app.js';
 import { auth } from '../support/factories.js';
 import { invariantProblems } from '../support/invariants.js';
@@ -17,9 +14,10 @@ describe('the demo county’s six months of history', () => {
   let t: TestApp;
   const today = todayInChina();
 
+  // Six months of history go through the services: some 600 units of work, each a commit (PostgreSQL syncs each).
   beforeAll(async () => {
     t = await createTestApp({ seed: 'demo' });
-  });
+  }, 120_000);
   afterAll(() => t.close());
 
   const monthsAgo = (k: number) => {
@@ -90,18 +88,39 @@ describe('the demo county’s six months of history', () => {
     expect(res.body.receiptNo).toMatch(new RegExp(`${today.replaceAll('-', '')}-0001$`));
   });
 
+  it('should date a record, and refuse a deed after its day, by the clock when the clock is stopped at a past day', async () => {
+    const clock = t.app.get(Clock);
+    const day = addDays(today, -3);
+    const [household] = await t.dataSource.query(
+      `SELECT h.id FROM household h JOIN village v ON v.id = h."villageId" WHERE v.code = 'TY' AND h.code = 'TY-0001'`,
+    );
+    const [rule] = await t.dataSource.query(
+      `SELECT r.id FROM scoring_rule r JOIN village v ON v.id = r."villageId" WHERE v.code = 'TY' AND r.code = 'ZZ-05'`,
+    );
+    const scorer = auth(await t.token('ty_scorer', DEMO_PASSWORD));
+    const record = (occurredOn: string) =>
+      request(t.http)
+        .post('/api/v1/score-records')
+        .set(scorer)
+        .send({ householdId: household.id, ruleId: rule.id, occurredOn });
+    clock.stopAt(new Date(`${day}T10:00:00+08:00`));
+    try {
+      const made = await record(day);
+      expect(made.status).toBe(201);
+      expect(todayInChina(new Date(made.body.createdAt))).toBe(day);
+      const later = await record(addDays(day, 1));
+      expect(later.body.error?.details?.fields?.occurredOn ?? later.text).toContain('日期不能晚于今天');
+    } finally {
+      clock.stopAt(null);
+    }
+    expect((await record(addDays(day, 1))).status).toBe(201);
+  });
+
   it('should date nothing on or after the day it is seeded, even on the 1st after a short February', async () => {
     const first = await createTestApp({ seed: 'demo', env: { DEMO_HISTORY: 'off' } });
     try {
       const day = '2027-03-01';
-      await ensureDemoHistory(
-        {
-          dataSource: first.dataSource,
-          transactions: first.app.get(Transactions),
-          ledger: first.app.get(LedgerService),
-          goods: first.app.get(GoodsService),
-          audit: first.app.get(AuditService),
-        },
+      await first.app.get(DemoHistory).ensure(
         DEMO_VILLAGES.map((v) => v.code),
         day,
       );
@@ -114,5 +133,5 @@ describe('the demo county’s six months of history', () => {
     } finally {
       await first.close();
     }
-  });
+  }, 120_000);
 });

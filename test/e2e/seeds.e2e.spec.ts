@@ -11,9 +11,10 @@ const count = async (t: TestApp, table: string) =>
 describe('SEED=demo: the demo county', () => {
   let t: TestApp;
 
+  // Six months of history go through the services: some 600 units of work, each a commit (PostgreSQL syncs each).
   beforeAll(async () => {
     t = await createTestApp({ seed: 'demo' });
-  });
+  }, 120_000);
   afterAll(() => t.close());
 
   it('should load one township, three villages with groups and staff for every role', async () => {
