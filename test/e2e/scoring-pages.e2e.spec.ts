@@ -424,7 +424,10 @@ describe('pages: 积分清单, 登记, 批量登记, 审核', () => {
       expect(res.text).toMatch(/id="f-ruleId"[^>]*aria-invalid="true"/);
       expect(res.text).toContain('value="2026-13-01"');
       // Nothing sent but the token: still the form, never a 500.
-      const bare = await scorer.post('/scoring/batch').type('form').send({ _csrf: csrfFrom(res.text) });
+      const bare = await scorer
+        .post('/scoring/batch')
+        .type('form')
+        .send({ _csrf: csrfFrom(res.text) });
       expect(bare.status).toBe(400);
       expect(bare.text).toContain('请至少勾选一户');
     });
