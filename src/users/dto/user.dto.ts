@@ -22,7 +22,45 @@ const checkbox = ({ value }: { value: unknown }) =>
 
 const PASSWORD_RULE = '密码至少 8 位';
 
-export class CreateUserDto {
+/**
+ * The household a village account states as its own (or that it has none in the village): the own-household rules
+ * (nobody records, reviews or redeems for their own household) apply through it. Shared by creating and editing.
+ */
+export class StatedHouseholdDto {
+  @ApiPropertyOptional({
+    description:
+      '本人所在的户：不能为自家登记、审核积分或兑换。村级账号须填写此项、householdCode 或 noHousehold（三选一）',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: '所在户应为户的编号' })
+  @Min(1, { message: '所在户应为户的编号' })
+  @Max(2147483647, { message: '所在户应为户的编号' })
+  householdId?: number;
+
+  @ApiPropertyOptional({ description: '本人所在户的户号（页面填写）' })
+  @IsOptional()
+  @Transform(upperTrim)
+  @IsString({ message: '户号应为文字' })
+  @MaxLength(40, { message: '户号最多 40 个字' })
+  householdCode?: string;
+
+  @ApiPropertyOptional({ description: 'true：本人在本村没有户' })
+  @IsOptional()
+  @Transform(checkbox)
+  @IsBoolean({ message: '“本人在本村没有户”应为 true 或 false' })
+  noHousehold?: boolean;
+}
+
+export class UserListQuery {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: '村编号应为整数' })
+  villageId?: number;
+}
+
+export class CreateUserDto extends StatedHouseholdDto {
   @ApiProperty({ example: 'jc_scorer1' })
   @Transform(trim)
   @IsString({ message: '请填写用户名' })
@@ -59,33 +97,9 @@ export class CreateUserDto {
   @IsInt({ message: '请选择村' })
   @Min(1, { message: '请选择村' })
   villageId?: number;
-
-  @ApiPropertyOptional({
-    description:
-      '本人所在的户：不能为自家登记、审核积分或兑换。村级账号须填写此项、householdCode 或 noHousehold',
-  })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: '所在户应为户的编号' })
-  @Min(1, { message: '所在户应为户的编号' })
-  @Max(2147483647, { message: '所在户应为户的编号' })
-  householdId?: number;
-
-  @ApiPropertyOptional({ description: '本人所在户的户号（页面填写），与 householdId 二选一' })
-  @IsOptional()
-  @Transform(upperTrim)
-  @IsString({ message: '户号应为文字' })
-  @MaxLength(40, { message: '户号最多 40 个字' })
-  householdCode?: string;
-
-  @ApiPropertyOptional({ description: 'true：本人在本村没有户' })
-  @IsOptional()
-  @Transform(checkbox)
-  @IsBoolean({ message: '“本人在本村没有户”应为 true 或 false' })
-  noHousehold?: boolean;
 }
 
-export class UpdateUserDto {
+export class UpdateUserDto extends StatedHouseholdDto {
   @ApiPropertyOptional()
   @IsOptional()
   @Transform(trim)
@@ -110,33 +124,4 @@ export class UpdateUserDto {
   @IsOptional()
   @IsBoolean({ message: '启用状态应为 true 或 false' })
   active?: boolean;
-
-  @ApiPropertyOptional({ description: '村级账号本人所在的户（与 householdCode、noHousehold 三选一）' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: '所在户应为户的编号' })
-  @Min(1, { message: '所在户应为户的编号' })
-  @Max(2147483647, { message: '所在户应为户的编号' })
-  householdId?: number;
-
-  @ApiPropertyOptional({ description: '本人所在户的户号（页面填写）' })
-  @IsOptional()
-  @Transform(upperTrim)
-  @IsString({ message: '户号应为文字' })
-  @MaxLength(40, { message: '户号最多 40 个字' })
-  householdCode?: string;
-
-  @ApiPropertyOptional({ description: 'true：本人在本村没有户' })
-  @IsOptional()
-  @Transform(checkbox)
-  @IsBoolean({ message: '“本人在本村没有户”应为 true 或 false' })
-  noHousehold?: boolean;
-}
-
-export class UserListQuery {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: '村编号应为整数' })
-  villageId?: number;
 }
