@@ -250,7 +250,8 @@ export class DemoHistory {
     this.clock.stopAt(at(addDays(startsOn, 1)));
     const objection = await this.publications.object(by, record.id, reason);
     this.clock.stopAt(at(addDays(startsOn, 2)));
-    await this.publications.resolve(committee, objection.id, decision, points);
+    const why = decision === 'DISMISS' ? '经核实，登记无误' : '经核实，采纳异议';
+    await this.publications.resolve(committee, objection.id, decision, points, why);
   }
 
   /** Soap bought from the township's co-op, towels donated by the county women's federation. */

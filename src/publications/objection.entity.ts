@@ -28,6 +28,10 @@ export class Objection {
   @Column({ type: 'integer', nullable: true })
   correctedPoints: number | null;
 
+  /** Why the committee decided as it did: required when it dismisses, shown to the objector. */
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  decisionReason: string | null;
+
   @Column({ type: 'integer', nullable: true })
   resolvedBy: number | null;
 

@@ -53,6 +53,6 @@ export class PublicationsApiController {
     @Param('id', ParseIntPipe) id: number,
     @Body() dto: ResolveObjectionDto,
   ) {
-    return this.publications.resolve(actor, id, dto.decision, dto.points);
+    return this.publications.resolve(actor, id, dto.decision, dto.points, dto.reason);
   }
 }

@@ -94,7 +94,7 @@ export class PublicationsController {
       view: 'publications/show',
       context: () => this.showContext(actor, publicationId),
       values: body,
-      fieldNames: { points: `points${id}` },
+      fieldNames: { points: `points${id}`, reason: `reason${id}` },
     };
     await submitForm(res, form, async () => {
       if (!['DISMISS', 'CORRECT', 'REVOKE'].includes(body.decision))
@@ -103,10 +103,11 @@ export class PublicationsController {
       const dto = await parseForm(ResolveObjectionDto, {
         decision,
         points: body.decision === 'CORRECT' ? (body.points ?? '') : undefined,
+        reason: body.reason,
       });
       if (body.decision === 'CORRECT' && dto.points === undefined)
         throw DomainError.validation({ points: '采纳并改分时请填写新的分值' });
-      await this.publications.resolve(actor, id, dto.decision, dto.points);
+      await this.publications.resolve(actor, id, dto.decision, dto.points, dto.reason);
       const said = {
         DISMISS: '已驳回异议，记录照常公示',
         CORRECT: '已采纳异议并更正分值',

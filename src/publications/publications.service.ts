@@ -306,6 +306,14 @@ export class PublicationsService {
       if (!open || !['PUBLICIZING', 'OBJECTED'].includes(record.status)) {
         throw new DomainError('INVALID_STATE', '只能在公示期内对公示中的记录提出异议');
       }
+      // One open objection per person and record: a second one while the first waits adds nothing but noise.
+      const mine = await manager.countBy(Objection, {
+        recordId,
+        status: 'OPEN',
+        ...(actor.kind === 'household' ? { byHouseholdId: actor.id } : { byUserId: actor.id }),
+      });
+      if (mine > 0)
+        throw DomainError.duplicate('objection', '您对这条记录提出的异议还在处理中，处理后才能再提');
       const objection = await manager.save(
         manager.create(Objection, {
           recordId,
@@ -344,7 +352,10 @@ export class PublicationsService {
     objectionId: number,
     decision: 'DISMISS' | 'UPHOLD',
     points?: number,
+    reason?: string,
   ): Promise<Objection> {
+    if (decision === 'DISMISS' && !reason?.trim())
+      throw DomainError.validation({ reason: '驳回异议时请写明理由，提出异议的人会看到' });
     return this.transactions.run(async (manager) => {
       const found = await manager.findOneBy(Objection, { id: objectionId });
       if (!found) throw DomainError.notFound('异议');
@@ -368,6 +379,7 @@ export class PublicationsService {
       }
       objection.status = decision === 'DISMISS' ? 'DISMISSED' : 'UPHELD';
       objection.correctedPoints = decision === 'UPHOLD' ? (points ?? null) : null;
+      objection.decisionReason = reason?.trim() || null;
       objection.resolvedBy = actor.id;
       const now = this.clock.now();
       objection.resolvedAt = now;
@@ -403,7 +415,13 @@ export class PublicationsService {
           entityId: objection.id,
           townshipId: village.townshipId,
           villageId: village.id,
-          details: { recordId: record.id, from: before, to: record.points, recordStatus: record.status },
+          details: {
+            recordId: record.id,
+            from: before,
+            to: record.points,
+            recordStatus: record.status,
+            ...(objection.decisionReason ? { reason: objection.decisionReason } : {}),
+          },
         },
         manager,
       );

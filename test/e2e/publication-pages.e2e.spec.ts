@@ -141,7 +141,11 @@ describe('pages: 公示, the public board, the passbook, /villager', () => {
     expect(noPoints.text).toContain('采纳并改分时请填写新的分值');
     expect((await resolve(ids[0].id, { decision: 'CORRECT', points: '15' })).status).toBe(303);
     expect((await resolve(ids[1].id, { decision: 'REVOKE' })).status).toBe(303);
-    expect((await resolve(ids[2].id, { decision: 'DISMISS' })).status).toBe(303);
+    const noReason = await resolve(ids[2].id, { decision: 'DISMISS', reason: '' });
+    expect(noReason.status).toBe(400);
+    expect(noReason.text).toContain('驳回异议时请写明理由');
+    expect(noReason.text).toMatch(new RegExp(`id="r-${ids[2].id}"[^>]*aria-invalid="true"`));
+    expect((await resolve(ids[2].id, { decision: 'DISMISS', reason: '经核实登记无误' })).status).toBe(303);
     const statuses = await t.dataSource.query(
       `SELECT status FROM score_record WHERE id IN (${a.recordId}, ${b.recordId}, ${c.recordId}) ORDER BY id`,
     );
@@ -150,7 +154,7 @@ describe('pages: 公示, the public board, the passbook, /villager', () => {
       'REVOKED',
       'PUBLICIZING',
     ]);
-    expect((await resolve(ids[2].id, { decision: 'DISMISS' })).status).toBe(409);
+    expect((await resolve(ids[2].id, { decision: 'DISMISS', reason: '再驳一次' })).status).toBe(409);
     const board = await request(t.http).get(`/public/villages/${villageId}`);
     expect(board.text).toContain('经核实已撤销，不入账');
     const after = await villager.get('/villager');

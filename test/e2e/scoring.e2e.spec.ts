@@ -393,6 +393,12 @@ describe('scoring path: record, review, publish, object, post', () => {
     });
     expect(objection.status).toBe(201);
     expect((await recordRow(rec.id)).status).toBe('OBJECTED');
+    // The same household cannot pile a second objection on the record while the first waits.
+    const again = await post(`/api/v1/score-records/${rec.id}/objections`, villager.body.token, {
+      reason: '还是不对',
+    });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('DUPLICATE');
     await t.dataSource.query(
       `UPDATE publication SET "endsOn" = '${daysAgo(1)}', "startsOn" = '${daysAgo(2)}' WHERE id = ${pub.body.id}`,
     );
@@ -401,16 +407,27 @@ describe('scoring path: record, review, publish, object, post', () => {
     expect(await household(h.id)).toEqual({ available: 0, earned: 0 });
     const late = await post(`/api/v1/score-records/${rec.id}/objections`, committee, { reason: '再议' });
     expect(late.status).toBe(409);
-    const dismissed = await post(`/api/v1/objections/${objection.body.id}/resolve`, committee, {
+    const bare = await post(`/api/v1/objections/${objection.body.id}/resolve`, committee, {
       decision: 'DISMISS',
     });
+    expect(bare.status).toBe(400);
+    expect(bare.body.error.details.reason).toContain('驳回异议时请写明理由');
+    expect((await recordRow(rec.id)).status).toBe('OBJECTED');
+    const dismissed = await post(`/api/v1/objections/${objection.body.id}/resolve`, committee, {
+      decision: 'DISMISS',
+      reason: '照片显示当天确有此事',
+    });
     expect(dismissed.status).toBe(200);
-    expect(dismissed.body.status).toBe('DISMISSED');
+    expect(dismissed.body).toMatchObject({ status: 'DISMISSED', decisionReason: '照片显示当天确有此事' });
     expect((await recordRow(rec.id)).status).toBe('POSTED');
     expect(await household(h.id)).toEqual({ available: 20, earned: 20 });
     expect(
-      (await post(`/api/v1/objections/${objection.body.id}/resolve`, committee, { decision: 'DISMISS' }))
-        .status,
+      (
+        await post(`/api/v1/objections/${objection.body.id}/resolve`, committee, {
+          decision: 'DISMISS',
+          reason: '再驳一次',
+        })
+      ).status,
     ).toBe(409);
   });
 

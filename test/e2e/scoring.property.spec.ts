@@ -125,7 +125,9 @@ class ObjectCmd implements fc.AsyncCommand<Model, Real> {
   async run(m: Model, r: Real) {
     const rec = m.records[this.index % m.records.length];
     const pub = rec.publication ? m.publications.get(rec.publication) : undefined;
-    const allowed = live(rec.status) && !!pub && pub.open && !pub.ended;
+    // Every objection of the model is the scorer's: a second one while the first is open is refused.
+    const mineOpen = m.objections.some((o) => o.record === rec.id && o.open);
+    const allowed = live(rec.status) && !!pub && pub.open && !pub.ended && !mineOpen;
     const result = await attempt(() =>
       r.t.app.get(PublicationsService).object(r.scorer, rec.id, '有不同看法'),
     );
@@ -151,7 +153,7 @@ class ResolveCmd implements fc.AsyncCommand<Model, Real> {
     const result = await attempt(() =>
       r.t.app
         .get(PublicationsService)
-        .resolve(r.committee, obj.id, this.decision === 'DISMISS' ? 'DISMISS' : 'UPHOLD', points),
+        .resolve(r.committee, obj.id, this.decision === 'DISMISS' ? 'DISMISS' : 'UPHOLD', points, '经核实'),
     );
     expect(result instanceof DomainError ? 'refused' : 'done').toBe(obj.open ? 'done' : 'refused');
     if (!obj.open) return;

@@ -46,4 +46,11 @@ export class ResolveObjectionDto {
   @Type(() => Number)
   @IsInt({ message: '分值应为整数' })
   points?: number;
+
+  @ApiPropertyOptional({ description: '处理意见：驳回时必填，异议人会看到' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString({ message: '处理意见应为文字' })
+  @MaxLength(200, { message: '处理意见最多 200 个字' })
+  reason?: string;
 }
