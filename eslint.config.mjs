@@ -27,6 +27,21 @@ export default tseslint.config(
     },
   },
   {
+    // Who may do what is one table in src/access/ (issue 9): a role name written anywhere else in src/ is a second copy.
+    files: ['src/**/*.ts'],
+    ignores: ['src/access/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'Literal[value=/^(ADMIN|TOWNSHIP|VILLAGE_ADMIN|SCORER|CLERK|VILLAGER)$/]',
+          message:
+            'Role names live in src/access/: ask can(actor, Permission.X) or the access module instead.',
+        },
+      ],
+    },
+  },
+  {
     files: ['test/bench/**/*.mjs'],
     languageOptions: {
       globals: {
