@@ -63,16 +63,22 @@ describe('heads witnessed outside the book', () => {
 
   async function append(householdId: number, count: number) {
     const ledger = t.app.get(LedgerService);
+    const transactions = t.app.get(Transactions);
+    const [{ villageId }] = await t.dataSource.query(
+      `SELECT "villageId" FROM household WHERE id = ${householdId}`,
+    );
     for (let i = 0; i < count; i++)
-      await t.app.get(Transactions).run((m) =>
-        ledger.append(m, {
+      await transactions.run(async (m) => {
+        // As every unit of work that moves points does: say which village changed, so kept boards are read again.
+        transactions.changed(m, { villageIds: [Number(villageId)] });
+        return ledger.append(m, {
           householdId,
           amount: 10 + i,
           kind: 'OPENING',
           description: `纸质存折转入 ${i + 1}`,
           occurredOn: '2026-11-02',
-        }),
-      );
+        });
+      });
   }
 
   /** The township approves a ranking of the village: it notes the book's head then. */
