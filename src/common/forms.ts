@@ -36,18 +36,28 @@ export async function submitForm(
     redirectWithFlash(res, done.redirect, done.message);
   } catch (error) {
     if (!(error instanceof DomainError) || error.status >= 500) throw error;
-    const values = Object.fromEntries(
-      Object.entries(form.values).filter(([key]) => !NOT_SHOWN_AGAIN.has(key)),
-    );
-    res.status(error.status).render(form.view, {
-      ...(form.context ? await form.context() : {}),
-      values,
-      errors: Object.fromEntries(
-        Object.entries(error.details).map(([k, v]) => [form.fieldNames?.[k] ?? k, v]),
-      ),
-      formError: error.message,
-    });
+    await renderRefusal(res, form, error);
   }
+}
+
+/**
+ * The form again after a refusal: the page's context, what was typed (secrets left out; without `values`, what the
+ * context shows), each field's message and the refusal's status code.
+ */
+export async function renderRefusal(
+  res: Response,
+  form: Omit<FormPage, 'values'> & { values?: FormPage['values'] },
+  error: DomainError,
+): Promise<void> {
+  const values =
+    form.values &&
+    Object.fromEntries(Object.entries(form.values).filter(([key]) => !NOT_SHOWN_AGAIN.has(key)));
+  res.status(error.status).render(form.view, {
+    ...(form.context ? await form.context() : {}),
+    ...(values && { values }),
+    errors: Object.fromEntries(Object.entries(error.details).map(([k, v]) => [form.fieldNames?.[k] ?? k, v])),
+    formError: error.message,
+  });
 }
 
 /** Ticked boxes of a urlencoded form: absent, one value, or many. */

@@ -46,6 +46,7 @@ export class Settings {
   @IsIn(['on', 'off'], { message: 'DEMO_HISTORY 只能是 on 或 off' })
   demoHistory: 'on' | 'off' = 'on';
 
+  // 15 is PUBLICATION_MAX_DAYS of publications/publication-window.ts (its spec checks they agree).
   @IsInt({ message: 'PUBLICATION_MIN_DAYS 必须是 0–15 之间的整数' })
   @Min(0, { message: 'PUBLICATION_MIN_DAYS 必须是 0–15 之间的整数' })
   @Max(15, { message: 'PUBLICATION_MIN_DAYS 必须是 0–15 之间的整数' })

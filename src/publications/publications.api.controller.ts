@@ -6,6 +6,7 @@ import { Allow } from '../access/allow.js';
 import { Permission } from '../access/permissions.js';
 import { CurrentActor } from '../auth/decorators.js';
 import { ObjectionDto, OpenPublicationDto, ResolveObjectionDto } from './dto/publication.dto.js';
+import { PUBLICATION_DEFAULT_DAYS } from './publication-window.js';
 import { publicationView, PublicationsService } from './publications.service.js';
 
 @ApiTags('publications 公示与异议')
@@ -18,7 +19,7 @@ export class PublicationsApiController {
   @Allow(Permission.Publication.Open)
   @InScope('village', 'body.villageId')
   open(@CurrentActor() actor: Actor, @Body() dto: OpenPublicationDto) {
-    return this.publications.open(actor, dto.villageId, dto.days ?? 7);
+    return this.publications.open(actor, dto.villageId, dto.days ?? PUBLICATION_DEFAULT_DAYS);
   }
 
   @Get('publications/:id')

@@ -14,6 +14,7 @@ import { signedPoints } from '../rules/rule-points.js';
 import { STATUS_LABELS, ScoringService } from '../scoring/scoring.service.js';
 import { VillagesService } from '../villages/villages.service.js';
 import { OpenPublicationDto, ResolveObjectionDto } from './dto/publication.dto.js';
+import { PUBLICATION_DEFAULT_DAYS, windowDaysHint } from './publication-window.js';
 import { PublicationsService, windowEnded } from './publications.service.js';
 
 /** 公示 pages for the committee: open a publication, settle objections, close it to post the points. */
@@ -45,7 +46,11 @@ export class PublicationsController {
           villageId: String(actor.villageId),
           days: body.days,
         });
-        const publication = await this.publications.open(actor, dto.villageId, dto.days ?? 7);
+        const publication = await this.publications.open(
+          actor,
+          dto.villageId,
+          dto.days ?? PUBLICATION_DEFAULT_DAYS,
+        );
         return {
           redirect: `/publications/${publication.id}`,
           message: `已公示 ${publication.recordIds.length} 条记录，公示期 ${publication.startsOn} 至 ${publication.endsOn}`,
@@ -130,7 +135,7 @@ export class PublicationsController {
       village,
       publications: await this.publications.forVillage(villageId),
       approvedCount: approved.total,
-      minDays: this.settings.publicationMinDays,
+      daysHint: windowDaysHint(this.settings.publicationMinDays),
       canOpen: can(actor, Permission.Publication.Open) && approved.total > 0,
     };
   }

@@ -17,11 +17,12 @@ import { outsideRange, withinRange } from '../rules/rule-points.js';
 import { ScoringRuleVersion } from '../rules/scoring-rule-version.entity.js';
 import { ScoringRule } from '../rules/scoring-rule.entity.js';
 import { OPENING_RULE_CODE } from '../scoring/openings.js';
-import { guardedMove } from '../scoring/record-status.js';
+import { assertMove, moveRecord } from '../scoring/record-status.js';
 import { RecordStatus, ScoreRecord } from '../scoring/score-record.entity.js';
 import { Village } from '../villages/village.entity.js';
 import { Objection } from './objection.entity.js';
 import { Publication } from './publication.entity.js';
+import { PUBLICATION_DEFAULT_DAYS, windowDaysError } from './publication-window.js';
 
 export interface BoardRow {
   recordId: number;
@@ -68,9 +69,9 @@ export class PublicationsService {
   ) {}
 
   /** Collects every approved record of the village not yet published into a new publication. */
-  async open(actor: Actor, villageId: number, days = 7) {
-    const min = this.settings.publicationMinDays;
-    if (days < min || days > 15) throw DomainError.validation({ days: `公示天数应为 ${min}–15 天` });
+  async open(actor: Actor, villageId: number, days = PUBLICATION_DEFAULT_DAYS) {
+    const refused = windowDaysError(days, this.settings.publicationMinDays);
+    if (refused) throw DomainError.validation({ days: refused });
     return this.transactions.run(async (manager) => {
       const village = await manager.findOneBy(Village, { id: villageId });
       if (!village) throw DomainError.notFound('村');
@@ -95,12 +96,13 @@ export class PublicationsService {
         }),
       );
       // Only the records this update moved are in the publication: one rejected meanwhile stays out of it.
+      assertMove('APPROVED', 'PUBLICIZING');
       const ids = (
         await raw<{ id: number }>(
           manager,
-          `UPDATE score_record SET status = 'PUBLICIZING', "publicationId" = $1
-            WHERE "villageId" = $2 AND status = 'APPROVED' AND id <= $3 RETURNING id`,
-          [publication.id, villageId, approved[approved.length - 1].id],
+          `UPDATE score_record SET status = $1, "publicationId" = $2
+            WHERE "villageId" = $3 AND status = $4 AND id <= $5 RETURNING id`,
+          ['PUBLICIZING', publication.id, villageId, 'APPROVED', approved[approved.length - 1].id],
         )
       )
         .map((r) => Number(r.id))
@@ -470,8 +472,6 @@ export class PublicationsService {
     to: RecordStatus,
     also: Partial<Pick<ScoreRecord, 'points' | 'postedAt'>> = {},
   ): Promise<void> {
-    const moved = await guardedMove(manager, record.id, record.status, to, also);
-    if (!moved) throw new DomainError('INVALID_STATE', '这条记录的状态刚刚被其他操作改变，请刷新后再试');
-    Object.assign(record, also, { status: to });
+    await moveRecord(manager, record, to, also);
   }
 }

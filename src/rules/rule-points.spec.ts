@@ -1,4 +1,4 @@
-import { defaultPoints, pointsRange, withinRange } from './rule-points.js';
+import { defaultPoints, outsideRange, pointsRange, withinRange } from './rule-points.js';
 
 describe('rule points', () => {
   it('should accept a fixed reward or deduction and refuse zero', () => {
@@ -27,5 +27,22 @@ describe('rule points', () => {
     expect(withinRange(21, 5, 20)).toBe(false);
     expect(withinRange(-35, -30, -10)).toBe(false);
     expect(withinRange(7.5, 5, 20)).toBe(false);
+  });
+
+  it('should accept both ends of a range when the points equal them', () => {
+    expect(withinRange(5, 5, 20)).toBe(true);
+    expect(withinRange(20, 5, 20)).toBe(true);
+    expect(withinRange(-30, -30, -10)).toBe(true);
+    expect(withinRange(-10, -30, -10)).toBe(true);
+  });
+
+  it('should refuse points just outside a range when they pass either end', () => {
+    expect(withinRange(4, 5, 20)).toBe(false);
+    expect(withinRange(-9, -30, -10)).toBe(false);
+    expect(withinRange(16, 15, 15)).toBe(false);
+  });
+
+  it('should name the range when points fall outside it', () => {
+    expect(outsideRange(5, 20)).toBe('分值应在 5 到 20 之间');
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { canMove } from './record-status.js';
+import type { EntityManager } from 'typeorm';
+import { assertMove, canMove, guardedMove, statesBefore } from './record-status.js';
 import { RECORD_STATUSES } from './score-record.entity.js';
 
 describe('a score record’s life', () => {
@@ -18,5 +19,26 @@ describe('a score record’s life', () => {
   it('should never move a record out of a final state when it is posted, rejected or revoked', () => {
     for (const final of ['POSTED', 'REJECTED', 'REVOKED'] as const)
       for (const to of RECORD_STATUSES) expect(canMove(final, to)).toBe(false);
+  });
+});
+
+describe('moving a score record', () => {
+  it('should let a reviewer act on a pending record only when approving, and on an approved one too when rejecting', () => {
+    expect(statesBefore('APPROVED')).toEqual(['PENDING']);
+    expect(statesBefore('REJECTED').sort()).toEqual(['APPROVED', 'PENDING']);
+  });
+
+  it('should let objections be settled only when the record is under objection', () => {
+    expect(statesBefore('REVOKED')).toEqual(['OBJECTED']);
+    expect(statesBefore('POSTED')).toEqual(['PUBLICIZING']);
+  });
+
+  it('should throw before touching the database when a service asks for a move the table lacks', async () => {
+    const manager = {} as EntityManager;
+    await expect(guardedMove(manager, 7, 'POSTED', 'APPROVED')).rejects.toThrow(
+      'score record 7: POSTED → APPROVED is not a move of its life',
+    );
+    expect(() => assertMove('PENDING', 'PUBLICIZING')).toThrow('is not a move of its life');
+    expect(() => assertMove('APPROVED', 'PUBLICIZING')).not.toThrow();
   });
 });

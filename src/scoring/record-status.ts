@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { DomainError } from '../common/domain-error.js';
 import { updateRowIf } from '../database/raw.js';
 import { RecordStatus, ScoreRecord } from './score-record.entity.js';
 
@@ -21,6 +22,16 @@ export function canMove(from: RecordStatus, to: RecordStatus): boolean {
   return RECORD_TRANSITIONS[from].includes(to);
 }
 
+/** For a move written as one UPDATE of many records: throws (a programming error) when the table has no such move. */
+export function assertMove(from: RecordStatus, to: RecordStatus, what = 'score records'): void {
+  if (!canMove(from, to)) throw new Error(`${what}: ${from} → ${to} is not a move of its life`);
+}
+
+/** The states from which the table allows a move to `to` (what a reviewer may act on to approve or reject). */
+export function statesBefore(to: RecordStatus): RecordStatus[] {
+  return (Object.keys(RECORD_TRANSITIONS) as RecordStatus[]).filter((from) => canMove(from, to));
+}
+
 /**
  * Moves a record from the state it was read in to the next, in one guarded UPDATE (`… WHERE status = from`): false
  * when another transaction moved it first, so nothing acts on a state that is no longer true.
@@ -32,6 +43,21 @@ export async function guardedMove(
   to: RecordStatus,
   also: Partial<ScoreRecord> = {},
 ): Promise<boolean> {
-  if (!canMove(from, to)) throw new Error(`score record ${id}: ${from} → ${to} is not a move of its life`);
+  assertMove(from, to, `score record ${id}`);
   return updateRowIf(manager, ScoreRecord, id, { status: from }, { ...also, status: to });
+}
+
+/**
+ * `guardedMove` for a record already read (and locked): refuses with INVALID_STATE when another transaction moved it
+ * first, and otherwise sets the new state and values on the object the caller holds.
+ */
+export async function moveRecord(
+  manager: EntityManager,
+  record: ScoreRecord,
+  to: RecordStatus,
+  also: Partial<ScoreRecord> = {},
+): Promise<void> {
+  const moved = await guardedMove(manager, record.id, record.status, to, also);
+  if (!moved) throw new DomainError('INVALID_STATE', '这条记录的状态刚刚被其他操作改变，请刷新后再试');
+  Object.assign(record, also, { status: to });
 }

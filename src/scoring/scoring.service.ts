@@ -6,7 +6,7 @@ import type { Actor } from '../access/actor.js';
 import { assertInScope } from '../access/scope-policy.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
-import { isRealDate, periodBounds, todayInChina } from '../common/dates.js';
+import { isRealDate, todayInChina } from '../common/dates.js';
 import { DomainError } from '../common/domain-error.js';
 import { definedOnly } from '../common/objects.js';
 import { isUniqueViolation } from '../common/unique.js';
@@ -29,6 +29,8 @@ import {
   DeclarationDto,
   ReviewManyDto,
 } from './dto/score-record.dto.js';
+import { capPeriodOf, capRefusal, NOT_COUNTED } from './record-cap.js';
+import { moveRecord, statesBefore } from './record-status.js';
 import { RecordStatus, ScoreRecord } from './score-record.entity.js';
 
 /** A record as the API shows it (API.md). */
@@ -64,9 +66,6 @@ interface NewRecord {
   batchKey?: string | null;
   idempotencyKey?: string | null;
 }
-
-/** A record no longer on its way to the passbook does not count against a cap. */
-const DEAD: RecordStatus[] = ['REJECTED', 'REVOKED'];
 
 /** A rule as recording reads it, with the id of its current version (plain row: booleans as the database gives them). */
 interface RuleWithVersion {
@@ -223,15 +222,10 @@ export class ScoringService {
 
   async approve(actor: Actor, id: number, points?: number): Promise<ScoreRecord> {
     return this.transactions.run(async (manager) => {
-      const record = await this.reviewable(manager, actor, id, ['PENDING']);
-      if (points !== undefined) record.points = await this.reviewedPoints(manager, record, points, 'points');
-      this.markReviewed(record, actor, 'APPROVED');
-      await updateRow(manager, ScoreRecord, record.id, {
-        points: record.points,
-        status: record.status,
-        reviewedBy: record.reviewedBy,
-        reviewedAt: record.reviewedAt,
-      });
+      const record = await this.reviewable(manager, actor, id, statesBefore('APPROVED'));
+      const reviewed =
+        points === undefined ? {} : { points: await this.reviewedPoints(manager, record, points, 'points') };
+      await this.review(manager, record, actor, 'APPROVED', reviewed);
       await this.auditRecord(manager, actor, 'score.approve', record);
       return record;
     });
@@ -239,10 +233,8 @@ export class ScoringService {
 
   async reject(actor: Actor, id: number, reason: string): Promise<ScoreRecord> {
     return this.transactions.run(async (manager) => {
-      const record = await this.reviewable(manager, actor, id, ['PENDING', 'APPROVED']);
-      this.markReviewed(record, actor, 'REJECTED');
-      record.rejectReason = reason;
-      await manager.save(record);
+      const record = await this.reviewable(manager, actor, id, statesBefore('REJECTED'));
+      await this.review(manager, record, actor, 'REJECTED', { rejectReason: reason });
       await this.auditRecord(manager, actor, 'score.reject', record, { reason });
       return record;
     });
@@ -255,18 +247,14 @@ export class ScoringService {
     return this.transactions.run(async (manager) => {
       const out: ScoreRecord[] = [];
       for (const id of dto.recordIds) {
-        const record = await this.reviewable(
-          manager,
-          actor,
-          id,
-          dto.decision === 'APPROVE' ? ['PENDING'] : ['PENDING', 'APPROVED'],
-        );
+        const to = dto.decision === 'APPROVE' ? 'APPROVED' : 'REJECTED';
+        const record = await this.reviewable(manager, actor, id, statesBefore(to));
         const typed = dto.decision === 'APPROVE' ? dto.points?.[String(id)] : undefined;
+        const also: Partial<ScoreRecord> = {};
         if (typed !== undefined && typed !== null && typed !== '')
-          record.points = await this.reviewedPoints(manager, record, typed, `points${id}`);
-        this.markReviewed(record, actor, dto.decision === 'APPROVE' ? 'APPROVED' : 'REJECTED');
-        if (dto.decision === 'REJECT') record.rejectReason = dto.reason ?? null;
-        await manager.save(record);
+          also.points = await this.reviewedPoints(manager, record, typed, `points${id}`);
+        if (dto.decision === 'REJECT') also.rejectReason = dto.reason ?? null;
+        await this.review(manager, record, actor, to, also);
         await this.auditRecord(
           manager,
           actor,
@@ -310,8 +298,9 @@ export class ScoringService {
         createdBy: actor.id,
       });
       const before = record.points;
+      // Not a move: a corrected record stays POSTED (the table has no POSTED → POSTED); only its points change.
+      await updateRow(manager, ScoreRecord, record.id, { points });
       record.points = points;
-      await manager.save(record);
       await this.auditRecord(manager, actor, 'score.correct', record, { from: before, to: points, reason });
       return record;
     });
@@ -358,22 +347,16 @@ export class ScoringService {
     if (truthy(rule.evidenceRequired) && !input.evidencePath && !input.note) {
       throw DomainError.validation({ note: '这条细则需要证据：请上传照片或写明情况' });
     }
-    if (rule.capCount && rule.capPeriod) {
-      const { start, next } = periodBounds(input.occurredOn, rule.capPeriod);
+    const capPeriod = capPeriodOf(rule, input.occurredOn);
+    if (capPeriod) {
       const [{ used }] = await raw<{ used: number | string }>(
         manager,
         `SELECT COUNT(*) AS used FROM score_record WHERE "householdId" = $1 AND "ruleId" = $2 AND "occurredOn" >= $3
-          AND "occurredOn" < $4 AND status NOT IN (${DEAD.map((s) => `'${s}'`).join(', ')})`,
-        [household.id, rule.id, start, next],
+          AND "occurredOn" < $4 AND status NOT IN (${NOT_COUNTED.map((s) => `'${s}'`).join(', ')})`,
+        [household.id, rule.id, capPeriod.start, capPeriod.next],
       );
-      if (Number(used) >= rule.capCount) {
-        const period = rule.capPeriod === 'month' ? '当月' : '当年';
-        throw new DomainError(
-          'CAP_REACHED',
-          `此项每户${period}最多 ${rule.capCount} 次，已登记满；${next} 起可再登记`,
-          { freesOn: next },
-        );
-      }
+      const refused = capRefusal(rule, Number(used), capPeriod.next);
+      if (refused) throw refused;
     }
     if (rule.versionId === null) throw new Error(`rule ${rule.id} has no current version`);
     return insertRow(manager, ScoreRecord, {
@@ -399,7 +382,7 @@ export class ScoringService {
     manager: EntityManager,
     actor: Actor,
     id: number,
-    states: RecordStatus[],
+    states: readonly RecordStatus[],
   ): Promise<ScoreRecord> {
     const record = await lockRow(manager, ScoreRecord, id);
     if (!record) throw DomainError.notFound('积分记录');
@@ -436,10 +419,15 @@ export class ScoringService {
     return points;
   }
 
-  private markReviewed(record: ScoreRecord, actor: Actor, status: RecordStatus): void {
-    record.status = status;
-    record.reviewedBy = actor.id;
-    record.reviewedAt = this.clock.now();
+  /** Approves or rejects: the move the record-status table allows, with who reviewed it and when. */
+  private async review(
+    manager: EntityManager,
+    record: ScoreRecord,
+    actor: Actor,
+    to: 'APPROVED' | 'REJECTED',
+    also: Partial<ScoreRecord>,
+  ): Promise<void> {
+    await moveRecord(manager, record, to, { ...also, reviewedBy: actor.id, reviewedAt: this.clock.now() });
   }
 
   private async auditRecord(

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { DomainError } from '../common/domain-error.js';
+import type { Goods } from './goods.entity.js';
 
 export interface BasketLine {
   goodsId: number;
@@ -23,4 +25,42 @@ export function basketFingerprint(householdId: number, lines: readonly BasketLin
 /** 兑换单号: `DH-<村名>-<YYYYMMDD>-<NNNN>`, numbered from 1 each day in each village. */
 export function receiptNumber(villageName: string, day: string, seq: number): string {
   return `DH-${villageName}-${day.replaceAll('-', '')}-${String(seq).padStart(4, '0')}`;
+}
+
+/**
+ * 每户每月限兑: the refusal when `quantity` more of the goods would take the household past the goods' monthly limit,
+ * having `taken` already this month (the month ends before `resetsOn`); null when the goods have no limit or it holds.
+ */
+export function monthlyLimitRefusal(
+  goods: Pick<Goods, 'id' | 'name' | 'unit' | 'monthlyLimit'>,
+  taken: number,
+  quantity: number,
+  resetsOn: string,
+): DomainError | null {
+  if (goods.monthlyLimit === null || taken + quantity <= goods.monthlyLimit) return null;
+  return new DomainError(
+    'CAP_REACHED',
+    `${goods.name}每户每月限兑 ${goods.monthlyLimit}${goods.unit}，本月已兑 ${taken}${goods.unit}`,
+    { goodsId: goods.id, monthlyLimit: goods.monthlyLimit, taken, resetsOn },
+  );
+}
+
+/**
+ * What the counter's confirm step refuses before anything is written: a basket the household's available points do
+ * not cover (a redemption never takes them below zero), or a line the shelf cannot fill. Null when it may go ahead.
+ */
+export function basketRefusal(basket: {
+  available: number;
+  totalPoints: number;
+  lines: readonly { goods: Pick<Goods, 'name' | 'unit' | 'stock'>; quantity: number }[];
+}): DomainError | null {
+  if (basket.available - basket.totalPoints < 0)
+    return new DomainError(
+      'INSUFFICIENT_POINTS',
+      `可用积分不足：需要 ${basket.totalPoints} 分，只有 ${basket.available} 分`,
+    );
+  for (const { goods, quantity } of basket.lines)
+    if (goods.stock < quantity)
+      return new DomainError('OUT_OF_STOCK', `${goods.name}库存不足：还剩 ${goods.stock}${goods.unit}`);
+  return null;
 }

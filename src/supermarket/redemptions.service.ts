@@ -18,7 +18,14 @@ import { Household } from '../households/household.entity.js';
 import { LedgerEntry } from '../ledger/ledger-entry.entity.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { Village } from '../villages/village.entity.js';
-import { basketFingerprint, mergeLines, receiptNumber, type BasketLine } from './basket.js';
+import {
+  basketFingerprint,
+  basketRefusal,
+  mergeLines,
+  monthlyLimitRefusal,
+  receiptNumber,
+  type BasketLine,
+} from './basket.js';
 import { RedeemDto } from './dto/supermarket.dto.js';
 import { Goods } from './goods.entity.js';
 import { GoodsService } from './goods.service.js';
@@ -204,17 +211,8 @@ export class RedemptionsService {
       items,
       this.clock.today(),
     );
-    if (preview.balanceAfter < 0)
-      throw new DomainError(
-        'INSUFFICIENT_POINTS',
-        `可用积分不足：需要 ${preview.totalPoints} 分，只有 ${household.available} 分`,
-      );
-    for (const line of preview.lines)
-      if (line.goods.stock < line.quantity)
-        throw new DomainError(
-          'OUT_OF_STOCK',
-          `${line.goods.name}库存不足：还剩 ${line.goods.stock}${line.goods.unit}`,
-        );
+    const refused = basketRefusal({ ...preview, available: household.available });
+    if (refused) throw refused;
     return preview;
   }
 
@@ -242,13 +240,8 @@ export class RedemptionsService {
       if (!goods.active) throw new DomainError('INVALID_STATE', `${goods.name}已下架`);
       if (goods.monthlyLimit !== null) {
         const taken = await this.takenThisMonth(manager, household.id, goods.id, month);
-        if (taken + line.quantity > goods.monthlyLimit) {
-          throw new DomainError(
-            'CAP_REACHED',
-            `${goods.name}每户每月限兑 ${goods.monthlyLimit}${goods.unit}，本月已兑 ${taken}${goods.unit}`,
-            { goodsId: goods.id, monthlyLimit: goods.monthlyLimit, taken, resetsOn: month.next },
-          );
-        }
+        const refused = monthlyLimitRefusal(goods, taken, line.quantity, month.next);
+        if (refused) throw refused;
       }
       lines.push({ goods, quantity: line.quantity, points: goods.pricePoints * line.quantity });
     }

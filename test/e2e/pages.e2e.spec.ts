@@ -75,6 +75,57 @@ describe('pages: forms, errors, navigation by role', () => {
     expect(again.text).not.toContain('已新建');
   });
 
+  it('should bring the village page back with the message beside the new group when its name is taken', async () => {
+    const agent = await loggedIn(t, county.villageAdmin.username, TEST_PASSWORD);
+    const path = `/admin/villages/${county.village.id}`;
+    const add = async (groupName: string) =>
+      agent
+        .post(`${path}/groups`)
+        .type('form')
+        .send({ _csrf: csrfFrom((await agent.get(path)).text), groupName });
+    const first = await add('荷花组');
+    expect(first.status).toBe(303);
+    expect((await agent.get(first.headers.location)).text).toContain('已添加“荷花组”');
+    const again = await add('荷花组');
+    expect(again.status).toBe(409);
+    expect(again.text).toContain('本村已有“荷花组”');
+    expect(again.text).toMatch(/id="f-groupName"[^>]*value="荷花组"/);
+    expect(again.text).toMatch(/id="f-groupName"[^>]*aria-invalid="true"/);
+    const empty = await add('');
+    expect(empty.status).toBe(400);
+    expect(empty.text).toMatch(/id="f-groupName"[^>]*aria-invalid="true"/);
+  });
+
+  it('should bring the township form back with what was typed when the code is taken or the name too long', async () => {
+    const agent = await loggedIn(t, TEST_ADMIN.username, TEST_ADMIN.password);
+    const csrf = csrfFrom((await agent.get('/admin/townships/new')).text);
+    const taken = await agent
+      .post('/admin/townships')
+      .type('form')
+      .send({ _csrf: csrf, name: '荷塘镇', code: county.township.code });
+    expect(taken.status).toBe(409);
+    expect(taken.text).toContain(`乡镇代码 ${county.township.code} 已被使用`);
+    expect(taken.text).toContain('value="荷塘镇"');
+    expect(taken.text).toMatch(/id="f-code"[^>]*aria-invalid="true"/);
+    const edit = `/admin/townships/${county.otherTownship.id}`;
+    const long = '镇'.repeat(61);
+    const tooLong = await agent
+      .post(edit)
+      .type('form')
+      .send({ _csrf: csrfFrom((await agent.get(`${edit}/edit`)).text), name: long });
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.text).toContain(`修改乡镇：${county.otherTownship.name}`);
+    expect(tooLong.text).toContain('乡镇名称最多 60 个字');
+    expect(tooLong.text).toContain(`value="${long}"`);
+    expect(tooLong.text).toMatch(/id="f-name"[^>]*aria-invalid="true"/);
+    const saved = await agent
+      .post(edit)
+      .type('form')
+      .send({ _csrf: csrfFrom((await agent.get(`${edit}/edit`)).text), name: '荷塘镇' });
+    expect(saved.status).toBe(303);
+    expect((await agent.get(saved.headers.location)).text).toContain('已保存乡镇“荷塘镇”');
+  });
+
   it('should create a scorer account from the committee’s form, who can then log in', async () => {
     const agent = await loggedIn(t, county.villageAdmin.username, TEST_PASSWORD);
     const form = await agent.get('/admin/users/new');

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { trim } from '../../common/transforms.js';
+import { PUBLICATION_DEFAULT_DAYS, PUBLICATION_MAX_DAYS } from '../publication-window.js';
 
 export class OpenPublicationDto {
   @ApiProperty()
@@ -11,16 +12,16 @@ export class OpenPublicationDto {
   villageId: number;
 
   @ApiPropertyOptional({
-    default: 7,
+    default: PUBLICATION_DEFAULT_DAYS,
     minimum: 0,
-    maximum: 15,
+    maximum: PUBLICATION_MAX_DAYS,
     description: '公示天数；下限由 PUBLICATION_MIN_DAYS 决定',
   })
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: '公示天数应为整数' })
-  @Min(0, { message: '公示天数应为 1–15 天' })
-  @Max(15, { message: '公示天数最多 15 天' })
+  @Min(0, { message: `公示天数应为 1–${PUBLICATION_MAX_DAYS} 天` })
+  @Max(PUBLICATION_MAX_DAYS, { message: `公示天数最多 ${PUBLICATION_MAX_DAYS} 天` })
   days?: number;
 }
 
