@@ -10,7 +10,8 @@ import { DomainError } from '../common/domain-error.js';
 import type { Paged } from '../common/pagination.js';
 import { isUniqueViolation } from '../common/unique.js';
 import { lockRow } from '../database/locks.js';
-import { insertRow, raw } from '../database/raw.js';
+import { insertRow, raw, selectRows } from '../database/raw.js';
+import { ReadCache } from '../database/read-cache.js';
 import { Transactions } from '../database/transactions.js';
 import { Village } from '../villages/village.entity.js';
 import { CreateGoodsDto, StockInDto, StockTakeDto, UpdateGoodsDto } from './dto/supermarket.dto.js';
@@ -58,14 +59,19 @@ export class GoodsService {
     private readonly transactions: Transactions,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly cache: ReadCache,
   ) {}
 
-  /** What villagers see: active goods, cheapest first. Public. */
-  async catalogue(villageId: number): Promise<Goods[]> {
-    return this.dataSource.getRepository(Goods).find({
-      where: { villageId, active: true },
-      order: { pricePoints: 'ASC', id: 'ASC' },
-    });
+  /**
+   * What villagers see: active goods, cheapest first. Public, and read far more than written (the API, the board, the
+   * counter): kept until a write in the village. The rows are shared by every reader until then: not to be changed.
+   */
+  async catalogue(villageId: number): Promise<readonly Goods[]> {
+    return this.cache.get(`catalogue:${villageId}`, { villageIds: [villageId] }, async () =>
+      (await selectRows(this.dataSource.manager, Goods, { villageId, active: true })).sort(
+        (a, b) => a.pricePoints - b.pricePoints || a.id - b.id,
+      ),
+    );
   }
 
   /** Every goods of the village, retired ones last, for the clerk. */

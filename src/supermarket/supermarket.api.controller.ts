@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import type { Actor } from '../access/actor.js';
 import { InScope } from '../access/scope.guard.js';
 import { answerCreated } from '../common/idempotency.js';
+import { derivedOnce } from '../database/read-cache.js';
 import { Allow } from '../access/allow.js';
 import { Permission } from '../access/permissions.js';
 import { CurrentActor, Public } from '../auth/decorators.js';
@@ -18,9 +19,13 @@ import {
   StockTakeDto,
   UpdateGoodsDto,
 } from './dto/supermarket.dto.js';
+import type { Goods } from './goods.entity.js';
 import { goodsView, GoodsService } from './goods.service.js';
 import { PointsResetService } from './points-reset.service.js';
 import { redemptionView, RedemptionsService } from './redemptions.service.js';
+
+/** The catalogue's answer, made once per kept catalogue (GoodsService keeps it until a write in the village). */
+const catalogueView = derivedOnce((goods: readonly Goods[]) => ({ items: goods.map(goodsView) }));
 
 @ApiTags('supermarket 积分超市')
 @ApiBearerAuth()
@@ -36,7 +41,7 @@ export class SupermarketApiController {
   @Get('goods')
   @Public()
   async catalogue(@Query() query: VillageQuery) {
-    return { items: (await this.goods.catalogue(query.villageId)).map(goodsView) };
+    return catalogueView(await this.goods.catalogue(query.villageId));
   }
 
   @Post('goods')

@@ -577,6 +577,16 @@ async function measure(base, pid, staff, state, label, floor) {
       floorRequest: () => ({ path: `/floor/passbook/${1 + (k++ % HOUSEHOLDS)}` }),
     },
     {
+      name: 'GET /api/v1/goods (catalogue)',
+      request: () => ({ path: `/api/v1/goods?villageId=${1 + (k++ % VILLAGES)}` }),
+      floorRequest: () => ({ path: `/floor/goods/${1 + (k++ % VILLAGES)}` }),
+    },
+    {
+      name: 'public board, catalogue section',
+      request: () => ({ path: `/public/villages/${1 + (k++ % VILLAGES)}?section=catalogue` }),
+      floorRequest: () => ({ path: `/floor/catalogue/${1 + (k++ % VILLAGES)}` }),
+    },
+    {
       // What any page costs here before it reads anything: the framework's share of every page above. No floor of its
       // own; compare it with the passbook page's floor (docs/PERFORMANCE.md).
       name: 'lightest page, no database (GET /login)',
@@ -584,6 +594,17 @@ async function measure(base, pid, staff, state, label, floor) {
     },
   ];
   const results = [];
+  /**
+   * A path whose answers are mostly refusals or redirects measures the refusal, not the path: the run stops there,
+   * with what one such request answers.
+   */
+  const refusedMostly = async (name, r, makeRequest) => {
+    if (r.non2xx * 2 <= r.requests) return;
+    const { path, ...init } = makeRequest();
+    const answer = await fetch(`${base}${path}`, { ...init, redirect: 'manual' });
+    const why = `${answer.status}${answer.headers.get('location') ? ` → ${answer.headers.get('location')}` : ''} ${(await answer.text()).slice(0, 200)}`;
+    throw new Error(`${label} ${name}: ${r.non2xx} of ${r.requests} answers were not 2xx (${path}: ${why})`);
+  };
   /**
    * One path: two seconds of warm-up (a running server has compiled its hot code and filled its caches), then 10 and
    * 50 connections, and at 10 the floor's same query, warmed the same way.
@@ -593,6 +614,7 @@ async function measure(base, pid, staff, state, label, floor) {
     await run(base, 10, requests, { duration: WARM_UP });
     for (const connections of [10, 50]) {
       const r = summary(await run(base, connections, requests, { duration: DURATION }));
+      await refusedMostly(name, r, request);
       let floorR = null;
       if (floor && floorRequest && connections === 10) {
         const floorRequests = [{ setupRequest: (req) => ({ ...req, ...floorRequest() }) }];
@@ -609,7 +631,7 @@ async function measure(base, pid, staff, state, label, floor) {
         rssMb: currentRss(pid),
       });
       log(
-        `${label} ${name} @${connections}: ${r.rps} req/s p50 ${r.p50} ms p99 ${r.p99} ms errors ${r.errors} rss ${currentRss(pid)} MB${floorR ? ` (floor ${floorR.rps} req/s, ${((100 * r.rps) / floorR.rps).toFixed(0)}%${floorR.errors ? `, ${floorR.errors} refused` : ''})` : ''}`,
+        `${label} ${name} @${connections}: ${r.rps} req/s p50 ${r.p50} ms p99 ${r.p99} ms errors ${r.errors} non-2xx ${r.non2xx} rss ${currentRss(pid)} MB${floorR ? ` (floor ${floorR.rps} req/s, ${((100 * r.rps) / floorR.rps).toFixed(0)}%${floorR.errors + floorR.non2xx ? `, ${floorR.errors + floorR.non2xx} refused` : ''})` : ''}`,
       );
     }
   };

@@ -157,7 +157,7 @@ async function measure() {
       const requests = [{ setupRequest: (req) => ({ ...req, ...request(path)() }) }];
       await run(url, 10, requests, { duration: 2 });
       const r = summary(await run(url, 10, requests, { duration: SECONDS }));
-      if (r.errors) throw new Error(`${name}: ${r.errors} errors`);
+      if (r.errors || r.non2xx) throw new Error(`${name}: ${r.errors} errors, ${r.non2xx} not 2xx`);
       rps.get(name).push(r.rps);
       console.log(`round ${round} ${name}: ${r.rps} req/s p50 ${r.p50} ms p99 ${r.p99} ms`);
     }

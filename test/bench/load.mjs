@@ -30,20 +30,23 @@ export async function login(base, username) {
   return (await res.json()).token;
 }
 
-/** A page session: the form login with its CSRF token, as a browser does. */
+/** `name=value` of every cookie a response sets, in order (a login sets the device cookie and the session). */
+const cookiesSet = (res) => res.headers.getSetCookie().map((c) => c.split(';')[0]);
+
+/** A page session: the form login with its CSRF token, as a browser does; every cookie the browser would send back. */
 export async function pageSession(base, path, form) {
   const page = await fetch(`${base}${path}`);
-  const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0];
+  const jar = new Map(cookiesSet(page).map((c) => [c.split('=')[0], c]));
   const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1];
   const res = await fetch(`${base}${path === '/villager' ? '/villager/login' : '/login'}`, {
     method: 'POST',
     redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: [...jar.values()].join('; ') },
     body: new URLSearchParams({ ...form, _csrf: csrf }).toString(),
   });
-  const next = (res.headers.get('set-cookie') ?? '').split(';')[0];
   if (res.status !== 303) throw new Error(`page login ${JSON.stringify(form)}: ${res.status}`);
-  return next || cookie;
+  for (const c of cookiesSet(res)) jar.set(c.split('=')[0], c);
+  return [...jar.values()].join('; ');
 }
 
 /** autocannon over loopback; `extra.duration` in seconds. */
@@ -55,11 +58,14 @@ export function run(url, connections, requests, extra = {}) {
   });
 }
 
+/** `errors` are failed connections and time-outs; `non2xx` answers that came back refused or redirected. */
 export const summary = (r) => ({
   rps: Math.round(r.requests.average),
   p50: r.latency.p50,
   p99: r.latency.p99,
-  errors: r.errors + r.timeouts + (r.non2xx ?? 0),
+  requests: r.requests.total,
+  errors: r.errors + r.timeouts,
+  non2xx: r.non2xx ?? 0,
 });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -98,6 +104,10 @@ export function floorServer(file, households) {
       WHERE h."villageId" = ? AND (h.status = 'ACTIVE' OR t.points IS NOT NULL) ORDER BY points DESC, h.code ASC`),
     goods: db.prepare(
       'SELECT id, name, unit, "pricePoints", stock FROM goods WHERE "villageId" = ? AND active = 1 ORDER BY "pricePoints"',
+    ),
+    // The catalogue as the API gives it: a village's goods on the shelf, cheapest first, every column it shows.
+    catalogue: db.prepare(
+      'SELECT id, "villageId", name, unit, "pricePoints", stock, "lowStockThreshold", "monthlyLimit", active FROM goods WHERE "villageId" = ? AND active = 1 ORDER BY "pricePoints", id',
     ),
     overview:
       db.prepare(`SELECT v.id, v.name, (SELECT COUNT(*) FROM household h WHERE h."villageId" = v.id AND h.status = 'ACTIVE') AS households,
@@ -172,6 +182,20 @@ export function floorServer(file, households) {
       res.setHeader('content-type', 'text/html');
       return res.end(
         `<!doctype html><ul>${year.map((r) => `<li>${esc(r.code)} ${esc(r.headName)}</li>`).join('')}</ul><table>${goods.map((g) => `<tr><td>${esc(g.name)}</td><td>${g.pricePoints}</td><td>${g.stock}</td></tr>`).join('')}</table>`,
+      );
+    }
+    if (what === 'goods') {
+      const items = q.catalogue
+        .all(n)
+        .map((g) => ({ ...g, active: g.active === 1, lowStock: g.stock <= g.lowStockThreshold }));
+      res.setHeader('content-type', 'application/json');
+      return res.end(JSON.stringify({ items }));
+    }
+    if (what === 'catalogue') {
+      const goods = q.catalogue.all(n);
+      res.setHeader('content-type', 'text/html');
+      return res.end(
+        `<!doctype html><table>${goods.map((g) => `<tr><td>${esc(g.name)}</td><td>${esc(g.unit)}</td><td>${g.pricePoints}</td><td>${g.stock}</td></tr>`).join('')}</table>`,
       );
     }
     if (what === 'township') {

@@ -192,6 +192,20 @@ describe('the points supermarket through the API', () => {
       expect(res.body.error.message).toContain('已下架');
     });
 
+    it('should show the stock a redemption left in the catalogue at once, though the catalogue is kept between reads', async () => {
+      const goods = await createTestGoods(t, clerk, villageId, { stock: 20, pricePoints: 5 });
+      const stockOf = async () => {
+        const catalogue = await request(t.http).get(`/api/v1/goods?villageId=${villageId}`);
+        return catalogue.body.items.find((g: { id: number }) => g.id === goods.id)?.stock;
+      };
+      expect(await stockOf()).toBe(20);
+      expect(await stockOf()).toBe(20);
+      const h = await createHouseholdWithPoints(t, committee, villageId, 100);
+      const res = await redeem({ householdId: h.id, items: [{ goodsId: goods.id, quantity: 2 }] });
+      expect(res.status).toBe(201);
+      expect(await stockOf()).toBe(18);
+    });
+
     it('should answer 400 when the catalogue is asked for without a village', async () => {
       const res = await request(t.http).get('/api/v1/goods');
       expect(res.status).toBe(400);
