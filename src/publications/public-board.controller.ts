@@ -11,6 +11,7 @@ import { bookHeadView } from '../ledger/book-head.js';
 import { ListsService } from '../rankings/lists.service.js';
 import { parsePeriod, type Period } from '../common/periods.js';
 import { RankingsService, snapshotView } from '../rankings/rankings.service.js';
+import { RankingSettingsService } from '../rankings/ranking-settings.service.js';
 import { StarsService } from '../rankings/stars.service.js';
 import { signedPoints } from '../rules/rule-points.js';
 import { GoodsService } from '../supermarket/goods.service.js';
@@ -42,6 +43,7 @@ export class PublicBoardController {
     private readonly rankings: RankingsService,
     private readonly lists: ListsService,
     private readonly stars: StarsService,
+    private readonly rankingSettings: RankingSettingsService,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly cache: ReadCache,
   ) {}
@@ -71,12 +73,13 @@ export class PublicBoardController {
   private async boardOf(village: Village, today: string) {
     const id = village.id;
     const year = Number(today.slice(0, 4));
-    const [open, catalogue, approved, listPeriod, stars] = await Promise.all([
+    const [open, catalogue, approved, listPeriod, stars, settings] = await Promise.all([
       this.publications.openInVillage(id),
       this.goods.catalogue(id),
       this.rankings.latestApproved(id),
       this.lists.latestPublishedPeriod(id),
       this.stars.stars(id, year),
+      this.rankingSettings.get(id),
     ]);
     const listsPeriod = listPeriod ? (parsePeriod(listPeriod) as Period) : null;
     const lists = listsPeriod ? await this.lists.published(id, listsPeriod) : { red: [], black: [] };
@@ -94,7 +97,7 @@ export class PublicBoardController {
       },
       lists: listsPeriod && {
         label: listsPeriod.label,
-        byGroup: village.blackListMode === 'GROUP',
+        byGroup: settings.blackListMode === 'GROUP',
         ...lists,
       },
       stars: {

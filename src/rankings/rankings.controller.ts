@@ -29,6 +29,7 @@ import { ListsService } from './lists.service.js';
 import { currentPeriod, type Period } from '../common/periods.js';
 import { periodOrRefuse, type Ranking, RankingsService, snapshotView } from './rankings.service.js';
 import type { SnapshotStatus } from './ranking-snapshot.entity.js';
+import { RankingSettingsService } from './ranking-settings.service.js';
 import { StarsService } from './stars.service.js';
 
 const STATUS_LABELS: Record<SnapshotStatus, string> = {
@@ -68,6 +69,7 @@ export class RankingsController {
     private readonly rankings: RankingsService,
     private readonly lists: ListsService,
     private readonly stars: StarsService,
+    private readonly rankingSettings: RankingSettingsService,
     private readonly households: HouseholdsService,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly cache: ReadCache,
@@ -343,7 +345,8 @@ export class RankingsController {
   @Allow(Permission.Ranking.Configure)
   async settings(@CurrentActor() actor: Actor, @Res() res: Response) {
     const village = await this.villageFor(actor, undefined);
-    res.render('rankings/settings', { title: '排名与星级设置', values: village });
+    const values = await this.rankingSettings.get(village.id, { fresh: true });
+    res.render('rankings/settings', { title: '排名与星级设置', values });
   }
 
   @Post('rankings/settings')

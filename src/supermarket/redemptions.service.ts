@@ -11,7 +11,9 @@ import type { Paged } from '../common/pagination.js';
 import { isUniqueViolation } from '../common/unique.js';
 import { lockRow } from '../database/locks.js';
 import { insertRow, raw, selectRows } from '../database/raw.js';
+import { ReadCache } from '../database/read-cache.js';
 import { Transactions } from '../database/transactions.js';
+import { keptVillage } from '../villages/kept-village.js';
 import { scopeOfVillage } from '../villages/scope-of-village.js';
 import { Household } from '../households/household.entity.js';
 import { LedgerEntry } from '../ledger/ledger-entry.entity.js';
@@ -22,6 +24,7 @@ import { RedeemDto } from './dto/supermarket.dto.js';
 import { Goods } from './goods.entity.js';
 import { GoodsService } from './goods.service.js';
 import { RedemptionLine } from './redemption-line.entity.js';
+import { SupermarketSettingsService } from './supermarket-settings.service.js';
 import { Redemption, RedemptionStatus } from './redemption.entity.js';
 
 export interface RedemptionWithLines {
@@ -72,6 +75,8 @@ export class RedemptionsService {
     private readonly ledger: LedgerService,
     private readonly goods: GoodsService,
     private readonly audit: AuditService,
+    private readonly settings: SupermarketSettingsService,
+    private readonly cache: ReadCache,
   ) {}
 
   /**
@@ -114,12 +119,17 @@ export class RedemptionsService {
       if (earlier) return { ...(await this.sameRequest(manager, earlier, fingerprint)), created: false };
 
       const preview = await this.priceBasket(manager, actor, household, dto.items);
-      const village = await this.nextReceipt(manager, household.villageId);
       const today = todayInChina();
+      const receiptSeq = await this.settings.nextReceipt(
+        manager,
+        household.villageId,
+        today.replaceAll('-', ''),
+      );
+      const village = await keptVillage(this.cache, this.dataSource, household.villageId);
       const redemption = await insertRow(manager, Redemption, {
         villageId: household.villageId,
         householdId: household.id,
-        receiptNo: receiptNumber(village.name, village.receiptDay, village.receiptSeq),
+        receiptNo: receiptNumber(village?.name ?? '', today, receiptSeq),
         totalPoints: preview.totalPoints,
         balanceAfter: household.available - preview.totalPoints,
         status: 'DONE',
@@ -260,21 +270,6 @@ export class RedemptionsService {
       .andWhere("r.status = 'DONE' AND r.occurredOn >= :start AND r.occurredOn < :next", month)
       .getRawOne<{ taken: string | number }>();
     return Number(row?.taken ?? 0);
-  }
-
-  /** The next receipt number of the village's day: the counter starts again at 1 on a new China day. */
-  private async nextReceipt(
-    manager: EntityManager,
-    villageId: number,
-  ): Promise<{ name: string; receiptDay: string; receiptSeq: number }> {
-    const day = todayInChina().replaceAll('-', '');
-    const [village] = await raw<{ name: string; receiptSeq: number }>(
-      manager,
-      `UPDATE village SET "receiptSeq" = CASE WHEN "receiptDay" = $1 THEN "receiptSeq" + 1 ELSE 1 END, "receiptDay" = $2
-        WHERE id = $3 RETURNING name, "receiptSeq"`,
-      [day, day, villageId],
-    );
-    return { name: village.name, receiptDay: todayInChina(), receiptSeq: Number(village.receiptSeq) };
   }
 
   private async sameRequest(

@@ -505,13 +505,15 @@ export class SupermarketController {
   @Allow(Permission.Passbook.ConfigureReset)
   @Render('supermarket/settings')
   async settings(@CurrentActor() actor: Actor) {
-    const village = await this.dataSource
-      .getRepository(Village)
-      .findOneByOrFail({ id: this.villageOf(actor) });
+    const villageId = this.villageOf(actor);
+    const [village, reset] = await Promise.all([
+      this.dataSource.getRepository(Village).findOneByOrFail({ id: villageId }),
+      this.resets.settingsOf(villageId),
+    ]);
     return {
       title: '积分清零设置',
       village,
-      values: { resetEnabled: village.resetEnabled, resetOn: village.resetOn, resetKeep: village.resetKeep },
+      values: { resetEnabled: reset.resetEnabled, resetOn: reset.resetOn, resetKeep: reset.resetKeep },
     };
   }
 

@@ -42,6 +42,7 @@ import { DeclarationDto } from '../scoring/dto/score-record.dto.js';
 import { EvidenceStore } from '../scoring/evidence.store.js';
 import { uploadRefusal } from '../common/upload.interceptor.js';
 import { PhotoUploadInterceptor } from '../scoring/photo-upload.interceptor.js';
+import { ScoringSettingsService } from '../scoring/scoring-settings.service.js';
 import { ScoringService } from '../scoring/scoring.service.js';
 import { Village } from '../villages/village.entity.js';
 
@@ -59,6 +60,7 @@ export class VillagerController {
     private readonly evidence: EvidenceStore,
     private readonly rankings: RankingsService,
     private readonly stars: StarsService,
+    private readonly scoringSettings: ScoringSettingsService,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
@@ -198,7 +200,7 @@ export class VillagerController {
             mine: r.householdCode === household.code,
           })),
         ),
-      declarationsEnabled: village.declarationsEnabled,
+      declarationsEnabled: await this.scoringSettings.declarationsEnabled(village.id),
       resetNotice: book.resetNotice,
     };
   }
@@ -212,7 +214,7 @@ export class VillagerController {
     );
     return {
       title: '申报好人好事',
-      enabled: village.declarationsEnabled,
+      enabled: await this.scoringSettings.declarationsEnabled(village.id),
       ruleOptions: rules.map((r) => ({ value: r.id, label: `${r.title}（${pointsLabel(r)}）` })),
     };
   }

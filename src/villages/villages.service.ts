@@ -8,11 +8,19 @@ import { DomainError } from '../common/domain-error.js';
 import { definedOnly } from '../common/objects.js';
 import type { Paged } from '../common/pagination.js';
 import { villageScope } from '../database/read-cache.js';
+import { RankingSettingsService, type RankingSettingsValues } from '../rankings/ranking-settings.service.js';
+import { ScoringSettingsService } from '../scoring/scoring-settings.service.js';
+import type { SupermarketSettings } from '../supermarket/supermarket-settings.entity.js';
+import { SupermarketSettingsService } from '../supermarket/supermarket-settings.service.js';
 import { Transactions } from '../database/transactions.js';
 import { Township } from '../townships/township.entity.js';
 import { CreateVillageDto, GroupDto, UpdateGroupDto, UpdateVillageDto } from './dto/village.dto.js';
 import { Group } from './group.entity.js';
 import { Village } from './village.entity.js';
+
+/** What the village list shows of each village's feature settings (they live in the features' tables). */
+type VillageSettings = { declarationsEnabled: boolean } & Omit<SupermarketSettings, 'villageId'> &
+  RankingSettingsValues;
 
 export interface VillageView {
   id: number;
@@ -30,13 +38,16 @@ export class VillagesService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly transactions: Transactions,
     private readonly audit: AuditService,
+    private readonly scoringSettings: ScoringSettingsService,
+    private readonly supermarketSettings: SupermarketSettingsService,
+    private readonly rankingSettings: RankingSettingsService,
   ) {}
 
   /** Villages in the actor's scope; a township filter narrows the admin's view. */
   async list(
     actor: Actor,
     filter: { townshipId?: number; page: number; pageSize: number },
-  ): Promise<Paged<Village>> {
+  ): Promise<Paged<Village & VillageSettings>> {
     const where: FindOptionsWhere<Village> = {};
     const level = scopeLevel(actor);
     if (level === 'county') {
@@ -52,7 +63,22 @@ export class VillagesService {
       skip: (filter.page - 1) * filter.pageSize,
       take: filter.pageSize,
     });
-    return { items, total };
+    // The list has always shown each village's settings: each feature answers for its own.
+    const ids = items.map((v) => v.id);
+    const [scoring, supermarket, ranking] = await Promise.all([
+      this.scoringSettings.forVillages(ids),
+      this.supermarketSettings.forVillages(ids),
+      this.rankingSettings.forVillages(ids),
+    ]);
+    return {
+      items: items.map((v) => ({
+        ...v,
+        ...(scoring.get(v.id) as { declarationsEnabled: boolean }),
+        ...(supermarket.get(v.id) as Omit<SupermarketSettings, 'villageId'>),
+        ...(ranking.get(v.id) as RankingSettingsValues),
+      })),
+      total,
+    };
   }
 
   async get(actor: Actor, id: number): Promise<VillageView> {
@@ -197,8 +223,7 @@ export class VillagesService {
       const village = await manager.findOneBy(Village, { id: villageId });
       if (!village) throw DomainError.notFound('村');
       assertInScope(actor, { townshipId: village.townshipId, villageId });
-      village.declarationsEnabled = enabled;
-      await manager.save(village);
+      await this.scoringSettings.setDeclarations(manager, villageId, enabled);
       this.transactions.changed(manager, villageScope(village));
       await this.audit.record(
         actor,
@@ -227,7 +252,7 @@ export class VillagesService {
       code: village.code,
       townshipId: village.townshipId,
       active: village.active,
-      declarationsEnabled: village.declarationsEnabled,
+      declarationsEnabled: await this.scoringSettings.declarationsEnabled(village.id, manager),
       groups: groups.map((g) => ({ id: g.id, name: g.name, active: g.active })),
     };
   }
