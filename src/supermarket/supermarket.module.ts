@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { HouseholdsModule } from '../households/households.module.js';
+import { UsersModule } from '../users/users.module.js';
+import { VillagesModule } from '../villages/villages.module.js';
 import { GoodsService } from './goods.service.js';
 import { PointsResetService } from './points-reset.service.js';
 import { RedemptionsService } from './redemptions.service.js';
@@ -10,7 +12,7 @@ import { SupermarketController } from './supermarket.controller.js';
 
 /** 积分超市: goods and stock, the counter's redemptions and receipts, reports, and the yearly reset. */
 @Module({
-  imports: [HouseholdsModule, SupermarketSettingsModule],
+  imports: [HouseholdsModule, VillagesModule, UsersModule, SupermarketSettingsModule],
   controllers: [SupermarketApiController, SupermarketController],
   providers: [GoodsService, RedemptionsService, PointsResetService, SupermarketReportsService],
   exports: [GoodsService, RedemptionsService, PointsResetService, SupermarketSettingsModule],

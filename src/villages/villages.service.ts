@@ -7,7 +7,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { DomainError } from '../common/domain-error.js';
 import { definedOnly } from '../common/objects.js';
 import type { Paged } from '../common/pagination.js';
-import { villageScope } from '../database/read-cache.js';
+import { ReadCache, villageScope } from '../database/read-cache.js';
 import { RankingSettingsService, type RankingSettingsValues } from '../rankings/ranking-settings.service.js';
 import { ScoringSettingsService } from '../scoring/scoring-settings.service.js';
 import type { SupermarketSettings } from '../supermarket/supermarket-settings.entity.js';
@@ -16,6 +16,7 @@ import { Transactions } from '../database/transactions.js';
 import { Township } from '../townships/township.entity.js';
 import { CreateVillageDto, GroupDto, UpdateGroupDto, UpdateVillageDto } from './dto/village.dto.js';
 import { Group } from './group.entity.js';
+import { keptVillage } from './kept-village.js';
 import { Village } from './village.entity.js';
 
 /** What the village list shows of each village's feature settings (they live in the features' tables). */
@@ -41,7 +42,31 @@ export class VillagesService {
     private readonly scoringSettings: ScoringSettingsService,
     private readonly supermarketSettings: SupermarketSettingsService,
     private readonly rankingSettings: RankingSettingsService,
+    private readonly cache: ReadCache,
   ) {}
+
+  /** A village's row as pages read it, kept in the read cache until a write in it; `fresh` reads the database. */
+  kept(id: number, options: { fresh?: boolean } = {}): Promise<Village | null> {
+    return keptVillage(this.cache, this.dataSource, id, options);
+  }
+
+  /** Ids and names of a township's villages, or of every village when none is named (for choosers). */
+  async names(townshipId?: number): Promise<{ id: number; name: string }[]> {
+    return this.dataSource.getRepository(Village).find({
+      select: { id: true, name: true },
+      where: townshipId === undefined ? {} : { townshipId },
+      order: { id: 'ASC' },
+    });
+  }
+
+  /** A village's groups in their order, for a filter. */
+  async groupNames(villageId: number): Promise<{ id: number; name: string }[]> {
+    return this.dataSource.getRepository(Group).find({
+      select: { id: true, name: true },
+      where: { villageId },
+      order: { sortOrder: 'ASC', id: 'ASC' },
+    });
+  }
 
   /** Villages in the actor's scope; a township filter narrows the admin's view. */
   async list(
