@@ -11,14 +11,13 @@ import type { Paged } from '../common/pagination.js';
 import { isUniqueViolation } from '../common/unique.js';
 import { lockRow } from '../database/locks.js';
 import { insertRow, raw, selectRows } from '../database/raw.js';
-import { ReadCache } from '../database/read-cache.js';
 import { Transactions } from '../database/transactions.js';
-import { keptVillage } from '../villages/kept-village.js';
 import { scopeOfVillage } from '../villages/scope-of-village.js';
 import { Household } from '../households/household.entity.js';
 import { LedgerEntry } from '../ledger/ledger-entry.entity.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { Village } from '../villages/village.entity.js';
+import { VillagesService } from '../villages/villages.service.js';
 import { basketFingerprint, mergeLines, receiptNumber, type BasketLine } from './basket.js';
 import { RedeemDto } from './dto/supermarket.dto.js';
 import { Goods } from './goods.entity.js';
@@ -76,7 +75,7 @@ export class RedemptionsService {
     private readonly goods: GoodsService,
     private readonly audit: AuditService,
     private readonly settings: SupermarketSettingsService,
-    private readonly cache: ReadCache,
+    private readonly villages: VillagesService,
   ) {}
 
   /**
@@ -125,11 +124,12 @@ export class RedemptionsService {
         household.villageId,
         today.replaceAll('-', ''),
       );
-      const village = await keptVillage(this.cache, this.dataSource, household.villageId);
+      // In the transaction's own connection: on PostgreSQL, every pooled connection may be held by a redemption.
+      const villageName = await this.villages.nameOf(manager, household.villageId);
       const redemption = await insertRow(manager, Redemption, {
         villageId: household.villageId,
         householdId: household.id,
-        receiptNo: receiptNumber(village?.name ?? '', today, receiptSeq),
+        receiptNo: receiptNumber(villageName, today, receiptSeq),
         totalPoints: preview.totalPoints,
         balanceAfter: household.available - preview.totalPoints,
         status: 'DONE',

@@ -7,6 +7,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { DomainError } from '../common/domain-error.js';
 import { definedOnly } from '../common/objects.js';
 import type { Paged } from '../common/pagination.js';
+import { raw } from '../database/raw.js';
 import { ReadCache, villageScope } from '../database/read-cache.js';
 import { RankingSettingsService, type RankingSettingsValues } from '../rankings/ranking-settings.service.js';
 import { ScoringSettingsService } from '../scoring/scoring-settings.service.js';
@@ -48,6 +49,13 @@ export class VillagesService {
   /** A village's row as pages read it, kept in the read cache until a write in it; `fresh` reads the database. */
   kept(id: number, options: { fresh?: boolean } = {}): Promise<Village | null> {
     return keptVillage(this.cache, this.dataSource, id, options);
+  }
+
+  /** A village's name, read in the caller's transaction (a receipt number carries it). */
+  async nameOf(manager: EntityManager, id: number): Promise<string> {
+    const [village] = await raw<{ name: string }>(manager, 'SELECT name FROM village WHERE id = $1', [id]);
+    if (!village) throw DomainError.notFound('村');
+    return village.name;
   }
 
   /** Ids and names of a township's villages, or of every village when none is named (for choosers). */
