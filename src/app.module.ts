@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
+import { AuditLogModule } from './audit/audit-log.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CertificatesModule } from './certificates/certificates.module.js';
@@ -36,6 +37,7 @@ export class AppModule {
         ScheduleModule.forRoot(),
         DatabaseModule,
         AuditModule,
+        AuditLogModule,
         AuthModule,
         LedgerModule,
         PassbookModule,

@@ -1,8 +1,6 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
-import { DataSource } from 'typeorm';
 import { scopeLevel, type Actor } from '../access/actor.js';
 import { Allow } from '../access/allow.js';
 import { Permission } from '../access/permissions.js';
@@ -10,7 +8,7 @@ import { CurrentActor } from '../auth/decorators.js';
 import { chinaTime, isRealDate } from '../common/dates.js';
 import { DomainError } from '../common/domain-error.js';
 import { pager } from '../common/pagination.js';
-import { Village } from '../villages/village.entity.js';
+import { VillagesService } from '../villages/villages.service.js';
 import { AuditService } from './audit.service.js';
 
 /** Common actions in words; anything else shows its code. */
@@ -54,7 +52,7 @@ interface AuditQuery {
 export class AuditLogController {
   constructor(
     private readonly audit: AuditService,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly villages: VillagesService,
   ) {}
 
   @Get('api/v1/audit-logs')
@@ -68,10 +66,7 @@ export class AuditLogController {
   @Allow(Permission.AuditLog.Read)
   async page(@CurrentActor() actor: Actor, @Res() res: Response, @Query() query: Record<string, string>) {
     const scope = await this.scope(actor);
-    const villages =
-      'within' in scope && scope.within
-        ? await this.dataSource.getRepository(Village).findBy({ townshipId: scope.within.townshipId })
-        : await this.dataSource.getRepository(Village).find({ order: { id: 'ASC' } });
+    const villages = await this.villages.names('within' in scope ? scope.within?.townshipId : undefined);
     const context = {
       title: '操作日志',
       values: query,
@@ -109,9 +104,7 @@ export class AuditLogController {
 
   private async scope(actor: Actor) {
     if (scopeLevel(actor) === 'county') return {};
-    const villages = await this.dataSource
-      .getRepository(Village)
-      .findBy({ townshipId: actor.townshipId ?? -1 });
+    const villages = await this.villages.names(actor.townshipId ?? -1);
     return { within: { townshipId: actor.townshipId ?? -1, villageIds: villages.map((v) => v.id) } };
   }
 

@@ -10,14 +10,17 @@ import { Objection } from '../publications/objection.entity.js';
 import { Publication } from '../publications/publication.entity.js';
 import { ListEntry } from '../rankings/list-entry.entity.js';
 import { PeriodTotal } from '../ledger/period-total.entity.js';
+import { RankingSettings } from '../rankings/ranking-settings.entity.js';
 import { RankingSnapshot } from '../rankings/ranking-snapshot.entity.js';
 import { ScoringRuleVersion } from '../rules/scoring-rule-version.entity.js';
 import { ScoringRule } from '../rules/scoring-rule.entity.js';
 import { ScoreRecord } from '../scoring/score-record.entity.js';
+import { ScoringSettings } from '../scoring/scoring-settings.entity.js';
 import { Goods } from '../supermarket/goods.entity.js';
 import { RedemptionLine } from '../supermarket/redemption-line.entity.js';
 import { Redemption } from '../supermarket/redemption.entity.js';
 import { StockMovement } from '../supermarket/stock-movement.entity.js';
+import { SupermarketSettings } from '../supermarket/supermarket-settings.entity.js';
 import { Township } from '../townships/township.entity.js';
 import { User } from '../users/user.entity.js';
 import { Group } from '../villages/group.entity.js';
@@ -36,6 +39,7 @@ export const ENTITIES = [
   ScoringRule,
   ScoringRuleVersion,
   ScoreRecord,
+  ScoringSettings,
   Publication,
   Objection,
   LedgerEntry,
@@ -44,8 +48,10 @@ export const ENTITIES = [
   StockMovement,
   Redemption,
   RedemptionLine,
+  SupermarketSettings,
   PeriodTotal,
   RankingSnapshot,
+  RankingSettings,
   ListEntry,
   CreditCertificate,
 ];

@@ -7,6 +7,7 @@ import { periodKeysOf } from '../common/periods.js';
 import { holdRow } from '../database/locks.js';
 import { raw } from '../database/raw.js';
 import { Transactions } from '../database/transactions.js';
+import { bookHeadView, type BookHeadView } from './book-head.js';
 import { checkChain, entryHash, GENESIS } from './hash-chain.js';
 import { EntryKind, LedgerEntry } from './ledger-entry.entity.js';
 import { PeriodTotal } from './period-total.entity.js';
@@ -71,6 +72,11 @@ export class LedgerService {
     private readonly transactions: Transactions,
     private readonly clock: Clock,
   ) {}
+
+  /** The book's head as printed sheets show it (sequence, hash, QR code). */
+  bookHead(villageId: number): Promise<BookHeadView> {
+    return bookHeadView(this.dataSource, villageId);
+  }
 
   /**
    * Appends one entry. Call it inside a transaction and pass its manager: the caller's write and this one commit

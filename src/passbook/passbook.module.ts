@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { RankingsModule } from '../rankings/rankings.module.js';
+import { SupermarketModule } from '../supermarket/supermarket.module.js';
 import { LedgerApiController } from './ledger.api.controller.js';
 import { PassbookController } from './passbook.controller.js';
 import { PassbookService } from './passbook.service.js';
@@ -9,7 +10,7 @@ import { PassbookService } from './passbook.service.js';
  * notice beside it. Above the ledger and rankings, so that the ledger itself knows no feature.
  */
 @Module({
-  imports: [RankingsModule],
+  imports: [RankingsModule, SupermarketModule],
   controllers: [LedgerApiController, PassbookController],
   providers: [PassbookService],
   exports: [PassbookService],

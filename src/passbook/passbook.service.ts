@@ -9,7 +9,7 @@ import { raw } from '../database/raw.js';
 import { ReadCache } from '../database/read-cache.js';
 import { Household } from '../households/household.entity.js';
 import { keptVillage } from '../villages/kept-village.js';
-import { resetNotice } from '../supermarket/reset-dates.js';
+import { SupermarketSettingsService } from '../supermarket/supermarket-settings.service.js';
 import { Village } from '../villages/village.entity.js';
 import { EntryKind } from '../ledger/ledger-entry.entity.js';
 import { LedgerService, VerifyReport } from '../ledger/ledger.service.js';
@@ -35,6 +35,7 @@ export class PassbookService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly ledger: LedgerService,
     private readonly cache: ReadCache,
+    private readonly supermarket: SupermarketSettingsService,
   ) {}
 
   /**
@@ -82,7 +83,7 @@ export class PassbookService {
       },
       village: { id: village.id, name: village.name },
       /** 清零 ahead: households are told in their passbook before available points expire. */
-      resetNotice: resetNotice(village, todayInChina()),
+      resetNotice: await this.supermarket.resetNotice(village.id, todayInChina()),
       page,
       hasOlder,
       entries: entries.map((e) => ({

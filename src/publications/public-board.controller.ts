@@ -1,21 +1,20 @@
 import { Controller, Get, Param, ParseIntPipe, Query, Render } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { Public } from '../auth/decorators.js';
 import { partialRenderer } from '../common/view-helpers.js';
 import { DomainError } from '../common/domain-error.js';
 import { derivedOnce, ReadCache, villageScope } from '../database/read-cache.js';
 import { todayInChina } from '../common/dates.js';
-import { bookHeadView } from '../ledger/book-head.js';
+import { LedgerService } from '../ledger/ledger.service.js';
 import { ListsService } from '../rankings/lists.service.js';
 import { parsePeriod, type Period } from '../common/periods.js';
 import { RankingsService, snapshotView } from '../rankings/rankings.service.js';
+import { RankingSettingsService } from '../rankings/ranking-settings.service.js';
 import { StarsService } from '../rankings/stars.service.js';
 import { signedPoints } from '../rules/rule-points.js';
 import { GoodsService } from '../supermarket/goods.service.js';
-import { keptVillage } from '../villages/kept-village.js';
-import { Village } from '../villages/village.entity.js';
+import type { Village } from '../villages/village.entity.js';
+import { VillagesService } from '../villages/villages.service.js';
 import { PublicationsService } from './publications.service.js';
 
 /**
@@ -42,7 +41,9 @@ export class PublicBoardController {
     private readonly rankings: RankingsService,
     private readonly lists: ListsService,
     private readonly stars: StarsService,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly rankingSettings: RankingSettingsService,
+    private readonly villages: VillagesService,
+    private readonly ledger: LedgerService,
     private readonly cache: ReadCache,
   ) {}
 
@@ -51,7 +52,7 @@ export class PublicBoardController {
   @Get(':id')
   @Render('public/board')
   async board(@Param('id', ParseIntPipe) id: number, @Query('section') section?: string) {
-    const village = await keptVillage(this.cache, this.dataSource, id);
+    const village = await this.villages.kept(id);
     if (!village || !village.active) throw DomainError.notFound('村');
     const only = SECTIONS.includes(section ?? '') ? section : null;
     const show = (name: string) => only === null || only === name;
@@ -71,12 +72,13 @@ export class PublicBoardController {
   private async boardOf(village: Village, today: string) {
     const id = village.id;
     const year = Number(today.slice(0, 4));
-    const [open, catalogue, approved, listPeriod, stars] = await Promise.all([
+    const [open, catalogue, approved, listPeriod, stars, settings] = await Promise.all([
       this.publications.openInVillage(id),
       this.goods.catalogue(id),
       this.rankings.latestApproved(id),
       this.lists.latestPublishedPeriod(id),
       this.stars.stars(id, year),
+      this.rankingSettings.get(id),
     ]);
     const listsPeriod = listPeriod ? (parsePeriod(listPeriod) as Period) : null;
     const lists = listsPeriod ? await this.lists.published(id, listsPeriod) : { red: [], black: [] };
@@ -85,7 +87,7 @@ export class PublicBoardController {
       title: `${village.name}公示栏`,
       village,
       // Every printed sheet carries the book's head as it stood (read with the board; kept until the next write).
-      bookHead: await bookHeadView(this.dataSource, id),
+      bookHead: await this.ledger.bookHead(id),
       catalogue,
       ranking: ranking && {
         ...ranking,
@@ -94,7 +96,7 @@ export class PublicBoardController {
       },
       lists: listsPeriod && {
         label: listsPeriod.label,
-        byGroup: village.blackListMode === 'GROUP',
+        byGroup: settings.blackListMode === 'GROUP',
         ...lists,
       },
       stars: {

@@ -15,6 +15,7 @@ import { Group } from '../villages/group.entity.js';
 import { Village } from '../villages/village.entity.js';
 import { ListEntry, ListEntryStatus, ListKind } from './list-entry.entity.js';
 import type { Period } from '../common/periods.js';
+import { RankingSettingsService } from './ranking-settings.service.js';
 import { RankingsService } from './rankings.service.js';
 
 export interface Candidate {
@@ -50,17 +51,18 @@ export class ListsService {
     private readonly transactions: Transactions,
     private readonly rankings: RankingsService,
     private readonly audit: AuditService,
+    private readonly settings: RankingSettingsService,
   ) {}
 
   async candidates(villageId: number, period: Period): Promise<{ red: Candidate[]; black: Candidate[] }> {
-    const village = await this.dataSource.getRepository(Village).findOneByOrFail({ id: villageId });
+    const { redListSize } = await this.settings.get(villageId, { fresh: true });
     const ranking = await this.rankings.ranking(villageId, period);
     const entries = await this.entries(villageId, period.key);
     const entryOf = (list: ListKind, householdId: number) =>
       entries.find((e) => e.list === list && e.householdId === householdId && e.status !== 'WITHDRAWN') ??
       null;
     const red = ranking.rows
-      .filter((r) => r.points > 0 && r.rank <= village.redListSize)
+      .filter((r) => r.points > 0 && r.rank <= redListSize)
       .map((r) => ({
         householdId: r.householdId,
         code: r.code,
@@ -111,7 +113,7 @@ export class ListsService {
     input: { period: Period; list: ListKind; householdId: number; reason: string },
   ): Promise<ListEntry> {
     if (actor.kind !== 'user') throw DomainError.forbidden();
-    const village = await this.villageInScope(actor, villageId);
+    await this.villageInScope(actor, villageId);
     const household = await this.dataSource.getRepository(Household).findOneBy({ id: input.householdId });
     if (!household || household.villageId !== villageId)
       throw DomainError.validation({ householdId: '所选农户不是本村的' });
@@ -121,7 +123,7 @@ export class ListsService {
       throw new DomainError(
         'INVALID_STATE',
         input.list === 'RED'
-          ? `${household.headName}家不在${input.period.label}红榜候选（前 ${village.redListSize} 名）之中`
+          ? `${household.headName}家不在${input.period.label}红榜候选（前 ${(await this.settings.get(villageId)).redListSize} 名）之中`
           : `${household.headName}家在${input.period.label}没有已入账的黑榜违规记录`,
       );
     if (candidate.entry)
@@ -267,6 +269,7 @@ export class ListsService {
   ): Promise<{ red: PublicListRow[]; black: PublicListRow[] }> {
     const village = await this.dataSource.getRepository(Village).findOneBy({ id: villageId });
     if (!village) throw DomainError.notFound('村');
+    const { blackListMode } = await this.settings.get(villageId, { fresh: true });
     const rows = await this.dataSource
       .createQueryBuilder()
       .select(['e.id AS id', 'e.list AS list', 'e.householdId AS "householdId"', 'e.reason AS reason'])
@@ -297,7 +300,7 @@ export class ListsService {
     });
     return {
       red: rows.filter((r) => r.list === 'RED' && r.status === 'PUBLISHED').map(named),
-      black: rows.filter((r) => r.list === 'BLACK').map(village.blackListMode === 'GROUP' ? byGroup : named),
+      black: rows.filter((r) => r.list === 'BLACK').map(blackListMode === 'GROUP' ? byGroup : named),
     };
   }
 

@@ -161,7 +161,7 @@ export class RankingsApiController {
   ) {
     const v = await this.stars.updateSettings(actor, id, dto);
     return {
-      villageId: v.id,
+      villageId: v.villageId,
       starThresholds: v.starThresholds,
       blackListMode: v.blackListMode,
       redListSize: v.redListSize,

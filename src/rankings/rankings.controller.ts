@@ -1,8 +1,6 @@
 import { Body, Controller, Get, Param, ParseIntPipe, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
-import { DataSource } from 'typeorm';
 import { scopeLevel, type Actor } from '../access/actor.js';
 import { assertInScope } from '../access/scope-policy.js';
 import { InScope } from '../access/scope.guard.js';
@@ -15,10 +13,9 @@ import { parseForm } from '../common/validation.js';
 import { partialRenderer } from '../common/view-helpers.js';
 import { HouseholdsService } from '../households/households.service.js';
 import { sendSheet } from '../households/spreadsheet.js';
-import { raw } from '../database/raw.js';
-import { derivedOnce, ReadCache } from '../database/read-cache.js';
-import { keptVillage } from '../villages/kept-village.js';
-import { Village } from '../villages/village.entity.js';
+import { derivedOnce } from '../database/read-cache.js';
+import type { Village } from '../villages/village.entity.js';
+import { VillagesService } from '../villages/villages.service.js';
 import {
   CloseListEntryDto,
   ConfirmListEntryDto,
@@ -29,6 +26,7 @@ import { ListsService } from './lists.service.js';
 import { currentPeriod, type Period } from '../common/periods.js';
 import { periodOrRefuse, type Ranking, RankingsService, snapshotView } from './rankings.service.js';
 import type { SnapshotStatus } from './ranking-snapshot.entity.js';
+import { RankingSettingsService } from './ranking-settings.service.js';
 import { StarsService } from './stars.service.js';
 
 const STATUS_LABELS: Record<SnapshotStatus, string> = {
@@ -68,9 +66,9 @@ export class RankingsController {
     private readonly rankings: RankingsService,
     private readonly lists: ListsService,
     private readonly stars: StarsService,
+    private readonly rankingSettings: RankingSettingsService,
     private readonly households: HouseholdsService,
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly cache: ReadCache,
+    private readonly villages: VillagesService,
   ) {}
 
   @Get('rankings')
@@ -343,7 +341,8 @@ export class RankingsController {
   @Allow(Permission.Ranking.Configure)
   async settings(@CurrentActor() actor: Actor, @Res() res: Response) {
     const village = await this.villageFor(actor, undefined);
-    res.render('rankings/settings', { title: '排名与星级设置', values: village });
+    const values = await this.rankingSettings.get(village.id, { fresh: true });
+    res.render('rankings/settings', { title: '排名与星级设置', values });
   }
 
   @Post('rankings/settings')
@@ -369,7 +368,7 @@ export class RankingsController {
   private async villageFor(actor: Actor, villageParam: string | undefined): Promise<Village> {
     const id = actor.villageId ?? (/^\d{1,9}$/.test(villageParam ?? '') ? Number(villageParam) : null);
     if (!id) throw DomainError.validation({ villageId: '请先选择村' }, '请从乡镇总览选择一个村');
-    const village = await keptVillage(this.cache, this.dataSource, id);
+    const village = await this.villages.kept(id);
     if (!village) throw DomainError.notFound('村');
     assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
     return village;
@@ -379,11 +378,7 @@ export class RankingsController {
     const [ranking, snapshots, groups] = await Promise.all([
       this.rankings.ranking(village.id, period, groupId),
       this.rankings.snapshotHeads(village),
-      raw<{ id: number; name: string }>(
-        this.dataSource,
-        'SELECT id, name FROM village_group WHERE "villageId" = $1 ORDER BY "sortOrder", id',
-        [village.id],
-      ),
+      this.villages.groupNames(village.id),
     ]);
     const query = `villageId=${village.id}&period=${period.key}${groupId ? `&groupId=${groupId}` : ''}`;
     return {
@@ -404,7 +399,8 @@ export class RankingsController {
 
   private async snapshotContext(actor: Actor, id: number) {
     const snapshot = await this.rankings.snapshot(actor, id);
-    const village = await this.dataSource.getRepository(Village).findOneByOrFail({ id: snapshot.villageId });
+    const village = await this.villages.kept(snapshot.villageId, { fresh: true });
+    if (!village) throw DomainError.notFound('村');
     const view = snapshotView(snapshot);
     return {
       title: `${village.name} · ${snapshot.period} 排名快照`,

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { HouseholdsModule } from '../households/households.module.js';
+import { VillagesModule } from '../villages/villages.module.js';
 import { ListsService } from './lists.service.js';
+import { RankingSettingsModule } from './ranking-settings.module.js';
 import { RankingsApiController } from './rankings.api.controller.js';
 import { RankingsController } from './rankings.controller.js';
 import { RankingsService } from './rankings.service.js';
@@ -8,9 +10,9 @@ import { StarsService } from './stars.service.js';
 
 /** 排名, 红黑榜 and 星级文明户: what villages publish and townships review. */
 @Module({
-  imports: [HouseholdsModule],
+  imports: [HouseholdsModule, VillagesModule, RankingSettingsModule],
   controllers: [RankingsApiController, RankingsController],
   providers: [RankingsService, ListsService, StarsService],
-  exports: [RankingsService, ListsService, StarsService],
+  exports: [RankingsService, ListsService, StarsService, RankingSettingsModule],
 })
 export class RankingsModule {}

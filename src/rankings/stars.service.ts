@@ -14,6 +14,7 @@ import { Village } from '../villages/village.entity.js';
 import { ListsService } from './lists.service.js';
 import { PeriodTotal } from '../ledger/period-total.entity.js';
 import { parsePeriod, type Period } from '../common/periods.js';
+import { RankingSettingsService, type RankingSettingsValues } from './ranking-settings.service.js';
 import { RankingsService } from './rankings.service.js';
 import { parseThresholds, starsFor } from './ranks.js';
 
@@ -37,6 +38,7 @@ export class StarsService {
     private readonly lists: ListsService,
     private readonly audit: AuditService,
     private readonly cache: ReadCache,
+    private readonly settings: RankingSettingsService,
   ) {}
 
   async stars(
@@ -46,13 +48,13 @@ export class StarsService {
     const village = await keptVillage(this.cache, this.dataSource, villageId);
     if (!village) throw DomainError.notFound('村');
     return this.cache.get(`stars:${villageId}:${year}`, villageScope(village), () =>
-      this.computeStars(village, year),
+      this.computeStars(villageId, year),
     );
   }
 
-  private async computeStars(village: Village, year: number) {
-    const villageId = village.id;
-    const thresholds = parseThresholds(village.starThresholds) ?? [50, 100, 200, 300, 500];
+  private async computeStars(villageId: number, year: number) {
+    const { starThresholds } = await this.settings.get(villageId);
+    const thresholds = parseThresholds(starThresholds) ?? [50, 100, 200, 300, 500];
     const [ranking, black] = await Promise.all([
       this.rankings.ranking(villageId, parsePeriod(String(year)) as Period),
       this.lists.blackListedIn(villageId, year),
@@ -92,9 +94,8 @@ export class StarsService {
       const row = kept.rows.find((r) => r.householdId === householdId);
       if (row) return row;
     }
-    const village = await keptVillage(this.cache, this.dataSource, household.villageId, options);
-    if (!village) return null;
-    const thresholds = parseThresholds(village.starThresholds) ?? [50, 100, 200, 300, 500];
+    const { starThresholds } = await this.settings.get(household.villageId, options);
+    const thresholds = parseThresholds(starThresholds) ?? [50, 100, 200, 300, 500];
     const [total, blackListed] = await Promise.all([
       this.dataSource.getRepository(PeriodTotal).findOneBy({ householdId, period: String(year) }),
       this.lists.isBlackListedIn(householdId, year),
@@ -115,7 +116,7 @@ export class StarsService {
     actor: Actor,
     villageId: number,
     input: { starThresholds: string; blackListMode: 'NAMED' | 'GROUP'; redListSize: number },
-  ): Promise<Village> {
+  ): Promise<RankingSettingsValues & { villageId: number }> {
     const thresholds = parseThresholds(input.starThresholds);
     if (!thresholds)
       throw DomainError.validation({
@@ -130,7 +131,7 @@ export class StarsService {
         blackListMode: input.blackListMode,
         redListSize: input.redListSize,
       };
-      await manager.update(Village, { id: villageId }, changes);
+      await this.settings.save(manager, villageId, changes);
       this.transactions.changed(manager, { villageIds: [villageId] });
       await this.audit.record(
         actor,
@@ -143,7 +144,7 @@ export class StarsService {
         },
         manager,
       );
-      return manager.findOneByOrFail(Village, { id: villageId });
+      return { villageId, ...changes };
     });
   }
 }

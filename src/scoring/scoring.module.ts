@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { HouseholdsModule } from '../households/households.module.js';
 import { RulesModule } from '../rules/rules.module.js';
 import { UsersModule } from '../users/users.module.js';
+import { ScoringSettingsModule } from './scoring-settings.module.js';
 import { VillagesModule } from '../villages/villages.module.js';
 import { EvidenceStore } from './evidence.store.js';
 import { ScoringController } from './scoring.controller.js';
@@ -9,9 +10,9 @@ import { ScoringApiController } from './scoring.api.controller.js';
 import { ScoringService } from './scoring.service.js';
 
 @Module({
-  imports: [RulesModule, HouseholdsModule, VillagesModule, UsersModule],
+  imports: [RulesModule, HouseholdsModule, VillagesModule, UsersModule, ScoringSettingsModule],
   controllers: [ScoringApiController, ScoringController],
   providers: [ScoringService, EvidenceStore],
-  exports: [ScoringService, EvidenceStore],
+  exports: [ScoringService, EvidenceStore, ScoringSettingsModule],
 })
 export class ScoringModule {}

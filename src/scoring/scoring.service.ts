@@ -14,6 +14,7 @@ import type { Paged } from '../common/pagination.js';
 import { holdRow, lockRow } from '../database/locks.js';
 import { insertRow, isPostgres, raw, selectRows, truthy, updateRow } from '../database/raw.js';
 import { scopeOf } from '../database/read-cache.js';
+import { ScoringSettingsService } from './scoring-settings.service.js';
 import { Transactions } from '../database/transactions.js';
 import { scopeOfVillage } from '../villages/scope-of-village.js';
 import { Household } from '../households/household.entity.js';
@@ -90,6 +91,7 @@ export class ScoringService {
     private readonly ledger: LedgerService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly settings: ScoringSettingsService,
   ) {}
 
   async list(filter: {
@@ -210,8 +212,8 @@ export class ScoringService {
   async declare(actor: Actor, dto: DeclarationDto & { evidencePath?: string | null }): Promise<ScoreRecord> {
     if (actor.kind !== 'household') throw DomainError.forbidden('只有村民可以申报');
     return this.transactions.run(async (manager) => {
-      const village = await manager.findOneByOrFail(Village, { id: actor.villageId });
-      if (!village.declarationsEnabled) throw new DomainError('INVALID_STATE', '本村暂未开放村民申报');
+      if (!(await this.settings.declarationsEnabled(actor.villageId as number, manager)))
+        throw new DomainError('INVALID_STATE', '本村暂未开放村民申报');
       const rule = await manager.findOneBy(ScoringRule, { id: dto.ruleId });
       if (rule && rule.minPoints < 0) throw DomainError.validation({ ruleId: '申报只能选择加分的细则' });
       const record = await this.createRecord(manager, actor, { ...dto, householdId: actor.id });

@@ -10,9 +10,10 @@ import { DomainError } from '../common/domain-error.js';
 import { Transactions } from '../database/transactions.js';
 import { Household } from '../households/household.entity.js';
 import { LedgerService } from '../ledger/ledger.service.js';
-import { Village } from '../villages/village.entity.js';
+import { scopeOfVillage } from '../villages/scope-of-village.js';
 import { ResetSettingsDto } from './dto/supermarket.dto.js';
-import { isYearlyDay, lastOccurrence, nextReset, resetNotice } from './reset-dates.js';
+import { isYearlyDay, lastOccurrence, nextReset, type ResetSettings } from './reset-dates.js';
+import { SupermarketSettingsService } from './supermarket-settings.service.js';
 
 /** The scheduled job's name in Nest's SchedulerRegistry (the tests stop it and call `runDue` themselves). */
 export const RESET_JOB = 'supermarket.points-reset';
@@ -35,6 +36,7 @@ export class PointsResetService implements OnApplicationShutdown {
     private readonly transactions: Transactions,
     private readonly ledger: LedgerService,
     private readonly audit: AuditService,
+    private readonly settings: SupermarketSettingsService,
   ) {}
 
   /** Due resets are looked for every ten minutes. */
@@ -52,21 +54,26 @@ export class PointsResetService implements OnApplicationShutdown {
    * Turning the reset on (or moving its day) settles every day up to today: the first reset is the next one ahead,
    * never one that passed before households could be told.
    */
-  async updateSettings(actor: Actor, villageId: number, dto: ResetSettingsDto): Promise<Village> {
+  async updateSettings(
+    actor: Actor,
+    villageId: number,
+    dto: ResetSettingsDto,
+  ): Promise<ResetSettings & { villageId: number }> {
     if (!isYearlyDay(dto.resetOn))
       throw DomainError.validation({ resetOn: '请选择每年都有的日期（不能是 2 月 29 日）' });
-    const village = await this.dataSource.getRepository(Village).findOneBy({ id: villageId });
-    if (!village) throw DomainError.notFound('村');
-    assertInScope(actor, { townshipId: village.townshipId, villageId });
+    assertInScope(actor, await scopeOfVillage(this.dataSource.manager, villageId));
+    const before = await this.settings.reset(villageId, { fresh: true });
     const today = todayInChina();
-    const settle = dto.resetEnabled && (!village.resetEnabled || village.resetOn !== dto.resetOn);
-    const lastResetOn = settle ? lastOccurrence(dto.resetOn, today) : village.lastResetOn;
+    const settle = dto.resetEnabled && (!before.resetEnabled || before.resetOn !== dto.resetOn);
+    const lastResetOn = settle ? lastOccurrence(dto.resetOn, today) : before.lastResetOn;
     return this.transactions.run(async (manager) => {
-      await manager.update(
-        Village,
-        { id: villageId },
-        { resetEnabled: dto.resetEnabled, resetOn: dto.resetOn, resetKeep: dto.resetKeep, lastResetOn },
-      );
+      const saved = {
+        resetEnabled: dto.resetEnabled,
+        resetOn: dto.resetOn,
+        resetKeep: dto.resetKeep,
+        lastResetOn,
+      };
+      await this.settings.saveReset(manager, villageId, saved);
       this.transactions.changed(manager, { villageIds: [villageId] });
       await this.audit.record(
         actor,
@@ -79,22 +86,27 @@ export class PointsResetService implements OnApplicationShutdown {
         },
         manager,
       );
-      return manager.findOneByOrFail(Village, { id: villageId });
+      return { villageId, ...saved };
     });
   }
 
+  /** The village's reset settings, as the settings page shows them. */
+  settingsOf(villageId: number): Promise<ResetSettings> {
+    return this.settings.reset(villageId, { fresh: true });
+  }
+
   /** The coming reset, when the village has one within the notice period. */
-  notice(village: Village, today = todayInChina()): ResetNotice | null {
-    return resetNotice(village, today);
+  notice(villageId: number, today = todayInChina()): Promise<ResetNotice | null> {
+    return this.settings.resetNotice(villageId, today);
   }
 
   /** Carries out every reset that is due by `today`. Returns the villages reset. Safe to run from two servers. */
   async runDue(today = todayInChina()): Promise<number[]> {
-    const villages = await this.dataSource.getRepository(Village).findBy({ resetEnabled: true });
     const done: number[] = [];
-    for (const village of villages) {
-      const on = nextReset(village.resetOn, village.lastResetOn, today);
-      if (on <= today && (await this.reset(village.id, on))) done.push(village.id);
+    for (const villageId of await this.settings.resetVillages()) {
+      const settings = await this.settings.reset(villageId, { fresh: true });
+      const on = nextReset(settings.resetOn, settings.lastResetOn, today);
+      if (on <= today && (await this.reset(villageId, on))) done.push(villageId);
     }
     return done;
   }
@@ -102,30 +114,22 @@ export class PointsResetService implements OnApplicationShutdown {
   private async reset(villageId: number, on: string): Promise<boolean> {
     return this.transactions.run(async (manager) => {
       await this.ledger.lockBook(manager, villageId);
-      // Guarded: of two servers (or two ticks) only one moves lastResetOn past this day and resets.
-      const claimed = await manager
-        .createQueryBuilder()
-        .update(Village)
-        .set({ lastResetOn: on })
-        .where('id = :id AND "resetEnabled" = :on', { id: villageId, on: true })
-        .andWhere('("lastResetOn" IS NULL OR "lastResetOn" < :day)', { day: on })
-        .execute();
-      if (claimed.affected !== 1) return false;
-      const village = await manager.findOneByOrFail(Village, { id: villageId });
+      if (!(await this.settings.claimReset(manager, villageId, on))) return false;
+      const { resetKeep } = await this.settings.reset(villageId, { manager });
       const over = await manager
         .createQueryBuilder(Household, 'h')
         .select(['h.id', 'h.available'])
-        .where('h.villageId = :villageId AND h.available > :keep', { villageId, keep: village.resetKeep })
+        .where('h.villageId = :villageId AND h.available > :keep', { villageId, keep: resetKeep })
         .orderBy('h.id', 'ASC')
         .getMany();
       let expired = 0;
       for (const h of over) {
-        const amount = village.resetKeep - h.available;
+        const amount = resetKeep - h.available;
         await this.ledger.append(manager, {
           householdId: h.id,
           amount,
           kind: 'RESET',
-          description: `${on} 年度清零：可用积分保留 ${village.resetKeep} 分（累计积分不变）`,
+          description: `${on} 年度清零：可用积分保留 ${resetKeep} 分（累计积分不变）`,
           occurredOn: on,
           refType: 'village',
           refId: villageId,
@@ -140,7 +144,7 @@ export class PointsResetService implements OnApplicationShutdown {
           entityType: 'village',
           entityId: villageId,
           villageId,
-          details: { on, keep: village.resetKeep, households: over.length, expiredPoints: expired },
+          details: { on, keep: resetKeep, households: over.length, expiredPoints: expired },
         },
         manager,
       );

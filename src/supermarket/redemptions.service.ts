@@ -18,6 +18,7 @@ import { Household } from '../households/household.entity.js';
 import { LedgerEntry } from '../ledger/ledger-entry.entity.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { Village } from '../villages/village.entity.js';
+import { VillagesService } from '../villages/villages.service.js';
 import {
   basketFingerprint,
   basketRefusal,
@@ -30,6 +31,7 @@ import { RedeemDto } from './dto/supermarket.dto.js';
 import { Goods } from './goods.entity.js';
 import { GoodsService } from './goods.service.js';
 import { RedemptionLine } from './redemption-line.entity.js';
+import { SupermarketSettingsService } from './supermarket-settings.service.js';
 import { Redemption, RedemptionStatus } from './redemption.entity.js';
 
 export interface RedemptionWithLines {
@@ -81,6 +83,8 @@ export class RedemptionsService {
     private readonly goods: GoodsService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly settings: SupermarketSettingsService,
+    private readonly villages: VillagesService,
   ) {}
 
   /**
@@ -125,11 +129,17 @@ export class RedemptionsService {
       const now = this.clock.now();
       const today = todayInChina(now);
       const preview = await this.priceBasket(manager, actor, household, dto.items, today);
-      const village = await this.nextReceipt(manager, household.villageId, today);
+      const receiptSeq = await this.settings.nextReceipt(
+        manager,
+        household.villageId,
+        today.replaceAll('-', ''),
+      );
+      // In the transaction's own connection: on PostgreSQL, every pooled connection may be held by a redemption.
+      const villageName = await this.villages.nameOf(manager, household.villageId);
       const redemption = await insertRow(manager, Redemption, {
         villageId: household.villageId,
         householdId: household.id,
-        receiptNo: receiptNumber(village.name, village.receiptDay, village.receiptSeq),
+        receiptNo: receiptNumber(villageName, today, receiptSeq),
         totalPoints: preview.totalPoints,
         balanceAfter: household.available - preview.totalPoints,
         status: 'DONE',
@@ -263,22 +273,6 @@ export class RedemptionsService {
       .andWhere("r.status = 'DONE' AND r.occurredOn >= :start AND r.occurredOn < :next", month)
       .getRawOne<{ taken: string | number }>();
     return Number(row?.taken ?? 0);
-  }
-
-  /** The next receipt number of the village's day: the counter starts again at 1 on a new China day. */
-  private async nextReceipt(
-    manager: EntityManager,
-    villageId: number,
-    today: string,
-  ): Promise<{ name: string; receiptDay: string; receiptSeq: number }> {
-    const day = today.replaceAll('-', '');
-    const [village] = await raw<{ name: string; receiptSeq: number }>(
-      manager,
-      `UPDATE village SET "receiptSeq" = CASE WHEN "receiptDay" = $1 THEN "receiptSeq" + 1 ELSE 1 END, "receiptDay" = $2
-        WHERE id = $3 RETURNING name, "receiptSeq"`,
-      [day, day, villageId],
-    );
-    return { name: village.name, receiptDay: today, receiptSeq: Number(village.receiptSeq) };
   }
 
   private async sameRequest(

@@ -29,11 +29,16 @@ export function noticeDue(resetDay: string, today: string): boolean {
   return resetDay >= today && resetDay <= addDays(today, RESET_NOTICE_DAYS);
 }
 
+/** A village's 清零 settings (the supermarket's settings row). */
+export interface ResetSettings {
+  resetEnabled: boolean;
+  resetOn: string;
+  resetKeep: number;
+  lastResetOn: string | null;
+}
+
 /** What a household is told before a reset: the day and the points kept, or null when none is coming soon. */
-export function resetNotice(
-  village: { resetEnabled: boolean; resetOn: string; resetKeep: number; lastResetOn: string | null },
-  today: string,
-): { on: string; keep: number } | null {
+export function resetNotice(village: ResetSettings, today: string): { on: string; keep: number } | null {
   if (!village.resetEnabled) return null;
   const on = nextReset(village.resetOn, village.lastResetOn, today);
   return noticeDue(on, today) ? { on, keep: village.resetKeep } : null;

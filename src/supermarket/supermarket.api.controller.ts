@@ -155,6 +155,11 @@ export class SupermarketApiController {
     @Body() dto: ResetSettingsDto,
   ) {
     const v = await this.resets.updateSettings(actor, id, dto);
-    return { villageId: v.id, resetEnabled: v.resetEnabled, resetOn: v.resetOn, resetKeep: v.resetKeep };
+    return {
+      villageId: v.villageId,
+      resetEnabled: v.resetEnabled,
+      resetOn: v.resetOn,
+      resetKeep: v.resetKeep,
+    };
   }
 }

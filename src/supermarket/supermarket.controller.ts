@@ -14,11 +14,10 @@ import { REPLAY_HEADER } from '../common/idempotency.js';
 import { pager, PageQuery } from '../common/pagination.js';
 import { parseForm } from '../common/validation.js';
 import { HouseholdsService } from '../households/households.service.js';
-import { bookHeadView } from '../ledger/book-head.js';
+import { LedgerService } from '../ledger/ledger.service.js';
 import { sendSheet } from '../households/spreadsheet.js';
-import { Village } from '../villages/village.entity.js';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { UsersService } from '../users/users.service.js';
+import { VillagesService } from '../villages/villages.service.js';
 import {
   CancelRedemptionFormDto,
   CreateGoodsDto,
@@ -50,7 +49,9 @@ export class SupermarketController {
     private readonly reports: SupermarketReportsService,
     private readonly resets: PointsResetService,
     private readonly households: HouseholdsService,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly villages: VillagesService,
+    private readonly users: UsersService,
+    private readonly ledger: LedgerService,
   ) {}
 
   // ------------------------------------------------------------------ the counter
@@ -417,7 +418,7 @@ export class SupermarketController {
       this.reports.stock(villageId, values.from, values.to),
       this.reports.donors(villageId, values.from, values.to),
       this.reports.redemptions(villageId, values.from, values.to),
-      bookHeadView(this.dataSource, villageId),
+      this.ledger.bookHead(villageId),
     ]);
     res.render('supermarket/reports', {
       title: '超市报表',
@@ -505,13 +506,11 @@ export class SupermarketController {
   @Allow(Permission.Passbook.ConfigureReset)
   @Render('supermarket/settings')
   async settings(@CurrentActor() actor: Actor) {
-    const village = await this.dataSource
-      .getRepository(Village)
-      .findOneByOrFail({ id: this.villageOf(actor) });
+    const villageId = this.villageOf(actor);
+    const reset = await this.resets.settingsOf(villageId);
     return {
       title: '积分清零设置',
-      village,
-      values: { resetEnabled: village.resetEnabled, resetOn: village.resetOn, resetKeep: village.resetKeep },
+      values: { resetEnabled: reset.resetEnabled, resetOn: reset.resetOn, resetKeep: reset.resetKeep },
     };
   }
 
@@ -523,12 +522,11 @@ export class SupermarketController {
     @Body() body: Record<string, string> = {},
   ) {
     const villageId = this.villageOf(actor);
-    const village = await this.dataSource.getRepository(Village).findOneByOrFail({ id: villageId });
     await submitForm(
       res,
       {
         view: 'supermarket/settings',
-        context: () => ({ title: '积分清零设置', village }),
+        context: () => ({ title: '积分清零设置' }),
         values: { ...body, resetEnabled: body.resetEnabled === 'on' },
       },
       async () => {
@@ -590,22 +588,17 @@ export class SupermarketController {
   private async receiptContext(actor: Actor, id: number) {
     const found = await this.redemptions.get(actor, id);
     const view = redemptionView(found);
-    const [household, village] = await Promise.all([
+    const [household, village, clerk] = await Promise.all([
       this.households.get(actor, view.householdId),
-      this.dataSource.getRepository(Village).findOneByOrFail({ id: view.villageId }),
+      this.villages.kept(view.villageId),
+      this.users.displayName(found.redemption.createdBy),
     ]);
-    const clerk = await this.dataSource.query(
-      this.dataSource.options.type === 'postgres'
-        ? 'SELECT "displayName" FROM app_user WHERE id = $1'
-        : 'SELECT "displayName" FROM app_user WHERE id = ?',
-      [found.redemption.createdBy],
-    );
     return {
       title: `兑换单 ${view.receiptNo}`,
       r: view,
       household,
       village,
-      clerk: clerk[0]?.displayName ?? '',
+      clerk,
       time: chinaTime(view.createdAt),
       cancelled: view.status === 'CANCELLED',
       canCancel: view.status === 'DONE' && can(actor, Permission.Redemption.Cancel),

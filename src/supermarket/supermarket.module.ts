@@ -1,17 +1,20 @@
 import { Module } from '@nestjs/common';
 import { HouseholdsModule } from '../households/households.module.js';
+import { UsersModule } from '../users/users.module.js';
+import { VillagesModule } from '../villages/villages.module.js';
 import { GoodsService } from './goods.service.js';
 import { PointsResetService } from './points-reset.service.js';
 import { RedemptionsService } from './redemptions.service.js';
 import { SupermarketReportsService } from './reports.service.js';
+import { SupermarketSettingsModule } from './supermarket-settings.module.js';
 import { SupermarketApiController } from './supermarket.api.controller.js';
 import { SupermarketController } from './supermarket.controller.js';
 
 /** 积分超市: goods and stock, the counter's redemptions and receipts, reports, and the yearly reset. */
 @Module({
-  imports: [HouseholdsModule],
+  imports: [HouseholdsModule, VillagesModule, UsersModule, SupermarketSettingsModule],
   controllers: [SupermarketApiController, SupermarketController],
   providers: [GoodsService, RedemptionsService, PointsResetService, SupermarketReportsService],
-  exports: [GoodsService, RedemptionsService, PointsResetService],
+  exports: [GoodsService, RedemptionsService, PointsResetService, SupermarketSettingsModule],
 })
 export class SupermarketModule {}

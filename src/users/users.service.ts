@@ -42,6 +42,14 @@ export class UsersService {
     private readonly audit: AuditService,
   ) {}
 
+  /** The name a receipt or a list shows for a staff account ('' when there is none). */
+  async displayName(id: number): Promise<string> {
+    const user = await this.dataSource
+      .getRepository(User)
+      .findOne({ select: { displayName: true }, where: { id } });
+    return user?.displayName ?? '';
+  }
+
   async list(
     actor: Actor,
     filter: { villageId?: number; page: number; pageSize: number },

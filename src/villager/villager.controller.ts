@@ -12,9 +12,7 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
-import { DataSource } from 'typeorm';
 import type { Actor } from '../access/actor.js';
 import { safeNext } from '../auth/auth.controller.js';
 import { AuthService } from '../auth/auth.service.js';
@@ -25,9 +23,10 @@ import { CurrentActor, Public } from '../auth/decorators.js';
 import { VillagerLoginDto } from '../auth/dto/login.dto.js';
 import { SessionsService } from '../auth/sessions.service.js';
 import { todayInChina } from '../common/dates.js';
+import { DomainError } from '../common/domain-error.js';
 import { submitForm } from '../common/forms.js';
 import { parseForm } from '../common/validation.js';
-import { Household } from '../households/household.entity.js';
+import { HouseholdsService } from '../households/households.service.js';
 import { PassbookQuery } from '../passbook/dto/passbook.dto.js';
 import { PASSBOOK_PAGE, passbookLines, passbookView, starsLine } from '../passbook/passbook.controller.js';
 import { currentPeriod } from '../common/periods.js';
@@ -42,8 +41,9 @@ import { DeclarationDto } from '../scoring/dto/score-record.dto.js';
 import { EvidenceStore } from '../scoring/evidence.store.js';
 import { uploadRefusal } from '../common/upload.interceptor.js';
 import { PhotoUploadInterceptor } from '../scoring/photo-upload.interceptor.js';
+import { ScoringSettingsService } from '../scoring/scoring-settings.service.js';
 import { ScoringService } from '../scoring/scoring.service.js';
-import { Village } from '../villages/village.entity.js';
+import { VillagesService } from '../villages/villages.service.js';
 
 /** `/villager`: the household's own page, made for an elderly person on a phone. */
 @ApiExcludeController()
@@ -59,7 +59,9 @@ export class VillagerController {
     private readonly evidence: EvidenceStore,
     private readonly rankings: RankingsService,
     private readonly stars: StarsService,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly scoringSettings: ScoringSettingsService,
+    private readonly households: HouseholdsService,
+    private readonly villages: VillagesService,
   ) {}
 
   @Public()
@@ -175,8 +177,9 @@ export class VillagerController {
   }
 
   private async homeContext(actor: Actor) {
-    const household = await this.dataSource.getRepository(Household).findOneByOrFail({ id: actor.id });
-    const village = await this.dataSource.getRepository(Village).findOneByOrFail({ id: household.villageId });
+    const household = await this.households.get(actor, actor.id);
+    const village = await this.villages.kept(household.villageId);
+    if (!village) throw DomainError.notFound('村');
     const book = await this.passbooks.passbook(actor, household.id, {}, 20);
     const open = await this.publications.openInVillage(village.id);
     return {
@@ -198,21 +201,17 @@ export class VillagerController {
             mine: r.householdCode === household.code,
           })),
         ),
-      declarationsEnabled: village.declarationsEnabled,
+      declarationsEnabled: await this.scoringSettings.declarationsEnabled(village.id),
       resetNotice: book.resetNotice,
     };
   }
 
   private async declareContext(actor: Actor) {
-    const village = await this.dataSource
-      .getRepository(Village)
-      .findOneByOrFail({ id: actor.villageId as number });
-    const rules = (await this.rules.list({ villageId: village.id })).filter(
-      (r) => r.active && r.minPoints > 0,
-    );
+    const villageId = actor.villageId as number;
+    const rules = (await this.rules.list({ villageId })).filter((r) => r.active && r.minPoints > 0);
     return {
       title: '申报好人好事',
-      enabled: village.declarationsEnabled,
+      enabled: await this.scoringSettings.declarationsEnabled(villageId),
       ruleOptions: rules.map((r) => ({ value: r.id, label: `${r.title}（${pointsLabel(r)}）` })),
     };
   }

@@ -7,12 +7,22 @@ import { AuditService } from '../audit/audit.service.js';
 import { DomainError } from '../common/domain-error.js';
 import { definedOnly } from '../common/objects.js';
 import type { Paged } from '../common/pagination.js';
-import { villageScope } from '../database/read-cache.js';
+import { raw } from '../database/raw.js';
+import { ReadCache, villageScope } from '../database/read-cache.js';
+import { RankingSettingsService, type RankingSettingsValues } from '../rankings/ranking-settings.service.js';
+import { ScoringSettingsService } from '../scoring/scoring-settings.service.js';
+import type { SupermarketSettings } from '../supermarket/supermarket-settings.entity.js';
+import { SupermarketSettingsService } from '../supermarket/supermarket-settings.service.js';
 import { Transactions } from '../database/transactions.js';
 import { Township } from '../townships/township.entity.js';
 import { CreateVillageDto, GroupDto, UpdateGroupDto, UpdateVillageDto } from './dto/village.dto.js';
 import { Group } from './group.entity.js';
+import { keptVillage } from './kept-village.js';
 import { Village } from './village.entity.js';
+
+/** What the village list shows of each village's feature settings (they live in the features' tables). */
+type VillageSettings = { declarationsEnabled: boolean } & Omit<SupermarketSettings, 'villageId'> &
+  RankingSettingsValues;
 
 export interface VillageView {
   id: number;
@@ -30,13 +40,47 @@ export class VillagesService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly transactions: Transactions,
     private readonly audit: AuditService,
+    private readonly scoringSettings: ScoringSettingsService,
+    private readonly supermarketSettings: SupermarketSettingsService,
+    private readonly rankingSettings: RankingSettingsService,
+    private readonly cache: ReadCache,
   ) {}
+
+  /** A village's row as pages read it, kept in the read cache until a write in it; `fresh` reads the database. */
+  kept(id: number, options: { fresh?: boolean } = {}): Promise<Village | null> {
+    return keptVillage(this.cache, this.dataSource, id, options);
+  }
+
+  /** A village's name, read in the caller's transaction (a receipt number carries it). */
+  async nameOf(manager: EntityManager, id: number): Promise<string> {
+    const [village] = await raw<{ name: string }>(manager, 'SELECT name FROM village WHERE id = $1', [id]);
+    if (!village) throw DomainError.notFound('村');
+    return village.name;
+  }
+
+  /** Ids and names of a township's villages, or of every village when none is named (for choosers). */
+  async names(townshipId?: number): Promise<{ id: number; name: string }[]> {
+    return this.dataSource.getRepository(Village).find({
+      select: { id: true, name: true },
+      where: townshipId === undefined ? {} : { townshipId },
+      order: { id: 'ASC' },
+    });
+  }
+
+  /** A village's groups in their order, for a filter. */
+  async groupNames(villageId: number): Promise<{ id: number; name: string }[]> {
+    return this.dataSource.getRepository(Group).find({
+      select: { id: true, name: true },
+      where: { villageId },
+      order: { sortOrder: 'ASC', id: 'ASC' },
+    });
+  }
 
   /** Villages in the actor's scope; a township filter narrows the admin's view. */
   async list(
     actor: Actor,
     filter: { townshipId?: number; page: number; pageSize: number },
-  ): Promise<Paged<Village>> {
+  ): Promise<Paged<Village & VillageSettings>> {
     const where: FindOptionsWhere<Village> = {};
     const level = scopeLevel(actor);
     if (level === 'county') {
@@ -52,7 +96,22 @@ export class VillagesService {
       skip: (filter.page - 1) * filter.pageSize,
       take: filter.pageSize,
     });
-    return { items, total };
+    // The list has always shown each village's settings: each feature answers for its own.
+    const ids = items.map((v) => v.id);
+    const [scoring, supermarket, ranking] = await Promise.all([
+      this.scoringSettings.forVillages(ids),
+      this.supermarketSettings.forVillages(ids),
+      this.rankingSettings.forVillages(ids),
+    ]);
+    return {
+      items: items.map((v) => ({
+        ...v,
+        ...(scoring.get(v.id) as { declarationsEnabled: boolean }),
+        ...(supermarket.get(v.id) as Omit<SupermarketSettings, 'villageId'>),
+        ...(ranking.get(v.id) as RankingSettingsValues),
+      })),
+      total,
+    };
   }
 
   async get(actor: Actor, id: number): Promise<VillageView> {
@@ -197,8 +256,7 @@ export class VillagesService {
       const village = await manager.findOneBy(Village, { id: villageId });
       if (!village) throw DomainError.notFound('村');
       assertInScope(actor, { townshipId: village.townshipId, villageId });
-      village.declarationsEnabled = enabled;
-      await manager.save(village);
+      await this.scoringSettings.setDeclarations(manager, villageId, enabled);
       this.transactions.changed(manager, villageScope(village));
       await this.audit.record(
         actor,
@@ -227,7 +285,7 @@ export class VillagesService {
       code: village.code,
       townshipId: village.townshipId,
       active: village.active,
-      declarationsEnabled: village.declarationsEnabled,
+      declarationsEnabled: await this.scoringSettings.declarationsEnabled(village.id, manager),
       groups: groups.map((g) => ({ id: g.id, name: g.name, active: g.active })),
     };
   }

@@ -573,14 +573,18 @@ describe('scoring path: record, review, publish, object, post', () => {
       note: 'x',
     });
     expect(staff.status).toBe(403);
-    await t.dataSource.query(`UPDATE village SET "declarationsEnabled" = false WHERE id = ${villageId}`);
+    await t.dataSource.query(
+      `INSERT INTO scoring_settings ("villageId", "declarationsEnabled") VALUES (${villageId}, false)`,
+    );
     const off = await post('/api/v1/declarations', login.body.token, {
       ruleId: rule.id,
       occurredOn: daysAgo(1),
       note: '又一件',
     });
     expect(off.status).toBe(409);
-    await t.dataSource.query(`UPDATE village SET "declarationsEnabled" = true WHERE id = ${villageId}`);
+    await t.dataSource.query(
+      `UPDATE scoring_settings SET "declarationsEnabled" = true WHERE "villageId" = ${villageId}`,
+    );
     expect((await post(`/api/v1/score-records/${declared.body.id}/approve`, committee)).status).toBe(200);
   });
 

@@ -249,7 +249,7 @@ describe('supermarket pages', () => {
       });
       expect(ok.status).toBe(303);
       const [v] = await t.dataSource.query(
-        `SELECT "resetEnabled", "resetOn", "resetKeep" FROM village WHERE id = ${scene.village.id}`,
+        `SELECT "resetEnabled", "resetOn", "resetKeep" FROM supermarket_settings WHERE "villageId" = ${scene.village.id}`,
       );
       expect([Boolean(v.resetEnabled), v.resetOn, Number(v.resetKeep)]).toEqual([true, '12-31', 20]);
     });
@@ -497,7 +497,7 @@ describe('supermarket pages', () => {
       });
       expect(saved.status).toBe(303);
       const [v] = await t.dataSource.query(
-        `SELECT "resetEnabled", "resetOn", "resetKeep" FROM village WHERE id = ${quiet.village.id}`,
+        `SELECT "resetEnabled", "resetOn", "resetKeep" FROM supermarket_settings WHERE "villageId" = ${quiet.village.id}`,
       );
       expect([Boolean(v.resetEnabled), v.resetOn, Number(v.resetKeep)]).toEqual([false, '01-15', 50]);
       expect((await committee.get('/supermarket/settings')).text).toMatch(/id="f-resetOn"[^>]*value="01-15"/);

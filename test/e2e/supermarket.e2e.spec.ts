@@ -1,7 +1,6 @@
 import request from 'supertest';
 import { addDays, todayInChina } from '../../src/common/dates.js';
 import { PointsResetService } from '../../src/supermarket/points-reset.service.js';
-import { Village } from '../../src/villages/village.entity.js';
 import { createTestApp, TestApp } from '../support/create-test-app.js';
 import { auth, createTestUser, csrfFrom } from '../support/factories.js';
 import { createScoringScene } from '../support/scoring-fixtures.js';
@@ -557,12 +556,7 @@ describe('the points supermarket through the API', () => {
       // Turned on today: today's day counts as settled, so nothing expires without notice.
       expect(await resets.runDue(today)).toEqual([]);
       const nextYear = `${Number(today.slice(0, 4)) + 1}-${settings.body.resetOn}`;
-      expect(
-        resets.notice(
-          await t.dataSource.getRepository(Village).findOneByOrFail({ id: village.id }),
-          nextYear,
-        ),
-      ).toEqual({
+      expect(await resets.notice(village.id, nextYear)).toEqual({
         on: nextYear,
         keep: 50,
       });

@@ -114,7 +114,7 @@ function stopScheduledJobs(app: INestApplication): void {
   for (const name of schedule.getCronJobs().keys()) schedule.deleteCronJob(name);
 }
 
-async function freshDatabase(dataDir: string): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function freshDatabase(dataDir: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const base = process.env.TEST_DATABASE_URL;
   if (!base) return { url: `sqlite:${join(dataDir, 'test.db')}`, drop: async () => undefined };
   const name = `vp_test_${process.pid}_${randomBytes(4).toString('hex')}`;

@@ -9,6 +9,7 @@ import { OpeningCap1764500000000 } from './1764500000000-OpeningCap.js';
 import { LoginAttempts1764600000000 } from './1764600000000-LoginAttempts.js';
 import { BookWitness1764800000000 } from './1764800000000-BookWitness.js';
 import { StaffAccountChecks1764900000000 } from './1764900000000-StaffAccountChecks.js';
+import { FeatureSettings1765000000000 } from './1765000000000-FeatureSettings.js';
 import { ObjectionDecisionReason1765100000000 } from './1765100000000-ObjectionDecisionReason.js';
 
 /** Every migration in order. Listed as classes (not a glob) so that compiled and ts-jest runs load the same set. */
@@ -24,5 +25,6 @@ export const MIGRATIONS = [
   LoginAttempts1764600000000,
   BookWitness1764800000000,
   StaffAccountChecks1764900000000,
+  FeatureSettings1765000000000,
   ObjectionDecisionReason1765100000000,
 ];

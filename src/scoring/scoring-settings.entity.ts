@@ -1,0 +1,12 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/** A village's scoring settings. A village without a row has the defaults below. */
+@Entity('scoring_settings')
+export class ScoringSettings {
+  @PrimaryColumn({ type: 'integer' })
+  villageId: number;
+
+  /** Villagers may declare their own good deeds (申报) from /villager. */
+  @Column({ type: 'boolean', default: true })
+  declarationsEnabled: boolean;
+}

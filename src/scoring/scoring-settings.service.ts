@@ -1,0 +1,32 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { ScoringSettings } from './scoring-settings.entity.js';
+
+/**
+ * Scoring's own row per village: may villagers declare their own good deeds (申报)? A village without a row has the
+ * default (yes). In a module of its own so that the village pages, below scoring, can ask it too.
+ */
+@Injectable()
+export class ScoringSettingsService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Read in `manager`'s transaction when given. */
+  async declarationsEnabled(villageId: number, manager?: EntityManager): Promise<boolean> {
+    const row = await (manager ?? this.dataSource.manager).findOneBy(ScoringSettings, { villageId });
+    return row?.declarationsEnabled ?? true;
+  }
+
+  /** Per village (the village list shows it). */
+  async forVillages(villageIds: number[]): Promise<Map<number, { declarationsEnabled: boolean }>> {
+    const rows = villageIds.length
+      ? await this.dataSource.getRepository(ScoringSettings).findBy({ villageId: In(villageIds) })
+      : [];
+    const byVillage = new Map(rows.map((r) => [r.villageId, r.declarationsEnabled]));
+    return new Map(villageIds.map((id) => [id, { declarationsEnabled: byVillage.get(id) ?? true }]));
+  }
+
+  async setDeclarations(manager: EntityManager, villageId: number, enabled: boolean): Promise<void> {
+    await manager.upsert(ScoringSettings, { villageId, declarationsEnabled: enabled }, ['villageId']);
+  }
+}
