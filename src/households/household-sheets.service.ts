@@ -122,12 +122,22 @@ export class HouseholdSheetsService {
     const groups = new Map(groupRows.filter((g) => g.active).map((g) => [g.name, g.id]));
     const checked = checkHouseholdRows(rows, groups);
     if (checked.problems.length > 0) refuse(checked.problems);
-    const { households, skipped } = await this.decideDuplicates(
-      village,
-      checked.households,
-      new Map(groupRows.map((g) => [g.id, g.name])),
-      duplicates,
-    );
+    let decided: Awaited<ReturnType<HouseholdSheetsService['decideDuplicates']>>;
+    try {
+      decided = await this.decideDuplicates(
+        village,
+        checked.households,
+        new Map(groupRows.map((g) => [g.id, g.name])),
+        duplicates,
+      );
+    } catch (e) {
+      // The same file sent twice at once: the first may have committed its rows since the check above, and they
+      // look like households of the village. That is the first import, not a duplicate.
+      const repeat = await this.earlierImport(this.dataSource.manager, village, hash);
+      if (repeat) return repeat;
+      throw e;
+    }
+    const { households, skipped } = decided;
     const withPin = households.filter((h) => h.wantsPin).length;
     if (withPin > MAX_PINS)
       throw DomainError.validation({
