@@ -339,6 +339,7 @@ async function appendEntries(w, state, count, fromDaysAgo, toDaysAgo) {
   for (let v = 1; v <= VILLAGES; v++) {
     const book = state.books[v] ?? { seq: 0, head: GENESIS };
     const rows = [];
+    const records = [];
     const periodRows = new Map();
     const perDay = (HOUSEHOLDS * count) / Math.max(1, fromDaysAgo - toDaysAgo);
     for (let k = 0; k < HOUSEHOLDS * count; k++) {
@@ -350,6 +351,10 @@ async function appendEntries(w, state, count, fromDaysAgo, toDaysAgo) {
       bal.available += amount;
       bal.earned += amount;
       state.balances[h] = bal;
+      // Every SCORE entry posts a score record (the invariant checker holds them to one another): the record, POSTED.
+      const recordId = state.nextRecordId++;
+      const ruleId = (v - 1) * 4 + (deduction ? 4 : 2);
+      records.push([recordId, v, h, ruleId, ruleId, amount, day, 'POSTED', state.scorers[v], `${day}T02:00:00.000Z`]);
       book.seq += 1;
       const fields = {
         villageId: v,
@@ -357,8 +362,8 @@ async function appendEntries(w, state, count, fromDaysAgo, toDaysAgo) {
         householdId: h,
         amount,
         kind: 'SCORE',
-        refType: null,
-        refId: null,
+        refType: 'score_record',
+        refId: recordId,
         correctsEntryId: null,
         availableAfter: bal.available,
         earnedAfter: bal.earned,
@@ -375,8 +380,8 @@ async function appendEntries(w, state, count, fromDaysAgo, toDaysAgo) {
         h,
         amount,
         'SCORE',
-        null,
-        null,
+        'score_record',
+        recordId,
         null,
         bal.available,
         bal.earned,
@@ -392,6 +397,7 @@ async function appendEntries(w, state, count, fromDaysAgo, toDaysAgo) {
         periodRows.set(`${h}|${p}`, (periodRows.get(`${h}|${p}`) ?? 0) + amount);
     }
     state.books[v] = book;
+    await w.insert('score_record', RECORD_COLUMNS, records);
     await w.insert(
       'ledger_entry',
       [
@@ -461,6 +467,19 @@ async function appendEntries(w, state, count, fromDaysAgo, toDaysAgo) {
   );
 }
 
+const RECORD_COLUMNS = [
+  'id',
+  'villageId',
+  'householdId',
+  'ruleId',
+  'ruleVersionId',
+  'points',
+  'occurredOn',
+  'status',
+  'recordedBy',
+  'createdAt',
+];
+
 /** Work waiting for the write benchmarks: pending records to approve, and 500 approved ones for one publication. */
 async function queueWork(w, state, staff) {
   const pending = [];
@@ -493,22 +512,7 @@ async function queueWork(w, state, staff) {
       staff.scorer[1].id,
       `${today}T00:00:00.000Z`,
     ]);
-  await w.insert(
-    'score_record',
-    [
-      'id',
-      'villageId',
-      'householdId',
-      'ruleId',
-      'ruleVersionId',
-      'points',
-      'occurredOn',
-      'status',
-      'recordedBy',
-      'createdAt',
-    ],
-    pending,
-  );
+  await w.insert('score_record', RECORD_COLUMNS, pending);
   return { firstPending: first, pendingCount: PENDING_RECORDS };
 }
 
@@ -801,6 +805,7 @@ async function main() {
       periodVillage: new Map(),
       nextEntryId: 1,
       nextRecordId: 1,
+      scorers: county.staff.scorer.map((s) => s?.id ?? null),
     };
     await appendEntries(w, state, FIRST_PHASE, 3 * 365, 2 * 365);
     state.work = await queueWork(w, state, county.staff);
