@@ -354,7 +354,18 @@ async function appendEntries(w, state, count, fromDaysAgo, toDaysAgo) {
       // Every SCORE entry posts a score record (the invariant checker holds them to one another): the record, POSTED.
       const recordId = state.nextRecordId++;
       const ruleId = (v - 1) * 4 + (deduction ? 4 : 2);
-      records.push([recordId, v, h, ruleId, ruleId, amount, day, 'POSTED', state.scorers[v], `${day}T02:00:00.000Z`]);
+      records.push([
+        recordId,
+        v,
+        h,
+        ruleId,
+        ruleId,
+        amount,
+        day,
+        'POSTED',
+        state.scorers[v],
+        `${day}T02:00:00.000Z`,
+      ]);
       book.seq += 1;
       const fields = {
         villageId: v,
