@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AuditLogModule } from './audit/audit-log.module.js';
 import { AuditModule } from './audit/audit.module.js';
+import { NoticesModule } from './notices/notices.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CertificatesModule } from './certificates/certificates.module.js';
 import { ErrorFilter } from './common/error.filter.js';
@@ -37,6 +38,7 @@ export class AppModule {
         ScheduleModule.forRoot(),
         DatabaseModule,
         AuditModule,
+        NoticesModule,
         AuditLogModule,
         AuthModule,
         LedgerModule,

@@ -120,6 +120,10 @@ export const Permission = {
   AuditLog: {
     Read: 'AuditLog.Read',
   },
+  Notice: {
+    /** The household's own notices, its records and the objections it filed (`/api/v1/me/*`). */
+    ReadOwn: 'Notice.ReadOwn',
+  },
 } as const;
 
 type Leaves<T> = T extends string ? T : { [K in keyof T]: Leaves<T[K]> }[keyof T];
@@ -214,6 +218,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     P.ScoreRecord.Declare,
     P.Objection.FileAsHousehold,
     P.Redemption.ReadOwn,
+    P.Notice.ReadOwn,
   ],
 };
 

@@ -6,6 +6,8 @@ import { HouseholdMember } from '../households/household-member.entity.js';
 import { Household } from '../households/household.entity.js';
 import { BookWitness } from '../ledger/book-witness.entity.js';
 import { LedgerEntry } from '../ledger/ledger-entry.entity.js';
+import { NoticeDelivery } from '../notices/notice-delivery.entity.js';
+import { Notice } from '../notices/notice.entity.js';
 import { Objection } from '../publications/objection.entity.js';
 import { Publication } from '../publications/publication.entity.js';
 import { ListEntry } from '../rankings/list-entry.entity.js';
@@ -42,6 +44,8 @@ export const ENTITIES = [
   ScoringSettings,
   Publication,
   Objection,
+  Notice,
+  NoticeDelivery,
   LedgerEntry,
   BookWitness,
   Goods,

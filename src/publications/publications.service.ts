@@ -1,8 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, LessThan } from 'typeorm';
+import { DataSource, EntityManager, In, LessThan } from 'typeorm';
 import type { Actor } from '../access/actor.js';
 import { assertInScope } from '../access/scope-policy.js';
+import { NoticesService, type NewNotice } from '../notices/notices.service.js';
+import { noticeText } from '../notices/notice-texts.js';
 import { AuditService, SYSTEM } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
 import { addDays, todayInChina } from '../common/dates.js';
@@ -66,6 +68,7 @@ export class PublicationsService {
     private readonly audit: AuditService,
     private readonly cache: ReadCache,
     private readonly clock: Clock,
+    private readonly notices: NoticesService,
   ) {}
 
   /** Collects every approved record of the village not yet published into a new publication. */
@@ -108,6 +111,11 @@ export class PublicationsService {
         .map((r) => Number(r.id))
         .sort((a, b) => a - b);
       if (ids.length === 0) throw new DomainError('INVALID_STATE', '没有已审核待公示的记录');
+      await this.noticeEach(manager, ids, (r) => ({
+        kind: 'RECORD_PUBLICIZING',
+        text: noticeText.publicizing(r.title, r.points, publication.endsOn),
+        eventKey: `record:${r.id}:publicizing`,
+      }));
       this.transactions.changed(manager, villageScope(village));
       await this.audit.record(
         actor,
@@ -211,6 +219,53 @@ export class PublicationsService {
       .findOneByOrFail({ id: objection.recordId });
     if (record.publicationId === null) throw DomainError.notFound('公示');
     return record.publicationId;
+  }
+
+  /** The objections a household filed, newest first, with the record they were about and the decision. */
+  async objectionsByHousehold(householdId: number, limit = 100) {
+    const rows = await raw<{
+      id: number;
+      recordId: number;
+      reason: string;
+      status: Objection['status'];
+      decisionReason: string | null;
+      correctedPoints: number | null;
+      createdAt: string | Date;
+      resolvedAt: string | Date | null;
+      ruleTitle: string;
+      points: number;
+      headName: string;
+    }>(
+      this.dataSource,
+      `SELECT o.id, o."recordId", o.reason, o.status, o."decisionReason", o."correctedPoints", o."createdAt",
+          o."resolvedAt", v.title AS "ruleTitle", r.points, h."headName"
+        FROM objection o JOIN score_record r ON r.id = o."recordId"
+        JOIN scoring_rule_version v ON v.id = r."ruleVersionId" JOIN household h ON h.id = r."householdId"
+        WHERE o."byHouseholdId" = $1 ORDER BY o.id DESC LIMIT $2`,
+      [householdId, limit],
+    );
+    return rows.map((o) => ({
+      id: Number(o.id),
+      recordId: Number(o.recordId),
+      reason: o.reason,
+      status: o.status,
+      decision:
+        o.status === 'DISMISSED' ? ('DISMISS' as const) : o.status === 'UPHELD' ? ('UPHOLD' as const) : null,
+      decisionReason: o.decisionReason,
+      correctedPoints: o.correctedPoints === null ? null : Number(o.correctedPoints),
+      ruleTitle: o.ruleTitle,
+      points: Number(o.points),
+      headName: o.headName,
+    }));
+  }
+
+  /** The last day of each publication's window, by id. */
+  async endsOnOf(ids: number[]): Promise<Map<number, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.dataSource
+      .getRepository(Publication)
+      .find({ where: { id: In([...new Set(ids)]) }, select: { id: true, endsOn: true } });
+    return new Map(rows.map((p) => [p.id, p.endsOn]));
   }
 
   async objectionsOf(publicationId: number) {
@@ -388,8 +443,11 @@ export class PublicationsService {
       await manager.save(objection);
       const before = record.points;
       let next: RecordStatus = 'OBJECTED';
+      // Who hears of the decision: whoever filed this objection and, when the record goes, every other open one.
+      const objectors = [objection];
       if (decision === 'UPHOLD' && points === undefined) {
         next = 'REVOKED';
+        objectors.push(...(await manager.findBy(Objection, { recordId: record.id, status: 'OPEN' })));
         // The record is gone from the board: other objections to it are settled with it.
         await manager.update(
           Objection,
@@ -403,6 +461,14 @@ export class PublicationsService {
       await this.move(manager, record, next, points !== undefined ? { points } : {});
       const publication = await manager.findOneByOrFail(Publication, { id: record.publicationId as number });
       if (next === 'PUBLICIZING' && publication.status === 'CLOSED') await this.post(manager, record, actor);
+      await this.noticeDecision(
+        manager,
+        record,
+        before,
+        decision === 'UPHOLD',
+        objectors,
+        objection.decisionReason,
+      );
       this.transactions.changed(manager, villageScope(village));
       await this.audit.record(
         actor,
@@ -448,6 +514,87 @@ export class PublicationsService {
       refId: record.id,
       createdBy: actor?.id ?? null,
     });
+    await this.notices.add(manager, [
+      {
+        villageId: record.villageId,
+        householdId: record.householdId,
+        kind: 'RECORD_POSTED',
+        text: noticeText.posted(version.title, record.points),
+        eventKey: `record:${record.id}:posted`,
+      },
+    ]);
+  }
+
+  /**
+   * After an objection is decided: the record's household hears of a correction or a revocation, and each household
+   * whose objection was settled hears the decision and its reason.
+   */
+  private async noticeDecision(
+    manager: EntityManager,
+    record: ScoreRecord,
+    before: number,
+    upheld: boolean,
+    objectors: Objection[],
+    reason: string | null,
+  ): Promise<void> {
+    const { title } = await manager.findOneByOrFail(ScoringRuleVersion, { id: record.ruleVersionId });
+    const outcome = record.status === 'REVOKED' ? '记录已撤销' : `分值定为 ${record.points}`;
+    const notices: NewNotice[] = [];
+    if (record.status === 'REVOKED')
+      notices.push({
+        villageId: record.villageId,
+        householdId: record.householdId,
+        kind: 'RECORD_REVOKED',
+        text: noticeText.revoked(title, before),
+        eventKey: `record:${record.id}:revoked`,
+      });
+    else if (record.points !== before)
+      notices.push({
+        villageId: record.villageId,
+        householdId: record.householdId,
+        kind: 'RECORD_CORRECTED',
+        text: noticeText.corrected(title, before, record.points, reason),
+        eventKey: `record:${record.id}:corrected:${objectors[0].id}`,
+      });
+    for (const o of objectors)
+      if (o.byHouseholdId !== null)
+        notices.push({
+          villageId: record.villageId,
+          householdId: o.byHouseholdId,
+          kind: 'OBJECTION_DECIDED',
+          text: noticeText.objectionDecided(title, upheld, outcome, o.id === objectors[0].id ? reason : null),
+          eventKey: `objection:${o.id}:decided`,
+        });
+    await this.notices.add(manager, notices);
+  }
+
+  /** One notice per record to its household, in the caller's transaction (titles from the rule version used). */
+  private async noticeEach(
+    manager: EntityManager,
+    recordIds: number[],
+    make: (r: { id: number; points: number; title: string }) => Pick<NewNotice, 'kind' | 'text' | 'eventKey'>,
+  ): Promise<void> {
+    const rows: { id: number; villageId: number; householdId: number; points: number; title: string }[] = [];
+    for (let start = 0; start < recordIds.length; start += 500) {
+      const ids = recordIds.slice(start, start + 500);
+      rows.push(
+        ...(await raw<(typeof rows)[number]>(
+          manager,
+          `SELECT r.id, r."villageId", r."householdId", r.points, v.title FROM score_record r
+            JOIN scoring_rule_version v ON v.id = r."ruleVersionId"
+            WHERE r.id IN (${ids.map((_, i) => `$${i + 1}`).join(', ')})`,
+          ids,
+        )),
+      );
+    }
+    await this.notices.add(
+      manager,
+      rows.map((r) => ({
+        villageId: Number(r.villageId),
+        householdId: Number(r.householdId),
+        ...make({ id: Number(r.id), points: Number(r.points), title: r.title }),
+      })),
+    );
   }
 
   /**

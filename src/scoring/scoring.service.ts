@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import type { Actor } from '../access/actor.js';
 import { assertInScope } from '../access/scope-policy.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -32,6 +32,8 @@ import {
 } from './dto/score-record.dto.js';
 import { capPeriodOf, capRefusal, NOT_COUNTED } from './record-cap.js';
 import { moveRecord, statesBefore } from './record-status.js';
+import { NoticesService } from '../notices/notices.service.js';
+import { noticeText } from '../notices/notice-texts.js';
 import { RecordStatus, ScoreRecord } from './score-record.entity.js';
 
 /** A record as the API shows it (API.md). */
@@ -92,6 +94,7 @@ export class ScoringService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly settings: ScoringSettingsService,
+    private readonly notices: NoticesService,
   ) {}
 
   async list(filter: {
@@ -112,6 +115,42 @@ export class ScoringService {
       take: filter.pageSize,
     });
     return { items, total };
+  }
+
+  /**
+   * Every record about one household, newest first (for the household itself): declared by it or made by staff, with
+   * the rule's title as it was recorded; a posted record that was corrected since says CORRECTED.
+   */
+  async ofHousehold(householdId: number, limit = 100): Promise<HouseholdRecord[]> {
+    const records = await this.dataSource
+      .getRepository(ScoreRecord)
+      .find({ where: { householdId }, order: { id: 'DESC' }, take: limit });
+    if (records.length === 0) return [];
+    const ids = records.map((r) => r.id);
+    const versions = await this.dataSource
+      .getRepository(ScoringRuleVersion)
+      .findBy({ id: In([...new Set(records.map((r) => r.ruleVersionId))]) });
+    const titles = new Map(versions.map((v) => [v.id, v.title]));
+    const corrected = new Set(
+      (
+        await this.dataSource.getRepository(LedgerEntry).find({
+          where: { householdId, kind: 'SCORE_CORRECTION', refType: 'score_record', refId: In(ids) },
+          select: { refId: true },
+        })
+      ).map((e) => e.refId),
+    );
+    return records.map((r) => ({
+      id: r.id,
+      ruleId: r.ruleId,
+      ruleTitle: titles.get(r.ruleVersionId) ?? '',
+      points: r.points,
+      occurredOn: r.occurredOn,
+      status: r.status === 'POSTED' && corrected.has(r.id) ? 'CORRECTED' : r.status,
+      reason: r.status === 'REJECTED' ? r.rejectReason : null,
+      publicationId: r.publicationId,
+      declared: r.declaredBy !== null,
+      createdAt: r.createdAt,
+    }));
   }
 
   async get(actor: Actor, id: number): Promise<ScoreRecord> {
@@ -288,7 +327,7 @@ export class ScoringService {
         refId: record.id,
         kind: 'SCORE',
       });
-      await this.ledger.append(manager, {
+      const correction = await this.ledger.append(manager, {
         householdId: record.householdId,
         amount: points - record.points,
         kind: 'SCORE_CORRECTION',
@@ -303,6 +342,15 @@ export class ScoringService {
       // Not a move: a corrected record stays POSTED (the table has no POSTED → POSTED); only its points change.
       await updateRow(manager, ScoreRecord, record.id, { points });
       record.points = points;
+      await this.notices.add(manager, [
+        {
+          villageId: record.villageId,
+          householdId: record.householdId,
+          kind: 'RECORD_CORRECTED',
+          text: noticeText.corrected(version.title, before, points, reason),
+          eventKey: `record:${record.id}:corrected:entry:${correction.id}`,
+        },
+      ]);
       await this.auditRecord(manager, actor, 'score.correct', record, { from: before, to: points, reason });
       return record;
     });
@@ -430,6 +478,19 @@ export class ScoringService {
     also: Partial<ScoreRecord>,
   ): Promise<void> {
     await moveRecord(manager, record, to, { ...also, reviewedBy: actor.id, reviewedAt: this.clock.now() });
+    // A household hears when its own declaration is sent back (a record staff made is reworked by staff).
+    if (to === 'REJECTED' && record.declaredBy !== null) {
+      const { title } = await manager.findOneByOrFail(ScoringRuleVersion, { id: record.ruleVersionId });
+      await this.notices.add(manager, [
+        {
+          villageId: record.villageId,
+          householdId: record.householdId,
+          kind: 'DECLARATION_REJECTED',
+          text: noticeText.declarationRejected(title, record.rejectReason),
+          eventKey: `record:${record.id}:rejected`,
+        },
+      ]);
+    }
   }
 
   private async auditRecord(
@@ -459,6 +520,20 @@ export class ScoringService {
       manager,
     );
   }
+}
+
+/** A record as its household sees it: the status adds CORRECTED (posted, then corrected). */
+export interface HouseholdRecord {
+  id: number;
+  ruleId: number;
+  ruleTitle: string;
+  points: number;
+  occurredOn: string;
+  status: RecordStatus | 'CORRECTED';
+  reason: string | null;
+  publicationId: number | null;
+  declared: boolean;
+  createdAt: Date;
 }
 
 export const STATUS_LABELS: Record<RecordStatus, string> = {

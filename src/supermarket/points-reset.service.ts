@@ -1,7 +1,7 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, MoreThan } from 'typeorm';
 import type { Actor } from '../access/actor.js';
 import { assertInScope } from '../access/scope-policy.js';
 import { AuditService, SYSTEM } from '../audit/audit.service.js';
@@ -12,7 +12,9 @@ import { Household } from '../households/household.entity.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { scopeOfVillage } from '../villages/scope-of-village.js';
 import { ResetSettingsDto } from './dto/supermarket.dto.js';
-import { isYearlyDay, lastOccurrence, nextReset, type ResetSettings } from './reset-dates.js';
+import { isYearlyDay, lastOccurrence, nextReset, resetNotice, type ResetSettings } from './reset-dates.js';
+import { NoticesService } from '../notices/notices.service.js';
+import { noticeText } from '../notices/notice-texts.js';
 import { SupermarketSettingsService } from './supermarket-settings.service.js';
 
 /** The scheduled job's name in Nest's SchedulerRegistry (the tests stop it and call `runDue` themselves). */
@@ -37,6 +39,7 @@ export class PointsResetService implements OnApplicationShutdown {
     private readonly ledger: LedgerService,
     private readonly audit: AuditService,
     private readonly settings: SupermarketSettingsService,
+    private readonly notices: NoticesService,
   ) {}
 
   /** Due resets are looked for every ten minutes. */
@@ -106,9 +109,34 @@ export class PointsResetService implements OnApplicationShutdown {
     for (const villageId of await this.settings.resetVillages()) {
       const settings = await this.settings.reset(villageId, { fresh: true });
       const on = nextReset(settings.resetOn, settings.lastResetOn, today);
+      const coming = resetNotice(settings, today);
+      if (coming && coming.on > today) await this.warn(villageId, coming);
       if (on <= today && (await this.reset(villageId, on))) done.push(villageId);
     }
     return done;
+  }
+
+  /** Within 30 days of a reset: each household with points that would lapse gets one notice for that reset. */
+  private async warn(villageId: number, coming: ResetNotice): Promise<void> {
+    // Once per reset and village (this runs every ten minutes): told when the first household over the kept amount
+    // already has its notice, found by the notice's exact key.
+    const households = this.dataSource.getRepository(Household);
+    const where = { villageId, available: MoreThan(coming.keep) };
+    const first = await households.findOne({ where, select: { id: true }, order: { id: 'ASC' } });
+    if (!first || (await this.notices.exists(`reset:${villageId}:${coming.on}:${first.id}`))) return;
+    const over = await households.find({ where, select: { id: true, available: true } });
+    await this.transactions.run((manager) =>
+      this.notices.add(
+        manager,
+        over.map((h) => ({
+          villageId,
+          householdId: h.id,
+          kind: 'POINTS_EXPIRING' as const,
+          text: noticeText.expiring(coming.on, h.available, coming.keep),
+          eventKey: `reset:${villageId}:${coming.on}:${h.id}`,
+        })),
+      ),
+    );
   }
 
   private async reset(villageId: number, on: string): Promise<boolean> {

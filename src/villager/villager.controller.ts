@@ -28,9 +28,7 @@ import { submitForm } from '../common/forms.js';
 import { parseForm } from '../common/validation.js';
 import { HouseholdsService } from '../households/households.service.js';
 import { PassbookQuery } from '../passbook/dto/passbook.dto.js';
-import { PASSBOOK_PAGE, passbookLines, passbookView, starsLine } from '../passbook/passbook.controller.js';
-import { currentPeriod } from '../common/periods.js';
-import { RankingsService } from '../rankings/rankings.service.js';
+import { PASSBOOK_PAGE, passbookLines, passbookView } from '../passbook/passbook.controller.js';
 import { StarsService } from '../rankings/stars.service.js';
 import { PassbookService } from '../passbook/passbook.service.js';
 import { ObjectionDto } from '../publications/dto/publication.dto.js';
@@ -44,6 +42,13 @@ import { PhotoUploadInterceptor } from '../scoring/photo-upload.interceptor.js';
 import { ScoringSettingsService } from '../scoring/scoring-settings.service.js';
 import { ScoringService } from '../scoring/scoring.service.js';
 import { VillagesService } from '../villages/villages.service.js';
+import { noticeLines, objectionLines, recordLines } from './villager.presenter.js';
+import { VillagerService } from './villager.service.js';
+
+/** What the household's page lists before its "more" links. */
+const HOME_ENTRIES = 10;
+const HOME_RECORDS = 5;
+const HOME_NOTICES = 5;
 
 /** `/villager`: the household's own page, made for an elderly person on a phone. */
 @ApiExcludeController()
@@ -57,11 +62,11 @@ export class VillagerController {
     private readonly scoring: ScoringService,
     private readonly rules: RulesService,
     private readonly evidence: EvidenceStore,
-    private readonly rankings: RankingsService,
     private readonly stars: StarsService,
     private readonly scoringSettings: ScoringSettingsService,
     private readonly households: HouseholdsService,
     private readonly villages: VillagesService,
+    private readonly villager: VillagerService,
   ) {}
 
   @Public()
@@ -102,16 +107,56 @@ export class VillagerController {
     @Body() body: Record<string, string>,
   ) {
     const form = {
-      view: 'villager/home',
-      context: () => this.homeContext(actor),
+      view: 'villager/publicity',
+      context: () => this.publicityContext(actor),
       values: body,
       fieldNames: { reason: `reason${recordId}` },
     };
     await submitForm(res, form, async () => {
       const dto = await parseForm(ObjectionDto, { reason: body.reason });
       await this.publications.object(actor, recordId, dto.reason);
-      return { redirect: '/villager', message: '您的异议已提交，村两委会核实处理' };
+      return {
+        redirect: '/villager#my-objections',
+        message: '您的异议已提交，村两委会核实处理，结果会通知您',
+      };
     });
+  }
+
+  /** The village's open 公示, the household's own records first, each with its objection box. */
+  @Get('publicity')
+  @Allow(Permission.Household.ReadOwn)
+  async publicity(@CurrentActor() actor: Actor, @Res() res: Response) {
+    res.render('villager/publicity', await this.publicityContext(actor));
+  }
+
+  @Get('notices')
+  @Allow(Permission.Notice.ReadOwn)
+  async notices(@CurrentActor() actor: Actor, @Res() res: Response) {
+    const { items } = await this.villager.noticeList(actor);
+    res.render('villager/notices', {
+      title: '我家的通知',
+      notices: noticeLines(items),
+      unreadIds: items
+        .filter((n) => n.readAt === null)
+        .map((n) => n.id)
+        .join(','),
+    });
+  }
+
+  @Post('notices/read')
+  @Allow(Permission.Notice.ReadOwn)
+  async readNotices(
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+    @Body() body: Record<string, string>,
+  ) {
+    const ids = String(body.ids ?? '')
+      .split(',')
+      .map(Number)
+      .filter((n) => Number.isSafeInteger(n) && n > 0)
+      .slice(0, 500);
+    await this.villager.markRead(actor, ids);
+    res.redirect(303, '/villager/notices');
   }
 
   /** The whole passbook of the household, with the same filters as the staff page. */
@@ -177,33 +222,52 @@ export class VillagerController {
   }
 
   private async homeContext(actor: Actor) {
+    const me = await this.villager.me(actor);
     const household = await this.households.get(actor, actor.id);
     const village = await this.villages.kept(household.villageId);
     if (!village) throw DomainError.notFound('村');
-    const book = await this.passbooks.passbook(actor, household.id, {}, 20);
-    const open = await this.publications.openInVillage(village.id);
+    const book = await this.passbooks.passbook(actor, household.id, {}, HOME_ENTRIES);
+    const publicizing = await this.publicizing(village.id, household.code);
     return {
       title: '我的积分',
+      me,
       household,
       village,
-      rank: await this.rankings.rankOf(household.id, currentPeriod('month')),
-      starsLine: await starsLine(this.stars, household.id),
-      month: todayInChina().slice(0, 7),
+      starText: '★'.repeat(me.stars),
       lines: passbookLines(book.entries),
       moreEntries: book.hasOlder,
-      publicizing: open
-        .filter((p) => !p.ended)
-        .flatMap((p) =>
-          p.rows.map((r) => ({
-            ...r,
-            endsOn: p.endsOn,
-            pointsLabel: signedPoints(r.points),
-            mine: r.householdCode === household.code,
-          })),
-        ),
+      records: recordLines((await this.villager.records(actor)).slice(0, HOME_RECORDS)),
+      objections: objectionLines((await this.villager.objections(actor)).slice(0, HOME_RECORDS)),
+      notices: noticeLines((await this.villager.noticeList(actor)).items.slice(0, HOME_NOTICES)),
+      publicizingCount: publicizing.length,
+      publicizingMine: publicizing.filter((r) => r.mine).length,
       declarationsEnabled: await this.scoringSettings.declarationsEnabled(village.id),
       resetNotice: book.resetNotice,
     };
+  }
+
+  private async publicityContext(actor: Actor) {
+    const household = await this.households.get(actor, actor.id);
+    return {
+      title: '正在公示的积分',
+      rows: await this.publicizing(household.villageId, household.code),
+    };
+  }
+
+  /** The records on the village's open boards, the household's own first. */
+  private async publicizing(villageId: number, householdCode: string) {
+    const open = await this.publications.openInVillage(villageId);
+    const rows = open
+      .filter((p) => !p.ended)
+      .flatMap((p) =>
+        p.rows.map((r) => ({
+          ...r,
+          endsOn: p.endsOn,
+          pointsLabel: signedPoints(r.points),
+          mine: r.householdCode === householdCode,
+        })),
+      );
+    return [...rows.filter((r) => r.mine), ...rows.filter((r) => !r.mine)];
   }
 
   private async declareContext(actor: Actor) {

@@ -6,7 +6,9 @@ import { PublicationsModule } from '../publications/publications.module.js';
 import { RankingsModule } from '../rankings/rankings.module.js';
 import { RulesModule } from '../rules/rules.module.js';
 import { ScoringModule } from '../scoring/scoring.module.js';
+import { MeApiController } from './me.api.controller.js';
 import { VillagerController } from './villager.controller.js';
+import { VillagerService } from './villager.service.js';
 
 @Module({
   imports: [
@@ -18,6 +20,7 @@ import { VillagerController } from './villager.controller.js';
     HouseholdsModule,
     VillagesModule,
   ],
-  controllers: [VillagerController],
+  controllers: [VillagerController, MeApiController],
+  providers: [VillagerService],
 })
 export class VillagerModule {}

@@ -110,8 +110,11 @@ describe('pages: 公示, the public board, the passbook, /villager', () => {
     const pub = await api('/api/v1/publications', committee, { villageId, days: 3 });
     const villager = await villagerAgent(t, mine.code, '8642');
     const home = await villager.get('/villager');
-    expect(home.text).toContain('正在公示的积分');
-    expect(home.text).toContain('被议户');
+    expect(home.text).toMatch(/正在公示（\d+ 条）/);
+    expect(home.text).not.toContain('被议户');
+    const board = await villager.get('/villager/publicity');
+    expect(board.text).toContain('正在公示的积分');
+    expect(board.text).toContain('被议户');
     const empty = await villager
       .post(`/villager/objections/${a.recordId}`)
       .type('form')
@@ -155,11 +158,29 @@ describe('pages: 公示, the public board, the passbook, /villager', () => {
       'PUBLICIZING',
     ]);
     expect((await resolve(ids[2].id, { decision: 'DISMISS', reason: '再驳一次' })).status).toBe(409);
-    const board = await request(t.http).get(`/public/villages/${villageId}`);
-    expect(board.text).toContain('经核实已撤销，不入账');
-    const after = await villager.get('/villager');
+    const publicBoard = await request(t.http).get(`/public/villages/${villageId}`);
+    expect(publicBoard.text).toContain('经核实已撤销，不入账');
+    const after = await villager.get('/villager/publicity');
     expect(after.text).not.toContain(`action="/villager/objections/${b.recordId}"`);
     expect(after.text).toContain(`action="/villager/objections/${c.recordId}"`);
+    // The objector sees each decision and its reason on its own page, and was told of each.
+    const mineNow = await villager.get('/villager');
+    expect(mineNow.text).toContain('异议成立，分值更正为 15');
+    expect(mineNow.text).toContain('异议成立，记录已撤销');
+    expect(mineNow.text).toContain('异议不成立');
+    expect(mineNow.text).toContain('处理理由：经核实登记无误');
+    expect(mineNow.text).toContain('通知（3 条未读）');
+    // The household whose records they were hears of the correction and the revocation.
+    const told: { kind: string; text: string }[] = await t.dataSource.query(
+      `SELECT kind, text FROM notice WHERE "householdId" = ${other.id} ORDER BY id`,
+    );
+    expect(told.map((n) => n.kind)).toEqual([
+      'RECORD_PUBLICIZING',
+      'RECORD_PUBLICIZING',
+      'RECORD_PUBLICIZING',
+      'RECORD_REVOKED',
+    ]);
+    expect(told[3].text).toContain('乱倒垃圾 -10 分经核实已撤销');
   });
 
   it('should show the villager the balances, this month’s rank and the passbook', async () => {
@@ -170,12 +191,15 @@ describe('pages: 公示, the public board, the passbook, /villager', () => {
     const villager = await villagerAgent(t, h.code, '7531');
     const home = await villager.get('/villager');
     expect(home.text).toContain('看存折家的积分');
-    expect(home.text).toContain('本月排名');
+    expect(home.text).toContain('本月（');
     const [points] = await t.dataSource.query(`SELECT available FROM household WHERE id = ${h.id}`);
     expect(points.available).toBe(50);
     const month = daysAgo(1).slice(0, 7) === daysAgo(0).slice(0, 7);
     if (month) expect(home.text).toContain('第 1 名');
-    expect(home.text).toMatch(/<td class="plus">\+50<\/td><td>50<\/td>/);
+    else expect(home.text).toContain('本月还没有得分');
+    expect(home.text).toMatch(
+      /<strong class="plus">\+50<\/strong> <span class="entry-balance">余额 50<\/span>/,
+    );
     expect((await villager.get(`/households/${h.id}/passbook`)).status).toBe(403);
     const full = await villager.get('/villager/passbook');
     expect(full.status).toBe(200);

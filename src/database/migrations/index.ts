@@ -11,6 +11,7 @@ import { BookWitness1764800000000 } from './1764800000000-BookWitness.js';
 import { StaffAccountChecks1764900000000 } from './1764900000000-StaffAccountChecks.js';
 import { FeatureSettings1765000000000 } from './1765000000000-FeatureSettings.js';
 import { ObjectionDecisionReason1765100000000 } from './1765100000000-ObjectionDecisionReason.js';
+import { Notices1765200000000 } from './1765200000000-Notices.js';
 
 /** Every migration in order. Listed as classes (not a glob) so that compiled and ts-jest runs load the same set. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   StaffAccountChecks1764900000000,
   FeatureSettings1765000000000,
   ObjectionDecisionReason1765100000000,
+  Notices1765200000000,
 ];

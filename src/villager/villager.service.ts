@@ -1,0 +1,79 @@
+import { Injectable } from '@nestjs/common';
+import type { Actor } from '../access/actor.js';
+import { currentPeriod } from '../common/periods.js';
+import { HouseholdsService } from '../households/households.service.js';
+import { NoticesService } from '../notices/notices.service.js';
+import { PublicationsService } from '../publications/publications.service.js';
+import { RankingsService } from '../rankings/rankings.service.js';
+import { StarsService } from '../rankings/stars.service.js';
+import { ScoringService } from '../scoring/scoring.service.js';
+
+/**
+ * The household's own loop (issue 10), for its page and for `/api/v1/me*`: its balances and standing, every record
+ * about it, the objections it filed and its notices. The actor is the household (or one acting for it).
+ */
+@Injectable()
+export class VillagerService {
+  constructor(
+    private readonly households: HouseholdsService,
+    private readonly rankings: RankingsService,
+    private readonly stars: StarsService,
+    private readonly scoring: ScoringService,
+    private readonly publications: PublicationsService,
+    private readonly notices: NoticesService,
+  ) {}
+
+  /** Balances, this month's points and rank (none without points this month), this year's stars, unread notices. */
+  async me(actor: Actor) {
+    const household = await this.households.get(actor, actor.id);
+    const month = currentPeriod('month');
+    const standing = await this.rankings.rankOf(household.id, month);
+    const year = Number(month.key.slice(0, 4));
+    const stars = await this.stars.starsOf(household.id, year);
+    return {
+      household: {
+        id: household.id,
+        code: household.code,
+        headName: household.headName,
+        available: household.available,
+        earned: household.earned,
+      },
+      month: month.key,
+      monthPoints: standing.points,
+      monthRank: standing.points === 0 ? null : standing.rank,
+      monthHouseholds: standing.households,
+      stars: stars?.stars ?? 0,
+      blackListed: stars?.blackListed ?? false,
+      year,
+      unreadNotices: await this.notices.unread(household.id),
+    };
+  }
+
+  /** Every record about the household, newest first; one in 公示 says when its window ends. */
+  async records(actor: Actor) {
+    const records = await this.scoring.ofHousehold(actor.id);
+    const ends = await this.publications.endsOnOf(
+      records.filter((r) => r.publicationId !== null).map((r) => r.publicationId as number),
+    );
+    return records.map(({ publicationId, createdAt: _, ...r }) => ({
+      ...r,
+      publicationEndsOn:
+        publicationId !== null && ['PUBLICIZING', 'OBJECTED'].includes(r.status)
+          ? (ends.get(publicationId) ?? null)
+          : null,
+    }));
+  }
+
+  objections(actor: Actor) {
+    return this.publications.objectionsByHousehold(actor.id);
+  }
+
+  async noticeList(actor: Actor) {
+    const items = await this.notices.list(actor.id);
+    return { items, unread: await this.notices.unread(actor.id) };
+  }
+
+  markRead(actor: Actor, ids: number[]): Promise<number> {
+    return this.notices.markRead(actor.id, ids);
+  }
+}
