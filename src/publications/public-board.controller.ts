@@ -11,7 +11,8 @@ import { parsePeriod, type Period } from '../common/periods.js';
 import { RankingsService, snapshotView } from '../rankings/rankings.service.js';
 import { RankingSettingsService } from '../rankings/ranking-settings.service.js';
 import { StarsService } from '../rankings/stars.service.js';
-import { signedPoints } from '../rules/rule-points.js';
+import { ruleLine, signedPoints } from '../rules/rule-points.js';
+import { groupByCategory, RulesService } from '../rules/rules.service.js';
 import { GoodsService } from '../supermarket/goods.service.js';
 import type { Village } from '../villages/village.entity.js';
 import { VillagesService } from '../villages/villages.service.js';
@@ -21,7 +22,7 @@ import { PublicationsService } from './publications.service.js';
  * `/public/villages/:id`: the village's notice board, open to anyone with no login, printable on A4. It shows only
  * what is public (household, rule, points); never phones, notes or photos.
  */
-const SECTIONS = ['publication', 'ranking', 'lists', 'stars', 'catalogue'];
+const SECTIONS = ['publication', 'ranking', 'lists', 'stars', 'catalogue', 'rules'];
 
 /**
  * The star households of a kept board (views/partials/star-households.hbs), drawn once per kept board: a village
@@ -44,10 +45,11 @@ export class PublicBoardController {
     private readonly rankingSettings: RankingSettingsService,
     private readonly villages: VillagesService,
     private readonly ledger: LedgerService,
+    private readonly rules: RulesService,
     private readonly cache: ReadCache,
   ) {}
 
-  /** `?section=publication|ranking|lists|stars|catalogue` prints one section on its own A4 sheet. */
+  /** `?section=publication|ranking|lists|stars|catalogue|rules` prints one section on its own A4 sheet. */
   @Public()
   @Get(':id')
   @Render('public/board')
@@ -72,13 +74,14 @@ export class PublicBoardController {
   private async boardOf(village: Village, today: string) {
     const id = village.id;
     const year = Number(today.slice(0, 4));
-    const [open, catalogue, approved, listPeriod, stars, settings] = await Promise.all([
+    const [open, catalogue, approved, listPeriod, stars, settings, rules] = await Promise.all([
       this.publications.openInVillage(id),
       this.goods.catalogue(id),
       this.rankings.latestApproved(id),
       this.lists.latestPublishedPeriod(id),
       this.stars.stars(id, year),
       this.rankingSettings.get(id),
+      this.rules.inForce(id),
     ]);
     const listsPeriod = listPeriod ? (parsePeriod(listPeriod) as Period) : null;
     const lists = listsPeriod ? await this.lists.published(id, listsPeriod) : { red: [], black: [] };
@@ -89,6 +92,11 @@ export class PublicBoardController {
       // Every printed sheet carries the book's head as it stood (read with the board; kept until the next write).
       bookHead: await this.ledger.bookHead(id),
       catalogue,
+      rules: {
+        effectiveOn: rules.effectiveOn,
+        count: rules.items.length,
+        groups: groupByCategory(rules.items.map(ruleLine)),
+      },
       ranking: ranking && {
         ...ranking,
         label: parsePeriod(ranking.period)?.label ?? ranking.period,

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { RankingsModule } from '../rankings/rankings.module.js';
+import { RulesModule } from '../rules/rules.module.js';
 import { ScoringModule } from '../scoring/scoring.module.js';
 import { SupermarketModule } from '../supermarket/supermarket.module.js';
 import { VillagesModule } from '../villages/villages.module.js';
@@ -10,7 +11,7 @@ import { PublicationsScheduler } from './publications.scheduler.js';
 import { PublicationsService } from './publications.service.js';
 
 @Module({
-  imports: [ScoringModule, VillagesModule, SupermarketModule, RankingsModule],
+  imports: [ScoringModule, VillagesModule, SupermarketModule, RankingsModule, RulesModule],
   controllers: [PublicationsApiController, PublicationsController, PublicBoardController],
   providers: [PublicationsService, PublicationsScheduler],
   exports: [PublicationsService, PublicationsScheduler],

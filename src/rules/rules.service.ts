@@ -5,6 +5,7 @@ import type { Actor } from '../access/actor.js';
 import { can, Permission } from '../access/permissions.js';
 import { assertInScope, ScopeTarget } from '../access/scope-policy.js';
 import { AuditService } from '../audit/audit.service.js';
+import { todayInChina } from '../common/dates.js';
 import { DomainError } from '../common/domain-error.js';
 import { definedOnly } from '../common/objects.js';
 import { scopeOf, villageScope } from '../database/read-cache.js';
@@ -50,6 +51,14 @@ export function ruleView(rule: ScoringRule) {
   };
 }
 
+/** Rules by category, in the order the documents use; categories with no rule left out. */
+export function groupByCategory<T extends { category: string }>(rules: T[]) {
+  return RULE_CATEGORIES.map((category) => ({
+    category,
+    rules: rules.filter((r) => r.category === category),
+  })).filter((g) => g.rules.length > 0);
+}
+
 /** 积分清单: a village's rules (voted by the 村民代表会议), and townships' template lists that villages copy. */
 @Injectable()
 export class RulesService {
@@ -69,11 +78,29 @@ export class RulesService {
 
   /** The list grouped by category in the order the documents use, for the page and the notice board. */
   async grouped(filter: { villageId?: number; townshipId?: number }) {
-    const rules = await this.list(filter);
-    return RULE_CATEGORIES.map((category) => ({
-      category,
-      rules: rules.filter((r) => r.category === category),
-    })).filter((g) => g.rules.length > 0);
+    return groupByCategory(await this.list(filter));
+  }
+
+  /**
+   * The village's rules in force (active ones, rewards and deductions alike), as anyone may read them, and the day
+   * the list took effect: the newest creation date of their current versions (a new rule, new points or a new title
+   * each make a version). Retiring a rule or changing its cap makes no version, so those leave the date as it was.
+   */
+  async inForce(villageId: number): Promise<{ items: RuleView[]; effectiveOn: string | null }> {
+    const rules = await this.dataSource
+      .getRepository(ScoringRule)
+      .find({ where: { villageId, active: true }, order: { code: 'ASC' } });
+    const versions = rules.length
+      ? await this.dataSource.getRepository(ScoringRuleVersion).find({
+          where: { ruleId: In(rules.map((r) => r.id)) },
+          select: { ruleId: true, version: true, createdAt: true },
+        })
+      : [];
+    const current = new Map(rules.map((r) => [r.id, r.version]));
+    const newest = versions
+      .filter((v) => current.get(v.ruleId) === v.version)
+      .reduce<Date | null>((max, v) => (!max || v.createdAt > max ? v.createdAt : max), null);
+    return { items: rules.map(ruleView), effectiveOn: newest ? todayInChina(newest) : null };
   }
 
   async get(actor: Actor, id: number): Promise<ScoringRule> {

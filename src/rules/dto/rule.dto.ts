@@ -144,3 +144,37 @@ export class CopyTemplatesDto {
   @IsInt({ each: true, message: '模板编号应为整数' })
   ruleIds?: number[];
 }
+
+/** One rule as the list answers it (OpenAPI only; the answer is built by `ruleView`). */
+class RuleItem {
+  @ApiProperty() id: number;
+  @ApiProperty({ nullable: true, type: Number }) villageId: number | null;
+  @ApiProperty({ nullable: true, type: Number }) townshipId: number | null;
+  @ApiProperty({ example: 'FZ-03' }) code: string;
+  @ApiProperty({ enum: RULE_CATEGORIES }) category: RuleCategory;
+  @ApiProperty({ example: '聚众赌博' }) title: string;
+  @ApiProperty({ nullable: true, type: Number, example: -20, description: '固定分值；区间分值时为 null' })
+  points: number | null;
+  @ApiProperty({ example: -20 }) minPoints: number;
+  @ApiProperty({ example: -20 }) maxPoints: number;
+  @ApiProperty({ description: '当前版本号' }) version: number;
+  @ApiProperty({ nullable: true, type: Number, description: '每户每月/每年最多几次' }) capCount:
+    number | null;
+  @ApiProperty({ nullable: true, enum: ['month', 'year'] }) capPeriod: 'month' | 'year' | null;
+  @ApiProperty({ description: '登记时必须附照片或说明' }) evidenceRequired: boolean;
+  @ApiProperty({ description: '违反此条会列入黑榜候选' }) blackList: boolean;
+  @ApiProperty() active: boolean;
+}
+
+/** `GET /api/v1/rules?villageId=` with no login: the village's rules in force. */
+export class PublicRuleList {
+  @ApiProperty({ type: [RuleItem] }) items: RuleItem[];
+  @ApiProperty() total: number;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: '2026-03-01',
+    description: '清单施行日期（在用细则最新版本的日期）',
+  })
+  effectiveOn: string | null;
+}
