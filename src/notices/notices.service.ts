@@ -125,16 +125,14 @@ export class NoticesService {
     let sent = 0;
     for (const delivery of due) {
       if (delivery.nextTryAt && delivery.nextTryAt > now) continue;
-      const claimed = await this.dataSource
-        .getRepository(NoticeDelivery)
-        .update(
-          { id: delivery.id, status: delivery.status, attempts: delivery.attempts },
-          {
-            status: 'SENDING',
-            attempts: delivery.attempts + 1,
-            nextTryAt: new Date(now.getTime() + CLAIM_MS),
-          },
-        );
+      const claimed = await this.dataSource.getRepository(NoticeDelivery).update(
+        { id: delivery.id, status: delivery.status, attempts: delivery.attempts },
+        {
+          status: 'SENDING',
+          attempts: delivery.attempts + 1,
+          nextTryAt: new Date(now.getTime() + CLAIM_MS),
+        },
+      );
       if (claimed.affected !== 1) continue;
       const sender = this.senders.find((s) => s.channel === delivery.channel) as NoticeSender;
       const notice = await this.dataSource.getRepository(Notice).findOneByOrFail({ id: delivery.noticeId });

@@ -1,3 +1,4 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { jest } from '@jest/globals';
 import type { Browser } from 'playwright-core';
 import request from 'supertest';
@@ -47,6 +48,27 @@ beforeAll(async () => {
   browser = await launchBrowser();
   // TY-0001 already has points in its passbook; TY-0002's record is on the board now.
   const { committee } = await approvedRecord('TY-0001', 'ZZ-02');
+  await approvedRecord('TY-0001', 'RJ-04'); // a deduction: the household must hear of it
+  // TY-0001 declares a deed of its own, and the committee sends it back with a reason.
+  const villager = await request(t.http)
+    .post('/api/v1/auth/villager-login')
+    .send({ householdCode: 'TY-0001', pin: DEMO_PIN });
+  const [zz05] = await t.dataSource.query(
+    `SELECT r.id FROM scoring_rule r JOIN village v ON v.id = r."villageId" WHERE v.code = 'TY' AND r.code = 'ZZ-05'`,
+  );
+  const declared = await request(t.http)
+    .post('/api/v1/declarations')
+    .set(auth(villager.body.token))
+    .send({ ruleId: zz05.id, occurredOn: daysAgo(1), note: '建议在村口装路灯' });
+  expect(declared.status).toBe(201);
+  expect(
+    (
+      await request(t.http)
+        .post(`/api/v1/score-records/${declared.body.id}/reject`)
+        .set(auth(committee))
+        .send({ reason: '请写明建议是否已被采纳' })
+    ).status,
+  ).toBe(200);
   const villageId = (await t.dataSource.query(`SELECT id FROM village WHERE code = 'TY'`))[0].id;
   const first = await request(t.http)
     .post('/api/v1/publications')
@@ -67,7 +89,7 @@ describe('a villager on a 390×844 phone', () => {
   beforeAll(() => phone.open());
   afterAll(() => phone.context?.close());
 
-  it('should log in with the household code and PIN, see the passbook and rank, and object to a record on the board', async () => {
+  it('should show the household first: balances, passbook, records, objections, notices, then 公示 on its own page', async () => {
     const { page } = phone;
     await page.goto(url('/villager'));
     await phone.look('villager-login');
@@ -76,27 +98,82 @@ describe('a villager on a 390×844 phone', () => {
     await page.getByRole('button', { name: '查看我的积分' }).click();
     await page.waitForURL(url('/villager'));
     expect(await phone.h1().innerText()).toBe('李大山家的积分');
-    expect(await page.locator('.balance').first().innerText()).toContain('15');
-    expect(await page.getByText('本月排名').count()).toBe(1);
-    expect(
-      await page.getByRole('row').filter({ hasText: '参加村里组织的志愿服务活动' }).innerText(),
-    ).toContain('+15');
+    expect(await page.locator('.balance').first().innerText()).toContain('5');
+    // The order of the page: balances, the passbook, my records, my objections, notices.
+    expect(await page.locator('main h2').allInnerTexts()).toEqual([
+      '存折明细',
+      '我家的积分记录',
+      '我家提出的异议',
+      expect.stringMatching(/^通知（\d+ 条未读）$/),
+    ]);
+    // Each passbook line's amount and running balance inside the 390 px screen, without sideways scrolling.
+    const line = page.locator('.passbook-entries .entry').filter({ hasText: '参加村里组织的志愿服务活动' });
+    expect(await line.innerText()).toMatch(/\+15\s+余额 15/);
+    const balance = await line.locator('.entry-balance').boundingBox();
+    expect(balance!.x + balance!.width).toBeLessThanOrEqual(390);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    // The rejected declaration, with its reason; notices of the posting and of the deduction.
+    const records = page.locator('#my-records');
+    expect(await records.innerText()).toContain('已退回');
+    expect(await records.innerText()).toContain('退回理由：请写明建议是否已被采纳');
+    const notices = await page.locator('#notices').innerText();
+    expect(notices).toContain('参加村里组织的志愿服务活动 +15 分已记入您家的积分存折');
+    expect(notices).toContain('扣分：乱倒垃圾、乱堆柴草杂物 -10 分已记入您家的积分存折');
+    expect(notices).toContain('被退回，理由：请写明建议是否已被采纳');
     await phone.look('villager-home');
 
+    await page.getByRole('link', { name: /^正在公示（\d+ 条/ }).click();
+    await page.waitForURL(url('/villager/publicity'));
     const item = page.getByRole('listitem').filter({ hasText: '王秀英' });
     await item.getByLabel('异议理由').fill('那天我看见是别人倒的垃圾');
     await item.getByRole('button', { name: '提出异议' }).click();
-    await page.waitForURL(url('/villager'));
+    await page.waitForURL(url('/villager#my-objections'));
     expect(await page.getByRole('status').innerText()).toContain('您的异议已提交');
+    expect(await page.locator('#my-objections').innerText()).toContain('处理中');
+    await page.goto(url('/villager/publicity'));
     expect(await page.getByRole('listitem').filter({ hasText: '王秀英' }).innerText()).toContain(
       '已有人提出异议',
     );
     await phone.look('villager-objected');
+    await page.goto(url('/villager/notices'));
+    await page.getByRole('button', { name: '全部标为已读' }).click();
+    await page.waitForURL(url('/villager/notices'));
+    expect(await page.locator('.badge').count()).toBe(0);
+    await phone.look('villager-notices');
+    await page.goto(url('/villager'));
     await page.getByRole('link', { name: '查看全部存折明细' }).click();
     await page.waitForURL(url('/villager/passbook'));
     expect(await phone.h1().innerText()).toBe('李大山家的积分存折');
     await phone.look('villager-passbook');
     phone.expectNoProblems();
+  });
+});
+
+describe('the page’s length for a household with a long history (TY-0004)', () => {
+  const phone = windowOf(390, 844);
+  beforeAll(() => phone.open());
+  afterAll(() => phone.context?.close());
+
+  it('should keep /villager to a few screens at 390 px, in normal and in 大字 text', async () => {
+    const { page } = phone;
+    await page.goto(url('/villager'));
+    await page.getByLabel('户号').fill('TY-0004');
+    await page.getByLabel('密码(PIN)').fill(DEMO_PIN);
+    await page.getByRole('button', { name: '查看我的积分' }).click();
+    await page.waitForURL(url('/villager'));
+    const height = () => page.evaluate(() => document.documentElement.scrollHeight);
+    const normal = await height();
+    await page.getByRole('button', { name: '大字' }).click();
+    await page.locator('button[aria-pressed="true"]', { hasText: '大字' }).waitFor();
+    const big = await height();
+    await page.getByRole('button', { name: '大字' }).click();
+    await page.locator('button[aria-pressed="false"]', { hasText: '大字' }).waitFor();
+    mkdirSync('test-results', { recursive: true });
+    writeFileSync('test-results/villager-height.json', JSON.stringify({ normal, big }));
+    // Before issue 10 the village's whole board came first: 8,890 px and 11,186 px.
+    expect(normal).toBeLessThan(8890 / 2);
+    expect(big).toBeLessThan(11186 / 2);
+    expect(big).toBeGreaterThan(normal);
   });
 });
 

@@ -119,6 +119,13 @@ describe('posting races at the end of a 公示 window', () => {
     expect(ids.map((id) => postings.get(id) ?? 0)).toEqual(ids.map(() => 1));
     expect([...(await statusesOf(ids)).values()]).toEqual(ids.map(() => 'POSTED'));
     expect((await a.app.get(IntegrityService).check()).problems).toEqual([]);
+    // Issue 10: each posting told once to its household, whichever server posted it and however often it was tried.
+    const told: { eventKey: string; n: number | string }[] = await a.dataSource.query(
+      `SELECT "eventKey", COUNT(*) AS n FROM notice WHERE kind = 'RECORD_POSTED' AND "eventKey" IN (${ids
+        .map((id) => `'record:${id}:posted'`)
+        .join(',')}) GROUP BY "eventKey"`,
+    );
+    expect(told.map((r) => Number(r.n))).toEqual(ids.map(() => 1));
   });
 
   it('should post each record once when objections arrive as the window ends and the board closes', async () => {
