@@ -111,7 +111,7 @@ describe('a villager on a 390×844 phone', () => {
     expect(await line.innerText()).toMatch(/\+15\s+余额 15/);
     const balance = await line.locator('.entry-balance').boundingBox();
     expect(balance!.x + balance!.width).toBeLessThanOrEqual(390);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     // The rejected declaration, with its reason; notices of the posting and of the deduction.
     const records = page.locator('#my-records');
     expect(await records.innerText()).toContain('已退回');
@@ -161,7 +161,7 @@ describe('the page’s length for a household with a long history (TY-0004)', ()
     await page.getByLabel('密码(PIN)').fill(DEMO_PIN);
     await page.getByRole('button', { name: '查看我的积分' }).click();
     await page.waitForURL(url('/villager'));
-    const height = () => page.evaluate(() => document.documentElement.scrollHeight);
+    const height = () => page.evaluate<number>('document.documentElement.scrollHeight');
     const normal = await height();
     await page.getByRole('button', { name: '大字' }).click();
     await page.locator('button[aria-pressed="true"]', { hasText: '大字' }).waitFor();
