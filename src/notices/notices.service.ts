@@ -88,13 +88,16 @@ export class NoticesService {
     return this.dataSource.getRepository(Notice).countBy({ householdId, readAt: IsNull() });
   }
 
-  /** Marks the household's own notices read (others' ids are ignored); answers how many stay unread. */
-  async markRead(householdId: number, ids: number[]): Promise<number> {
-    if (ids.length > 0)
-      await this.dataSource
-        .getRepository(Notice)
-        .update({ householdId, id: In(ids), readAt: IsNull() }, { readAt: this.clock.now() });
-    return this.unread(householdId);
+  /** Marks the household's own unread notices read (others' ids are ignored), in the caller's transaction. */
+  async markRead(manager: EntityManager, householdId: number, ids: number[]): Promise<number[]> {
+    if (ids.length === 0) return [];
+    const marked = await manager.find(Notice, {
+      where: { householdId, id: In(ids), readAt: IsNull() },
+      select: { id: true },
+    });
+    if (marked.length > 0)
+      await manager.update(Notice, { id: In(marked.map((n) => n.id)) }, { readAt: this.clock.now() });
+    return marked.map((n) => n.id);
   }
 
   /** The unread notices of many households at once (the printed slips). */

@@ -132,15 +132,7 @@ export class VillagerController {
   @Get('notices')
   @Allow(Permission.Notice.ReadOwn)
   async notices(@CurrentActor() actor: Actor, @Res() res: Response) {
-    const { items } = await this.villager.noticeList(actor);
-    res.render('villager/notices', {
-      title: '我家的通知',
-      notices: noticeLines(items),
-      unreadIds: items
-        .filter((n) => n.readAt === null)
-        .map((n) => n.id)
-        .join(','),
-    });
+    res.render('villager/notices', await this.noticesContext(actor));
   }
 
   @Post('notices/read')
@@ -150,13 +142,16 @@ export class VillagerController {
     @Res() res: Response,
     @Body() body: Record<string, string>,
   ) {
-    const ids = String(body.ids ?? '')
-      .split(',')
-      .map(Number)
-      .filter((n) => Number.isSafeInteger(n) && n > 0)
-      .slice(0, 500);
-    await this.villager.markRead(actor, ids);
-    res.redirect(303, '/villager/notices');
+    const form = { view: 'villager/notices', context: () => this.noticesContext(actor), values: body };
+    await submitForm(res, form, async () => {
+      const ids = String(body.ids ?? '')
+        .split(',')
+        .map(Number)
+        .filter((n) => Number.isSafeInteger(n) && n > 0 && n <= 2147483647)
+        .slice(0, 500);
+      await this.villager.markRead(actor, ids);
+      return { redirect: '/villager/notices', message: '通知已全部标为已读' };
+    });
   }
 
   /** The whole passbook of the household, with the same filters as the staff page. */
@@ -243,6 +238,18 @@ export class VillagerController {
       publicizingMine: publicizing.filter((r) => r.mine).length,
       declarationsEnabled: await this.scoringSettings.declarationsEnabled(village.id),
       resetNotice: book.resetNotice,
+    };
+  }
+
+  private async noticesContext(actor: Actor) {
+    const { items } = await this.villager.noticeList(actor);
+    return {
+      title: '我家的通知',
+      notices: noticeLines(items),
+      unreadIds: items
+        .filter((n) => n.readAt === null)
+        .map((n) => n.id)
+        .join(','),
     };
   }
 

@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../access/actor.js';
+import { AuditService } from '../audit/audit.service.js';
+import { DomainError } from '../common/domain-error.js';
 import { currentPeriod } from '../common/periods.js';
+import { Transactions } from '../database/transactions.js';
 import { HouseholdsService } from '../households/households.service.js';
 import { NoticesService } from '../notices/notices.service.js';
 import { PublicationsService } from '../publications/publications.service.js';
@@ -21,6 +24,8 @@ export class VillagerService {
     private readonly scoring: ScoringService,
     private readonly publications: PublicationsService,
     private readonly notices: NoticesService,
+    private readonly transactions: Transactions,
+    private readonly audit: AuditService,
   ) {}
 
   /** Balances, this month's points and rank (none without points this month), this year's stars, unread notices. */
@@ -73,7 +78,24 @@ export class VillagerService {
     return { items, unread: await this.notices.unread(actor.id) };
   }
 
-  markRead(actor: Actor, ids: number[]): Promise<number> {
-    return this.notices.markRead(actor.id, ids);
+  /** Marks notices read; recorded in the audit log under whoever did it (the household, or one acting for it). */
+  async markRead(actor: Actor, ids: number[]): Promise<number> {
+    if (ids.length === 0) throw DomainError.validation({ ids: '请选择要标为已读的通知' });
+    await this.transactions.run(async (manager) => {
+      const marked = await this.notices.markRead(manager, actor.id, ids);
+      // Recorded even when nothing was left unread (a second click): the request was made by someone.
+      await this.audit.record(
+        actor,
+        {
+          action: 'notice.read',
+          entityType: 'household',
+          entityId: actor.id,
+          villageId: actor.villageId,
+          details: { noticeIds: marked },
+        },
+        manager,
+      );
+    });
+    return this.notices.unread(actor.id);
   }
 }
