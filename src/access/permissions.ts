@@ -49,6 +49,8 @@ export const Permission = {
     ReadOwn: 'Passbook.ReadOwn',
     SetOpening: 'Passbook.SetOpening',
     ConfigureReset: 'Passbook.ConfigureReset',
+    /** 积分对账单: print a village's monthly slips for households without a phone (as door plates are printed). */
+    PrintSlips: 'Passbook.PrintSlips',
   },
   Ledger: {
     Verify: 'Ledger.Verify',
@@ -173,8 +175,8 @@ const SUPERMARKET = [
 
 /** The one table of who may do what. A role or a permission is added here, and nowhere else. */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  ADMIN: [...OVERSIGHT, P.Township.Manage, P.Village.Create],
-  TOWNSHIP: [...OVERSIGHT, P.Ranking.Review, P.List.Withdraw],
+  ADMIN: [...OVERSIGHT, P.Passbook.PrintSlips, P.Township.Manage, P.Village.Create],
+  TOWNSHIP: [...OVERSIGHT, P.Passbook.PrintSlips, P.Ranking.Review, P.List.Withdraw],
   VILLAGE_ADMIN: [
     ...VILLAGE_STAFF,
     ...SUPERMARKET,
@@ -187,6 +189,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     P.Household.ResetPin,
     P.Household.Import,
     P.Household.PrintDoorPlates,
+    P.Passbook.PrintSlips,
     P.Passbook.SetOpening,
     P.Passbook.ConfigureReset,
     P.Ledger.Verify,
@@ -209,8 +212,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     P.List.Confirm,
     P.List.Lift,
   ],
-  SCORER: [...VILLAGE_STAFF, P.Household.PrintDoorPlates, P.ScoreRecord.Record],
-  CLERK: [...VILLAGE_STAFF, ...SUPERMARKET, P.Household.PrintDoorPlates],
+  SCORER: [...VILLAGE_STAFF, P.Household.PrintDoorPlates, P.Passbook.PrintSlips, P.ScoreRecord.Record],
+  CLERK: [...VILLAGE_STAFF, ...SUPERMARKET, P.Household.PrintDoorPlates, P.Passbook.PrintSlips],
   VILLAGER: [
     ...EVERYONE,
     P.Household.ReadOwn,

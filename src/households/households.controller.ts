@@ -62,6 +62,7 @@ export class HouseholdsController {
       households: items.map((h) => ({ ...h, groupName: (h.groupId && groups.get(h.groupId)) || '' })),
       pager: pager(page.page, page.pageSize, total, { villageId, ...(filter.q ? { q: filter.q } : {}) }),
       canCreate: can(actor, Permission.Household.Create),
+      canPrintSlips: can(actor, Permission.Passbook.PrintSlips),
     };
   }
 
