@@ -68,9 +68,10 @@ describe('read paths at county scale: paged passbooks, kept rankings and boards'
     expect(linksIn(last.text)).toContain('/villager/passbook?page=2');
     expect(last.text).not.toContain('更早的记录');
 
+    // The household's page shows the last ten lines (issue 10: the household first, then its records and notices).
     const home = await villager.get('/villager');
-    expect(labelsIn(home.text)).toEqual(Array.from({ length: 20 }, (_, i) => 60 - i));
-    expect(home.text).toContain('只显示最近 20 条');
+    expect(labelsIn(home.text)).toEqual(Array.from({ length: 10 }, (_, i) => 60 - i));
+    expect(home.text).toContain('只显示最近 10 条');
 
     const staff = await loggedIn(t, scene.villageAdmin.username, TEST_PASSWORD);
     const filtered = await staff.get(`/households/${h.id}/passbook?kind=OPENING`);
@@ -158,7 +159,8 @@ describe('read paths at county scale: paged passbooks, kept rankings and boards'
         .expect(201);
     };
     const villager = await villagerAgent(t, household.code, '778899');
-    const shown = async () => ((await villager.get('/villager')).text.match(/清扫村道/g) ?? []).length;
+    const shown = async () =>
+      ((await villager.get('/villager/publicity')).text.match(/清扫村道/g) ?? []).length;
 
     await publish();
     expect(await shown()).toBe(1);
