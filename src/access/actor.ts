@@ -26,6 +26,8 @@ export interface HouseholdActor {
   villageId: number;
   householdId: number;
   ip: string | null;
+  /** 亲属代办: the person acting for the household, when it is not the household's own login. */
+  proxy?: { id: number; name: string } | null;
 }
 
 export function roleOf(actor: Actor | null | undefined): Role | null {

@@ -43,6 +43,8 @@ export const Permission = {
     ResetPin: 'Household.ResetPin',
     Import: 'Household.Import',
     PrintDoorPlates: 'Household.PrintDoorPlates',
+    /** 亲属代办: name and end the people who act for a household. */
+    ManageProxies: 'Household.ManageProxies',
   },
   Passbook: {
     Read: 'Passbook.Read',
@@ -187,6 +189,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     P.Household.Update,
     P.Household.MoveOut,
     P.Household.ResetPin,
+    P.Household.ManageProxies,
     P.Household.Import,
     P.Household.PrintDoorPlates,
     P.Passbook.PrintSlips,

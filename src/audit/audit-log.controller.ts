@@ -9,31 +9,10 @@ import { chinaTime, isRealDate } from '../common/dates.js';
 import { DomainError } from '../common/domain-error.js';
 import { pager } from '../common/pagination.js';
 import { VillagesService } from '../villages/villages.service.js';
+import { ACTION_LABELS } from './action-labels.js';
 import { AuditService } from './audit.service.js';
 
 /** Common actions in words; anything else shows its code. */
-const ACTION_LABELS: Record<string, string> = {
-  'auth.login': '登录',
-  'auth.login_failed': '登录失败',
-  'score.record': '登记积分',
-  'score.batch': '批量登记',
-  'score.approve': '审核通过',
-  'score.reject': '退回记录',
-  'score.correct': '更正积分',
-  'publication.open': '开始公示',
-  'publication.close': '公示结束入账',
-  'redemption.create': '兑换',
-  'redemption.cancel': '撤销兑换',
-  'goods.create': '新增商品',
-  'goods.stock-in': '入库',
-  'goods.stock-take': '盘点',
-  'ranking.submit': '提交排名',
-  'ranking.approve': '排名审核通过',
-  'ranking.return': '排名退回',
-  'certificate.issue': '开具积分证明',
-  'certificate.revoke': '撤销积分证明',
-  'points.reset': '年度清零',
-};
 
 interface AuditQuery {
   villageId?: number;

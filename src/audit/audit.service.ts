@@ -32,6 +32,12 @@ function actorName(actor: Actor | OtherActor): string {
   return actor.name;
 }
 
+/** The entry's details, with the proxy (亲属代办) named when one acted for a household. */
+function auditDetails(actor: Actor | OtherActor, details: AuditEntry['details']): string | null {
+  const proxy = actor.kind === 'household' && actor.proxy ? { byProxy: actor.proxy } : {};
+  return details || proxy.byProxy ? JSON.stringify({ ...(details ?? {}), ...proxy }) : null;
+}
+
 /** 操作日志: every write by a person goes through here, inside the same transaction as the write when there is one. */
 @Injectable()
 export class AuditService implements OnModuleDestroy {
@@ -55,7 +61,7 @@ export class AuditService implements OnModuleDestroy {
       entityId: entry.entityId ?? null,
       townshipId: entry.townshipId ?? null,
       villageId: entry.villageId ?? null,
-      details: entry.details ? JSON.stringify(entry.details) : null,
+      details: auditDetails(actor, entry.details),
       ip: actor.ip,
     };
     // A plain INSERT (every write makes one), dated by the clock as the database would (SQLite: UTC text).
@@ -126,6 +132,22 @@ export class AuditService implements OnModuleDestroy {
       .take(filter.pageSize)
       .getManyAndCount();
     return { items, total };
+  }
+
+  /** What people acting for the household (亲属代办) did in its name, newest first: the household sees it. */
+  async proxyActionsFor(villageId: number, householdId: number, limit = 20): Promise<AuditLog[]> {
+    return this.dataSource
+      .getRepository(AuditLog)
+      .createQueryBuilder('a')
+      .where('a.villageId = :villageId AND a.actorType = :type AND a.actorId = :householdId', {
+        villageId,
+        type: 'HOUSEHOLD',
+        householdId,
+      })
+      .andWhere('a.details LIKE :proxy', { proxy: '%"byProxy"%' })
+      .orderBy('a.id', 'DESC')
+      .take(limit)
+      .getMany();
   }
 
   /** Chains the rows written since the last time (also run by ledger:verify and backups before they read it). */

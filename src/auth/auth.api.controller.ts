@@ -41,8 +41,15 @@ export class AuthApiController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ) {
-    const { household } = await this.auth.loginHousehold(dto.householdCode, dto.pin, loginClient(req, res));
-    return { token: this.auth.tokenFor(household), household: { id: household.id, code: household.code } };
+    const { household, proxyId } = await this.auth.loginHousehold(
+      dto.householdCode,
+      dto.pin,
+      loginClient(req, res),
+    );
+    return {
+      token: this.auth.tokenFor(household, proxyId),
+      household: { id: household.id, code: household.code },
+    };
   }
 
   @Get('me')

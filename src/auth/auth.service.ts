@@ -102,16 +102,18 @@ export class AuthService {
     code: string,
     pin: string,
     client: LoginClient,
-  ): Promise<{ actor: HouseholdActor; household: Household }> {
+  ): Promise<{ actor: HouseholdActor; household: Household; proxyId: number | null }> {
     const { ip } = client;
     const cleanCode = code.trim().toUpperCase();
     const account = throttleKey('h', cleanCode);
     const device = readDevice(this.settings.sessionSecret, client.device);
     const tries = await this.throttle.reserve(throttleKeys(account, device, ip));
     const household = await this.dataSource.getRepository(Household).findOneBy({ code: cleanCode });
-    const ok = await verifySecret(pin, household?.pinHash);
-    const login = household && ok ? await this.householdWithVillage(household.id) : null;
-    const actor = login ? householdActor(login, ip) : null;
+    const own = await verifySecret(pin, household?.pinHash);
+    // Not the household's own PIN: perhaps the PIN of someone it named to act for it (亲属代办).
+    const proxy = household && !own ? await this.proxyByPin(household.id, pin) : null;
+    const login = household && (own || proxy) ? await this.householdWithVillage(household.id) : null;
+    const actor = login ? householdActor(login, ip, proxy) : null;
     if (!actor) {
       await this.audit.record(
         { kind: 'anonymous', name: `户 ${cleanCode.slice(0, 30)}`, ip },
@@ -133,10 +135,33 @@ export class AuthService {
       townshipId: actor.townshipId,
       villageId: actor.villageId,
     });
-    return { actor, household: household as Household };
+    return { actor, household: household as Household, proxyId: proxy?.id ?? null };
   }
 
-  tokenFor(subject: User | Household): string {
+  /** The active proxy of the household whose PIN this is (a household names at most a few). */
+  private async proxyByPin(householdId: number, pin: string): Promise<Proxy | null> {
+    const proxies = await raw<Proxy & { pinHash: string }>(
+      this.dataSource,
+      `SELECT id, name, "pinHash" FROM household_proxy WHERE "householdId" = $1 AND "endedAt" IS NULL ORDER BY id`,
+      [householdId],
+    );
+    for (const p of proxies)
+      if (await verifySecret(pin, p.pinHash)) return { id: Number(p.id), name: p.name };
+    return null;
+  }
+
+  /** A proxy still acting for the household, or null once the committee ended it. */
+  private async activeProxy(householdId: number, proxyId: number): Promise<Proxy | null> {
+    const [p] = await raw<Proxy>(
+      this.dataSource,
+      `SELECT id, name FROM household_proxy WHERE id = $1 AND "householdId" = $2 AND "endedAt" IS NULL`,
+      [proxyId, householdId],
+    );
+    return p ? { id: Number(p.id), name: p.name } : null;
+  }
+
+  /** A bearer token; for a household's proxy the token names the proxy too, and stops when the proxy is ended. */
+  tokenFor(subject: User | Household, proxyId: number | null = null): string {
     const now = Math.floor(Date.now() / 1000);
     return subject instanceof User
       ? issueToken(this.settings.sessionSecret, {
@@ -145,7 +170,7 @@ export class AuthService {
           exp: now + STAFF_TOKEN_SECONDS,
         })
       : issueToken(this.settings.sessionSecret, {
-          sub: `h:${subject.id}`,
+          sub: proxyId ? `h:${subject.id}:${proxyId}` : `h:${subject.id}`,
           ver: subject.pinVersion,
           exp: now + HOUSEHOLD_TOKEN_SECONDS,
         });
@@ -155,14 +180,17 @@ export class AuthService {
   async actorFromToken(token: string, ip: string | null): Promise<Actor | null> {
     const claims = readToken(this.settings.sessionSecret, token);
     if (!claims) return null;
-    const [kind, rawId] = claims.sub.split(':');
+    const [kind, rawId, rawProxy] = claims.sub.split(':');
     const id = Number(rawId);
     if (kind === 'u') {
       const user = await this.activeUser(id);
       return user && Number(user.tokenVersion) === claims.ver ? staffActor(user, ip) : null;
     }
     const household = await this.householdWithVillage(id);
-    return household && Number(household.pinVersion) === claims.ver ? householdActor(household, ip) : null;
+    if (!household || Number(household.pinVersion) !== claims.ver) return null;
+    if (rawProxy === undefined) return householdActor(household, ip);
+    const proxy = await this.activeProxy(household.id, Number(rawProxy));
+    return proxy ? householdActor(household, ip, proxy) : null;
   }
 
   /** Read on every page request: one plain query for the session, one for the person (with the village). */
@@ -174,7 +202,10 @@ export class AuthService {
       return user ? staffActor(user, ip) : null;
     }
     const household = await this.householdWithVillage(session.householdId ?? 0);
-    return household ? householdActor(household, ip) : null;
+    if (!household) return null;
+    if (session.proxyId === null || session.proxyId === undefined) return householdActor(household, ip);
+    const proxy = await this.activeProxy(household.id, Number(session.proxyId));
+    return proxy ? householdActor(household, ip, proxy) : null;
   }
 
   /** Changing one's password ends every other login: old tokens and sessions stop working. */
@@ -240,12 +271,23 @@ interface HouseholdLogin {
   townshipId: number;
 }
 
-function householdActor(household: HouseholdLogin, ip: string | null): HouseholdActor {
+interface Proxy {
+  id: number;
+  name: string;
+}
+
+function householdActor(
+  household: HouseholdLogin,
+  ip: string | null,
+  proxy: Proxy | null = null,
+): HouseholdActor {
   return {
     kind: 'household',
     id: household.id,
     code: household.code,
-    displayName: household.headName,
+    // The audit log names the actor by this: a proxy's actions stand under the proxy's own name.
+    displayName: proxy ? `${proxy.name}（代${household.headName}家）` : household.headName,
+    proxy,
     role: HOUSEHOLD_ROLE,
     townshipId: household.townshipId,
     villageId: household.villageId,

@@ -13,6 +13,10 @@ export class Session {
   @Column({ type: 'integer', nullable: true })
   householdId: number | null;
 
+  /** Set when the household's login is one of its proxies (亲属代办). */
+  @Column({ type: 'integer', nullable: true })
+  proxyId: number | null;
+
   @CreateDateColumn()
   createdAt: Date;
 

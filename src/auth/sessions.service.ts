@@ -14,46 +14,45 @@ const HOUSEHOLD_SESSION_MS = 30 * 24 * 3600 * 1000;
 export const hashSessionId = (id: string) => createHash('sha256').update(id).digest('hex');
 export const newSessionId = () => randomBytes(32).toString('base64url');
 
+/** Who a session is: a staff account, or a household (through one of its proxies, 亲属代办, when `proxyId` is set). */
+export type SessionSubject = { userId: number } | { householdId: number; proxyId?: number | null };
+
 /** Page logins: a random id in the cookie, its hash in `login_session`. */
 @Injectable()
 export class SessionsService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** A fresh id on every login, so that an id planted before login is worth nothing after it. */
-  async open(
-    subject: { userId: number } | { householdId: number },
-  ): Promise<{ id: string; maxAgeMs: number }> {
+  async open(subject: SessionSubject): Promise<{ id: string; maxAgeMs: number }> {
     const id = newSessionId();
     const maxAgeMs = 'userId' in subject ? STAFF_SESSION_MS : HOUSEHOLD_SESSION_MS;
     await this.dataSource.getRepository(Session).insert({
       idHash: hashSessionId(id),
       userId: 'userId' in subject ? subject.userId : null,
       householdId: 'householdId' in subject ? subject.householdId : null,
+      proxyId: 'householdId' in subject ? (subject.proxyId ?? null) : null,
       expiresAt: Date.now() + maxAgeMs,
     });
     return { id, maxAgeMs };
   }
 
   /** Logs this browser in: the session id it had before login is dropped and a new one set. */
-  async startIn(
-    req: Request,
-    res: Response,
-    subject: { userId: number } | { householdId: number },
-  ): Promise<void> {
+  async startIn(req: Request, res: Response, subject: SessionSubject): Promise<void> {
     if (req.browserSessionId) await this.close(req.browserSessionId);
     const session = await this.open(subject);
     setSessionCookie(req, res, session.id, session.maxAgeMs);
   }
 
   /** Read on every page request: a plain query by the hash (the primary key). */
-  async find(id: string): Promise<Pick<Session, 'userId' | 'householdId'> | null> {
+  async find(id: string): Promise<Pick<Session, 'userId' | 'householdId' | 'proxyId'> | null> {
     const [session] = await raw<{
       userId: number | null;
       householdId: number | null;
+      proxyId: number | null;
       expiresAt: string | number;
     }>(
       this.dataSource,
-      'SELECT "userId", "householdId", "expiresAt" FROM login_session WHERE "idHash" = $1',
+      'SELECT "userId", "householdId", "proxyId", "expiresAt" FROM login_session WHERE "idHash" = $1',
       [hashSessionId(id)],
     );
     return session && Number(session.expiresAt) > Date.now() ? session : null;
@@ -66,6 +65,11 @@ export class SessionsService {
   /** Logs a person out everywhere: after a password change, a PIN reset or a deactivation. */
   async closeAllFor(subject: { userId: number } | { householdId: number }): Promise<void> {
     await this.dataSource.getRepository(Session).delete(subject);
+  }
+
+  /** Logs out everywhere the household's proxy is logged in (the committee ended them). */
+  async closeProxy(proxyId: number): Promise<void> {
+    await this.dataSource.getRepository(Session).delete({ proxyId });
   }
 
   async purgeExpired(): Promise<void> {

@@ -4,6 +4,7 @@ import { LoginAttempt } from '../auth/login-attempt.entity.js';
 import { Session } from '../auth/session.entity.js';
 import { HouseholdMember } from '../households/household-member.entity.js';
 import { Household } from '../households/household.entity.js';
+import { HouseholdProxy } from '../households/household-proxy.entity.js';
 import { BookWitness } from '../ledger/book-witness.entity.js';
 import { LedgerEntry } from '../ledger/ledger-entry.entity.js';
 import { NoticeDelivery } from '../notices/notice-delivery.entity.js';
@@ -34,6 +35,7 @@ export const ENTITIES = [
   Group,
   Household,
   HouseholdMember,
+  HouseholdProxy,
   User,
   Session,
   LoginAttempt,

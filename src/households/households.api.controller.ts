@@ -1,5 +1,16 @@
-import { Body, Controller, Delete, Get, Param, ParseIntPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseIntPipe,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../access/actor.js';
 import { InScope } from '../access/scope.guard.js';
 import { Allow } from '../access/allow.js';
@@ -13,9 +24,11 @@ import {
   MemberDto,
   MoveOutDto,
   PinDto,
+  ProxyDto,
   UpdateHouseholdDto,
 } from './dto/household.dto.js';
 import { HouseholdMembersService } from './household-members.service.js';
+import { HouseholdProxiesService } from './household-proxies.service.js';
 import { HouseholdsService } from './households.service.js';
 
 @ApiTags('households 农户')
@@ -25,6 +38,7 @@ export class HouseholdsApiController {
   constructor(
     private readonly households: HouseholdsService,
     private readonly members: HouseholdMembersService,
+    private readonly proxies: HouseholdProxiesService,
   ) {}
 
   @Get(':id/members')
@@ -85,6 +99,35 @@ export class HouseholdsApiController {
     @Body() dto: UpdateHouseholdDto,
   ) {
     return this.households.update(actor, id, dto);
+  }
+
+  @Get(':id/proxies')
+  @Allow(Permission.Household.ManageProxies)
+  @InScope('household', 'params.id')
+  @ApiOperation({ summary: '亲属代办：本户的代办人（在办的在前）' })
+  async listProxies(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number) {
+    return { items: await this.proxies.list(actor, id) };
+  }
+
+  @Post(':id/proxies')
+  @Allow(Permission.Household.ManageProxies)
+  @InScope('household', 'params.id')
+  @ApiOperation({ summary: '亲属代办：登记代办人（姓名、关系、自己的密码PIN）' })
+  addProxy(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number, @Body() dto: ProxyDto) {
+    return this.proxies.add(actor, id, dto);
+  }
+
+  @Post(':id/proxies/:proxyId/end')
+  @HttpCode(200)
+  @Allow(Permission.Household.ManageProxies)
+  @InScope('household', 'params.id')
+  @ApiOperation({ summary: '亲属代办：结束代办（其登录立即失效）' })
+  endProxy(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseIntPipe) id: number,
+    @Param('proxyId', ParseIntPipe) proxyId: number,
+  ) {
+    return this.proxies.end(actor, proxyId, id);
   }
 
   @Post(':id/move-out')

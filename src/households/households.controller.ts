@@ -16,10 +16,12 @@ import {
   HouseholdListQuery,
   MemberDto,
   PinDto,
+  ProxyDto,
   RELATIONS,
   UpdateHouseholdDto,
 } from './dto/household.dto.js';
 import { HouseholdMembersService } from './household-members.service.js';
+import { HouseholdProxiesService } from './household-proxies.service.js';
 import { HouseholdsService } from './households.service.js';
 import { newPin } from './pin.js';
 
@@ -31,6 +33,7 @@ export class HouseholdsController {
     private readonly households: HouseholdsService,
     private readonly villages: VillagesService,
     private readonly members: HouseholdMembersService,
+    private readonly proxies: HouseholdProxiesService,
   ) {}
 
   @Get()
@@ -150,6 +153,52 @@ export class HouseholdsController {
     });
   }
 
+  /** 亲属代办: the committee names, at the household's request, someone who acts for it with a PIN of their own. */
+  @Post(':id/proxies')
+  @Allow(Permission.Household.ManageProxies)
+  @InScope('household', 'params.id')
+  async addProxy(
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+    @Param('id', ParseIntPipe) id: number,
+    @Body() body: Record<string, string>,
+  ) {
+    const form = {
+      view: 'households/show',
+      context: () => this.showContext(actor, id),
+      values: body,
+      fieldNames: { name: 'proxyName', relation: 'proxyRelation', pin: 'proxyPin' },
+    };
+    await submitForm(res, form, async () => {
+      const dto = await parseForm(ProxyDto, {
+        name: body.proxyName,
+        relation: body.proxyRelation,
+        pin: body.proxyPin,
+      });
+      const proxy = await this.proxies.add(actor, id, dto);
+      return {
+        redirect: `/households/${id}#proxies`,
+        message: `${proxy.name} 可以用本户户号和自己的密码(PIN)登录，代本户查看积分、申报、提出异议`,
+      };
+    });
+  }
+
+  @Post(':id/proxies/:proxyId/end')
+  @Allow(Permission.Household.ManageProxies)
+  @InScope('household', 'params.id')
+  async endProxy(
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+    @Param('id', ParseIntPipe) id: number,
+    @Param('proxyId', ParseIntPipe) proxyId: number,
+  ) {
+    const form = { view: 'households/show', context: () => this.showContext(actor, id), values: {} };
+    await submitForm(res, form, async () => {
+      const proxy = await this.proxies.end(actor, proxyId, id);
+      return { redirect: `/households/${id}#proxies`, message: `${proxy.name} 已不再代办本户` };
+    });
+  }
+
   @Post(':id/move-out')
   @Allow(Permission.Household.MoveOut)
   @InScope('household', 'params.id')
@@ -235,6 +284,12 @@ export class HouseholdsController {
       members: await this.members.list(id),
       relationOptions: RELATIONS.map((r) => ({ value: r, label: r })),
       isCommittee: can(actor, Permission.Household.Update),
+      canManageProxies: can(actor, Permission.Household.ManageProxies) && household.status === 'ACTIVE',
+      proxies: (await this.proxies.list(actor, id)).map((p) => ({
+        ...p,
+        since: todayInChina(p.createdAt),
+        until: p.endedAt ? todayInChina(p.endedAt) : null,
+      })),
     };
   }
 }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { VillagesModule } from '../villages/villages.module.js';
 import { DoorPlateController } from './door-plate.controller.js';
 import { HouseholdMembersService } from './household-members.service.js';
+import { HouseholdProxiesService } from './household-proxies.service.js';
 import { HouseholdSheetsController } from './household-sheets.controller.js';
 import { HouseholdSheetsService } from './household-sheets.service.js';
 import { HouseholdsApiController } from './households.api.controller.js';
@@ -17,7 +18,7 @@ import { HouseholdsService } from './households.service.js';
     HouseholdsApiController,
     HouseholdsController,
   ],
-  providers: [HouseholdsService, HouseholdSheetsService, HouseholdMembersService],
-  exports: [HouseholdsService],
+  providers: [HouseholdsService, HouseholdSheetsService, HouseholdMembersService, HouseholdProxiesService],
+  exports: [HouseholdsService, HouseholdProxiesService],
 })
 export class HouseholdsModule {}

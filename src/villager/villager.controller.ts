@@ -22,7 +22,7 @@ import { Permission } from '../access/permissions.js';
 import { CurrentActor, Public } from '../auth/decorators.js';
 import { VillagerLoginDto } from '../auth/dto/login.dto.js';
 import { SessionsService } from '../auth/sessions.service.js';
-import { todayInChina } from '../common/dates.js';
+import { chinaTime, todayInChina } from '../common/dates.js';
 import { DomainError } from '../common/domain-error.js';
 import { submitForm } from '../common/forms.js';
 import { parseForm } from '../common/validation.js';
@@ -86,13 +86,16 @@ export class VillagerController {
       { view: 'villager/login', context: () => ({ title: '村民登录' }), values: body },
       async () => {
         const dto = await parseForm(VillagerLoginDto, body);
-        const { household } = await this.auth.loginHousehold(
+        const { household, proxyId, actor } = await this.auth.loginHousehold(
           dto.householdCode,
           dto.pin,
           loginClient(req, res),
         );
-        await this.sessions.startIn(req, res, { householdId: household.id });
-        return { redirect: safeNext(body.next, '/villager'), message: `${household.headName}家，您好` };
+        await this.sessions.startIn(req, res, { householdId: household.id, proxyId });
+        const greeting = actor.proxy
+          ? `${actor.proxy.name}，您好：您在代${household.headName}家办理`
+          : `${household.headName}家，您好`;
+        return { redirect: safeNext(body.next, '/villager'), message: greeting };
       },
     );
   }
@@ -234,10 +237,21 @@ export class VillagerController {
       records: recordLines((await this.villager.records(actor)).slice(0, HOME_RECORDS)),
       objections: objectionLines((await this.villager.objections(actor)).slice(0, HOME_RECORDS)),
       notices: noticeLines((await this.villager.noticeList(actor)).items.slice(0, HOME_NOTICES)),
+      actingAs: actor.kind === 'household' ? (actor.proxy ?? null) : null,
+      proxies: await this.proxyLines(actor),
       publicizingCount: publicizing.length,
       publicizingMine: publicizing.filter((r) => r.mine).length,
       declarationsEnabled: await this.scoringSettings.declarationsEnabled(village.id),
       resetNotice: book.resetNotice,
+    };
+  }
+
+  private async proxyLines(actor: Actor) {
+    const { active, actions } = await this.villager.proxies(actor);
+    return {
+      active,
+      actions: actions.map((a) => ({ ...a, time: chinaTime(a.at) })),
+      any: active.length > 0 || actions.length > 0,
     };
   }
 

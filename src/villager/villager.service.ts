@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../access/actor.js';
+import { ACTION_LABELS } from '../audit/action-labels.js';
 import { AuditService } from '../audit/audit.service.js';
+import { HouseholdProxiesService } from '../households/household-proxies.service.js';
 import { DomainError } from '../common/domain-error.js';
 import { currentPeriod } from '../common/periods.js';
 import { Transactions } from '../database/transactions.js';
@@ -26,6 +28,7 @@ export class VillagerService {
     private readonly notices: NoticesService,
     private readonly transactions: Transactions,
     private readonly audit: AuditService,
+    private readonly proxiesOf: HouseholdProxiesService,
   ) {}
 
   /** Balances, this month's points and rank (none without points this month), this year's stars, unread notices. */
@@ -67,6 +70,25 @@ export class VillagerService {
           ? (ends.get(publicationId) ?? null)
           : null,
     }));
+  }
+
+  /**
+   * 亲属代办, as the household sees it: who may act for it now, and what they did in its name (newest first).
+   */
+  async proxies(actor: Actor) {
+    const active = await this.proxiesOf.activeOf(actor.id);
+    const actions = await this.audit.proxyActionsFor(actor.villageId as number, actor.id);
+    return {
+      active,
+      actions: actions.map((a) => {
+        const details = JSON.parse(a.details ?? '{}') as { byProxy?: { name: string } };
+        return {
+          at: a.createdAt,
+          by: details.byProxy?.name ?? '',
+          action: ACTION_LABELS[a.action] ?? a.action,
+        };
+      }),
+    };
   }
 
   objections(actor: Actor) {

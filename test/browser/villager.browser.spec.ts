@@ -177,6 +177,48 @@ describe('the page’s length for a household with a long history (TY-0004)', ()
   });
 });
 
+describe('亲属代办 on a 390×844 phone', () => {
+  const staff = windowOf(390, 844);
+  const proxy = windowOf(390, 844);
+  beforeAll(async () => {
+    await staff.open();
+    await staff.logIn('ty_admin');
+    await proxy.open();
+  });
+  afterAll(async () => {
+    await staff.context?.close();
+    await proxy.context?.close();
+  });
+
+  it('should let the committee name a proxy on the household page, who then acts for the household', async () => {
+    const [h] = await t.dataSource.query(`SELECT id, "headName" FROM household WHERE code = 'TY-0003'`);
+    await staff.page.goto(url(`/households/${h.id}`));
+    const form = staff.page.locator('#proxies');
+    await form.getByLabel('代办人姓名').fill('赵小兰');
+    await form.getByLabel('与本户的关系').fill('女儿');
+    await form.getByLabel('代办人的密码(PIN)').fill('864213');
+    await form.getByRole('button', { name: '登记代办人' }).click();
+    await staff.page.waitForURL(url(`/households/${h.id}#proxies`));
+    expect(await staff.page.getByRole('status').innerText()).toContain(
+      '赵小兰 可以用本户户号和自己的密码(PIN)登录',
+    );
+    expect(await staff.page.locator('#proxies').innerText()).toContain('赵小兰（女儿）');
+    await staff.look('household-proxies');
+    staff.expectNoProblems();
+
+    await proxy.page.goto(url('/villager'));
+    await proxy.page.getByLabel('户号').fill('TY-0003');
+    await proxy.page.getByLabel('密码(PIN)').fill('864213');
+    await proxy.page.getByRole('button', { name: '查看我的积分' }).click();
+    await proxy.page.waitForURL(url('/villager'));
+    expect(await proxy.page.getByRole('note').first().innerText()).toContain(
+      `您是 赵小兰，正在代${h.headName}家办理`,
+    );
+    await proxy.look('villager-proxy');
+    proxy.expectNoProblems();
+  });
+});
+
 describe('the committee on a 1280×800 desktop', () => {
   const desk = windowOf(1280, 800);
   beforeAll(async () => {

@@ -12,6 +12,7 @@ import { StaffAccountChecks1764900000000 } from './1764900000000-StaffAccountChe
 import { FeatureSettings1765000000000 } from './1765000000000-FeatureSettings.js';
 import { ObjectionDecisionReason1765100000000 } from './1765100000000-ObjectionDecisionReason.js';
 import { Notices1765200000000 } from './1765200000000-Notices.js';
+import { HouseholdProxies1765300000000 } from './1765300000000-HouseholdProxies.js';
 
 /** Every migration in order. Listed as classes (not a glob) so that compiled and ts-jest runs load the same set. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   FeatureSettings1765000000000,
   ObjectionDecisionReason1765100000000,
   Notices1765200000000,
+  HouseholdProxies1765300000000,
 ];

@@ -142,3 +142,25 @@ export class MemberDto {
   @IsBoolean({ message: '是否党员应为 true 或 false' })
   partyMember?: boolean;
 }
+
+/** 亲属代办: the person a household names to act for it, with a PIN of their own. */
+export class ProxyDto {
+  @ApiProperty({ example: '李小红' })
+  @Transform(trim)
+  @IsString({ message: '请填写代办人的姓名' })
+  @IsNotEmpty({ message: '请填写代办人的姓名' })
+  @MaxLength(40, { message: '姓名最多 40 个字' })
+  name: string;
+
+  @ApiProperty({ example: '女儿' })
+  @Transform(trim)
+  @IsString({ message: '请填写代办人与本户的关系，如 女儿、邻居' })
+  @IsNotEmpty({ message: '请填写代办人与本户的关系，如 女儿、邻居' })
+  @MaxLength(20, { message: '关系最多 20 个字' })
+  relation: string;
+
+  @ApiProperty({ example: '246802', description: '代办人自己的密码(PIN)，不能与本户的相同' })
+  @IsString({ message: PIN_RULE })
+  @Matches(PIN_PATTERN, { message: PIN_RULE })
+  pin: string;
+}
