@@ -585,6 +585,15 @@ describe('the points supermarket through the API', () => {
         on: expect.stringMatching(new RegExp(`-${resetOn}$`)),
         keep: 20,
       });
+      // The household is told once, 30 days ahead at most, however often the job runs (issue 10).
+      const resets = t.app.get(PointsResetService);
+      await resets.runDue(todayInChina());
+      await resets.runDue(todayInChina());
+      const told: { kind: string; text: string }[] = await t.dataSource.query(
+        `SELECT kind, text FROM notice WHERE "householdId" = ${h.id} AND kind = 'POINTS_EXPIRING'`,
+      );
+      expect(told).toHaveLength(1);
+      expect(told[0].text).toContain('您家现有可用积分 80 分，届时保留 20 分');
       const villager = request.agent(t.http);
       const login = await villager.get('/villager');
       await villager
