@@ -24,6 +24,7 @@ export const ACTION_LABELS: Record<string, string> = {
   'score.declare': '申报',
   'objection.file': '提出异议',
   'notice.read': '标记通知已读',
+  'notice.printed': '对账单发到户',
   'household.proxy_add': '登记代办人',
   'household.proxy_end': '结束代办',
 };

@@ -1,7 +1,11 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-/** IN_APP: the app itself (the notice list). Other channels are senders an operator adds (notice-senders.ts). */
-export type NoticeChannel = 'IN_APP' | 'SMS' | 'WECHAT';
+/**
+ * IN_APP: the app itself (the notice list). PRINT: the monthly statement slip (积分对账单) a group leader hands out,
+ * delivered when the committee marks the printed slips handed out. Other channels are senders an operator adds
+ * (notice-senders.ts).
+ */
+export type NoticeChannel = 'IN_APP' | 'PRINT' | 'SMS' | 'WECHAT';
 export type DeliveryStatus = 'PENDING' | 'SENDING' | 'SENT' | 'FAILED';
 
 /**

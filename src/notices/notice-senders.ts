@@ -14,7 +14,7 @@ export interface OutgoingNotice {
  * to have it tried again later) and lists the sender in `NOTICE_SENDERS`. None is called by default.
  */
 export interface NoticeSender {
-  readonly channel: Exclude<NoticeChannel, 'IN_APP'>;
+  readonly channel: Exclude<NoticeChannel, 'IN_APP' | 'PRINT'>;
   send(notice: OutgoingNotice): Promise<void>;
 }
 

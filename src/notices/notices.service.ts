@@ -56,6 +56,8 @@ export class NoticesService {
       });
       const channels = [
         { channel: 'IN_APP' as const, status: 'SENT' as const, nextTryAt: null, sentAt: now },
+        // On paper: waits for the next slip the committee prints and marks handed out.
+        { channel: 'PRINT' as const, status: 'PENDING' as const, nextTryAt: null, sentAt: null },
         ...this.senders.map((s) => ({
           channel: s.channel,
           status: 'PENDING' as const,
@@ -98,6 +100,29 @@ export class NoticesService {
     if (marked.length > 0)
       await manager.update(Notice, { id: In(marked.map((n) => n.id)) }, { readAt: this.clock.now() });
     return marked.map((n) => n.id);
+  }
+
+  /**
+   * The printed slips were handed out: every PRINT delivery still waiting for these households' unread notices is
+   * delivered. Answers how many; a second time, none.
+   */
+  async markPrinted(manager: EntityManager, householdIds: number[]): Promise<number> {
+    let marked = 0;
+    for (let start = 0; start < householdIds.length; start += 500) {
+      const notices = await manager.find(Notice, {
+        where: { householdId: In(householdIds.slice(start, start + 500)), readAt: IsNull() },
+        select: { id: true },
+      });
+      for (let i = 0; i < notices.length; i += 500) {
+        const result = await manager.update(
+          NoticeDelivery,
+          { noticeId: In(notices.slice(i, i + 500).map((n) => n.id)), channel: 'PRINT', status: 'PENDING' },
+          { status: 'SENT', sentAt: this.clock.now() },
+        );
+        marked += result.affected ?? 0;
+      }
+    }
+    return marked;
   }
 
   /** The unread notices of many households at once (the printed slips). */

@@ -1,4 +1,6 @@
-import { Controller, Get, Param, ParseIntPipe, Query, Render } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseIntPipe, Post, Query, Render, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { submitForm } from '../common/forms.js';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Actor } from '../access/actor.js';
 import { Allow } from '../access/allow.js';
@@ -34,6 +36,38 @@ export class StatementSlipsController {
     @Query('groupId') groupId?: unknown,
   ) {
     const view = await this.slips.slips(actor, id, { month, groupId });
+    return this.context(view);
+  }
+
+  /** 已发到户: the notices on the printed slips reached their households (the outbox's PRINT deliveries). */
+  @Post(':id/slips/handed-out')
+  @Allow(Permission.Passbook.PrintSlips)
+  @InScope('village', 'params.id')
+  async handedOut(
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+    @Param('id', ParseIntPipe) id: number,
+    @Body() body: Record<string, string>,
+  ) {
+    const query = { month: body.month, groupId: body.groupId || undefined };
+    const form = {
+      view: 'ledger/slips',
+      context: async () => this.context(await this.slips.slips(actor, id, query)),
+      values: body,
+    };
+    await submitForm(res, form, async () => {
+      const done = await this.slips.handedOut(actor, id, query);
+      const back = `/villages/${id}/slips?month=${encodeURIComponent(String(body.month ?? ''))}${body.groupId ? `&groupId=${encodeURIComponent(body.groupId)}` : ''}`;
+      return {
+        redirect: back,
+        message: done.notices
+          ? `已记下：${done.households} 户的对账单已发到户，其中 ${done.notices} 条通知送达`
+          : `已记下：${done.households} 户的对账单已发到户（没有新的通知要送达）`,
+      };
+    });
+  }
+
+  private context(view: Awaited<ReturnType<StatementSlipsService['slips']>>) {
     return {
       title: `${view.village.name}${view.group ? view.group.name : ''} ${view.period.label}积分对账单`,
       ...view,

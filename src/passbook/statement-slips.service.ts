@@ -4,6 +4,8 @@ import { addDays, todayInChina } from '../common/dates.js';
 import { DomainError } from '../common/domain-error.js';
 import { currentPeriod, parsePeriod, type Period } from '../common/periods.js';
 import { HouseholdsService } from '../households/households.service.js';
+import { AuditService } from '../audit/audit.service.js';
+import { Transactions } from '../database/transactions.js';
 import { NoticesService } from '../notices/notices.service.js';
 import { RankingsService } from '../rankings/rankings.service.js';
 import { StarsService } from '../rankings/stars.service.js';
@@ -46,7 +48,38 @@ export class StatementSlipsService {
     private readonly rankings: RankingsService,
     private readonly stars: StarsService,
     private readonly notices: NoticesService,
+    private readonly transactions: Transactions,
+    private readonly audit: AuditService,
   ) {}
+
+  /**
+   * The group leader handed the printed slips out: the notices on them reached their households on paper (the PRINT
+   * channel of the outbox). Audited; a second time changes nothing.
+   */
+  async handedOut(actor: Actor, villageId: number, query: { month?: unknown; groupId?: unknown }) {
+    const village = await this.villages.get(actor, villageId);
+    const period = slipMonth(query.month);
+    const groupId = groupIdOf(query.groupId);
+    if (groupId !== undefined && !village.groups.some((g) => g.id === groupId))
+      throw DomainError.notFound('村民小组');
+    const { items } = await this.households.list({ villageId, groupId, page: 1, pageSize: 5000 });
+    const ids = items.filter((h) => h.status === 'ACTIVE').map((h) => h.id);
+    return this.transactions.run(async (manager) => {
+      const notices = await this.notices.markPrinted(manager, ids);
+      await this.audit.record(
+        actor,
+        {
+          action: 'notice.printed',
+          entityType: 'village',
+          entityId: villageId,
+          villageId,
+          details: { month: period.key, groupId: groupId ?? null, households: ids.length, notices },
+        },
+        manager,
+      );
+      return { households: ids.length, notices };
+    });
+  }
 
   async slips(actor: Actor, villageId: number, query: { month?: unknown; groupId?: unknown }) {
     const village = await this.villages.get(actor, villageId);

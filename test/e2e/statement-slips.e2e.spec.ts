@@ -2,7 +2,7 @@ import request from 'supertest';
 import { todayInChina } from '../../src/common/dates.js';
 import { NoticesService } from '../../src/notices/notices.service.js';
 import { createTestApp, TestApp } from '../support/create-test-app.js';
-import { auth, loggedIn, TEST_PASSWORD } from '../support/factories.js';
+import { auth, csrfFrom, loggedIn, TEST_PASSWORD } from '../support/factories.js';
 import { createScoringScene, createTestHousehold } from '../support/scoring-fixtures.js';
 import { postDeeds } from '../support/ranking-fixtures.js';
 import { createTestGoods, newKey } from '../support/supermarket-fixtures.js';
@@ -117,6 +117,42 @@ describe('monthly statement slips', () => {
     expect(slip).not.toContain('第二条通知');
     expect(slip).not.toContain('第一条通知');
     expect(slip).toContain('另有 2 条通知');
+  });
+
+  it('should mark the notices on handed-out slips delivered on paper (PRINT), once', async () => {
+    const [first, second] = scene.village.groups;
+    const printRows = async (householdId: number) =>
+      (await t.dataSource.query(
+        `SELECT d.status FROM notice_delivery d JOIN notice n ON n.id = d."noticeId"
+          WHERE n."householdId" = ${householdId} AND d.channel = 'PRINT' ORDER BY d.id`,
+      )) as { status: string }[];
+    expect((await printRows(idle.id)).map((r) => r.status)).toEqual(Array(5).fill('PENDING'));
+    const page = await committee.get(`${path()}?groupId=${second.id}`);
+    const handOut = (groupId: number) =>
+      committee
+        .post(`${path()}/handed-out`)
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), month, groupId: String(groupId) });
+    // Another group's slips leave this household's notices waiting.
+    expect((await handOut(second.id)).status).toBe(303);
+    expect((await printRows(idle.id)).map((r) => r.status)).toEqual(Array(5).fill('PENDING'));
+    const done = await handOut(first.id);
+    expect(done.status).toBe(303);
+    expect((await printRows(idle.id)).map((r) => r.status)).toEqual(Array(5).fill('SENT'));
+    const again = await handOut(first.id);
+    expect(again.status).toBe(303);
+    const audits: { details: string }[] = await t.dataSource.query(
+      `SELECT details FROM audit_log WHERE action = 'notice.printed' ORDER BY id`,
+    );
+    const counts = audits.map((a) => JSON.parse(a.details).notices as number);
+    expect(counts).toHaveLength(3);
+    expect(counts[1]).toBeGreaterThanOrEqual(5);
+    expect(counts[2]).toBe(0);
+    const bad = await committee
+      .post(`${path()}/handed-out`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), month: '2026-13' });
+    expect(bad.status).toBe(400);
   });
 
   it('should narrow the slips to one group', async () => {

@@ -217,6 +217,7 @@ describe('the villager’s own loop (我家：记录、异议、通知)', () => 
       );
     expect(await rows()).toEqual([
       { channel: 'IN_APP', status: 'SENT', attempts: 0 },
+      { channel: 'PRINT', status: 'PENDING', attempts: 0 },
       { channel: 'SMS', status: 'PENDING', attempts: 1 },
     ]);
     expect(await outbox.deliverDue()).toBe(0); // not before its next try
@@ -224,7 +225,7 @@ describe('the villager’s own loop (我家：记录、异议、通知)', () => 
     expect(await outbox.deliverDue()).toBe(1);
     expect(await outbox.deliverDue()).toBe(0);
     expect(sent).toHaveLength(1);
-    expect((await rows())[1]).toEqual({ channel: 'SMS', status: 'SENT', attempts: 2 });
+    expect((await rows())[2]).toEqual({ channel: 'SMS', status: 'SENT', attempts: 2 });
     expect(await notices(h.id)).toHaveLength(1);
   });
 });
