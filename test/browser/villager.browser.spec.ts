@@ -136,6 +136,8 @@ describe('a villager on a 390×844 phone', () => {
     );
     await phone.look('villager-objected');
     await page.goto(url('/villager/notices'));
+    // 朗读 is on the notices page too (shown only where the browser has a Chinese voice).
+    expect(await page.locator('button[data-read-aloud=".notice-list .entry-desc"]').count()).toBe(1);
     await page.getByRole('button', { name: '全部标为已读' }).click();
     await page.waitForURL(url('/villager/notices'));
     expect(await page.locator('.badge').count()).toBe(0);

@@ -107,6 +107,37 @@ describe('the villager’s own loop (我家：记录、异议、通知)', () => 
     expect(await notices(h.id, 'RECORD_CORRECTED')).toHaveLength(0);
   });
 
+  it('should tell the household when a posted record is corrected, and mark the record CORRECTED', async () => {
+    const h = await createTestHousehold(t, committee, villageId, { headName: '更正户', pin: '565656' });
+    const rule = await createTestRule(t, committee, villageId, {
+      points: undefined,
+      minPoints: 5,
+      maxPoints: 20,
+      title: '清理河道',
+    });
+    const rec = await post('/api/v1/score-records', await scene.scorer.token(), {
+      householdId: h.id,
+      ruleId: rule.id,
+      occurredOn: daysAgo(0),
+      points: 10,
+    });
+    expect(rec.status).toBe(201);
+    await post(`/api/v1/score-records/${rec.body.id}/approve`, committee);
+    const pub = await post('/api/v1/publications', committee, { villageId, days: 0 });
+    await post(`/api/v1/publications/${pub.body.id}/close`, committee);
+    const corrected = await post(`/api/v1/score-records/${rec.body.id}/correct`, committee, {
+      points: 15,
+      reason: '实际清理了两段',
+    });
+    expect(corrected.status).toBe(200);
+    const told = await notices(h.id, 'RECORD_CORRECTED');
+    expect(told).toHaveLength(1);
+    expect(told[0].text).toBe('清理河道 的分值由 +10 更正为 +15，理由：实际清理了两段。');
+    const token = await villagerToken(h.code, '565656');
+    const records = await get('/api/v1/me/records', token);
+    expect(records.body.items[0]).toMatchObject({ id: rec.body.id, status: 'CORRECTED', points: 15 });
+  });
+
   it('should show a rejected declaration with its reason and tell the household', async () => {
     const h = await createTestHousehold(t, committee, villageId, { headName: '申报户', pin: '998877' });
     const rule = await createTestRule(t, committee, villageId, { points: 10, title: '照顾孤老' });
