@@ -312,7 +312,10 @@ export class PublicationsService {
         where: { publicationId: id, status: 'PUBLICIZING' },
         order: { id: 'ASC' },
       });
-      for (const record of records) await this.post(manager, record, actor);
+      // The households' notices in one write for the whole publication (one per record cost 180 ms per 500).
+      const told: NewNotice[] = [];
+      for (const record of records) told.push(await this.post(manager, record, actor));
+      await this.notices.add(manager, told);
       const postedRecordIds = records.map((r) => r.id);
       this.transactions.changed(manager, villageScope(village));
       await this.audit.record(
@@ -460,7 +463,8 @@ export class PublicationsService {
       }
       await this.move(manager, record, next, points !== undefined ? { points } : {});
       const publication = await manager.findOneByOrFail(Publication, { id: record.publicationId as number });
-      if (next === 'PUBLICIZING' && publication.status === 'CLOSED') await this.post(manager, record, actor);
+      if (next === 'PUBLICIZING' && publication.status === 'CLOSED')
+        await this.notices.add(manager, [await this.post(manager, record, actor)]);
       await this.noticeDecision(
         manager,
         record,
@@ -497,8 +501,11 @@ export class PublicationsService {
     });
   }
 
-  /** 入账: one SCORE entry through the ledger, and the record marked POSTED, in the caller's transaction. */
-  private async post(manager: EntityManager, record: ScoreRecord, actor: Actor | null): Promise<void> {
+  /**
+   * 入账: one SCORE entry through the ledger, and the record marked POSTED, in the caller's transaction. Answers the
+   * household's notice of it, for the caller to write with the others of the same transaction.
+   */
+  private async post(manager: EntityManager, record: ScoreRecord, actor: Actor | null): Promise<NewNotice> {
     // Marked first, guarded by its state: a record another transaction moved is never posted, nor posted twice.
     await this.move(manager, record, 'POSTED', { postedAt: this.clock.now() });
     const rule = await manager.findOneByOrFail(ScoringRule, { id: record.ruleId });
@@ -514,15 +521,13 @@ export class PublicationsService {
       refId: record.id,
       createdBy: actor?.id ?? null,
     });
-    await this.notices.add(manager, [
-      {
-        villageId: record.villageId,
-        householdId: record.householdId,
-        kind: 'RECORD_POSTED',
-        text: noticeText.posted(version.title, record.points),
-        eventKey: `record:${record.id}:posted`,
-      },
-    ]);
+    return {
+      villageId: record.villageId,
+      householdId: record.householdId,
+      kind: 'RECORD_POSTED',
+      text: noticeText.posted(version.title, record.points),
+      eventKey: `record:${record.id}:posted`,
+    };
   }
 
   /**
