@@ -1,4 +1,12 @@
-import { addDays, chinaTime, isRealDate, periodBounds, todayInChina } from './dates.js';
+import {
+  addDays,
+  chinaDay,
+  chinaTime,
+  chinaTimeSeconds,
+  isRealDate,
+  periodBounds,
+  todayInChina,
+} from './dates.js';
 
 describe('village dates', () => {
   it('should give the China date when UTC is still on the day before', () => {
@@ -19,9 +27,39 @@ describe('village dates', () => {
     }
   });
 
-  it('should write a moment in China time as people read it', () => {
-    expect(chinaTime('2026-01-02T17:05:09Z')).toBe('2026/1/3 01:05:09');
-    expect(chinaTime(new Date('2026-11-22T10:45:09Z'))).toBe('2026/11/22 18:45:09');
+  it('should write a moment in China time as YYYY-MM-DD HH:MM, with seconds where asked', () => {
+    expect(chinaTime('2026-01-02T17:05:09Z')).toBe('2026-01-03 01:05');
+    expect(chinaTime(new Date('2026-11-22T10:45:09Z'))).toBe('2026-11-22 18:45');
+    expect(chinaTimeSeconds('2026-12-03T13:51:14.845Z')).toBe('2026-12-03 21:51:14');
+    expect(chinaTimeSeconds(Date.UTC(2026, 11, 31, 16, 0, 0))).toBe('2027-01-01 00:00:00');
+  });
+
+  it('should read a zoneless stored time (raw SQLite) as UTC, whatever the server zone', () => {
+    expect(chinaTimeSeconds('2026-12-03 13:51:14')).toBe('2026-12-03 21:51:14');
+    expect(chinaTime('2026-12-03 13:51:14.845')).toBe('2026-12-03 21:51');
+    expect(chinaTime('2026-12-03T05:51:14+08:00')).toBe('2026-12-03 05:51');
+  });
+
+  it('should give the China day of a moment and nothing for no moment', () => {
+    expect(chinaDay('2026-12-03T16:00:00Z')).toBe('2026-12-04');
+    expect(chinaDay(new Date('2026-12-03T15:59:59Z'))).toBe('2026-12-03');
+    for (const none of [null, undefined, '', 'not a time']) {
+      expect(chinaTime(none)).toBe('');
+      expect(chinaTimeSeconds(none)).toBe('');
+      expect(chinaDay(none)).toBe('');
+    }
+  });
+
+  it('should agree with the Asia/Shanghai zone across a year', () => {
+    const zone = new Intl.DateTimeFormat('sv-SE', {
+      timeZone: 'Asia/Shanghai',
+      dateStyle: 'short',
+      timeStyle: 'medium',
+    });
+    for (let hour = 0; hour < 366 * 24; hour += 7) {
+      const moment = new Date(Date.UTC(2026, 0, 1) + hour * 3600_000 + 59_123);
+      expect(chinaTimeSeconds(moment)).toBe(zone.format(moment));
+    }
   });
 
   it('should add days across month and year ends', () => {

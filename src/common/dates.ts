@@ -11,20 +11,47 @@ export function todayInChina(now = new Date()): string {
   return new Date(now.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
 }
 
-const CHINA_TIME = new Intl.DateTimeFormat('zh-CN', {
-  timeZone: 'Asia/Shanghai',
-  hour12: false,
-  year: 'numeric',
-  month: 'numeric',
-  day: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-});
+/**
+ * A moment as it is stored: a Date, an ISO string, or the `2026-12-03 13:51:14` a raw SQLite query gives back (UTC
+ * without a zone, as the audit log writes it; `new Date` would read that as the server's local time).
+ */
+export type Moment = Date | string | number | null | undefined;
 
-/** A moment in China time as people read it (`2026/11/22 18:45:09`), with one formatter made once. */
-export function chinaTime(value: Date | string): string {
-  return CHINA_TIME.format(new Date(value));
+/** The instant of a stored moment (zoneless strings read as UTC), or null for none or nonsense. */
+export function parseMoment(value: Moment): Date | null {
+  if (value === null || value === undefined || value === '') return null;
+  const utc =
+    typeof value === 'string' && /^\d{4}-\d\d-\d\d[ T]\d\d:\d\d(:\d\d(\.\d+)?)?$/.test(value)
+      ? `${value.replace(' ', 'T')}Z`
+      : value;
+  const at = new Date(utc);
+  return Number.isNaN(at.getTime()) ? null : at;
+}
+
+function chinaClock(value: Moment): string | null {
+  const at = parseMoment(value);
+  // `YYYY-MM-DDTHH:MM:SS.mmmZ` of the China wall clock (UTC+8 all year, see todayInChina).
+  return at ? new Date(at.getTime() + CHINA_OFFSET_MS).toISOString() : null;
+}
+
+/**
+ * A moment as every page, print, export and notice shows it: China time, `2026-12-03 21:51` (empty for none).
+ * The JSON API keeps ISO timestamps; only what people read goes through here.
+ */
+export function chinaTime(value: Moment): string {
+  const clock = chinaClock(value);
+  return clock ? `${clock.slice(0, 10)} ${clock.slice(11, 16)}` : '';
+}
+
+/** The same with seconds, where a receipt or the audit log needs them: `2026-12-03 21:51:08`. */
+export function chinaTimeSeconds(value: Moment): string {
+  const clock = chinaClock(value);
+  return clock ? `${clock.slice(0, 10)} ${clock.slice(11, 19)}` : '';
+}
+
+/** The China day of a stored moment, `2026-12-03` (empty for none): the one format for days. */
+export function chinaDay(value: Moment): string {
+  return chinaClock(value)?.slice(0, 10) ?? '';
 }
 
 /** `day` plus n days (n may be negative). */

@@ -2,16 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import hbsModule from 'hbs';
 import { ROLE_LABELS, type Role } from '../access/role.js';
-
-const dateTime = new Intl.DateTimeFormat('zh-CN', {
-  timeZone: 'Asia/Shanghai',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  hour12: false,
-});
+import { chinaDay, chinaTime, chinaTimeSeconds, type Moment } from './dates.js';
 
 /** Partials (read once, at start) and the few helpers the templates need. */
 export function registerViewHelpers(hbs: typeof hbsModule, partialsDir: string): void {
@@ -22,9 +13,15 @@ export function registerViewHelpers(hbs: typeof hbsModule, partialsDir: string):
   hbs.registerHelper('not', (a: unknown) => !a);
   hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
   hbs.registerHelper('roleLabel', (role: Role) => ROLE_LABELS[role] ?? role);
-  hbs.registerHelper('dateTime', (value: Date | string | null) =>
-    value ? dateTime.format(new Date(value)) : '',
-  );
+  /**
+   * Moments in China time, one format everywhere (src/common/dates.ts): `{{chinaTime at}}` → `2026-12-03 21:51`,
+   * `{{chinaTime at seconds=true}}` → `2026-12-03 21:51:08`, `{{chinaDay at}}` → `2026-12-03`.
+   */
+  const time = (value: Moment, options?: { hash?: { seconds?: boolean } }) =>
+    options?.hash?.seconds ? chinaTimeSeconds(value) : chinaTime(value);
+  hbs.registerHelper('chinaTime', time);
+  hbs.registerHelper('dateTime', time); // the older name, same format
+  hbs.registerHelper('chinaDay', (value: Moment) => chinaDay(value));
   /** `{{get values "name"}}`: a field of an object by a name held in a variable. */
   hbs.registerHelper(
     'get',
