@@ -5,7 +5,7 @@ import { scopeLevel, type Actor } from '../access/actor.js';
 import { Allow } from '../access/allow.js';
 import { Permission } from '../access/permissions.js';
 import { CurrentActor } from '../auth/decorators.js';
-import { chinaTime, isRealDate } from '../common/dates.js';
+import { chinaTimeSeconds, isRealDate } from '../common/dates.js';
 import { DomainError } from '../common/domain-error.js';
 import { pager } from '../common/pagination.js';
 import { VillagesService } from '../villages/villages.service.js';
@@ -67,7 +67,7 @@ export class AuditLogController {
       ...context,
       rows: items.map((a) => ({
         ...a,
-        time: chinaTime(a.createdAt),
+        time: chinaTimeSeconds(a.createdAt),
         actionLabel: ACTION_LABELS[a.action] ?? a.action,
         villageName: a.villageId ? (names.get(a.villageId) ?? a.villageId) : '',
         summary: (a.details ?? '').slice(0, 160),

@@ -6,6 +6,7 @@ import { InScope } from '../access/scope.guard.js';
 import { Allow } from '../access/allow.js';
 import { Permission } from '../access/permissions.js';
 import { CurrentActor } from '../auth/decorators.js';
+import { chinaTime } from '../common/dates.js';
 import { DomainError } from '../common/domain-error.js';
 import { REPLAY_HEADER } from '../common/idempotency.js';
 import { redirectWithFlash, submitForm } from '../common/forms.js';
@@ -37,13 +38,6 @@ function duplicateChoice(given?: unknown): DuplicateChoice {
     throw DomainError.validation({ duplicates: '重复行的处理方式应为 refuse、skip 或 add' });
   return given as DuplicateChoice;
 }
-
-const chinaTime = (at: Date) =>
-  new Intl.DateTimeFormat('zh-CN', {
-    timeZone: 'Asia/Shanghai',
-    dateStyle: 'short',
-    timeStyle: 'short',
-  }).format(at);
 
 const villageIdOf = (actor: Actor, given?: string) => {
   const id = Number(given ?? actor.villageId);

@@ -7,7 +7,7 @@ import { InScope } from '../access/scope.guard.js';
 import { Allow } from '../access/allow.js';
 import { can, Permission } from '../access/permissions.js';
 import { CurrentActor } from '../auth/decorators.js';
-import { addDays, chinaTime, isRealDate, periodBounds, todayInChina } from '../common/dates.js';
+import { addDays, chinaTimeSeconds, isRealDate, periodBounds, todayInChina } from '../common/dates.js';
 import { DomainError } from '../common/domain-error.js';
 import { submitForm } from '../common/forms.js';
 import { REPLAY_HEADER } from '../common/idempotency.js';
@@ -599,7 +599,7 @@ export class SupermarketController {
       household,
       village,
       clerk,
-      time: chinaTime(view.createdAt),
+      time: chinaTimeSeconds(view.createdAt),
       cancelled: view.status === 'CANCELLED',
       canCancel: view.status === 'DONE' && can(actor, Permission.Redemption.Cancel),
     };

@@ -6,6 +6,7 @@ import { InScope } from '../access/scope.guard.js';
 import { Allow } from '../access/allow.js';
 import { Permission } from '../access/permissions.js';
 import { CurrentActor } from '../auth/decorators.js';
+import { chinaTime } from '../common/dates.js';
 import { DomainError } from '../common/domain-error.js';
 import { sendSheet } from '../households/spreadsheet.js';
 import { currentPeriod, parsePeriod, type Period } from '../common/periods.js';
@@ -135,7 +136,7 @@ export class TownshipController {
         r.pendingRecords,
         r.openObjections,
         r.snapshotStatus ? SNAPSHOT_LABELS[r.snapshotStatus] : '未提交',
-        r.lastActivity ?? '',
+        chinaTime(r.lastActivity),
       ]),
     ]);
   }

@@ -4,6 +4,7 @@ import { DataSource, In } from 'typeorm';
 import type { Actor } from '../access/actor.js';
 import { assertInScope } from '../access/scope-policy.js';
 import { AuditLog } from '../audit/audit-log.entity.js';
+import { parseMoment } from '../common/dates.js';
 import { DomainError } from '../common/domain-error.js';
 import { selectRow, selectRows } from '../database/raw.js';
 import { ReadCache } from '../database/read-cache.js';
@@ -151,7 +152,7 @@ export class TownshipService {
     const counts = [households, earned, redeemed, pending, objections].map(byVillage);
     const snapshotOf = new Map(snapshots.map((s) => [s.villageId, s.status]));
     const lastOf = new Map(
-      activity.map((r) => [Number(r.villageId), r.n ? new Date(r.n).toISOString() : null]),
+      activity.map((r) => [Number(r.villageId), parseMoment(r.n)?.toISOString() ?? null]),
     );
     return villages.map((v) => ({
       villageId: v.id,
