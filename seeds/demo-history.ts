@@ -43,6 +43,14 @@ const firstOfMonthsAgo = (today: string, k: number) => {
 
 const earlier = (a: string, b: string) => (a < b ? a : b);
 
+/**
+ * When the demo's supermarket shelf was put up: 08:00 on the last day before the history's first month, so that
+ * every redemption and stock-in of the history comes after the goods and their first stock (the stock report of each
+ * month then opens with what was on the shelf, never below zero).
+ */
+export const demoShelfOpenedAt = (today: string): Date =>
+  new Date(`${addDays(firstOfMonthsAgo(today, MONTHS), -1)}T08:00:00+08:00`);
+
 interface Deed {
   day: string;
   rule: ScoringRule;

@@ -6,6 +6,7 @@ import type { StaffActor } from '../src/access/actor.js';
 import { SYSTEM, AuditService } from '../src/audit/audit.service.js';
 import { staffActor } from '../src/auth/auth.service.js';
 import { hashSecret } from '../src/auth/password.js';
+import { Clock } from '../src/common/clock.js';
 import { Settings } from '../src/config/settings.js';
 import { Transactions } from '../src/database/transactions.js';
 import { householdCode } from '../src/households/household-code.js';
@@ -20,7 +21,7 @@ import { UsersService } from '../src/users/users.service.js';
 import { Group } from '../src/villages/group.entity.js';
 import { Village } from '../src/villages/village.entity.js';
 import { DEMO_GOODS } from './demo-goods.js';
-import { DemoHistory } from './demo-history.js';
+import { DemoHistory, demoShelfOpenedAt } from './demo-history.js';
 import { DEMO_RULES } from './demo-rules.js';
 import {
   DEMO_HOUSEHOLDS,
@@ -44,6 +45,7 @@ export class SeedsService implements OnApplicationBootstrap {
     private readonly goods: GoodsService,
     private readonly users: UsersService,
     private readonly history: DemoHistory,
+    private readonly clock: Clock,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -163,15 +165,26 @@ export class SeedsService implements OnApplicationBootstrap {
         });
       }),
     );
-    for (const spec of DEMO_VILLAGES) {
-      const village = await this.dataSource.getRepository(Village).findOneByOrFail({ code: spec.code });
-      const clerk = DEMO_STAFF.find((s) => s.village === spec.code && s.role === 'CLERK');
-      const by = await users.findOneByOrFail(clerk ? { username: clerk.username } : { id: admin.id });
-      await this.ensureGoods(staffActor(by, null), village.id);
+    // The shelves are dated before the history's first month (whether or not the history is loaded): goods whose
+    // first stock came after the redemptions of their history would open every past month's stock report below zero.
+    const shelfOpenedAt = demoShelfOpenedAt(this.clock.today());
+    try {
+      for (const spec of DEMO_VILLAGES) {
+        const village = await this.dataSource.getRepository(Village).findOneByOrFail({ code: spec.code });
+        const clerk = DEMO_STAFF.find((s) => s.village === spec.code && s.role === 'CLERK');
+        const by = await users.findOneByOrFail(clerk ? { username: clerk.username } : { id: admin.id });
+        this.clock.stopAt(shelfOpenedAt);
+        await this.ensureGoods(staffActor(by, null), village.id);
+      }
+    } finally {
+      this.clock.stopAt(null);
     }
   }
 
-  /** The supermarket shelf of a demo village, put up by its clerk: the first stock, and what was donated. */
+  /**
+   * The supermarket shelf of a demo village, put up by its clerk: the first stock, and what was donated (with the
+   * clock where the caller stopped it).
+   */
   private async ensureGoods(clerk: StaffActor, villageId: number): Promise<void> {
     for (const spec of DEMO_GOODS) {
       if (await this.dataSource.getRepository(Goods).existsBy({ villageId, name: spec.name })) continue;

@@ -40,9 +40,14 @@ export async function submitForm(
   }
 }
 
+/** A field the page marks red: the field partial's `aria-invalid`, or a group (fieldset, row) with `has-error`. */
+const MARKED_FIELD = /aria-invalid="true"|class="[^"]*\bhas-error\b/;
+
 /**
  * The form again after a refusal: the page's context, what was typed (secrets left out; without `values`, what the
- * context shows), each field's message and the refusal's status code.
+ * context shows), each field's message and the refusal's status code. One banner says what is wrong (the layout's);
+ * a message that points at the red fields ("请检查标红的项目") when the page has no field for the error says the
+ * fields' own messages instead.
  */
 export async function renderRefusal(
   res: Response,
@@ -52,12 +57,30 @@ export async function renderRefusal(
   const values =
     form.values &&
     Object.fromEntries(Object.entries(form.values).filter(([key]) => !NOT_SHOWN_AGAIN.has(key)));
-  res.status(error.status).render(form.view, {
+  const model = {
     ...(form.context ? await form.context() : {}),
     ...(values && { values }),
     errors: Object.fromEntries(Object.entries(error.details).map(([k, v]) => [form.fieldNames?.[k] ?? k, v])),
     formError: error.message,
-  });
+  };
+  let html = await renderView(res, form.view, model);
+  if (error.message.includes('标红') && !MARKED_FIELD.test(html))
+    html = await renderView(res, form.view, { ...model, formError: unmarkedMessage(error) });
+  res.status(error.status).type('html').send(html);
+}
+
+/** What a refusal says when no field of the page can carry its messages: the messages themselves. */
+export function unmarkedMessage(error: DomainError): string {
+  const said = Object.values(error.details).filter((v): v is string => typeof v === 'string' && v !== '');
+  return said.length > 0
+    ? [...new Set(said)].join('；')
+    : error.message.replace(/[，,]?\s*请检查标红的项目/, '') || '填写的内容有误';
+}
+
+function renderView(res: Response, view: string, model: object): Promise<string> {
+  return new Promise((resolve, reject) =>
+    res.render(view, model, (err: Error | null, html: string) => (err ? reject(err) : resolve(html))),
+  );
 }
 
 /** Ticked boxes of a urlencoded form: absent, one value, or many. */

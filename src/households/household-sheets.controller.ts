@@ -18,6 +18,7 @@ import {
   ImportResult,
   MAX_PINS,
 } from './household-sheets.service.js';
+import { templateCsv, templateXlsx } from './import-template.js';
 import { toCsv, toXlsx } from './spreadsheet.js';
 
 const SheetUpload = TolerantUpload('file', 5 * 1024 * 1024, '文件不能超过 5 MB');
@@ -59,6 +60,19 @@ export class HouseholdSheetsController {
   @Allow(Permission.Household.Import)
   importPage(@Res() res: Response) {
     res.render('households/import', importPage());
+  }
+
+  /** The import's template, the header row the importer reads and one example row: CSV or .xlsx. */
+  @Get(['households/import/template.csv', 'households/import/template.xlsx'])
+  @ApiExcludeEndpoint()
+  @Allow(Permission.Household.Import)
+  async importTemplate(@Req() req: Request, @Res() res: Response) {
+    if (req.path.endsWith('.csv'))
+      return res.type('text/csv; charset=utf-8').attachment('导入农户模板.csv').send(templateCsv());
+    res
+      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .attachment('导入农户模板.xlsx')
+      .send(await templateXlsx());
   }
 
   @Post('households/import')

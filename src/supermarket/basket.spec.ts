@@ -84,5 +84,6 @@ describe('redemption limits', () => {
     });
     expect(refused?.code).toBe('OUT_OF_STOCK');
     expect(refused?.message).toBe('肥皂库存不足：还剩 10块');
+    expect(refused?.details).toEqual({ goodsId: 3, stock: 10 });
   });
 });

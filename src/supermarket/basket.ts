@@ -52,7 +52,7 @@ export function monthlyLimitRefusal(
 export function basketRefusal(basket: {
   available: number;
   totalPoints: number;
-  lines: readonly { goods: Pick<Goods, 'name' | 'unit' | 'stock'>; quantity: number }[];
+  lines: readonly { goods: Pick<Goods, 'id' | 'name' | 'unit' | 'stock'>; quantity: number }[];
 }): DomainError | null {
   if (basket.available - basket.totalPoints < 0)
     return new DomainError(
@@ -61,6 +61,9 @@ export function basketRefusal(basket: {
     );
   for (const { goods, quantity } of basket.lines)
     if (goods.stock < quantity)
-      return new DomainError('OUT_OF_STOCK', `${goods.name}库存不足：还剩 ${goods.stock}${goods.unit}`);
+      return new DomainError('OUT_OF_STOCK', `${goods.name}库存不足：还剩 ${goods.stock}${goods.unit}`, {
+        goodsId: goods.id,
+        stock: goods.stock,
+      });
   return null;
 }

@@ -9,7 +9,7 @@ import { can, Permission } from '../access/permissions.js';
 import { CurrentActor } from '../auth/decorators.js';
 import { addDays, chinaTimeSeconds, isRealDate, periodBounds, todayInChina } from '../common/dates.js';
 import { DomainError } from '../common/domain-error.js';
-import { submitForm } from '../common/forms.js';
+import { renderRefusal, submitForm } from '../common/forms.js';
 import { REPLAY_HEADER } from '../common/idempotency.js';
 import { pager, PageQuery } from '../common/pagination.js';
 import { parseForm } from '../common/validation.js';
@@ -99,11 +99,14 @@ export class SupermarketController {
       });
     } catch (error) {
       if (!(error instanceof DomainError) || error.status >= 500) throw error;
-      res.status(error.status).render('supermarket/counter', {
-        ...(await this.counterContext(actor, body.q, body.householdId, body)),
-        formError: error.message,
-        errors: error.details,
-      });
+      await renderRefusal(
+        res,
+        {
+          view: 'supermarket/counter',
+          context: () => this.counterContext(actor, body.q, body.householdId, body),
+        },
+        counterRefusal(error, body),
+      );
     }
   }
 
@@ -127,8 +130,10 @@ export class SupermarketController {
           householdId: body.householdId,
           items: basketOf(body),
           idempotencyKey: body.idempotencyKey,
-        });
-        const { redemption, created } = await this.redemptions.redeem(actor, dto);
+        }).catch((error: unknown) => Promise.reject(counterRefusal(error, body)));
+        const { redemption, created } = await this.redemptions
+          .redeem(actor, dto)
+          .catch((error: unknown) => Promise.reject(counterRefusal(error, body)));
         if (!created) res.setHeader(REPLAY_HEADER, 'true');
         return {
           redirect: `/supermarket/redemptions/${redemption.id}`,
@@ -616,6 +621,31 @@ function basketOf(body: Record<string, unknown>): { goodsId: number; quantity: u
       goodsId: Number(key.slice(3)),
       quantity: Array.isArray(value) ? value[0] : value,
     }));
+}
+
+/**
+ * A refusal at the counter put on the box it is about: a line's own check (数量至少 1) and a goods out of stock or
+ * past its monthly limit on that goods' quantity; what the whole basket fails (nothing chosen, too few points) on the
+ * basket, with a 0 typed marked as the reason nothing was chosen. Anything else is left as it was.
+ */
+export function counterRefusal<E>(error: E, body: Record<string, unknown>): E | DomainError {
+  if (!(error instanceof DomainError)) return error;
+  const basket = basketOf(body);
+  const fields: Record<string, string> = {};
+  for (const [key, message] of Object.entries(error.details)) {
+    if (typeof message !== 'string') continue;
+    const line = /^items\.(\d+)\./.exec(key);
+    const goodsId = line ? basket[Number(line[1])]?.goodsId : undefined;
+    if (line && goodsId) fields[`qty${goodsId}`] ??= message;
+    else if (line) fields.items ??= message;
+    else fields[key] = message;
+  }
+  if (typeof error.details.goodsId === 'number') fields[`qty${error.details.goodsId}`] = error.message;
+  if (error.code === 'INSUFFICIENT_POINTS') fields.items = error.message;
+  if (basket.length === 0)
+    for (const [key, value] of Object.entries(body))
+      if (/^qty\d{1,9}$/.test(key) && value === '0') fields[key] = '数量至少 1；不换的商品留空';
+  return new DomainError(error.code, error.message, fields);
 }
 
 /** What a door-plate QR code types into the search box is a URL with `code=`: the household code inside it. */

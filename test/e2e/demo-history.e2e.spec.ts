@@ -5,7 +5,7 @@ import { SeedsService } from '../../seeds/seeds.service.js';
 import { Clock } from '../../src/common/clock.js';
 import { addDays, todayInChina } from '../../src/common/dates.js';
 import { createTestApp, TestApp } from '../support/create-test-app.js';
-import { auth } from '../support/factories.js';
+import { auth, loggedIn } from '../support/factories.js';
 import { invariantProblems } from '../support/invariants.js';
 import { newKey } from '../support/supermarket-fixtures.js';
 
@@ -62,6 +62,48 @@ describe('the demo county’s six months of history', () => {
       expect.arrayContaining(['DISMISSED', 'UPHELD']),
     );
     expect(await invariantProblems(t.app)).toEqual([]);
+  });
+
+  it('should open every month’s stock report of every village with no stock below zero, each line adding up', async () => {
+    /** The stock table as a clerk reads it: goods, 期初, 入库, 兑换出库, 撤销退回, 盘点调整, 期末 (with its unit). */
+    const stockRows = (html: string) => {
+      const section = html.slice(html.indexOf('id="h-stock"'), html.indexOf('id="h-donors"'));
+      return [...section.matchAll(/<tr><td>([\s\S]*?)<\/td><\/tr>/g)].map((row) => {
+        const [name, ...numbers] = row[1].split('</td><td>');
+        return [name, ...numbers.map((cell) => Number.parseInt(cell, 10))] as [string, ...number[]];
+      });
+    };
+    const lastDay = (month: string) => addDays(`${addDays(`${month}-28`, 4).slice(0, 7)}-01`, -1);
+    for (const village of DEMO_VILLAGES) {
+      const clerk = await loggedIn(t, `${village.code.toLowerCase()}_clerk`, DEMO_PASSWORD);
+      let closingBefore = new Map<string, number>();
+      for (let k = 6; k >= 0; k--) {
+        const month = monthsAgo(k);
+        const page = await clerk.get(`/supermarket/reports?from=${month}-01&to=${lastDay(month)}`);
+        expect(page.status).toBe(200);
+        const rows = stockRows(page.text);
+        expect([village.code, month, rows.length]).toEqual([village.code, month, 10]);
+        for (const [name, opening, stockIn, out, returned, adjusted, closing] of rows) {
+          const line = { village: village.code, month, name };
+          expect({ ...line, opening: opening >= 0, closing: closing >= 0 }).toEqual({
+            ...line,
+            opening: true,
+            closing: true,
+          });
+          expect({ ...line, sum: opening + stockIn - out + returned + adjusted }).toEqual({
+            ...line,
+            sum: closing,
+          });
+          if (closingBefore.has(name))
+            expect({ ...line, opening }).toEqual({ ...line, opening: closingBefore.get(name) });
+        }
+        closingBefore = new Map(rows.map(([name, , , , , , closing]) => [name, closing]));
+      }
+      const [{ sold }] = await t.dataSource.query(
+        `SELECT COUNT(*) AS sold FROM redemption r JOIN village v ON v.id = r."villageId" WHERE v.code = '${village.code}'`,
+      );
+      expect([village.code, Number(sold) > 0]).toEqual([village.code, true]);
+    }
   });
 
   it('should add nothing when the seeds run again, and take today’s first real redemption with a new receipt', async () => {
