@@ -272,7 +272,7 @@ export class TownshipService {
     };
 
     // 1. A scorer whose reward records go to a few households more than chance explains (see fairness.ts).
-    signals.push(...(await this.concentrationSignals(villages, period, inPeriod, staffName)));
+    signals.push(...(await this.concentrationSignals(villages, period, inPeriod)));
 
     // 2. Households scored by staff of their own group, far above the village median.
     const sameGroup = await inPeriod(
@@ -414,7 +414,6 @@ export class TownshipService {
     inPeriod: (
       qb: ReturnType<DataSource['createQueryBuilder']>,
     ) => ReturnType<DataSource['createQueryBuilder']>,
-    staffName: (ids: number[]) => Promise<Map<number, string>>,
   ): Promise<FairnessSignal[]> {
     const ids = villages.map((v) => v.id);
     const [perPair, households] = await Promise.all([
@@ -467,8 +466,11 @@ export class TownshipService {
         .slice(0, k)
         .map(([id]) => id);
     const topIds = flagged.flatMap((pair) => topOf(pair.counts, pair.result.topHouseholds));
-    const [names, homes] = await Promise.all([
-      staffName(flagged.map((pair) => pair.recordedBy)),
+    const [scorers, homes] = await Promise.all([
+      this.dataSource.getRepository(User).find({
+        where: { id: In(flagged.map((pair) => pair.recordedBy)) },
+        select: { id: true, displayName: true, username: true },
+      }),
       this.dataSource
         .getRepository(Household)
         .find({ where: { id: In(topIds) }, select: { id: true, code: true, headName: true } }),
@@ -476,7 +478,8 @@ export class TownshipService {
     const homeOf = new Map(homes.map((h) => [h.id, `${h.code} ${h.headName}`]));
     const threshold = FAIRNESS_ALPHA / tested.length;
     return flagged.map(({ recordedBy, villageId, counts, result }) => {
-      const scorer = names.get(recordedBy) ?? String(recordedBy);
+      const user = scorers.find((u) => u.id === recordedBy);
+      const scorer = user?.displayName ?? String(recordedBy);
       const top = topOf(counts, result.topHouseholds).map((id) => homeOf.get(id) ?? id);
       return {
         kind: 'CONCENTRATION' as const,
@@ -486,7 +489,8 @@ export class TownshipService {
           `${scorer} 本期登记加分 ${result.records} 条，其中 ${result.top} 条（${Math.round((100 * result.top) / result.records)}%）` +
           `给了 ${top.join('、')} 这 ${result.topHouseholds} 户；全村 ${householdsOf.get(villageId) ?? 0} 户，` +
           `若随机分布，这样集中的可能${chanceInWords(result.pValue)}（p ${pText(result.pValue)}，提示阈值 ${Number(threshold.toPrecision(2))}）`,
-        href: auditLink(period, villageId, scorer, 'score.'),
+        // The log names a person 姓名(账号): both, so that a namesake's records stay out.
+        href: auditLink(period, villageId, user ? `${user.displayName}(${user.username})` : scorer, 'score'),
         pValue: result.pValue,
       };
     });
