@@ -9,9 +9,10 @@ import { CurrentActor } from '../auth/decorators.js';
 import { chinaTime } from '../common/dates.js';
 import { DomainError } from '../common/domain-error.js';
 import { sendSheet } from '../households/spreadsheet.js';
+import { Clock } from '../common/clock.js';
 import { currentPeriod, parsePeriod, type Period } from '../common/periods.js';
 import { periodOrRefuse } from '../rankings/rankings.service.js';
-import { barChart, lineChart } from './charts.js';
+import { barChart } from './charts.js';
 import { derivedOnce } from '../database/read-cache.js';
 import { TownshipService } from './township.service.js';
 
@@ -40,15 +41,13 @@ const dashboardView = derivedOnce(
       ...r,
       snapshotLabel: r.snapshotStatus ? SNAPSHOT_LABELS[r.snapshotStatus] : '未提交',
     })),
-    charts: {
-      villages: barChart(
-        `${period.label}各村积分`,
-        rows.map((r) => ({ label: r.name, value: r.earned })),
-      ),
-      categories: barChart(`${period.label}各类积分`, categories),
-      trend: lineChart('近 12 个月全乡镇积分', trend),
-      distribution: barChart(`${period.label}农户积分分布（户数）`, distribution),
-    },
+    // Each chart with its title shown above it; the trend as bars too, one month a row, legible on a phone.
+    charts: [
+      [`${period.label}各村积分`, rows.map((r) => ({ label: r.name, value: r.earned }))] as const,
+      ['近 12 个月全乡镇积分', trend] as const,
+      [`${period.label}各类积分`, categories] as const,
+      [`${period.label}农户积分分布（户数）`, distribution] as const,
+    ].map(([title, points]) => ({ title, svg: barChart(title, points) })),
   }),
 );
 
@@ -57,7 +56,15 @@ const dashboardView = derivedOnce(
 @ApiBearerAuth()
 @Controller()
 export class TownshipController {
-  constructor(private readonly townships: TownshipService) {}
+  constructor(
+    private readonly townships: TownshipService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The month before this one: the last whose numbers are complete, what the township looks at first. */
+  private lastEndedMonth(): Period {
+    return parsePeriod(currentPeriod('month', this.clock.today()).previous) as Period;
+  }
 
   @Get('api/v1/townships/:id/overview')
   @Allow(Permission.Township.Overview)
@@ -94,8 +101,8 @@ export class TownshipController {
     @Query() query: Record<string, string>,
   ) {
     const townshipId = this.townshipOf(actor, query.townshipId);
-    const parsed = query.period ? parsePeriod(query.period.trim()) : currentPeriod('month');
-    const period = parsed ?? currentPeriod('month');
+    const parsed = query.period ? parsePeriod(query.period.trim()) : this.lastEndedMonth();
+    const period = parsed ?? this.lastEndedMonth();
     const { township, villages } = await this.townships.township(actor, townshipId);
     const dashboard = await this.townships.dashboard(township.id, villages, period, lastTwelveMonths(period));
     res.status(parsed ? 200 : 400).render('township/dashboard', {
@@ -106,7 +113,7 @@ export class TownshipController {
       period,
       values: { period: query.period ?? period.key },
       errors: parsed ? {} : { period: '期间应为 2026-11（月）、2026-Q4（季度）或 2026（年）' },
-      formError: parsed ? undefined : '期间写得不对，下面显示的是本月',
+      formError: parsed ? undefined : '期间写得不对，下面显示的是上个月',
       ...dashboardView(dashboard),
       signals: dashboard.signals,
       exportQuery: `townshipId=${townshipId}&period=${period.key}`,

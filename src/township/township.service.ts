@@ -12,6 +12,14 @@ import { Household } from '../households/household.entity.js';
 import { Objection } from '../publications/objection.entity.js';
 import { PeriodTotal } from '../ledger/period-total.entity.js';
 import { type Period } from '../common/periods.js';
+import { addDays } from '../common/dates.js';
+import {
+  chanceInWords,
+  concentration,
+  CONCENTRATION_MIN_RECORDS,
+  FAIRNESS_ALPHA,
+  fires,
+} from './fairness.js';
 import { RankingSnapshot } from '../rankings/ranking-snapshot.entity.js';
 import { ScoringRule } from '../rules/scoring-rule.entity.js';
 import { ScoreRecord } from '../scoring/score-record.entity.js';
@@ -20,9 +28,6 @@ import { Township } from '../townships/township.entity.js';
 import { User } from '../users/user.entity.js';
 import { Village } from '../villages/village.entity.js';
 
-/** A scorer is looked at when at least this many records of the period go, for 60% or more, to three households. */
-export const CONCENTRATION_MIN_RECORDS = 5;
-export const CONCENTRATION_SHARE = 0.6;
 /** A household scored by staff of its own group is looked at from twice the village median and 30 points above it. */
 export const FAVOUR_FACTOR = 2;
 export const FAVOUR_MARGIN = 30;
@@ -46,8 +51,28 @@ export interface FairnessSignal {
   kind: 'CONCENTRATION' | 'SAME_GROUP' | 'BULK_APPROVAL' | 'CREATOR_APPROVAL';
   villageId: number;
   villageName: string;
+  /** One line: what was seen, with the numbers (and for a tested pattern, the chance in words). */
   text: string;
+  /** A page listing the records behind it. */
+  href: string;
+  /** For a tested pattern: the chance of it under fair scoring (see fairness.ts). */
+  pValue?: number;
 }
+
+/** 操作日志 of one person in one village over the period: the records behind a signal, with who did what when. */
+function auditLink(period: Period, villageId: number, person: string, action: string): string {
+  const query = new URLSearchParams({
+    villageId: String(villageId),
+    person,
+    action,
+    from: period.start,
+    to: addDays(period.next, -1),
+  });
+  return `/audit?${query.toString()}`;
+}
+
+/** p = 0.0034, p < 0.000001. */
+const pText = (p: number) => (p < 1e-6 ? '< 0.000001' : `= ${Number(p.toPrecision(2))}`);
 
 const byVillage = (rows: { villageId: number | string; n: number | string | null }[]) =>
   new Map(rows.map((r) => [Number(r.villageId), Number(r.n ?? 0)]));
@@ -247,46 +272,8 @@ export class TownshipService {
       return new Map(users.map((u) => [u.id, u.displayName]));
     };
 
-    // 1. A scorer whose records go mostly to a few households.
-    const perPair = await inPeriod(
-      this.dataSource
-        .createQueryBuilder()
-        .select('r.recordedBy', 'recordedBy')
-        .addSelect('r.villageId', 'villageId')
-        .addSelect('r.householdId', 'householdId')
-        .addSelect('COUNT(*)', 'n')
-        .from(ScoreRecord, 'r'),
-    )
-      .andWhere('r.recordedBy IS NOT NULL')
-      .groupBy('r.recordedBy')
-      .addGroupBy('r.villageId')
-      .addGroupBy('r.householdId')
-      .getRawMany();
-    const byRecorder = new Map<number, { villageId: number; counts: number[] }>();
-    for (const row of perPair) {
-      const entry = byRecorder.get(Number(row.recordedBy)) ?? {
-        villageId: Number(row.villageId),
-        counts: [],
-      };
-      entry.counts.push(Number(row.n));
-      byRecorder.set(Number(row.recordedBy), entry);
-    }
-    const names = await staffName([...byRecorder.keys()]);
-    for (const [userId, { villageId, counts }] of byRecorder) {
-      const total = counts.reduce((a, b) => a + b, 0);
-      if (total < CONCENTRATION_MIN_RECORDS) continue;
-      const top = [...counts]
-        .sort((a, b) => b - a)
-        .slice(0, 3)
-        .reduce((a, b) => a + b, 0);
-      if (top / total >= CONCENTRATION_SHARE)
-        signals.push({
-          kind: 'CONCENTRATION',
-          villageId,
-          villageName: nameOf.get(villageId) ?? '',
-          text: `${names.get(userId) ?? userId} 本期登记 ${total} 条，其中 ${top} 条（${Math.round((100 * top) / total)}%）集中在 ${Math.min(3, counts.length)} 户`,
-        });
-    }
+    // 1. A scorer whose reward records go to a few households more than chance explains (see fairness.ts).
+    signals.push(...(await this.concentrationSignals(villages, period, inPeriod)));
 
     // 2. Households scored by staff of their own group, far above the village median.
     const sameGroup = await inPeriod(
@@ -338,6 +325,7 @@ export class TownshipService {
           villageId: Number(row.villageId),
           villageName: nameOf.get(Number(row.villageId)) ?? '',
           text: `${row.code} ${row.headName}家本期 ${points} 分（全村中位数 ${median} 分），有记录由同组的 ${row.scorer} 登记`,
+          href: `/households/${id}/passbook?${new URLSearchParams({ from: period.start, to: addDays(period.next, -1) }).toString()}`,
         });
       }
     }
@@ -377,6 +365,7 @@ export class TownshipService {
         kind: 'BULK_APPROVAL',
         villageId,
         villageName: nameOf.get(villageId) ?? '',
+        href: auditLink(period, villageId, String(reviewerNames.get(reviewer) ?? reviewer), 'score.approve'),
         text: `${reviewerNames.get(reviewer) ?? reviewer} 在 5 分钟内通过了 ${reviewerNames.get(recorder) ?? recorder} 登记的 ${best} 条记录`,
       });
     }
@@ -409,9 +398,102 @@ export class TownshipService {
         kind: 'CREATOR_APPROVAL',
         villageId,
         villageName: nameOf.get(villageId) ?? '',
+        href: auditLink(period, villageId, String(reviewer), 'score.approve'),
         text: `${reviewer} 通过了 ${makerNames.get(Number(row.recordedBy)) ?? row.recordedBy} 登记的 ${Number(row.n)} 条记录（共 ${Number(row.points)} 分），而 ${makerNames.get(Number(row.recordedBy)) ?? row.recordedBy} 的账号正是 ${reviewer} 开设的`,
       });
     }
     return signals;
+  }
+
+  /**
+   * Each scorer's reward records of the period per household, tested against a uniform spread over the village's
+   * active households; the threshold is divided by the number of scorer–village pairs tested (Bonferroni).
+   */
+  private async concentrationSignals(
+    villages: Village[],
+    period: Period,
+    inPeriod: (
+      qb: ReturnType<DataSource['createQueryBuilder']>,
+    ) => ReturnType<DataSource['createQueryBuilder']>,
+  ): Promise<FairnessSignal[]> {
+    const ids = villages.map((v) => v.id);
+    const [perPair, households] = await Promise.all([
+      inPeriod(
+        this.dataSource
+          .createQueryBuilder()
+          .select('r.recordedBy', 'recordedBy')
+          .addSelect('r.villageId', 'villageId')
+          .addSelect('r.householdId', 'householdId')
+          .addSelect('COUNT(*)', 'n')
+          .from(ScoreRecord, 'r'),
+      )
+        .andWhere("r.recordedBy IS NOT NULL AND r.points > 0 AND r.status NOT IN ('REJECTED', 'REVOKED')")
+        .groupBy('r.recordedBy')
+        .addGroupBy('r.villageId')
+        .addGroupBy('r.householdId')
+        .getRawMany(),
+      this.dataSource
+        .createQueryBuilder()
+        .select('h.villageId', 'villageId')
+        .addSelect('COUNT(*)', 'n')
+        .from(Household, 'h')
+        .where("h.villageId IN (:...ids) AND h.status = 'ACTIVE'", { ids })
+        .groupBy('h.villageId')
+        .getRawMany(),
+    ]);
+    const householdsOf = byVillage(households);
+    const pairs = new Map<string, { recordedBy: number; villageId: number; counts: Map<number, number> }>();
+    for (const row of perPair) {
+      const key = `${row.recordedBy}|${row.villageId}`;
+      const pair = pairs.get(key) ?? {
+        recordedBy: Number(row.recordedBy),
+        villageId: Number(row.villageId),
+        counts: new Map<number, number>(),
+      };
+      pair.counts.set(Number(row.householdId), Number(row.n));
+      pairs.set(key, pair);
+    }
+    const tested = [...pairs.values()]
+      .map((pair) => ({
+        ...pair,
+        result: concentration([...pair.counts.values()], householdsOf.get(pair.villageId) ?? 0),
+      }))
+      .filter((pair) => pair.result.records >= CONCENTRATION_MIN_RECORDS);
+    const flagged = tested.filter((pair) => fires(pair.result, tested.length));
+    if (flagged.length === 0) return [];
+    const topOf = (counts: Map<number, number>, k: number) =>
+      [...counts]
+        .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+        .slice(0, k)
+        .map(([id]) => id);
+    const topIds = flagged.flatMap((pair) => topOf(pair.counts, pair.result.topHouseholds));
+    const [scorers, homes] = await Promise.all([
+      this.dataSource.getRepository(User).find({
+        where: { id: In(flagged.map((pair) => pair.recordedBy)) },
+        select: { id: true, displayName: true, username: true },
+      }),
+      this.dataSource
+        .getRepository(Household)
+        .find({ where: { id: In(topIds) }, select: { id: true, code: true, headName: true } }),
+    ]);
+    const homeOf = new Map(homes.map((h) => [h.id, `${h.code} ${h.headName}`]));
+    const threshold = FAIRNESS_ALPHA / tested.length;
+    return flagged.map(({ recordedBy, villageId, counts, result }) => {
+      const user = scorers.find((u) => u.id === recordedBy);
+      const scorer = user?.displayName ?? String(recordedBy);
+      const top = topOf(counts, result.topHouseholds).map((id) => homeOf.get(id) ?? id);
+      return {
+        kind: 'CONCENTRATION' as const,
+        villageId,
+        villageName: villages.find((v) => v.id === villageId)?.name ?? '',
+        text:
+          `${scorer} 本期登记加分 ${result.records} 条，其中 ${result.top} 条（${Math.round((100 * result.top) / result.records)}%）` +
+          `给了 ${top.join('、')} 这 ${result.topHouseholds} 户；全村 ${householdsOf.get(villageId) ?? 0} 户，` +
+          `若随机分布，这样集中的可能${chanceInWords(result.pValue)}（p ${pText(result.pValue)}，提示阈值 ${Number(threshold.toPrecision(2))}）`,
+        // The log names a person 姓名(账号): both, so that a namesake's records stay out.
+        href: auditLink(period, villageId, user ? `${user.displayName}(${user.username})` : scorer, 'score'),
+        pValue: result.pValue,
+      };
+    });
   }
 }

@@ -3,6 +3,7 @@ import type { Browser } from 'playwright-core';
 import request from 'supertest';
 import { DEMO_PASSWORD } from '../../seeds/demo-county.js';
 import { todayInChina } from '../../src/common/dates.js';
+import { currentPeriod, parsePeriod } from '../../src/common/periods.js';
 import { browserWindow, launchBrowser, listenOnFreePort } from '../support/browser.js';
 import { createTestApp, type TestApp } from '../support/create-test-app.js';
 import { auth } from '../support/factories.js';
@@ -18,6 +19,7 @@ let browser: Browser;
 let baseUrl: string;
 const url = (path: string) => `${baseUrl}${path}`;
 const month = todayInChina().slice(0, 7);
+const lastEnded = parsePeriod(currentPeriod('month').previous)!;
 
 beforeAll(async () => {
   t = await createTestApp({ seed: 'demo' });
@@ -84,8 +86,42 @@ describe.each([
 
     await reviewer.nav().getByRole('link', { name: '乡镇总览' }).click();
     await page.waitForURL(/\/township$/);
+    // It opens on the last ended month; the month just approved is one pick away.
+    expect(await reviewer.h1().innerText()).toContain(`${lastEnded.label}总览`);
+    await page.getByLabel('期间').fill(month);
+    await page.getByRole('button', { name: '查看' }).click();
+    expect(await reviewer.h1().innerText()).toContain(`${parsePeriod(month)!.label}总览`);
+    const card = page.locator('.village-cards > li').filter({ hasText: approved });
+    expect(await card.innerText()).toContain('已通过');
+
+    // Every village's pending count is on the screen (not in a column scrolled out of it), and on the first screen
+    // for the first village.
+    const pending = page.locator('.village-cards .record-points');
+    expect(await pending.count()).toBe(3);
+    for (const count of await pending.all()) {
+      expect(await count.innerText()).toMatch(/^待审核 \d+ 条$/);
+      const box = (await count.boundingBox())!;
+      expect(box.x).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width).toBeLessThanOrEqual(width);
+    }
+    expect((await pending.first().boundingBox())!.y + 30).toBeLessThanOrEqual(height);
+    for (const link of await card.getByRole('link').all())
+      expect((await link.boundingBox())!.height).toBeGreaterThanOrEqual(44);
+
+    // Four charts, each with a title one can see, their labels at least 12 px on the screen.
     expect(await page.locator('svg.chart[role="img"]').count()).toBe(4);
-    expect(await page.getByRole('row').filter({ hasText: approved }).innerText()).toContain('已通过');
+    expect(await page.locator('figcaption.chart-title').allInnerTexts()).toEqual([
+      `${parsePeriod(month)!.label}各村积分`,
+      '近 12 个月全乡镇积分',
+      `${parsePeriod(month)!.label}各类积分`,
+      `${parsePeriod(month)!.label}农户积分分布（户数）`,
+    ]);
+    // The font size in SVG units times the chart's scale on the screen, for the smallest text of the four.
+    const smallestText =
+      (await page.evaluate(`Math.min(...[...document.querySelectorAll('svg.chart')].flatMap((svg) =>
+      [...svg.querySelectorAll('text')].map((t) =>
+        Number(t.getAttribute('font-size')) * svg.getBoundingClientRect().width / svg.viewBox.baseVal.width)))`)) as number;
+    expect(smallestText).toBeGreaterThanOrEqual(12);
     await reviewer.look(`township-dashboard-${width}`);
     reviewer.expectNoProblems();
     committee.expectNoProblems();

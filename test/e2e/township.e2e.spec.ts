@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { todayInChina } from '../../src/common/dates.js';
+import { currentPeriod, parsePeriod } from '../../src/common/periods.js';
 import { createTestApp, TestApp } from '../support/create-test-app.js';
 import { auth, createTestUser, loggedIn, TEST_PASSWORD } from '../support/factories.js';
 import { postDeeds } from '../support/ranking-fixtures.js';
@@ -100,6 +101,8 @@ describe('the township overview', () => {
     const res = await page.get(`/township?period=${month}`);
     expect(res.status).toBe(200);
     expect(res.text.match(/<svg class="chart" role="img"/g)?.length).toBe(4);
+    // Each chart's title is shown, not only read out.
+    expect(res.text).toContain(`<figcaption class="chart-title">近 12 个月全乡镇积分</figcaption>`);
     expect(res.text).not.toContain('<b>邻村</b>');
     expect(res.text).toContain('&lt;b&gt;邻村&lt;/b&gt;');
     const csv = await page.get(`/township/export.csv?period=${month}`);
@@ -107,12 +110,78 @@ describe('the township overview', () => {
     expect(csv.text).toMatch(new RegExp(`${scene.village.name},2,65,7,6,0,待审核`));
   });
 
-  it('should list a scorer whose records go mostly to a few households, as a signal to look into', async () => {
-    const res = await request(t.http)
-      .get(`/api/v1/townships/${scene.township.id}/fairness?period=${month}`)
-      .set(auth(township));
-    expect(res.body.items).toContainEqual(
-      expect.objectContaining({ kind: 'CONCENTRATION', villageId: scene.village.id }),
-    );
+  describe('fairness signals', () => {
+    let favouring: string;
+    let favoured: { code: string }[];
+
+    beforeAll(async () => {
+      // The neighbour village: 20 households, one scorer spreading 12 reward records over 12 of them, another
+      // giving 12 to just 3 (4 each).
+      const committee = await scene.neighbourAdmin.token();
+      const homes = [];
+      for (let i = 0; i < 20; i++) homes.push(await createTestHousehold(t, committee, scene.neighbour.id));
+      const rule = await createTestRule(t, committee, scene.neighbour.id, { points: 5 });
+      const fair = await (
+        await createTestUser(t, {
+          role: 'SCORER',
+          villageId: scene.neighbour.id,
+          displayName: '公平的登记人',
+        })
+      ).token();
+      favouring = await (
+        await createTestUser(t, {
+          role: 'SCORER',
+          villageId: scene.neighbour.id,
+          displayName: '偏心的登记人',
+        })
+      ).token();
+      favoured = homes.slice(0, 3);
+      const record = async (token: string, householdId: number) => {
+        const res = await request(t.http)
+          .post('/api/v1/score-records')
+          .set(auth(token))
+          .send({ householdId, ruleId: rule.id, occurredOn: daysAgo(0) });
+        expect(res.status).toBe(201);
+      };
+      for (let i = 0; i < 12; i++) {
+        await record(fair, homes[i + 3].id);
+        await record(favouring, (homes[i % 3] as { id: number }).id);
+      }
+    });
+
+    it('should flag only the scorer whose records go to a few households beyond chance, with the chance in words', async () => {
+      const res = await request(t.http)
+        .get(`/api/v1/townships/${scene.township.id}/fairness?period=${month}`)
+        .set(auth(township));
+      const concentration = res.body.items.filter((s: { kind: string }) => s.kind === 'CONCENTRATION');
+      // Neither the fair spread nor the 6 records of the first village's scorer on one of its 2 households.
+      expect(concentration).toHaveLength(1);
+      expect(concentration[0]).toMatchObject({ villageId: scene.neighbour.id });
+      expect(concentration[0].pValue).toBeLessThan(0.01);
+      expect(concentration[0].text).toContain('偏心的登记人 本期登记加分 12 条，其中 12 条（100%）给了');
+      for (const home of favoured) expect(concentration[0].text).toContain(home.code);
+      expect(concentration[0].text).toContain('全村 20 户');
+      expect(concentration[0].text).toContain('这样集中的可能不到百万分之一（p < 0.000001');
+    });
+
+    it('should show each signal with a link to the records behind it', async () => {
+      const page = await loggedIn(t, scene.townshipUser.username, TEST_PASSWORD);
+      const res = await page.get(`/township?period=${month}`);
+      expect(res.text).toContain('偏心的登记人 本期登记加分 12 条');
+      const href = /<a class="btn btn-quiet" href="([^"]+)">查看相关记录<\/a>/.exec(res.text)?.[1];
+      expect(href).toMatch(/^\/audit\?/);
+      const records = await page.get(href!.replace(/&amp;/g, '&').replace(/&#x3D;/g, '='));
+      expect(records.status).toBe(200);
+      // That scorer's 12 records of the period, nobody else's.
+      expect(records.text.match(/<td>偏心的登记人\(/g)).toHaveLength(12);
+    });
+  });
+
+  it('should open on the last ended month', async () => {
+    const page = await loggedIn(t, scene.townshipUser.username, TEST_PASSWORD);
+    const res = await page.get('/township');
+    const last = parsePeriod(currentPeriod('month').previous)!;
+    expect(res.status).toBe(200);
+    expect(res.text).toContain(`<h1>${scene.township.name} · ${last.label}总览</h1>`);
   });
 });
