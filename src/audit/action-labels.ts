@@ -1,6 +1,6 @@
 /**
  * What each audited action is called on the pages (the filter's choices and each entry's heading). Every action
- * recorded anywhere in src/ has one: audit-log.presenter.spec.ts scans the source and fails on one without words.
+ * recorded anywhere in src/ or seeds/ has one: audit-log.presenter.spec.ts scans the source and fails on one without words.
  */
 export const ACTION_LABELS: Record<string, string> = {
   'auth.login': '登录',
@@ -75,4 +75,5 @@ export const ACTION_LABELS: Record<string, string> = {
   'certificate.issue': '开具积分证明',
   'certificate.revoke': '撤销积分证明',
   'backup.restore_forced': '强制恢复备份',
+  'seed.history': '生成演示历史',
 };

@@ -2,7 +2,6 @@ import { ROLE_LABELS, type Role } from '../access/role.js';
 import { chinaTime } from '../common/dates.js';
 import { parsePeriod } from '../common/periods.js';
 import { pointsLabel, signedPoints } from '../rules/rule-points.js';
-import { ACTION_LABELS } from './action-labels.js';
 import type { AuditLog } from './audit-log.entity.js';
 
 /** The names an entry's ids stand for, looked up once for a page of entries (AuditLogService.names). */
@@ -34,7 +33,6 @@ export interface AuditEntryView {
   time: string;
   who: string;
   role: string;
-  label: string;
   sentence: string;
   villageName: string;
   /** For an auditor, behind 原始记录: the code, the object, the address and the details as stored. */
@@ -155,7 +153,7 @@ class Say {
   }
 }
 
-/** Each action in a sentence, the object named. Every action recorded in src/ has one (the spec checks). */
+/** Each action in a sentence, the object named. Every action recorded in src/ or seeds/ has one (the spec checks). */
 export const SENTENCES: Record<string, (s: Say) => string> = {
   'auth.login': () => '登录系统',
   'auth.login_failed': (s) => `用账号“${s.row.actorName}”登录，密码不对或账号不存在`,
@@ -285,6 +283,8 @@ export const SENTENCES: Record<string, (s: Say) => string> = {
     `为 ${s.household()} 开具积分证明 ${text(s.d.code)}${s.d.earned !== undefined ? `（累计获得 ${text(s.d.earned)} 分）` : ''}`,
   'certificate.revoke': (s) => `撤销积分证明 ${text(s.d.code)}${because(s.d.reason)}`,
   'backup.restore_forced': (s) => `强制恢复备份 ${text(s.d.file)}${because(s.d.reason)}`,
+  'seed.history': (s) =>
+    `生成${s.village()}演示历史：${text(s.d.months)} 个月，入账记录 ${text(s.d.postedRecords)} 条，兑换 ${text(s.d.redeemedPoints)} 分`,
 };
 
 /** Who acted, in words: a staff member's role, a household (and the proxy acting for it), the system. */
@@ -313,7 +313,6 @@ export function presentAuditEntry(row: Row, names: AuditNames): AuditEntryView {
     id: row.id,
     time: chinaTime(row.createdAt),
     ...actor(row, d, names),
-    label: ACTION_LABELS[row.action] ?? '其他操作',
     sentence: say ? say(new Say(d, row, names)) : '其他操作（见原始记录）',
     villageName: (row.villageId !== null && names.villages.get(row.villageId)) || '',
     raw: {
