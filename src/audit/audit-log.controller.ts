@@ -5,14 +5,14 @@ import { scopeLevel, type Actor } from '../access/actor.js';
 import { Allow } from '../access/allow.js';
 import { Permission } from '../access/permissions.js';
 import { CurrentActor } from '../auth/decorators.js';
-import { chinaTimeSeconds, isRealDate } from '../common/dates.js';
+import { isRealDate } from '../common/dates.js';
 import { DomainError } from '../common/domain-error.js';
 import { pager } from '../common/pagination.js';
 import { VillagesService } from '../villages/villages.service.js';
 import { ACTION_LABELS } from './action-labels.js';
+import { AuditLogService } from './audit-log.service.js';
+import { presentAuditEntry } from './audit-log.presenter.js';
 import { AuditService } from './audit.service.js';
-
-/** Common actions in words; anything else shows its code. */
 
 interface AuditQuery {
   villageId?: number;
@@ -32,6 +32,7 @@ export class AuditLogController {
   constructor(
     private readonly audit: AuditService,
     private readonly villages: VillagesService,
+    private readonly auditLog: AuditLogService,
   ) {}
 
   @Get('api/v1/audit-logs')
@@ -50,7 +51,10 @@ export class AuditLogController {
       title: '操作日志',
       values: query,
       villageOptions: villages.map((v) => ({ value: v.id, label: v.name })),
-      actionOptions: (await this.audit.actions()).map((a) => ({ value: a, label: ACTION_LABELS[a] ?? a })),
+      actionOptions: (await this.audit.actions()).map((a) => ({
+        value: a,
+        label: ACTION_LABELS[a] ?? `其他操作（${a}）`,
+      })),
     };
     let filter: AuditQuery;
     try {
@@ -59,19 +63,13 @@ export class AuditLogController {
       if (!(error instanceof DomainError)) throw error;
       return res
         .status(400)
-        .render('audit/list', { ...context, rows: [], errors: error.details, formError: error.message });
+        .render('audit/list', { ...context, entries: [], errors: error.details, formError: error.message });
     }
     const { items, total } = await this.audit.list({ ...scope, ...filter });
-    const names = new Map(villages.map((v) => [v.id, v.name]));
+    const names = await this.auditLog.names(items, new Map(villages.map((v) => [v.id, v.name])));
     res.render('audit/list', {
       ...context,
-      rows: items.map((a) => ({
-        ...a,
-        time: chinaTimeSeconds(a.createdAt),
-        actionLabel: ACTION_LABELS[a.action] ?? a.action,
-        villageName: a.villageId ? (names.get(a.villageId) ?? a.villageId) : '',
-        summary: (a.details ?? '').slice(0, 160),
-      })),
+      entries: items.map((a) => presentAuditEntry(a, names)),
       pager: pager(
         filter.page,
         filter.pageSize,

@@ -173,7 +173,7 @@ describe('the township overview', () => {
       const records = await page.get(href!.replace(/&amp;/g, '&').replace(/&#x3D;/g, '='));
       expect(records.status).toBe(200);
       // That scorer's 12 records of the period, nobody else's.
-      expect(records.text.match(/<td>偏心的登记人\(/g)).toHaveLength(12);
+      expect(records.text.match(/<p class="audit-who"><strong>偏心的登记人<\/strong>/g)).toHaveLength(12);
     });
   });
 

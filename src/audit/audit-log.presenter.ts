@@ -1,0 +1,356 @@
+import { ROLE_LABELS, type Role } from '../access/role.js';
+import { chinaTimeSeconds } from '../common/dates.js';
+import { parsePeriod } from '../common/periods.js';
+import { pointsLabel, signedPoints } from '../rules/rule-points.js';
+import type { AuditLog } from './audit-log.entity.js';
+
+/** The names an entry's ids stand for, looked up once for a page of entries (AuditLogService.names). */
+export interface AuditNames {
+  households: Map<number, { code: string; headName: string }>;
+  goods: Map<number, string>;
+  rules: Map<number, { code: string; title: string }>;
+  users: Map<number, { displayName: string; username: string; role: string }>;
+  groups: Map<number, string>;
+  villages: Map<number, string>;
+  townships: Map<number, string>;
+  /** Score records an objection or a list entry points at: whose and under which rule. */
+  records: Map<number, { householdId: number; ruleId: number }>;
+}
+
+/** The ids a page of entries mentions, by kind: what AuditLogService.names looks up. */
+export interface AuditRefs {
+  households: Set<number>;
+  goods: Set<number>;
+  rules: Set<number>;
+  users: Set<number>;
+  groups: Set<number>;
+  records: Set<number>;
+}
+
+/** One entry as the 操作日志 page shows it. */
+export interface AuditEntryView {
+  id: number;
+  time: string;
+  who: string;
+  role: string;
+  sentence: string;
+  villageName: string;
+  /** For an auditor, behind 原始记录: the code, the object, the address and the details as stored. */
+  raw: { action: string; object: string; ip: string; details: string };
+}
+
+type Details = Record<string, unknown>;
+type Row = Pick<
+  AuditLog,
+  | 'id'
+  | 'createdAt'
+  | 'actorType'
+  | 'actorId'
+  | 'actorName'
+  | 'action'
+  | 'entityType'
+  | 'entityId'
+  | 'villageId'
+  | 'townshipId'
+  | 'details'
+  | 'ip'
+>;
+
+function parse(details: string | null): Details {
+  if (!details) return {};
+  try {
+    const value: unknown = JSON.parse(details);
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Details) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** The stored details, indented when they are JSON, as stored otherwise. */
+function pretty(details: string | null): string {
+  if (!details) return '';
+  try {
+    return JSON.stringify(JSON.parse(details), null, 1);
+  } catch {
+    return details;
+  }
+}
+
+const num = (v: unknown): number | undefined =>
+  typeof v === 'number' ? v : typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : undefined;
+const text = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
+const ids = (v: unknown): number[] => (Array.isArray(v) ? v.map(num).filter((n) => n !== undefined) : []);
+/** "，理由：…" when there is one. */
+const because = (v: unknown, word = '理由') => (text(v) ? `，${word}：${text(v)}` : '');
+const periodLabel = (v: unknown) => parsePeriod(text(v))?.label ?? text(v);
+const roleLabel = (v: unknown) => ROLE_LABELS[text(v) as Role] ?? text(v);
+const listLabel = (v: unknown) => (v === 'BLACK' ? '黑榜' : '红榜');
+
+/** What an entry's sentence needs: its details, its row, and the names behind the ids. */
+class Say {
+  constructor(
+    readonly d: Details,
+    readonly row: Row,
+    private readonly names: AuditNames,
+  ) {}
+
+  household(id: unknown = this.d.householdId): string {
+    const n = num(id);
+    const h = n === undefined ? undefined : this.names.households.get(n);
+    return h ? `${h.code} ${h.headName}家` : n === undefined ? '农户' : `第 ${n} 号户`;
+  }
+  /** The household the row is about (entity household). */
+  entityHousehold(): string {
+    return this.household(this.row.entityId);
+  }
+  goods(id: unknown = this.row.entityId): string {
+    const n = num(id);
+    const name = n === undefined ? undefined : this.names.goods.get(n);
+    return name ? `“${name}”` : `第 ${text(id)} 号商品`;
+  }
+  rule(id: unknown = this.d.ruleId): string {
+    const n = num(id);
+    const r = n === undefined ? undefined : this.names.rules.get(n);
+    return r ? `“${r.code} ${r.title}”` : `第 ${text(id)} 号细则`;
+  }
+  user(id: unknown = this.row.entityId): string {
+    const n = num(id);
+    const u = n === undefined ? undefined : this.names.users.get(n);
+    return u ? `${u.displayName}（${u.username}，${roleLabel(u.role)}）` : `第 ${text(id)} 号账号`;
+  }
+  group(id: unknown): string {
+    const n = num(id);
+    return (n !== undefined && this.names.groups.get(n)) || '';
+  }
+  village(): string {
+    const n = this.row.villageId ?? this.row.entityId;
+    return (n !== null && this.names.villages.get(n)) || '本村';
+  }
+  township(): string {
+    const n = this.row.townshipId ?? this.row.entityId;
+    return (n !== null && this.names.townships.get(n)) || '乡镇';
+  }
+  /** A score record: "第 45 号记录（XH-0012 张三家，“A01 拾金不昧”）". */
+  record(id: unknown): string {
+    const n = num(id);
+    const r = n === undefined ? undefined : this.names.records.get(n);
+    return r
+      ? `第 ${n} 号记录（${this.household(r.householdId)}，${this.rule(r.ruleId)}）`
+      : `第 ${text(id)} 号记录`;
+  }
+  /** The points and day of a score record's entry: "“A01 拾金不昧” +5 分（2026-11-03）". */
+  scored(): string {
+    const points = num(this.d.points);
+    const day = text(this.d.occurredOn);
+    return `${this.rule()}${points === undefined ? '' : ` ${signedPoints(points)} 分`}${day ? `（${day}）` : ''}`;
+  }
+  /** The changed fields in words: "户主改为 李四、人口改为 4". */
+  changes(words: Record<string, string>, values: Record<string, (v: unknown) => string> = {}): string {
+    const said = Object.entries(words)
+      .filter(([key]) => key in this.d)
+      .map(([key, word]) => `${word}${values[key] ? values[key](this.d[key]) : `改为 ${text(this.d[key])}`}`);
+    return said.length ? `：${said.join('，')}` : '';
+  }
+}
+
+/** Each action in a sentence, the object named. Every action recorded in src/ or seeds/ has one (the spec checks). */
+export const SENTENCES: Record<string, (s: Say) => string> = {
+  'auth.login': () => '登录系统',
+  'auth.login_failed': (s) => `用账号“${s.row.actorName}”登录，密码不对或账号不存在`,
+  'auth.villager_login': (s) =>
+    `${s.entityHousehold()}登录${s.d.byProxy ? `（由代办人 ${text((s.d.byProxy as Details).name)} 登录）` : ''}`,
+  'auth.villager_login_failed': (s) => `${s.row.actorName.replace(/^户 /, '户号 ')} 登录，户号或密码不对`,
+  'user.create': (s) =>
+    `新建账号 ${text(s.d.displayName)}（${text(s.d.username)}，${roleLabel(s.d.role)}）${s.d.awaitingConfirmation ? '，等待乡镇确认' : ''}`,
+  'user.update': (s) =>
+    `修改账号 ${s.user()}${s.changes({ displayName: '姓名', role: '角色' }, { role: (v) => `改为 ${roleLabel(v)}` })}`,
+  'user.deactivate': (s) => `停用账号 ${s.user()}`,
+  'user.activate': (s) => `启用账号 ${s.user()}`,
+  'user.activate_requested': (s) => `申请启用账号 ${s.user()}，等待乡镇确认`,
+  'user.password_reset': (s) => `为账号 ${s.user()} 重设密码`,
+  'user.password_change': () => '修改了自己的登录密码',
+  'user.confirm': (s) => `确认账号 ${text(s.d.username)}（${roleLabel(s.d.role)}），可以登录了`,
+  'township.create': (s) => `新建乡镇“${text(s.d.name)}”${s.d.code ? `（代码 ${text(s.d.code)}）` : ''}`,
+  'township.update': (s) => `修改乡镇“${s.township()}”${s.changes({ name: '名称' })}`,
+  'township.activate': (s) => `启用乡镇“${s.township()}”`,
+  'township.deactivate': (s) => `停用乡镇“${s.township()}”`,
+  'township.opening_cap': (s) =>
+    `“${s.township()}”的期初积分上限由 ${text(s.d.from)} 分改为 ${text(s.d.to)} 分`,
+  'village.create': (s) =>
+    `新建村“${text(s.d.name)}”（代码 ${text(s.d.code)}）${Array.isArray(s.d.groups) && s.d.groups.length ? `，村民小组 ${s.d.groups.length} 个` : ''}`,
+  'village.update': (s) => `修改村“${s.village()}”${s.changes({ name: '名称' })}`,
+  'village.activate': (s) => `启用村“${s.village()}”`,
+  'village.deactivate': (s) => `停用村“${s.village()}”`,
+  'village.settings': (s) => `${s.d.declarationsEnabled ? '开放' : '关闭'}村民申报`,
+  'village.reset-settings': (s) =>
+    s.d.resetEnabled
+      ? `设为每年 ${text(s.d.resetOn)} 清零，每户保留 ${text(s.d.resetKeep ?? 0)} 分`
+      : '关闭年度清零',
+  'village.ranking-settings': (s) =>
+    `排名设置：星级门槛 ${text(s.d.starThresholds)} 分，黑榜${s.d.blackListMode === 'GROUP' ? '只显示小组' : '显示户名'}，红榜推荐 ${text(s.d.redListSize)} 户`,
+  'group.create': (s) => `新增村民小组“${text(s.d.name)}”`,
+  'group.update': (s) =>
+    `修改村民小组“${s.group(s.row.entityId) || text(s.d.name)}”${s.changes({ name: '名称', sortOrder: '排序' })}`,
+  'household.create': (s) =>
+    `新增农户 ${text(s.d.code)} ${text(s.d.headName)}家${s.d.memberCount ? `（${text(s.d.memberCount)} 口人）` : ''}${s.group(s.d.groupId) ? `，${s.group(s.d.groupId)}` : ''}`,
+  'household.update': (s) =>
+    `修改农户 ${s.entityHousehold()}${s.changes(
+      { headName: '户主', memberCount: '人口', phone: '电话', groupId: '小组' },
+      { groupId: (v) => `改为 ${s.group(v) || '未分组'}`, phone: () => '已修改' },
+    )}`,
+  'household.move_out': (s) => `农户 ${s.entityHousehold()} 迁出（${text(s.d.movedOutOn)}）`,
+  'household.pin_reset': (s) => `重置农户 ${s.entityHousehold()} 的登录密码（PIN）`,
+  'household.import': (s) => {
+    const count = num(s.d.count) ?? 0;
+    const range = count > 1 ? `${text(s.d.first)} 至 ${text(s.d.last)}` : text(s.d.first);
+    return `导入农户 ${count} 户：${range}${s.d.skipped ? `，跳过已有的 ${text(s.d.skipped)} 户` : ''}${s.d.generatedPins ? `，新生成密码 ${text(s.d.generatedPins)} 个` : ''}`;
+  },
+  'household.opening_import': (s) =>
+    `导入期初积分 ${text(s.d.entries)} 户，共 ${text(s.d.total)} 分（从纸质台账转入）`,
+  'household.proxy_add': (s) =>
+    `为 ${s.entityHousehold()} 登记代办人 ${text(s.d.name)}${s.d.relation ? `（${text(s.d.relation)}）` : ''}`,
+  'household.proxy_end': (s) => `结束 ${text(s.d.name)} 为 ${s.entityHousehold()} 代办`,
+  'member.add': (s) =>
+    `为 ${s.entityHousehold()} 添加家庭成员 ${text(s.d.name)}${s.d.relation ? `（${text(s.d.relation)}）` : ''}`,
+  'member.remove': (s) =>
+    `从 ${s.entityHousehold()} 删除家庭成员 ${text(s.d.name)}${s.d.relation ? `（${text(s.d.relation)}）` : ''}`,
+  'rule.create': (s) =>
+    `新增积分细则“${text(s.d.code)} ${text(s.d.title)}”${typeof s.d.minPoints === 'number' && typeof s.d.maxPoints === 'number' ? `，${pointsLabel({ minPoints: s.d.minPoints, maxPoints: s.d.maxPoints })} 分` : ''}`,
+  'rule.update': (s) =>
+    `修改积分细则 ${s.rule(s.row.entityId)}${typeof s.d.minPoints === 'number' && typeof s.d.maxPoints === 'number' ? `：分值 ${pointsLabel({ minPoints: s.d.minPoints, maxPoints: s.d.maxPoints })} 分` : ''}${s.d.version ? `，第 ${text(s.d.version)} 版` : ''}`,
+  'rule.retire': (s) => `停用积分细则 ${s.rule(s.row.entityId)}`,
+  'rule.activate': (s) => `启用积分细则 ${s.rule(s.row.entityId)}`,
+  'rule.copy_templates': (s) => {
+    const codes = Array.isArray(s.d.codes) ? s.d.codes.map(text) : [];
+    return `从乡镇模板复制积分细则 ${codes.length} 条${codes.length ? `：${codes.join('、')}` : ''}`;
+  },
+  'score.record': (s) => `为 ${s.household()} 登记积分：${s.scored()}，第 ${text(s.row.entityId)} 号记录`,
+  'score.batch': (s) =>
+    `批量登记 ${ids(s.d.recordIds).length} 户：${s.rule()}${s.d.occurredOn ? `（${text(s.d.occurredOn)}）` : ''}`,
+  'score.declare': (s) => `${s.household()} 申报：${s.scored()}，第 ${text(s.row.entityId)} 号记录`,
+  'score.approve': (s) => `审核通过 ${s.household()} 的第 ${text(s.row.entityId)} 号记录：${s.scored()}`,
+  'score.reject': (s) =>
+    `退回 ${s.household()} 的第 ${text(s.row.entityId)} 号记录：${s.scored()}${because(s.d.reason)}`,
+  'score.correct': (s) =>
+    `更正 ${s.household()} 的第 ${text(s.row.entityId)} 号记录（${s.rule()}）：由 ${text(s.d.from)} 分改为 ${text(s.d.to)} 分${because(s.d.reason)}`,
+  'publication.open': (s) =>
+    `开始公示 ${ids(s.d.recordIds).length} 条记录${s.d.days !== undefined ? `，公示 ${text(s.d.days)} 天` : ''}（第 ${text(s.row.entityId)} 号公示）`,
+  'publication.close': (s) =>
+    `第 ${text(s.row.entityId)} 号公示结束，${ids(s.d.postedRecordIds).length} 条记录入账`,
+  'objection.file': (s) => `对${s.record(s.d.recordId)}提出异议${because(s.d.reason)}`,
+  'objection.dismiss': (s) => `驳回对${s.record(s.d.recordId)}的异议，记录照常入账${because(s.d.reason)}`,
+  'objection.uphold_correct': (s) =>
+    `异议成立：${s.record(s.d.recordId)}由 ${text(s.d.from)} 分改为 ${text(s.d.to)} 分${because(s.d.reason)}`,
+  'objection.uphold_revoke': (s) => `异议成立：撤销${s.record(s.d.recordId)}${because(s.d.reason)}`,
+  'redemption.create': (s) => {
+    const items = Array.isArray(s.d.items) ? (s.d.items as Details[]) : [];
+    const what = items.map((i) => `${s.goods(i.goodsId)}×${text(i.quantity)}`).join('、');
+    return `${s.household()} 兑换 ${what || '商品'}，共 ${text(s.d.totalPoints)} 分（小票 ${text(s.d.receiptNo)}）`;
+  },
+  'redemption.cancel': (s) =>
+    `撤销兑换小票 ${text(s.d.receiptNo)}，${text(s.d.totalPoints)} 分退回${because(s.d.reason)}`,
+  'goods.create': (s) =>
+    `新增商品“${text(s.d.name)}”，每件 ${text(s.d.pricePoints)} 分，库存 ${text(s.d.stock ?? 0)}`,
+  'goods.update': (s) => {
+    const before = (s.d.before ?? {}) as Details;
+    const after = (s.d.after ?? {}) as Details;
+    const said: string[] = [];
+    if (after.name !== undefined && after.name !== before.name) said.push(`名称改为“${text(after.name)}”`);
+    if (after.pricePoints !== undefined && after.pricePoints !== before.pricePoints)
+      said.push(`价格由 ${text(before.pricePoints)} 分改为 ${text(after.pricePoints)} 分`);
+    if (after.active !== undefined && after.active !== before.active)
+      said.push(after.active ? '上架' : '下架');
+    return `修改商品“${text(before.name) || s.goods()}”${said.length ? `：${said.join('，')}` : ''}`;
+  },
+  'goods.stock-in': (s) =>
+    `${s.goods()}入库 ${text(s.d.quantity)} 件（${s.d.source === 'DONATION' ? `捐赠${s.d.donor ? `：${text(s.d.donor)}` : ''}` : '采购'}）`,
+  'goods.stock-take': (s) =>
+    `盘点${s.goods()}：账面 ${text(s.d.before)} 件，实有 ${text(s.d.counted)} 件${because(s.d.reason, '原因')}`,
+  'points.reset': (s) =>
+    `年度清零（${text(s.d.on)}）：${text(s.d.households)} 户超过 ${text(s.d.keep)} 分的部分清零，共 ${text(s.d.expiredPoints)} 分`,
+  'notice.read': (s) => `${s.entityHousehold()}看过 ${ids(s.d.noticeIds).length} 条通知`,
+  'notice.printed': (s) =>
+    `${periodLabel(s.d.month)}积分对账单打印发到户：${text(s.d.households)} 户${s.group(s.d.groupId) ? `（${s.group(s.d.groupId)}）` : ''}`,
+  'ranking.submit': (s) => `提交${periodLabel(s.d.period)}排名给乡镇审核（${text(s.d.households)} 户）`,
+  'ranking.approve': (s) => `${periodLabel(s.d.period)}排名审核通过${because(s.d.comment, '意见')}`,
+  'ranking.return': (s) => `退回${periodLabel(s.d.period)}排名${because(s.d.comment, '意见')}`,
+  'list.confirm': (s) =>
+    `确认${periodLabel(s.d.period)}${listLabel(s.d.list)}：${s.household()}${because(s.d.reason)}`,
+  'list.publish': (s) => `发布${periodLabel(s.d.period)}红黑榜，共 ${text(s.d.entries)} 条`,
+  'list.lift': (s) => `黑榜第 ${text(s.row.entityId)} 条整改销号${because(s.d.note, '说明')}`,
+  'list.withdraw': (s) => `撤回红黑榜第 ${text(s.row.entityId)} 条${because(s.d.note, '说明')}`,
+  'certificate.issue': (s) =>
+    `为 ${s.household()} 开具积分证明 ${text(s.d.code)}${s.d.earned !== undefined ? `（累计获得 ${text(s.d.earned)} 分）` : ''}`,
+  'certificate.revoke': (s) => `撤销积分证明 ${text(s.d.code)}${because(s.d.reason)}`,
+  'backup.restore_forced': (s) => `强制恢复备份 ${text(s.d.file)}${because(s.d.reason)}`,
+  'seed.history': (s) =>
+    `生成${s.village()}演示历史：${text(s.d.months)} 个月，入账记录 ${text(s.d.postedRecords)} 条，兑换 ${text(s.d.redeemedPoints)} 分`,
+};
+
+/** Who acted, in words: a staff member's role, a household (and the proxy acting for it), the system. */
+function actor(row: Row, d: Details, names: AuditNames): { who: string; role: string } {
+  const bare = row.actorName.replace(/\([^()]*\)$/, '');
+  if (row.actorType === 'USER') {
+    const u = row.actorId === null ? undefined : names.users.get(row.actorId);
+    return { who: u?.displayName ?? bare, role: u ? roleLabel(u.role) : '工作人员' };
+  }
+  if (row.actorType === 'HOUSEHOLD') {
+    const proxy = d.byProxy as Details | undefined;
+    return {
+      who: row.actorName,
+      role: proxy ? `${ROLE_LABELS.VILLAGER}（代办人 ${text(proxy.name)}）` : ROLE_LABELS.VILLAGER,
+    };
+  }
+  if (row.actorType === 'SYSTEM') return { who: row.actorName, role: '系统自动' };
+  return { who: '未登录的访客', role: '未登录' };
+}
+
+/** One entry for the page: when (Beijing time), who, and what in a sentence; the stored form behind 原始记录. */
+export function presentAuditEntry(row: Row, names: AuditNames): AuditEntryView {
+  const d = parse(row.details);
+  const say = SENTENCES[row.action];
+  return {
+    id: row.id,
+    time: chinaTimeSeconds(row.createdAt),
+    ...actor(row, d, names),
+    sentence: say ? say(new Say(d, row, names)) : '其他操作（见原始记录）',
+    villageName: (row.villageId !== null && names.villages.get(row.villageId)) || '',
+    raw: {
+      action: row.action,
+      object: row.entityType ? `${row.entityType} #${row.entityId ?? ''}` : '',
+      ip: row.ip ?? '',
+      details: pretty(row.details),
+    },
+  };
+}
+
+/** The ids a page of entries names, for one look-up per kind. */
+export function auditRefs(rows: Row[]): AuditRefs {
+  const refs: AuditRefs = {
+    households: new Set(),
+    goods: new Set(),
+    rules: new Set(),
+    users: new Set(),
+    groups: new Set(),
+    records: new Set(),
+  };
+  const add = (set: Set<number>, v: unknown) => {
+    const n = num(v);
+    if (n !== undefined) set.add(n);
+  };
+  for (const row of rows) {
+    const d = parse(row.details);
+    if (row.actorType === 'USER') add(refs.users, row.actorId);
+    if (row.entityType === 'user') add(refs.users, row.entityId);
+    if (row.entityType === 'household') add(refs.households, row.entityId);
+    if (row.entityType === 'goods') add(refs.goods, row.entityId);
+    if (row.entityType === 'rule') add(refs.rules, row.entityId);
+    if (row.entityType === 'group') add(refs.groups, row.entityId);
+    add(refs.households, d.householdId);
+    add(refs.rules, d.ruleId);
+    add(refs.groups, d.groupId);
+    add(refs.records, d.recordId);
+    if (Array.isArray(d.items)) for (const i of d.items as Details[]) add(refs.goods, i.goodsId);
+  }
+  return refs;
+}
