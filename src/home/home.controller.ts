@@ -5,6 +5,8 @@ import { scopeLevel, type Actor } from '../access/actor.js';
 import { can, Permission as P } from '../access/permissions.js';
 import { ROLE_LABELS } from '../access/role.js';
 import { Public } from '../auth/decorators.js';
+import { myRecordsView, todoItems } from './start-page.presenter.js';
+import { StartPageService } from './start-page.service.js';
 
 interface StartLink {
   href: string;
@@ -113,10 +115,12 @@ const START_LINKS: StartLink[] = [
 @ApiExcludeController()
 @Controller()
 export class HomeController {
-  /** `/`: the start page of a logged-in person, or the login page for a visitor (API.md). */
+  constructor(private readonly startPage: StartPageService) {}
+
+  /** `/`: the start page of a logged-in person (their to-do, then the tiles), or the login page for a visitor (API.md). */
   @Public()
   @Get()
-  home(@Req() req: Request, @Res() res: Response) {
+  async home(@Req() req: Request, @Res() res: Response) {
     const actor = req.actor;
     if (!actor) return res.render('auth/login', { title: '登录', next: '' });
     if (actor.kind === 'household') return res.redirect(303, '/villager');
@@ -125,6 +129,13 @@ export class HomeController {
       hint,
       href: href.replace(':villageId', String(actor.villageId)),
     }));
-    res.render('home/index', { title: '首页', roleLabel: ROLE_LABELS[actor.role], links });
+    const facts = await this.startPage.facts(actor);
+    res.render('home/index', {
+      title: '首页',
+      roleLabel: ROLE_LABELS[actor.role],
+      todo: todoItems(facts),
+      myRecords: myRecordsView(facts.myRecords),
+      links,
+    });
   }
 }

@@ -1,5 +1,15 @@
 import { Module } from '@nestjs/common';
+import { PublicationsModule } from '../publications/publications.module.js';
+import { RankingsModule } from '../rankings/rankings.module.js';
+import { ScoringModule } from '../scoring/scoring.module.js';
+import { SupermarketModule } from '../supermarket/supermarket.module.js';
+import { TownshipModule } from '../township/township.module.js';
 import { HomeController } from './home.controller.js';
+import { StartPageService } from './start-page.service.js';
 
-@Module({ controllers: [HomeController] })
+@Module({
+  imports: [ScoringModule, PublicationsModule, RankingsModule, SupermarketModule, TownshipModule],
+  controllers: [HomeController],
+  providers: [StartPageService],
+})
 export class HomeModule {}

@@ -626,4 +626,19 @@ export class PublicationsService {
   ): Promise<void> {
     await moveRecord(manager, record, to, also);
   }
+
+  /** How many objections in the village wait for the committee's decision (the start page's 异议待处理). */
+  openObjectionCount(villageId: number): Promise<number> {
+    return this.dataSource.getRepository(Objection).countBy({ villageId, status: 'OPEN' });
+  }
+
+  /** Publications whose window has ended but are not posted yet (an open objection holds them): 期满待入账. */
+  async endedAwaitingPosting(villageId: number): Promise<Publication[]> {
+    return this.dataSource
+      .getRepository(Publication)
+      .find({
+        where: { villageId, status: 'OPEN', endsOn: LessThan(this.clock.today()) },
+        order: { id: 'ASC' },
+      });
+  }
 }

@@ -338,4 +338,12 @@ export class RankingsService {
     assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
     return village;
   }
+
+  /** The periods the township returned and the village has not submitted again, newest first: the committee's to-do. */
+  async returnedToResubmit(villageId: number): Promise<RankingSnapshot[]> {
+    const heads = await this.snapshots(villageId, { rows: false });
+    const settled = new Set(heads.filter((s) => s.status !== 'RETURNED').map((s) => s.period));
+    const returned = heads.filter((s) => s.status === 'RETURNED' && !settled.has(s.period));
+    return returned.filter((s, i) => returned.findIndex((o) => o.period === s.period) === i);
+  }
 }

@@ -520,6 +520,47 @@ export class ScoringService {
       manager,
     );
   }
+
+  /** How many records of the village wait for the committee's review (the start page's 待审核). */
+  pendingCount(villageId: number): Promise<number> {
+    return this.dataSource.getRepository(ScoreRecord).countBy({ villageId, status: 'PENDING' });
+  }
+
+  /** What one staff member recorded since a moment, newest first: their own list on the start page. */
+  async recordedBy(userId: number, since: Date): Promise<RecordedRow[]> {
+    const rows: Record<string, unknown>[] = await this.dataSource
+      .createQueryBuilder()
+      .select('r.id', 'id')
+      .addSelect('r.householdId', 'householdId')
+      .addSelect('r.points', 'points')
+      .addSelect('r.status', 'status')
+      .addSelect('r.rejectReason', 'rejectReason')
+      .addSelect('r.occurredOn', 'occurredOn')
+      .addSelect('h.code', 'householdCode')
+      .addSelect('h.headName', 'headName')
+      .addSelect('v.title', 'ruleTitle')
+      .from(ScoreRecord, 'r')
+      .innerJoin(Household, 'h', 'h.id = r.householdId')
+      .innerJoin(ScoringRuleVersion, 'v', 'v.id = r.ruleVersionId')
+      .where('r.recordedBy = :userId AND r.createdAt >= :since', {
+        userId,
+        // SQLite keeps these timestamps as UTC text; PostgreSQL compares real timestamps.
+        since: isPostgres(this.dataSource) ? since : since.toISOString().replace('T', ' ').slice(0, 19),
+      })
+      .orderBy('r.id', 'DESC')
+      .getRawMany();
+    return rows.map((r) => ({
+      id: Number(r.id),
+      householdId: Number(r.householdId),
+      householdCode: String(r.householdCode),
+      headName: String(r.headName),
+      ruleTitle: String(r.ruleTitle),
+      points: Number(r.points),
+      status: r.status as RecordStatus,
+      rejectReason: (r.rejectReason as string | null) ?? null,
+      occurredOn: String(r.occurredOn),
+    }));
+  }
 }
 
 /** A record as its household sees it: the status adds CORRECTED (posted, then corrected). */
@@ -534,6 +575,19 @@ export interface HouseholdRecord {
   publicationId: number | null;
   declared: boolean;
   createdAt: Date;
+}
+
+/** A record as its recorder's list shows it: whose, under which rule, and where it stands. */
+export interface RecordedRow {
+  id: number;
+  householdId: number;
+  householdCode: string;
+  headName: string;
+  ruleTitle: string;
+  points: number;
+  status: RecordStatus;
+  rejectReason: string | null;
+  occurredOn: string;
 }
 
 export const STATUS_LABELS: Record<RecordStatus, string> = {

@@ -329,6 +329,11 @@ export class GoodsService {
       throw error;
     });
   }
+
+  /** Active goods at or below their 库存提醒 (the start page's to-do): the goods list marks the same ones. */
+  async lowStock(villageId: number): Promise<Goods[]> {
+    return (await this.list(villageId)).filter((g) => g.active && g.stock <= g.lowStockThreshold);
+  }
 }
 
 function actorId(actor: Actor): number | null {

@@ -2,6 +2,7 @@ import { jest } from '@jest/globals';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DEMO_PASSWORD, DEMO_PIN } from '../../seeds/demo-county.js';
 import {
+  followNavLink,
   horizontalOverflow,
   launchBrowser,
   listenOnFreePort,
@@ -82,7 +83,9 @@ describe.each([
   }
 
   const mainNav = () => page.getByRole('navigation', { name: '主导航' });
-  const navLabels = async () => (await mainNav().getByRole('link').allInnerTexts()).map((s) => s.trim());
+  /** Every link of the navigation, those inside a phone's closed menus too. */
+  const navLabels = async () =>
+    (await mainNav().getByRole('link', { includeHidden: true }).allTextContents()).map((s) => s.trim());
   const h1 = () => page.getByRole('heading', { level: 1 });
   const textSizeButton = () => page.getByRole('button', { name: '大字' });
   /** The computed font size of <html>, in CSS pixels: every rem on the page scales with it. */
@@ -139,14 +142,19 @@ describe.each([
   });
 
   it('should open the admin pages from the navigation', async () => {
-    await mainNav().getByRole('link', { name: '乡镇' }).click();
+    await followNavLink(page, '乡镇');
     await page.waitForURL(url('/admin/townships'));
     expect(await h1().innerText()).toBe('乡镇');
     expect(await page.getByRole('cell', { name: '青山镇' }).isVisible()).toBe(true);
-    expect(await mainNav().getByRole('link', { name: '乡镇' }).getAttribute('aria-current')).toBe('page');
+    expect(
+      await mainNav()
+        .getByRole('link', { name: '乡镇', includeHidden: true })
+        .first()
+        .getAttribute('aria-current'),
+    ).toBe('page');
     await look('townships');
 
-    await mainNav().getByRole('link', { name: '账号' }).click();
+    await followNavLink(page, '账号');
     await page.waitForURL(url('/admin/users'));
     expect(await h1().innerText()).toBe('账号');
     const committeeRow = page
@@ -163,7 +171,7 @@ describe.each([
     expect(await page.getByLabel('初始密码').inputValue()).toBe('');
     await look('user-form');
 
-    await mainNav().getByRole('link', { name: '修改密码' }).click();
+    await followNavLink(page, '修改密码');
     await page.waitForURL(url('/account/password'));
     expect(await h1().innerText()).toBe('修改密码');
     expect(await page.getByLabel('新密码').getAttribute('type')).toBe('password');
@@ -172,7 +180,7 @@ describe.each([
   });
 
   it('should bring the new-village form back with the Chinese message and what was typed, then create it', async () => {
-    await mainNav().getByRole('link', { name: '村', exact: true }).click();
+    await followNavLink(page, '村');
     await page.waitForURL(url('/admin/villages'));
     expect(await h1().innerText()).toBe('村');
     expect(await page.getByRole('link', { name: '桃源村' }).isVisible()).toBe(true);

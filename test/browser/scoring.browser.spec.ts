@@ -49,7 +49,7 @@ describe('a group leader on a 390×844 phone', () => {
 
   it('should read the village rule list grouped by category', async () => {
     const { page } = phone;
-    await phone.nav().getByRole('link', { name: '积分细则' }).click();
+    await phone.navTo('积分细则');
     await page.waitForURL(url('/rules'));
     expect(await phone.h1().innerText()).toBe('桃源村积分清单');
     const categories = await page.getByRole('heading', { level: 2 }).allInnerTexts();
@@ -64,7 +64,7 @@ describe('a group leader on a 390×844 phone', () => {
 
   it('should find a household by name, record a deed with a photo, and say so', async () => {
     const { page } = phone;
-    await phone.nav().getByRole('link', { name: '登记' }).click();
+    await phone.navTo('登记');
     await page.waitForURL(url('/scoring/new'));
     expect(await phone.h1().innerText()).toBe('登记积分');
     await phone.look('scoring-new');
@@ -135,7 +135,7 @@ describe('the committee on a 1280×800 desktop', () => {
 
   it('should approve two records at once and list them as waiting for 公示', async () => {
     const { page } = desk;
-    await desk.nav().getByRole('link', { name: '审核' }).click();
+    await desk.navTo('审核');
     await page.waitForURL(url('/scoring/review'));
     expect(await desk.h1().innerText()).toBe('审核积分登记');
     expect(await page.getByRole('heading', { name: '待审核（3 条）' }).isVisible()).toBe(true);

@@ -48,7 +48,7 @@ describe.each([
   it('should look a household up, redeem two goods, print the receipt and cancel it', async () => {
     const { page } = w;
     page.on('dialog', (d) => void d.accept());
-    await w.nav().getByRole('link', { name: '兑换' }).click();
+    await w.navTo('兑换');
     await page.waitForURL(url('/supermarket/counter'));
     await w.look(`counter-${width}`);
     await page.getByLabel('找农户：户号、户主姓名，或扫门牌二维码').fill(code);

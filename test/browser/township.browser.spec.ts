@@ -62,7 +62,7 @@ describe.each([
 
   it('should return one ranking with a comment, approve the other, and show the charts', async () => {
     const { page } = reviewer;
-    await reviewer.nav().getByRole('link', { name: '排名审核' }).click();
+    await reviewer.navTo('排名审核');
     await page.waitForURL(url('/township/reviews'));
     await reviewer.look(`reviews-${width}`);
     await page.getByRole('link', { name: new RegExp(`桃源村 · ${month}`) }).click();
@@ -84,7 +84,7 @@ describe.each([
     await committee.page.getByRole('button', { name: /提交.*排名给乡镇审核/ }).click();
     expect(await committee.page.getByRole('status').innerText()).toContain('已将');
 
-    await reviewer.nav().getByRole('link', { name: '乡镇总览' }).click();
+    await reviewer.navTo('乡镇总览');
     await page.waitForURL(/\/township$/);
     // It opens on the last ended month; the month just approved is one pick away.
     expect(await reviewer.h1().innerText()).toContain(`${lastEnded.label}总览`);

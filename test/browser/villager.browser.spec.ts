@@ -232,7 +232,7 @@ describe('the committee on a 1280×800 desktop', () => {
   it('should see the objection on the publication page, and open a new publication from the page', async () => {
     const { page } = desk;
     await approvedRecord('TY-0004', 'ZZ-02');
-    await desk.nav().getByRole('link', { name: '公示' }).click();
+    await desk.navTo('公示');
     await page.waitForURL(url('/publications'));
     await desk.look('publications');
     await page.getByLabel('公示天数').fill('7');

@@ -88,6 +88,18 @@ export function horizontalOverflow(page: Page): Promise<number> {
   ) as Promise<number>;
 }
 
+/** Follows a link of the main navigation as a person would: on a phone, opening its menu (积分, 超市…) first. */
+export async function followNavLink(page: Page, label: string): Promise<void> {
+  const nav = page.getByRole('navigation', { name: '主导航' });
+  const link = nav.getByRole('link', { name: label, exact: true });
+  if (!(await link.isVisible()))
+    await nav
+      .locator('details', { has: page.locator(`a:text-is("${label}")`) })
+      .locator('summary')
+      .click();
+  await link.click();
+}
+
 /** A browser window of the given size, with the checks a careful tester makes on each page. */
 /** `where` is read when the window opens: the specs build windows before their beforeAll has started the app. */
 export function browserWindow(
@@ -135,6 +147,8 @@ export function browserWindow(
     },
     h1: () => w.page.getByRole('heading', { level: 1 }),
     nav: () => w.page.getByRole('navigation', { name: '主导航' }),
+    /** Follows a link of the main navigation as a person would: on a phone, opening its menu (积分, 超市…) first. */
+    navTo: (label: string) => followNavLink(w.page, label),
   };
   return w;
 }

@@ -1,0 +1,91 @@
+import { Injectable } from '@nestjs/common';
+import type { Actor } from '../access/actor.js';
+import { can, Permission as P } from '../access/permissions.js';
+import { Clock } from '../common/clock.js';
+import { addDays } from '../common/dates.js';
+import { currentPeriod, type Period } from '../common/periods.js';
+import { PublicationsService } from '../publications/publications.service.js';
+import { RankingsService } from '../rankings/rankings.service.js';
+import { ScoringService, type RecordedRow } from '../scoring/scoring.service.js';
+import { GoodsService } from '../supermarket/goods.service.js';
+import { TownshipService } from '../township/township.service.js';
+
+/** What waits for a person, each count asked of the feature that owns it; absent when the person cannot act on it. */
+export interface StartPageFacts {
+  pendingRecords?: number;
+  openObjections?: number;
+  endedPublications?: number;
+  returnedRankings?: string[];
+  lowStock?: string[];
+  counter?: boolean;
+  myRecords?: { since: string; rows: RecordedRow[] };
+  rankingReviews?: number;
+  signals?: { period: Period; count: number };
+}
+
+/** The start page's to-do: the counts of the work waiting for this person, from each feature's service. */
+@Injectable()
+export class StartPageService {
+  constructor(
+    private readonly clock: Clock,
+    private readonly scoring: ScoringService,
+    private readonly publications: PublicationsService,
+    private readonly rankings: RankingsService,
+    private readonly goods: GoodsService,
+    private readonly township: TownshipService,
+  ) {}
+
+  async facts(actor: Actor): Promise<StartPageFacts> {
+    const [village, township] = await Promise.all([this.villageFacts(actor), this.townshipFacts(actor)]);
+    return { ...village, ...township };
+  }
+
+  private async villageFacts(actor: Actor): Promise<StartPageFacts> {
+    const villageId = actor.villageId;
+    if (villageId === null) return {};
+    const when = <T>(allowed: boolean, work: () => Promise<T>) =>
+      allowed ? work() : Promise.resolve(undefined);
+    const month = currentPeriod('month', this.clock.today());
+    // Whoever records but does not review follows their own records; a reviewer sees the village's queue instead.
+    const recorder = can(actor, P.ScoreRecord.Record) && !can(actor, P.ScoreRecord.Approve);
+    const [pendingRecords, openObjections, ended, returned, lowStock, myRecords] = await Promise.all([
+      when(can(actor, P.ScoreRecord.Approve), () => this.scoring.pendingCount(villageId)),
+      when(can(actor, P.Objection.Resolve), () => this.publications.openObjectionCount(villageId)),
+      when(can(actor, P.Publication.Close), () => this.publications.endedAwaitingPosting(villageId)),
+      when(can(actor, P.Ranking.Submit), () => this.rankings.returnedToResubmit(villageId)),
+      when(can(actor, P.Goods.Edit), () => this.goods.lowStock(villageId)),
+      when(recorder && actor.kind === 'user', () =>
+        this.scoring.recordedBy(actor.id, new Date(`${month.start}T00:00:00+08:00`)),
+      ),
+    ]);
+    return {
+      pendingRecords,
+      openObjections,
+      endedPublications: ended?.length,
+      returnedRankings: returned?.map((s) => s.period),
+      lowStock: lowStock?.map((g) => g.name),
+      // Whoever runs the counter but does not review starts there.
+      counter: can(actor, P.Redemption.Create) && !can(actor, P.ScoreRecord.Approve),
+      myRecords: myRecords && { since: month.label, rows: myRecords },
+    };
+  }
+
+  private async townshipFacts(actor: Actor): Promise<StartPageFacts> {
+    const townshipId = actor.townshipId;
+    if (townshipId === null || actor.villageId !== null) return {};
+    // Signals of the last ended month: the running one is still filling up.
+    const period = currentPeriod('month', addDays(currentPeriod('month', this.clock.today()).start, -1));
+    const [reviews, signals] = await Promise.all([
+      can(actor, P.Ranking.Review) ? this.rankings.reviewQueue(townshipId) : undefined,
+      can(actor, P.Township.Overview)
+        ? this.township
+            .township(actor, townshipId)
+            .then(({ villages }) => this.township.fairness(villages, period))
+        : undefined,
+    ]);
+    return {
+      rankingReviews: reviews?.length,
+      signals: signals && { period, count: signals.length },
+    };
+  }
+}
