@@ -1,7 +1,8 @@
 import { jest } from '@jest/globals';
 import type { Browser, Locator, Page } from 'playwright-core';
+import { DEMO_PASSWORD } from '../../seeds/demo-county.js';
 import { browserWindow, launchBrowser, listenOnFreePort, seriousAxeViolations } from '../support/browser.js';
-import { createTestApp, type TestApp } from '../support/create-test-app.js';
+import { createTestApp, TEST_ADMIN, type TestApp } from '../support/create-test-app.js';
 
 jest.setTimeout(120000);
 
@@ -99,6 +100,48 @@ describe('at 390 px', () => {
     }
     await w.look('phone-households');
     await expectTidyPage(page, 'households', 390);
+    w.expectNoProblems();
+  });
+});
+
+describe('other staff lists at 390 px', () => {
+  const w = browserWindow(() => ({ browser, baseUrl }), 390, 844);
+  afterAll(() => w.context?.close());
+
+  it.each([
+    ['ty_admin', '/supermarket/goods/1'],
+    ['ty_admin', '/supermarket/redemptions'],
+    ['ty_admin', '/supermarket/reports'],
+    ['ty_admin', '/admin/users'],
+    [TEST_ADMIN.username, '/admin/users'],
+    [TEST_ADMIN.username, '/admin/townships'],
+  ])("should keep every cell of %s's %s on the screen and its actions tap-sized", async (user, path) => {
+    await w.context?.close();
+    await w.open();
+    const { page } = w;
+    await page.goto(`${baseUrl}/login`);
+    await page.getByLabel('用户名').fill(user);
+    await page.getByLabel('密码').fill(user === TEST_ADMIN.username ? TEST_ADMIN.password : DEMO_PASSWORD);
+    await page.getByRole('button', { name: '登录', exact: true }).click();
+    await page.waitForURL(`${baseUrl}/`);
+    await page.goto(`${baseUrl}${path}`);
+    const cells = page.locator('table tbody td');
+    const count = await cells.count();
+    expect(count).toBeGreaterThanOrEqual(3);
+    for (let i = 0; i < count; i++) {
+      const where = await box(cells.nth(i));
+      expect(where.x + where.width).toBeLessThanOrEqual(390);
+    }
+    // Actions: whatever sits in an 操作 cell, and every 修改 link in a table.
+    const actions = page
+      .locator('table td.row-actions a, table td.row-actions button')
+      .or(page.locator('table tbody').getByRole('link', { name: '修改', exact: true }));
+    if (path.startsWith('/admin/')) expect(await actions.count()).toBeGreaterThan(0);
+    for (let i = 0; i < (await actions.count()); i++) {
+      expect((await box(actions.nth(i))).height).toBeGreaterThanOrEqual(44);
+    }
+    await w.look(`phone-${user}${path.replace(/\W+/g, '-')}`);
+    await expectTidyPage(page, path, 390);
     w.expectNoProblems();
   });
 });
