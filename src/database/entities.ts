@@ -7,6 +7,7 @@ import { Household } from '../households/household.entity.js';
 import { HouseholdProxy } from '../households/household-proxy.entity.js';
 import { BookWitness } from '../ledger/book-witness.entity.js';
 import { LedgerEntry } from '../ledger/ledger-entry.entity.js';
+import { LedgerBook } from '../ledger/ledger-book.entity.js';
 import { NoticeDelivery } from '../notices/notice-delivery.entity.js';
 import { Notice } from '../notices/notice.entity.js';
 import { Objection } from '../publications/objection.entity.js';
@@ -49,6 +50,7 @@ export const ENTITIES = [
   Notice,
   NoticeDelivery,
   LedgerEntry,
+  LedgerBook,
   BookWitness,
   Goods,
   StockMovement,

@@ -17,8 +17,7 @@ export async function lockRow<T extends ObjectLiteral>(
 
 /**
  * Holds a row until the transaction ends without reading it: a row lock on PostgreSQL, nothing on SQLite (write
- * transactions already run one at a time). The entity may be named by its table (the ledger holds the village row
- * without importing the villages feature).
+ * transactions already run one at a time). The entity may be named by its table.
  */
 export async function holdRow<T extends ObjectLiteral>(
   manager: EntityManager,

@@ -21,13 +21,13 @@ export async function bookHeadView(
   runner: DataSource | EntityManager,
   villageId: number,
 ): Promise<BookHeadView> {
-  const [row] = await raw<{ ledgerSeq: number; ledgerHead: string }>(
+  const [row] = await raw<{ seq: number; head: string }>(
     runner,
-    'SELECT "ledgerSeq", "ledgerHead" FROM village WHERE id = $1',
+    'SELECT seq, head FROM ledger_book WHERE "villageId" = $1',
     [villageId],
   );
-  const seq = Number(row?.ledgerSeq ?? 0);
-  const hash = row?.ledgerHead || '0'.repeat(64);
+  const seq = Number(row?.seq ?? 0);
+  const hash = row?.head || '0'.repeat(64);
   const typed = `${villageId}:${seq}:${shortHead(hash)}`;
   const qr = await QRCode.toString(`${villageId}:${seq}:${hash}`, {
     type: 'svg',

@@ -4,8 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { periodKeysOf } from '../common/periods.js';
-import { holdRow } from '../database/locks.js';
-import { raw } from '../database/raw.js';
+import { isPostgres, raw } from '../database/raw.js';
 import { Transactions } from '../database/transactions.js';
 import { bookHeadView, type BookHeadView } from './book-head.js';
 import { checkChain, entryHash, GENESIS } from './hash-chain.js';
@@ -86,14 +85,9 @@ export class LedgerService {
   async append(manager: EntityManager, input: NewEntry): Promise<LedgerEntry> {
     if (!Number.isSafeInteger(input.amount)) throw DomainError.validation({ amount: '积分必须是整数' });
     const earnedDelta = EARNED_KINDS.includes(input.kind) ? input.amount : 0;
-    // The village's row first, then the household's: every writer takes them in this order (see lockBook), so two
-    // transactions never wait on each other in a circle on PostgreSQL. Moving the counter also chains one at a time.
-    const [village] = await raw<{ id: number; townshipId: number; ledgerSeq: number; ledgerHead: string }>(
-      manager,
-      `UPDATE village SET "ledgerSeq" = "ledgerSeq" + 1 WHERE id = (SELECT "villageId" FROM household WHERE id = $1)
-        RETURNING id, "townshipId", "ledgerSeq", "ledgerHead"`,
-      [input.householdId],
-    );
+    // The village's book first, then the household's row: every writer takes them in this order (see lockBook), so
+    // two transactions never wait on each other in a circle on PostgreSQL. Moving the counter also chains one at a time.
+    const village = await this.moveCounter(manager, input.householdId);
     if (!village) throw DomainError.notFound('农户');
     const [household] = await raw<{ id: number; available: number; earned: number }>(
       manager,
@@ -108,7 +102,7 @@ export class LedgerService {
     }
     const fields = {
       villageId: village.id,
-      seq: village.ledgerSeq,
+      seq: village.seq,
       householdId: household.id,
       amount: input.amount,
       kind: input.kind,
@@ -122,7 +116,7 @@ export class LedgerService {
       createdBy: input.createdBy ?? null,
       createdAt: this.clock.now().toISOString(),
     };
-    const prevHash = village.ledgerHead || GENESIS;
+    const prevHash = village.head || GENESIS;
     const hash = entryHash(prevHash, fields);
     const [inserted] = await raw<{ id: number }>(
       manager,
@@ -149,7 +143,7 @@ export class LedgerService {
       ],
     );
     const entry = Object.assign(new LedgerEntry(), { id: inserted.id, ...fields, prevHash, hash });
-    await raw(manager, 'UPDATE village SET "ledgerHead" = $1 WHERE id = $2', [hash, village.id]);
+    await raw(manager, 'UPDATE ledger_book SET head = $1 WHERE "villageId" = $2', [hash, village.id]);
     if (PERIOD_KINDS.includes(input.kind) && input.amount !== 0)
       await this.addToPeriods(manager, village.id, household.id, input.occurredOn, input.amount);
     return entry;
@@ -192,7 +186,46 @@ export class LedgerService {
    * always taken village first and never in a circle.
    */
   async lockBook(manager: EntityManager, villageId: number): Promise<void> {
-    await holdRow(manager, 'village', villageId);
+    if (!isPostgres(manager)) return;
+    const hold = () =>
+      raw(manager, 'SELECT "villageId" FROM ledger_book WHERE "villageId" = $1 FOR NO KEY UPDATE', [
+        villageId,
+      ]);
+    if ((await hold()).length > 0) return;
+    await this.openBook(manager, 'SELECT CAST($1 AS integer)', villageId);
+    await hold();
+  }
+
+  /**
+   * Moves the book's counter for an entry of the household: the book's number and the previous head come back. A
+   * village's first entry opens its book (villages made before the book existed got theirs from the migration).
+   */
+  private async moveCounter(
+    manager: EntityManager,
+    householdId: number,
+  ): Promise<{ id: number; seq: number; head: string } | undefined> {
+    const move = () =>
+      raw<{ id: number; seq: number; head: string }>(
+        manager,
+        `UPDATE ledger_book SET seq = seq + 1
+          WHERE "villageId" = (SELECT "villageId" FROM household WHERE id = $1)
+          RETURNING "villageId" AS id, seq, head`,
+        [householdId],
+      );
+    const [book] = await move();
+    if (book) return book;
+    await this.openBook(manager, 'SELECT "villageId" FROM household WHERE id = $1', householdId);
+    return (await move())[0];
+  }
+
+  /** Opens the book of the village `select` names (an empty book: no entries, no head), unless it is open. */
+  private async openBook(manager: EntityManager, select: string, id: number): Promise<void> {
+    await raw(
+      manager,
+      `INSERT INTO ledger_book ("villageId", seq, head) SELECT v.id, 0, '' FROM village v WHERE v.id = (${select})
+        ON CONFLICT ("villageId") DO NOTHING`,
+      [id],
+    );
   }
 
   /** A household's entries, newest first: plain rows read by the (household, id) index, a page at a time. */
@@ -231,9 +264,10 @@ export class LedgerService {
     let entries = 0;
     let chainValid = true;
     for (const villageId of villageIds) {
-      const [village] = await raw<{ name: string; ledgerSeq: number; ledgerHead: string }>(
+      const [village] = await raw<{ name: string; ledgerSeq: number | null; ledgerHead: string | null }>(
         manager,
-        'SELECT name, "ledgerSeq", "ledgerHead" FROM village WHERE id = $1',
+        `SELECT v.name, b.seq AS "ledgerSeq", b.head AS "ledgerHead" FROM village v
+          LEFT JOIN ledger_book b ON b."villageId" = v.id WHERE v.id = $1`,
         [villageId],
       );
       if (!village) throw DomainError.notFound('村');
@@ -285,7 +319,7 @@ export class LedgerService {
         lastSeq = prevEntry.seq;
         lastHash = prevEntry.hash;
       }
-      if (lastSeq !== village.ledgerSeq || lastHash !== village.ledgerHead) {
+      if (lastSeq !== Number(village.ledgerSeq ?? 0) || lastHash !== (village.ledgerHead ?? '')) {
         chainValid = false;
         mismatches.push({
           householdId: null,

@@ -48,13 +48,13 @@ export async function witnessVillageHead(
   note: string | null,
   createdBy: number | null,
 ): Promise<{ seq: number; hash: string }> {
-  const [head] = await raw<{ ledgerSeq: number; ledgerHead: string }>(
+  const [head] = await raw<{ seq: number; head: string }>(
     manager,
-    'SELECT "ledgerSeq", "ledgerHead" FROM village WHERE id = $1',
+    'SELECT seq, head FROM ledger_book WHERE "villageId" = $1',
     [villageId],
   );
-  const seq = Number(head?.ledgerSeq ?? 0);
-  const hash = head?.ledgerHead ?? '';
+  const seq = Number(head?.seq ?? 0);
+  const hash = head?.head ?? '';
   await raw(
     manager,
     `INSERT INTO book_witness ("villageId", seq, hash, source, note, "createdBy") VALUES ($1, $2, $3, $4, $5, $6)`,

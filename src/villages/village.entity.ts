@@ -23,13 +23,6 @@ export class Village {
   @Column({ type: 'integer', default: 0 })
   householdSeq: number;
 
-  /** The number of the last entry of this village's book, and that entry's hash: the head of the chain. */
-  @Column({ type: 'integer', default: 0 })
-  ledgerSeq: number;
-
-  @Column({ type: 'varchar', length: 64, default: '' })
-  ledgerHead: string;
-
   @CreateDateColumn()
   createdAt: Date;
 }

@@ -443,10 +443,12 @@ async function appendEntries(w, state, count, fromDaysAgo, toDaysAgo) {
   // Balances, chain heads and period totals written once at the end (the server reads them).
   if (w.db) {
     const setBal = w.db.prepare('UPDATE household SET available = ?, earned = ? WHERE id = ?');
-    const setHead = w.db.prepare('UPDATE village SET "ledgerSeq" = ?, "ledgerHead" = ? WHERE id = ?');
+    const setHead = w.db.prepare(
+      'INSERT INTO ledger_book ("villageId", seq, head) VALUES (?, ?, ?) ON CONFLICT ("villageId") DO UPDATE SET seq = excluded.seq, head = excluded.head',
+    );
     w.db.transaction(() => {
       for (const [h, b] of Object.entries(state.balances)) setBal.run(b.available, b.earned, Number(h));
-      for (const [v, b] of Object.entries(state.books)) setHead.run(b.seq, b.head, Number(v));
+      for (const [v, b] of Object.entries(state.books)) setHead.run(Number(v), b.seq, b.head);
     })();
     w.db.exec('DELETE FROM period_total');
   } else {
@@ -462,7 +464,10 @@ async function appendEntries(w, state, count, fromDaysAgo, toDaysAgo) {
     );
     await w.exec('DROP TABLE bench_balance');
     for (const [v, b] of Object.entries(state.books))
-      await w.exec(`UPDATE village SET "ledgerSeq" = ${b.seq}, "ledgerHead" = '${b.head}' WHERE id = ${v}`);
+      await w.exec(
+        `INSERT INTO ledger_book ("villageId", seq, head) VALUES (${v}, ${b.seq}, '${b.head}')
+          ON CONFLICT ("villageId") DO UPDATE SET seq = excluded.seq, head = excluded.head`,
+      );
     await w.exec('DELETE FROM period_total');
   }
   await w.insert(

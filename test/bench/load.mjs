@@ -121,8 +121,8 @@ export function floorServer(file, households) {
     ),
     entry:
       db.prepare(`INSERT INTO ledger_entry ("villageId", seq, "householdId", amount, kind, "availableAfter", "earnedAfter", description, "occurredOn", "createdAt", "prevHash", hash)
-      SELECT ?, "ledgerSeq" + 1, ?, ?, 'REDEMPTION', 0, 0, 'floor', ?, ?, "ledgerHead", ? FROM village WHERE id = ?`),
-    seq: db.prepare('UPDATE village SET "ledgerSeq" = "ledgerSeq" + 1 WHERE id = ?'),
+      SELECT ?, seq + 1, ?, ?, 'REDEMPTION', 0, 0, 'floor', ?, ?, head, ? FROM ledger_book WHERE "villageId" = ?`),
+    seq: db.prepare('UPDATE ledger_book SET seq = seq + 1 WHERE "villageId" = ?'),
   };
   const month = today.slice(0, 7);
   const prevMonth = (() => {

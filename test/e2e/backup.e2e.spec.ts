@@ -113,7 +113,7 @@ const onSqlite = !process.env.TEST_DATABASE_URL;
     ]);
     const heads = JSON.parse(readFileSync(join(dir, 'data', 'backups', written[1]), 'utf8'));
     const [village] = await t.dataSource.query(
-      `SELECT id, "ledgerSeq" AS seq, "ledgerHead" AS hash FROM village WHERE id = ${scene.village.id}`,
+      `SELECT "villageId" AS id, seq, head AS hash FROM ledger_book WHERE "villageId" = ${scene.village.id}`,
     );
     expect(heads.villages).toContainEqual(
       expect.objectContaining({ villageId: village.id, seq: Number(village.seq), hash: village.hash }),

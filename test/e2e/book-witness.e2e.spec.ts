@@ -138,7 +138,7 @@ describe('heads witnessed outside the book', () => {
       'UPDATE household SET available = available + $1, earned = earned + $2 WHERE id = $3',
       [plus, plus, entries[0].householdId],
     );
-    await raw(t.dataSource, 'UPDATE village SET "ledgerHead" = $1 WHERE id = $2', [prev, villageId]);
+    await raw(t.dataSource, 'UPDATE ledger_book SET head = $1 WHERE "villageId" = $2', [prev, villageId]);
     // Undone by the same edit backwards (the hashes come back as they were), so the file's own checks stay whole.
     return () => forgeOldEntry(villageId, seq, -plus);
   }
@@ -149,7 +149,7 @@ describe('heads witnessed outside the book', () => {
     const kept = entries.slice(0, entries.length - count);
     const cut = entries.slice(kept.length);
     const setHead = async (e: EntryRow) => {
-      await raw(t.dataSource, 'UPDATE village SET "ledgerSeq" = $1, "ledgerHead" = $2 WHERE id = $3', [
+      await raw(t.dataSource, 'UPDATE ledger_book SET seq = $1, head = $2 WHERE "villageId" = $3', [
         e.seq,
         e.hash,
         villageId,

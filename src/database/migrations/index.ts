@@ -13,6 +13,7 @@ import { FeatureSettings1765000000000 } from './1765000000000-FeatureSettings.js
 import { ObjectionDecisionReason1765100000000 } from './1765100000000-ObjectionDecisionReason.js';
 import { Notices1765200000000 } from './1765200000000-Notices.js';
 import { HouseholdProxies1765300000000 } from './1765300000000-HouseholdProxies.js';
+import { LedgerBooks1765400000000 } from './1765400000000-LedgerBooks.js';
 
 /** Every migration in order. Listed as classes (not a glob) so that compiled and ts-jest runs load the same set. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   ObjectionDecisionReason1765100000000,
   Notices1765200000000,
   HouseholdProxies1765300000000,
+  LedgerBooks1765400000000,
 ];
