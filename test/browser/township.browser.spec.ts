@@ -6,6 +6,7 @@ import { todayInChina } from '../../src/common/dates.js';
 import { browserWindow, launchBrowser, listenOnFreePort } from '../support/browser.js';
 import { createTestApp, type TestApp } from '../support/create-test-app.js';
 import { auth } from '../support/factories.js';
+import { afterPeriodEnds } from '../support/ranking-fixtures.js';
 
 jest.setTimeout(120000);
 
@@ -29,10 +30,13 @@ beforeAll(async () => {
     ['SQ', 'sq_admin'],
   ]) {
     const village = (await t.dataSource.query(`SELECT id FROM village WHERE code = '${code}'`))[0].id;
-    await request(t.http)
-      .post(`/api/v1/villages/${village}/ranking-snapshots`)
-      .set(auth(await t.token(user, DEMO_PASSWORD)))
-      .send({ period: month });
+    const token = await t.token(user, DEMO_PASSWORD);
+    await afterPeriodEnds(t, month, () =>
+      request(t.http)
+        .post(`/api/v1/villages/${village}/ranking-snapshots`)
+        .set(auth(token))
+        .send({ period: month }),
+    );
   }
 });
 
