@@ -3,10 +3,10 @@ import type { Browser } from 'playwright-core';
 import request from 'supertest';
 import { DEMO_PASSWORD } from '../../seeds/demo-county.js';
 import { todayInChina } from '../../src/common/dates.js';
+import { parsePeriod } from '../../src/common/periods.js';
 import { browserWindow, launchBrowser, listenOnFreePort } from '../support/browser.js';
 import { createTestApp, type TestApp } from '../support/create-test-app.js';
 import { auth } from '../support/factories.js';
-import { afterPeriodEnds } from '../support/ranking-fixtures.js';
 
 jest.setTimeout(120000);
 
@@ -18,7 +18,8 @@ let t: TestApp;
 let browser: Browser;
 let baseUrl: string;
 const url = (path: string) => `${baseUrl}${path}`;
-const month = todayInChina().slice(0, 7);
+// Last month: only an ended period's ranking goes to the township.
+const month = parsePeriod(todayInChina().slice(0, 7))!.previous;
 
 beforeAll(async () => {
   t = await createTestApp({ seed: 'demo' });
@@ -30,13 +31,10 @@ beforeAll(async () => {
     ['SQ', 'sq_admin'],
   ]) {
     const village = (await t.dataSource.query(`SELECT id FROM village WHERE code = '${code}'`))[0].id;
-    const token = await t.token(user, DEMO_PASSWORD);
-    await afterPeriodEnds(t, month, () =>
-      request(t.http)
-        .post(`/api/v1/villages/${village}/ranking-snapshots`)
-        .set(auth(token))
-        .send({ period: month }),
-    );
+    await request(t.http)
+      .post(`/api/v1/villages/${village}/ranking-snapshots`)
+      .set(auth(await t.token(user, DEMO_PASSWORD)))
+      .send({ period: month });
   }
 });
 
@@ -78,7 +76,7 @@ describe.each([
     await page.waitForURL(url('/township/reviews'));
     expect(await page.getByRole('status').innerText()).toContain('已通过');
 
-    await committee.page.goto(url('/rankings'));
+    await committee.page.goto(url(`/rankings?period=${month}`));
     expect(
       await committee.page.getByText('乡镇意见：第二名的加分缺少照片，请核实后重新提交').count(),
     ).toBeGreaterThan(0);
@@ -88,6 +86,7 @@ describe.each([
 
     await reviewer.nav().getByRole('link', { name: '乡镇总览' }).click();
     await page.waitForURL(/\/township$/);
+    await page.goto(url(`/township?period=${month}`));
     expect(await page.locator('svg.chart[role="img"]').count()).toBe(4);
     expect(await page.getByRole('row').filter({ hasText: approved }).innerText()).toContain('已通过');
     await reviewer.look(`township-dashboard-${width}`);
