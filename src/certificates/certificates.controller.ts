@@ -13,6 +13,7 @@ import { submitForm } from '../common/forms.js';
 import { trim } from '../common/transforms.js';
 import { parseForm } from '../common/validation.js';
 import { HouseholdsService } from '../households/households.service.js';
+import { yearStanding } from './certificates.presenter.js';
 import { certificateView, CertificatesService, VerifyStatus } from './certificates.service.js';
 
 export class IssueCertificateDto {
@@ -29,6 +30,10 @@ export class RevokeCertificateDto {
   @IsNotEmpty({ message: '请写明撤销原因' })
   @MaxLength(200, { message: '原因最多 200 个字' })
   reason: string;
+}
+
+function withStanding<T extends Parameters<typeof yearStanding>[0]>(c: T) {
+  return { ...c, yearStanding: yearStanding(c) };
 }
 
 const ANSWERS: Record<VerifyStatus, string> = {
@@ -128,7 +133,7 @@ export class CertificatesController {
       status,
       answer: ANSWERS[status],
       valid: status === 'VALID',
-      c: certificate && status !== 'ALTERED' ? certificateView(certificate) : null,
+      c: certificate && status !== 'ALTERED' ? withStanding(certificateView(certificate)) : null,
     });
   }
 
@@ -175,7 +180,7 @@ export class CertificatesController {
   }
 
   private async showContext(actor: Actor, req: Request, id: number) {
-    const c = certificateView(await this.certificates.get(actor, id));
+    const c = withStanding(certificateView(await this.certificates.get(actor, id)));
     return {
       title: `积分证明 ${c.code}`,
       c,

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import type { Actor } from '../access/actor.js';
 import { assertInScope } from '../access/scope-policy.js';
 import { AuditService } from '../audit/audit.service.js';
-import { todayInChina } from '../common/dates.js';
+import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { Settings } from '../config/settings.js';
 import { Transactions } from '../database/transactions.js';
@@ -43,6 +43,7 @@ export class CertificatesService {
     private readonly rankings: RankingsService,
     private readonly stars: StarsService,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
     settings: Settings,
   ) {
     // A key of its own, derived from the server secret: certificates outlive sessions but share the secret's care.
@@ -55,7 +56,8 @@ export class CertificatesService {
     if (!household) throw DomainError.notFound('农户');
     const village = await this.dataSource.getRepository(Village).findOneByOrFail({ id: household.villageId });
     assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
-    const year = Number(todayInChina().slice(0, 4));
+    const today = this.clock.today();
+    const year = Number(today.slice(0, 4));
     const [rank, star] = await Promise.all([
       this.rankings.rankOf(household.id, parsePeriod(String(year)) as Period, { fresh: true }),
       this.stars.starsOf(household.id, year, { fresh: true }),
@@ -70,7 +72,7 @@ export class CertificatesService {
       rank: rank.rank,
       households: rank.households,
       stars: star?.stars ?? 0,
-      issuedOn: todayInChina(),
+      issuedOn: today,
       purpose: purpose?.trim() || '申请积分贷',
     };
     const payloadJson = JSON.stringify(payload);

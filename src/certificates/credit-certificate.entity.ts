@@ -8,7 +8,8 @@ export interface CertificatePayload {
   earned: number;
   year: number;
   yearPoints: number;
-  rank: number;
+  /** The year's rank in the village; null when the household has no points this year (no rank without points). */
+  rank: number | null;
   households: number;
   stars: number;
   issuedOn: string;

@@ -26,8 +26,32 @@ export function periodKeysOf(day: string): [string, string, string] {
   return [day.slice(0, 7), `${year}-Q${Math.ceil(month / 3)}`, year];
 }
 
-/** Reads `2026-11`, `2026-Q4` or `2026`; null for anything else. */
-export function parsePeriod(text: string): Period | null {
+const QUARTER_DIGITS: Record<string, string> = { 一: '1', 二: '2', 三: '3', 四: '4' };
+
+/**
+ * What people type for a period, as its key: `2026年11月`, `2026年1月份` → `2026-01`; `2026年第4季度`, `2026年第四季度`,
+ * `2026q4` → `2026-Q4`; `2026年`, `2026年度` → `2026`. Full-width digits and spaces are read as typed; anything else is
+ * returned as it is (and refused by parsePeriod unless it already is a key).
+ */
+export function periodKeyOf(text: string): string {
+  const t = text
+    .replace(/[\uff10-\uff19]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0))
+    .replace(/[\s\u3000]+/g, '');
+  let m = /^(\d{4})年(\d{1,2})月份?$/.exec(t);
+  if (m) return `${m[1]}-${m[2].padStart(2, '0')}`;
+  m = /^(\d{4})年?第?([1-4一二三四])季度$/.exec(t) ?? /^(\d{4})-?[Qq]([1-4])$/.exec(t);
+  if (m) return `${m[1]}-Q${QUARTER_DIGITS[m[2]] ?? m[2]}`;
+  m = /^(\d{4})年度?$/.exec(t);
+  if (m) return m[1];
+  return t;
+}
+
+/**
+ * Reads `2026-11`, `2026-Q4` or `2026`, or as people write them (`2026年11月`, `2026年第4季度`, `2026年`: see
+ * periodKeyOf); null for anything else.
+ */
+export function parsePeriod(typed: string): Period | null {
+  const text = periodKeyOf(typed);
   let m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(text);
   if (m) {
     const [y, mo] = [Number(m[1]), Number(m[2])];
@@ -79,6 +103,56 @@ export function parsePeriod(text: string): Period | null {
 export function currentPeriod(kind: PeriodKind = 'month', today = todayInChina()): Period {
   const [month, quarter, year] = periodKeysOf(today);
   return parsePeriod(kind === 'month' ? month : kind === 'quarter' ? quarter : year) as Period;
+}
+
+/** Whether a period is over on a day (YYYY-MM-DD): only then are its points final and its ranking submitted. */
+export function periodEnded(period: Period, today: string): boolean {
+  return period.next <= today;
+}
+
+/** `2027-01-01` → `2027年1月1日`. */
+export function dayLabel(day: string): string {
+  return `${Number(day.slice(0, 4))}年${Number(day.slice(5, 7))}月${Number(day.slice(8, 10))}日`;
+}
+
+export interface PeriodChoice {
+  key: string;
+  label: string;
+  selected: boolean;
+}
+
+/**
+ * The periods a picker offers, newest first: the last 24 months, 8 quarters and 5 years up to the running ones (each
+ * marked 进行中), and the chosen period wherever it lies, so that the picker always shows what the page is about.
+ */
+export function periodChoices(
+  chosen: Period,
+  today: string,
+): { kind: PeriodKind; label: string; options: PeriodChoice[] }[] {
+  const groups: { kind: PeriodKind; label: string; count: number }[] = [
+    { kind: 'month', label: '按月', count: 24 },
+    { kind: 'quarter', label: '按季度', count: 8 },
+    { kind: 'year', label: '按年', count: 5 },
+  ];
+  return groups.map(({ kind, label, count }) => {
+    const periods: Period[] = [];
+    for (let p = currentPeriod(kind, today); periods.length < count; p = parsePeriod(p.previous) as Period)
+      periods.push(p);
+    if (chosen.kind === kind && !periods.some((p) => p.key === chosen.key)) {
+      periods.push(chosen);
+      periods.sort((a, b) => (a.start < b.start ? 1 : -1));
+    }
+    return {
+      kind,
+      label,
+      options: periods.map((p) => ({
+        key: p.key,
+        label:
+          p.start > today ? `${p.label}（未开始）` : periodEnded(p, today) ? p.label : `${p.label}（进行中）`,
+        selected: p.key === chosen.key,
+      })),
+    };
+  });
 }
 
 /** The months of a period, in order (for trends). */

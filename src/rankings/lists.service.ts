@@ -62,7 +62,7 @@ export class ListsService {
       entries.find((e) => e.list === list && e.householdId === householdId && e.status !== 'WITHDRAWN') ??
       null;
     const red = ranking.rows
-      .filter((r) => r.points > 0 && r.rank <= redListSize)
+      .filter((r) => r.points > 0 && r.rank !== null && r.rank <= redListSize)
       .map((r) => ({
         householdId: r.householdId,
         code: r.code,

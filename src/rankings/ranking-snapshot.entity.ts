@@ -3,7 +3,8 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
 export type SnapshotStatus = 'SUBMITTED' | 'APPROVED' | 'RETURNED';
 
 export interface SnapshotRow {
-  rank: number;
+  /** null: no points in the period, so no rank. */
+  rank: number | null;
   householdId: number;
   code: string;
   headName: string;

@@ -23,8 +23,16 @@ import {
   ReturnSnapshotDto,
 } from './dto/rankings.dto.js';
 import { ListsService } from './lists.service.js';
-import { currentPeriod, type Period } from '../common/periods.js';
-import { periodOrRefuse, type Ranking, RankingsService, snapshotView } from './rankings.service.js';
+import { Clock } from '../common/clock.js';
+import { currentPeriod, parsePeriod, periodChoices, type Period } from '../common/periods.js';
+import {
+  notSubmittableYet,
+  periodOrRefuse,
+  type Ranking,
+  RankingsService,
+  snapshotView,
+} from './rankings.service.js';
+import { changeLabel, rankLabel, unrankedNote } from './rankings.presenter.js';
 import type { SnapshotStatus } from './ranking-snapshot.entity.js';
 import { RankingSettingsService } from './ranking-settings.service.js';
 import { StarsService } from './stars.service.js';
@@ -47,16 +55,15 @@ const LIST_STATUS: Record<string, string> = {
  */
 const rankingRows = partialRenderer('ranking-rows');
 const rowsHtml = derivedOnce((ranking: Ranking): string =>
-  rankingRows({ rows: ranking.rows.map((r) => ({ ...r, changeLabel: changeLabel(r.change) })) }),
+  rankingRows({
+    rows: ranking.rows.map((r) => ({ ...r, rankLabel: rankLabel(r.rank), changeLabel: changeLabel(r) })),
+  }),
 );
 
-/** Words for a change of rank, so that it is never told by colour or an arrow alone. */
-export function changeLabel(change: number | null): string {
-  if (change === null) return '新上榜';
-  if (change > 0) return `上升 ${change} 名`;
-  if (change < 0) return `下降 ${-change} 名`;
-  return '不变';
-}
+/** The id of a candidate's reason field on the lists page (one form per candidate). */
+const reasonField = (list: unknown, householdId: unknown) => `reason-${String(list)}-${String(householdId)}`;
+/** The id of an entry's note field: 整改说明 (lift) or 撤销理由 (withdraw). */
+const noteField = (action: 'lift' | 'withdraw', id: number) => `${action}-note-${id}`;
 
 /** 排名 pages: the live ranking with its snapshots, the township's review, red and black lists, and their settings. */
 @ApiExcludeController()
@@ -69,6 +76,7 @@ export class RankingsController {
     private readonly rankingSettings: RankingSettingsService,
     private readonly households: HouseholdsService,
     private readonly villages: VillagesService,
+    private readonly clock: Clock,
   ) {}
 
   @Get('rankings')
@@ -77,11 +85,11 @@ export class RankingsController {
     const village = await this.villageFor(actor, query.villageId);
     let period: Period;
     try {
-      period = periodOrRefuse(query.period);
+      period = periodOrRefuse(query.period, 'period', this.clock.today());
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       return res.status(400).render('rankings/ranking', {
-        ...(await this.rankingContext(actor, village, currentPeriod('month'), undefined)),
+        ...(await this.rankingContext(actor, village, this.thisMonth(), undefined)),
         values: query,
         errors: error.details,
         formError: error.message,
@@ -102,15 +110,17 @@ export class RankingsController {
     @Body() body: Record<string, string> = {},
   ) {
     const village = await this.villageFor(actor, undefined);
+    // A refusal (a period not over yet, one already submitted) shows the page of the period that was asked for.
+    const asked = typeof body.period === 'string' ? parsePeriod(body.period.trim()) : null;
     await submitForm(
       res,
       {
         view: 'rankings/ranking',
-        context: () => this.rankingContext(actor, village, currentPeriod('month'), undefined),
+        context: () => this.rankingContext(actor, village, asked ?? this.thisMonth(), undefined),
         values: body,
       },
       async () => {
-        const period = periodOrRefuse(body.period);
+        const period = periodOrRefuse(body.period, 'period', this.clock.today());
         await this.rankings.submit(actor, village.id, period);
         return {
           redirect: `/rankings?period=${period.key}`,
@@ -129,18 +139,18 @@ export class RankingsController {
     @Query() query: Record<string, string>,
   ) {
     const village = await this.villageFor(actor, query.villageId);
-    const period = periodOrRefuse(query.period);
+    const period = periodOrRefuse(query.period, 'period', this.clock.today());
     const groupId = /^\d{1,9}$/.test(query.groupId ?? '') ? Number(query.groupId) : undefined;
     const ranking = await this.rankings.ranking(village.id, period, groupId);
     const rows: (string | number)[][] = [
       ['名次', '户号', '户主', '村民小组', '积分', '较上期'],
       ...ranking.rows.map((r) => [
-        r.rank,
+        r.rank ?? '不排名',
         r.code,
         r.headName,
         r.groupName ?? '',
         r.points,
-        changeLabel(r.change),
+        changeLabel(r),
       ]),
     ];
     await sendSheet(req, res, `ranking-${village.code}-${period.key}`, `${period.label}排名`, rows);
@@ -207,11 +217,12 @@ export class RankingsController {
     const village = await this.villageFor(actor, query.villageId);
     let period: Period;
     try {
-      period = periodOrRefuse(query.period);
+      period = periodOrRefuse(query.period, 'period', this.clock.today());
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       return res.status(400).render('rankings/lists', {
-        ...(await this.listsContext(actor, village, currentPeriod('month'))),
+        ...(await this.listsContext(actor, village, this.thisMonth())),
+        errors: error.details,
         formError: error.message,
       });
     }
@@ -226,14 +237,14 @@ export class RankingsController {
     @Body() body: Record<string, string> = {},
   ) {
     const village = await this.villageFor(actor, undefined);
-    const period = periodOrRefuse(body.period);
+    const period = periodOrRefuse(body.period, 'period', this.clock.today());
     await submitForm(
       res,
       {
         view: 'rankings/lists',
-        context: () => this.listsContext(actor, village, period),
+        context: () => this.listsContext(actor, village, period, body),
         values: body,
-        fieldNames: { reason: `reason-${body.list}-${body.householdId}` },
+        fieldNames: { reason: reasonField(body.list, body.householdId) },
       },
       async () => {
         const dto = await parseForm(ConfirmListEntryDto, body);
@@ -251,7 +262,7 @@ export class RankingsController {
     @Body() body: Record<string, string> = {},
   ) {
     const village = await this.villageFor(actor, undefined);
-    const period = periodOrRefuse(body.period);
+    const period = periodOrRefuse(body.period, 'period', this.clock.today());
     await submitForm(
       res,
       { view: 'rankings/lists', context: () => this.listsContext(actor, village, period), values: body },
@@ -271,7 +282,7 @@ export class RankingsController {
     @Param('id', ParseIntPipe) id: number,
     @Body() body: Record<string, string> = {},
   ) {
-    await this.close(actor, res, id, body, true);
+    await this.close(actor, res, id, body, 'lift');
   }
 
   @Post('lists/:id/withdraw')
@@ -283,11 +294,18 @@ export class RankingsController {
     @Param('id', ParseIntPipe) id: number,
     @Body() body: Record<string, string> = {},
   ) {
-    await this.close(actor, res, id, body, false);
+    await this.close(actor, res, id, body, 'withdraw');
   }
 
   /** 整改销号 (the committee) or 撤销 (the township): a note is required either way. */
-  private async close(actor: Actor, res: Response, id: number, body: Record<string, string>, lift: boolean) {
+  private async close(
+    actor: Actor,
+    res: Response,
+    id: number,
+    body: Record<string, string>,
+    action: 'lift' | 'withdraw',
+  ) {
+    const lift = action === 'lift';
     const entry = await this.lists.entry(id);
     const village = await this.villageFor(actor, String(entry.villageId));
     const period = periodOrRefuse(entry.period);
@@ -295,9 +313,9 @@ export class RankingsController {
       res,
       {
         view: 'rankings/lists',
-        context: () => this.listsContext(actor, village, period),
+        context: () => this.listsContext(actor, village, period, { ...body, action, entryId: String(id) }),
         values: body,
-        fieldNames: { note: `note-${id}` },
+        fieldNames: { note: noteField(action, id) },
       },
       async () => {
         const dto = await parseForm(CloseListEntryDto, { note: body.note });
@@ -321,7 +339,7 @@ export class RankingsController {
     @Query() query: Record<string, string>,
   ) {
     const village = await this.villageFor(actor, query.villageId);
-    const period = periodOrRefuse(query.period);
+    const period = periodOrRefuse(query.period, 'period', this.clock.today());
     const entries = await this.lists.entries(village.id, period.key);
     const names = await this.households.labels(entries.map((e) => e.householdId));
     const rows: (string | number)[][] = [
@@ -364,6 +382,11 @@ export class RankingsController {
     );
   }
 
+  /** The running month by the app's clock: what a ranking page shows when no period is asked for. */
+  private thisMonth(): Period {
+    return currentPeriod('month', this.clock.today());
+  }
+
   /** The village a page is about: the actor's own, or (township, admin) the one asked for and in scope. */
   private async villageFor(actor: Actor, villageParam: string | undefined): Promise<Village> {
     const id = actor.villageId ?? (/^\d{1,9}$/.test(villageParam ?? '') ? Number(villageParam) : null);
@@ -381,10 +404,15 @@ export class RankingsController {
       this.villages.groupNames(village.id),
     ]);
     const query = `villageId=${village.id}&period=${period.key}${groupId ? `&groupId=${groupId}` : ''}`;
+    const today = this.clock.today();
+    const notYet = notSubmittableYet(period, today);
+    const canSubmit = can(actor, Permission.Ranking.Submit);
     return {
       title: `${village.name} · ${period.label}排名`,
       village,
       period,
+      periodChoices: periodChoices(period, today),
+      unrankedNote: unrankedNote(ranking.rows, period.label),
       groupId,
       groups: groups.map((g) => ({
         ...g,
@@ -392,7 +420,8 @@ export class RankingsController {
       })),
       rowsHtml: rowsHtml(ranking),
       snapshots: snapshots.map((s) => ({ ...s, statusLabel: STATUS_LABELS[s.status] })),
-      canSubmit: can(actor, Permission.Ranking.Submit),
+      canSubmit: canSubmit && !notYet,
+      submitLater: canSubmit && notYet ? notYet.from : null,
       exportQuery: query,
     };
   }
@@ -410,18 +439,37 @@ export class RankingsController {
     };
   }
 
-  private async listsContext(actor: Actor, village: Village, period: Period) {
+  /**
+   * `typed`: the form that came back refused (its list and household, or its entry and action), so that what was
+   * typed shows again in that form only.
+   */
+  private async listsContext(
+    actor: Actor,
+    village: Village,
+    period: Period,
+    typed: Record<string, string> = {},
+  ) {
     const [candidates, entries] = await Promise.all([
       this.lists.candidates(village.id, period),
       this.lists.entries(village.id, period.key),
     ]);
     const names = await this.households.labels(entries.map((e) => e.householdId));
+    const candidate = (list: 'RED' | 'BLACK') => (c: (typeof candidates.red)[number]) => {
+      const field = reasonField(list, String(c.householdId));
+      const mine = typed.list === list && typed.householdId === String(c.householdId);
+      return { ...c, field, typedReason: mine ? typed.reason : '' };
+    };
+    const note = (action: 'lift' | 'withdraw', id: number) => ({
+      field: noteField(action, id),
+      typed: typed.action === action && typed.entryId === String(id) ? typed.note : '',
+    });
     return {
       title: `${village.name} · ${period.label}红黑榜`,
       village,
       period,
-      red: candidates.red,
-      black: candidates.black,
+      periodChoices: periodChoices(period, this.clock.today()),
+      red: candidates.red.map(candidate('RED')),
+      black: candidates.black.map(candidate('BLACK')),
       entries: entries.map((e) => ({
         ...e,
         listLabel: e.list === 'RED' ? '红榜' : '黑榜',
@@ -429,6 +477,8 @@ export class RankingsController {
         household: names.get(e.householdId),
         canLift: can(actor, Permission.List.Lift) && e.list === 'BLACK' && e.status === 'PUBLISHED',
         canWithdraw: can(actor, Permission.List.Withdraw) && e.status !== 'WITHDRAWN',
+        lift: note('lift', e.id),
+        withdraw: note('withdraw', e.id),
       })),
       canConfirm: can(actor, Permission.List.Confirm),
       hasDrafts: entries.some((e) => e.status === 'CONFIRMED'),

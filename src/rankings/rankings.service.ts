@@ -14,13 +14,14 @@ import { Group } from '../villages/group.entity.js';
 import { keptVillage } from '../villages/kept-village.js';
 import { Village } from '../villages/village.entity.js';
 import { PeriodTotal } from '../ledger/period-total.entity.js';
-import { currentPeriod, parsePeriod, type Period } from '../common/periods.js';
+import { Clock } from '../common/clock.js';
+import { currentPeriod, dayLabel, parsePeriod, periodEnded, type Period } from '../common/periods.js';
 import { RankingSnapshot, SnapshotRow, SnapshotStatus } from './ranking-snapshot.entity.js';
 import { competitionRanks } from './ranks.js';
 
 export interface RankingRow extends SnapshotRow {
   groupId: number | null;
-  /** Places gained since the previous period (negative: lost); null when the household had no rank then. */
+  /** Places gained since the previous period (negative: lost); null when the household has no rank now or then. */
   change: number | null;
   previousRank: number | null;
 }
@@ -32,13 +33,25 @@ export interface Ranking {
   rows: RankingRow[];
 }
 
-/** A period written as people type it, or a refusal naming the field. */
-export function periodOrRefuse(text: unknown, field = 'period'): Period {
-  if (text === undefined || text === null || text === '') return currentPeriod('month');
+/** A period written as people type it (the running month when empty), or a refusal naming the field. */
+export function periodOrRefuse(text: unknown, field = 'period', today?: string): Period {
+  if (text === undefined || text === null || text === '') return currentPeriod('month', today);
   const period = typeof text === 'string' ? parsePeriod(text.trim()) : null;
   if (!period)
-    throw DomainError.validation({ [field]: '期间应为 2026-11（月）、2026-Q4（季度）或 2026（年）' });
+    throw DomainError.validation({
+      [field]: '期间应为 2026年11月、2026年第4季度或2026年（也可写 2026-11、2026-Q4、2026）',
+    });
   return period;
+}
+
+/** Why a period's ranking cannot be submitted yet (it is running or to come), and from which day it can; null once over. */
+export function notSubmittableYet(period: Period, today: string): { message: string; from: string } | null {
+  if (periodEnded(period, today)) return null;
+  const when = period.start > today ? '还没有开始' : '还没有结束';
+  return {
+    message: `${period.label}${when}，结束后才能上报`,
+    from: `${period.label}${when}，${dayLabel(period.next)}起可以提交乡镇审核。`,
+  };
 }
 
 export function snapshotView(s: RankingSnapshot) {
@@ -67,6 +80,7 @@ export class RankingsService {
     private readonly transactions: Transactions,
     private readonly audit: AuditService,
     private readonly cache: ReadCache,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -98,14 +112,15 @@ export class RankingsService {
       this.rankedRows(villageId, period.key, groupId ?? null),
       this.rankedRows(villageId, period.previous, groupId ?? null),
     ]);
-    const before = new Map(previous.filter((r) => r.points !== 0).map((r) => [r.householdId, r.rank]));
+    const before = new Map(previous.filter((r) => r.rank !== null).map((r) => [r.householdId, r.rank]));
     return {
       period,
       village: { id: village.id, name: village.name },
       groupId: groupId ?? null,
       rows: rows.map((r) => {
         const previousRank = before.get(r.householdId) ?? null;
-        return { ...r, previousRank, change: previousRank === null ? null : previousRank - r.rank };
+        const change = previousRank === null || r.rank === null ? null : previousRank - r.rank;
+        return { ...r, previousRank, change };
       }),
     };
   }
@@ -113,13 +128,13 @@ export class RankingsService {
   /**
    * A household's place in its whole village for a period (a villager's page shows it): its row of the village's
    * kept ranking, or, for a household not in it (moved out, no points), counted: competition rank = 1 + the
-   * households with more points.
+   * households with more points. No rank (null) without points in the period.
    */
   async rankOf(
     householdId: number,
     period: Period,
     options: { fresh?: boolean } = {},
-  ): Promise<{ rank: number; points: number; households: number }> {
+  ): Promise<{ rank: number | null; points: number; households: number }> {
     const household = await this.dataSource.getRepository(Household).findOneByOrFail({ id: householdId });
     const ranking = await this.ranking(household.villageId, period, null, options);
     const mine = ranking.rows.find((r) => r.householdId === householdId);
@@ -138,7 +153,11 @@ export class RankingsService {
       .andWhere("(h.status = 'ACTIVE' OR t.points IS NOT NULL)")
       .setParameter('points', points)
       .getRawOne<{ higher: string | number | null; households: string | number }>();
-    return { rank: Number(row?.higher ?? 0) + 1, points, households: Number(row?.households ?? 0) };
+    return {
+      rank: points === 0 ? null : Number(row?.higher ?? 0) + 1,
+      points,
+      households: Number(row?.households ?? 0),
+    };
   }
 
   /**
@@ -182,10 +201,15 @@ export class RankingsService {
     );
   }
 
-  /** The committee submits a period's ranking to the township: the rows are frozen as they are now. */
+  /**
+   * The committee submits an ended period's ranking to the township: the rows are frozen as they are now. A running
+   * or future period is refused: its points are not final.
+   */
   async submit(actor: Actor, villageId: number, period: Period): Promise<RankingSnapshot> {
     if (actor.kind !== 'user') throw DomainError.forbidden();
     const village = await this.villageInScope(actor, villageId);
+    const notYet = notSubmittableYet(period, this.clock.today());
+    if (notYet) throw new DomainError('INVALID_STATE', notYet.message);
     const ranking = await this.ranking(villageId, period, null, { fresh: true });
     return this.transactions.run(async (manager) => {
       const pending = await manager.findOne(RankingSnapshot, {

@@ -12,9 +12,21 @@ describe('ranks', () => {
     expect(ranked.map((r) => r.rank)).toEqual([1, 2, 2, 4, 4]);
   });
 
-  it('should give everyone rank 1 when nobody has points yet', () => {
-    expect(competitionRanks([{ points: 0 }, { points: 0 }]).map((r) => r.rank)).toEqual([1, 1]);
+  it('should give no rank to a household without points, listed after the ranked ones', () => {
+    expect(competitionRanks([{ points: 0 }, { points: 0 }]).map((r) => r.rank)).toEqual([null, null]);
     expect(competitionRanks([])).toEqual([]);
+    const mixed = competitionRanks([
+      { id: 'a', points: 20 },
+      { id: 'b', points: 0 },
+      { id: 'c', points: 0 },
+      { id: 'd', points: -5 },
+    ]);
+    expect(mixed.map((r) => [r.id, r.rank])).toEqual([
+      ['a', 1],
+      ['d', 2],
+      ['b', null],
+      ['c', null],
+    ]);
   });
 
   it('should count stars against the thresholds reached', () => {

@@ -1,12 +1,21 @@
-/** Competition ranks (1, 2, 2, 4): equal points share a rank, and the next rank skips as many as shared. */
+/**
+ * Competition ranks (1, 2, 2, 4): equal points share a rank, and the next rank skips as many as shared. A household
+ * with no points in the period (0) has no rank (null): it is listed after the ranked ones, in the order given, so that
+ * an empty month never makes everyone 第 1 名.
+ */
 export function competitionRanks<T extends { points: number }>(
   rowsByPointsDesc: readonly T[],
-): (T & { rank: number })[] {
+): (T & { rank: number | null })[] {
+  const scored = rowsByPointsDesc.filter((r) => r.points !== 0);
   let rank = 0;
-  return rowsByPointsDesc.map((row, i) => {
-    if (i === 0 || row.points !== rowsByPointsDesc[i - 1].points) rank = i + 1;
-    return { ...row, rank };
+  const ranked = scored.map((row, i) => {
+    if (i === 0 || row.points !== scored[i - 1].points) rank = i + 1;
+    return { ...row, rank: rank as number | null };
   });
+  return [
+    ...ranked,
+    ...rowsByPointsDesc.filter((r) => r.points === 0).map((row) => ({ ...row, rank: null })),
+  ];
 }
 
 /** Stars for a year's points against ascending thresholds (1★ at the first, 5★ at the fifth). */

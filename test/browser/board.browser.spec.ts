@@ -6,6 +6,7 @@ import { todayInChina } from '../../src/common/dates.js';
 import { browserWindow, launchBrowser, listenOnFreePort, saveScreenshot } from '../support/browser.js';
 import { createTestApp, type TestApp } from '../support/create-test-app.js';
 import { auth } from '../support/factories.js';
+import { afterPeriodEnds } from '../support/ranking-fixtures.js';
 
 jest.setTimeout(120000);
 
@@ -29,10 +30,12 @@ beforeAll(async () => {
   browser = await launchBrowser();
   villageId = (await t.dataSource.query(`SELECT id FROM village WHERE code = 'TY'`))[0].id;
   const committee = await t.token('ty_admin', DEMO_PASSWORD);
-  const snap = await request(t.http)
-    .post(`/api/v1/villages/${villageId}/ranking-snapshots`)
-    .set(auth(committee))
-    .send({ period: month });
+  const snap = await afterPeriodEnds(t, month, () =>
+    request(t.http)
+      .post(`/api/v1/villages/${villageId}/ranking-snapshots`)
+      .set(auth(committee))
+      .send({ period: month }),
+  );
   if (snap.status === 201)
     await request(t.http)
       .post(`/api/v1/ranking-snapshots/${snap.body.id}/approve`)

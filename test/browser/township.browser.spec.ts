@@ -18,7 +18,8 @@ let t: TestApp;
 let browser: Browser;
 let baseUrl: string;
 const url = (path: string) => `${baseUrl}${path}`;
-const month = todayInChina().slice(0, 7);
+// Last month: only an ended period's ranking goes to the township, and the dashboard opens on it.
+const month = parsePeriod(todayInChina().slice(0, 7))!.previous;
 const lastEnded = parsePeriod(currentPeriod('month').previous)!;
 
 beforeAll(async () => {
@@ -76,7 +77,7 @@ describe.each([
     await page.waitForURL(url('/township/reviews'));
     expect(await page.getByRole('status').innerText()).toContain('已通过');
 
-    await committee.page.goto(url('/rankings'));
+    await committee.page.goto(url(`/rankings?period=${month}`));
     expect(
       await committee.page.getByText('乡镇意见：第二名的加分缺少照片，请核实后重新提交').count(),
     ).toBeGreaterThan(0);

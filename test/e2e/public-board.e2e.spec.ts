@@ -3,7 +3,7 @@ import request from 'supertest';
 import { todayInChina } from '../../src/common/dates.js';
 import { createTestApp, TestApp } from '../support/create-test-app.js';
 import { auth, csrfFrom, loggedIn, TEST_PASSWORD } from '../support/factories.js';
-import { postDeeds } from '../support/ranking-fixtures.js';
+import { postDeeds, afterPeriodEnds } from '../support/ranking-fixtures.js';
 import { createScoringScene, createTestHousehold } from '../support/scoring-fixtures.js';
 
 /** What the village publishes (board) and what a household sees of its own rank and stars. */
@@ -41,10 +41,12 @@ describe('the public board, the villager page and the passbook: rank, lists and 
 
   it('should show no ranking on the board until the township approves one, then the approved rows', async () => {
     expect((await board()).text).toContain('还没有经乡镇审核通过的排名');
-    const snap = await request(t.http)
-      .post(`/api/v1/villages/${scene.village.id}/ranking-snapshots`)
-      .set(auth(committee))
-      .send({ period: thisMonth });
+    const snap = await afterPeriodEnds(t, thisMonth, () =>
+      request(t.http)
+        .post(`/api/v1/villages/${scene.village.id}/ranking-snapshots`)
+        .set(auth(committee))
+        .send({ period: thisMonth }),
+    );
     expect((await board()).text).toContain('还没有经乡镇审核通过的排名');
     await request(t.http)
       .post(`/api/v1/ranking-snapshots/${snap.body.id}/approve`)

@@ -53,8 +53,11 @@ describe('ranking pages', () => {
     expect((await committee.get('/rankings?period=2026-13')).status).toBe(400);
   });
 
+  // Only an ended period goes to the township: last month.
   it('should go from submit to the township queue, a return with its comment, a new submit and an approval', async () => {
-    expect((await post(committee, '/rankings', '/rankings/snapshots', { period: month })).status).toBe(303);
+    expect((await post(committee, '/rankings', '/rankings/snapshots', { period: lastMonth })).status).toBe(
+      303,
+    );
     const queue = await township.get('/township/reviews');
     const id = /\/rankings\/snapshots\/(\d+)/.exec(queue.text)?.[1] as string;
     expect(id).toBeDefined();
@@ -72,7 +75,9 @@ describe('ranking pages', () => {
       303,
     );
     expect((await committee.get('/rankings')).text).toContain('乡镇意见：乙户的加分缺少照片');
-    expect((await post(committee, '/rankings', '/rankings/snapshots', { period: month })).status).toBe(303);
+    expect((await post(committee, '/rankings', '/rankings/snapshots', { period: lastMonth })).status).toBe(
+      303,
+    );
     const again = /\/rankings\/snapshots\/(\d+)/.exec(
       (await township.get('/township/reviews')).text,
     )?.[1] as string;

@@ -8,7 +8,7 @@ import { postDeeds } from '../support/ranking-fixtures.js';
 import { createScoringScene, createTestHousehold } from '../support/scoring-fixtures.js';
 
 interface Row {
-  rank: number;
+  rank: number | null;
   householdId: number;
   points: number;
   change: number | null;
@@ -59,11 +59,11 @@ describe('rankings, snapshots, red and black lists, stars', () => {
       expect(pointsOf(rows, [a.id, b.id, c.id, d.id])).toEqual([30, 20, 20, 10]);
     });
 
-    it('should list every household with 0 and rank 1 when the period is empty', async () => {
+    it('should list every household with 0 and no rank when the period is empty', async () => {
       const { scene, households } = await village(3);
       const { rows } = await ranking(scene.village.id, '?period=2026-02');
       expect(rows).toHaveLength(3);
-      expect(rows.every((r) => r.rank === 1 && r.points === 0)).toBe(true);
+      expect(rows.every((r) => r.rank === null && r.points === 0)).toBe(true);
       expect(rows.map((r) => r.householdId).sort()).toEqual(households.map((h) => h.id).sort());
     });
 
@@ -267,7 +267,7 @@ describe('rankings, snapshots, red and black lists, stars', () => {
       const snap = await request(t.http)
         .post(`/api/v1/villages/${scene.village.id}/ranking-snapshots`)
         .set(auth(committee))
-        .send({ period: '2026' });
+        .send({ period: '2025' });
       const res = await request(t.http)
         .post(`/api/v1/ranking-snapshots/${snap.body.id}/return`)
         .set(auth(await scene.townshipUser.token()))

@@ -3,7 +3,7 @@ import { todayInChina } from '../../src/common/dates.js';
 import { currentPeriod, parsePeriod } from '../../src/common/periods.js';
 import { createTestApp, TestApp } from '../support/create-test-app.js';
 import { auth, createTestUser, loggedIn, TEST_PASSWORD } from '../support/factories.js';
-import { postDeeds } from '../support/ranking-fixtures.js';
+import { postDeeds, afterPeriodEnds } from '../support/ranking-fixtures.js';
 import {
   createScoringScene,
   createTestHousehold,
@@ -46,10 +46,12 @@ describe('the township overview', () => {
         .post('/api/v1/score-records')
         .set(auth(await scene.scorer.token()))
         .send({ householdId: a.id, ruleId: rule.id, occurredOn: daysAgo(0) });
-    await request(t.http)
-      .post(`/api/v1/villages/${scene.village.id}/ranking-snapshots`)
-      .set(auth(committee))
-      .send({ period: month });
+    await afterPeriodEnds(t, month, () =>
+      request(t.http)
+        .post(`/api/v1/villages/${scene.village.id}/ranking-snapshots`)
+        .set(auth(committee))
+        .send({ period: month }),
+    );
   });
   afterAll(() => t.close());
 

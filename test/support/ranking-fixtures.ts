@@ -1,4 +1,6 @@
 import request from 'supertest';
+import { Clock } from '../../src/common/clock.js';
+import { parsePeriod } from '../../src/common/periods.js';
 import { PublicationsScheduler } from '../../src/publications/publications.scheduler.js';
 import type { TestApp } from './create-test-app.js';
 import { auth } from './factories.js';
@@ -75,4 +77,21 @@ export async function postDeeds(t: TestApp, scene: Scene, deeds: Deed[]): Promis
     .send({ villageId: scene.village.id, days: 0 });
   if (pub.status !== 201) throw new Error(`publication: ${pub.status} ${JSON.stringify(pub.body)}`);
   await t.app.get(PublicationsScheduler).tick();
+}
+
+/**
+ * Runs `act` as on the first day after `periodKey` (`2026-12`, `2026-Q4`, `2026`) by stopping the app's clock there,
+ * then lets the clock run again: only an ended period's ranking can be submitted to the township, and a test of what
+ * follows a submission (the board, the township's queue) can keep the running month's points.
+ */
+export async function afterPeriodEnds<T>(t: TestApp, periodKey: string, act: () => Promise<T>): Promise<T> {
+  const period = parsePeriod(periodKey);
+  if (!period) throw new Error(`not a period: ${periodKey}`);
+  const clock = t.app.get(Clock);
+  clock.stopAt(new Date(`${period.next}T09:00:00+08:00`));
+  try {
+    return await act();
+  } finally {
+    clock.stopAt(null);
+  }
 }

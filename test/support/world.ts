@@ -2,7 +2,7 @@ import request from 'supertest';
 import { todayInChina } from '../../src/common/dates.js';
 import type { TestApp } from './create-test-app.js';
 import { auth, loggedIn, TEST_PASSWORD } from './factories.js';
-import { postDeeds } from './ranking-fixtures.js';
+import { afterPeriodEnds, postDeeds } from './ranking-fixtures.js';
 import { createScoringScene, createTestRule, daysAgo } from './scoring-fixtures.js';
 import { createHouseholdWithPoints, createTestGoods, newKey } from './supermarket-fixtures.js';
 
@@ -55,10 +55,12 @@ export async function createWorld(t: TestApp) {
     await t.dataSource.query(`SELECT id FROM publication WHERE "villageId" = ${villageId} LIMIT 1`)
   )[0];
   const period = todayInChina().slice(0, 7);
-  const snapshot = await request(t.http)
-    .post(`/api/v1/villages/${villageId}/ranking-snapshots`)
-    .set(auth(committee))
-    .send({ period });
+  const snapshot = await afterPeriodEnds(t, period, () =>
+    request(t.http)
+      .post(`/api/v1/villages/${villageId}/ranking-snapshots`)
+      .set(auth(committee))
+      .send({ period }),
+  );
   const entry = await request(t.http)
     .post(`/api/v1/villages/${villageId}/list-entries`)
     .set(auth(committee))
