@@ -10,7 +10,7 @@ import { chinaTime } from '../common/dates.js';
 import { DomainError } from '../common/domain-error.js';
 import { sendSheet } from '../households/spreadsheet.js';
 import { Clock } from '../common/clock.js';
-import { currentPeriod, parsePeriod, type Period } from '../common/periods.js';
+import { currentPeriod, parsePeriod, periodChoices, type Period } from '../common/periods.js';
 import { periodOrRefuse } from '../rankings/rankings.service.js';
 import { barChart } from './charts.js';
 import { derivedOnce } from '../database/read-cache.js';
@@ -111,6 +111,7 @@ export class TownshipController {
       // The admin names the township in the address; the form keeps it.
       namesTownship: scopeLevel(actor) === 'county',
       period,
+      periodChoices: periodChoices(period, this.clock.today()),
       values: { period: query.period ?? period.key },
       errors: parsed ? {} : { period: '期间应为 2026-11（月）、2026-Q4（季度）或 2026（年）' },
       formError: parsed ? undefined : '期间写得不对，下面显示的是上个月',

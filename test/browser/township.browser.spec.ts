@@ -89,7 +89,7 @@ describe.each([
     await page.waitForURL(/\/township$/);
     // It opens on the last ended month; the month just approved is one pick away.
     expect(await reviewer.h1().innerText()).toContain(`${lastEnded.label}总览`);
-    await page.getByLabel('期间').fill(month);
+    await page.getByLabel('期间').selectOption(month);
     await page.getByRole('button', { name: '查看' }).click();
     expect(await reviewer.h1().innerText()).toContain(`${parsePeriod(month)!.label}总览`);
     const card = page.locator('.village-cards > li').filter({ hasText: approved });

@@ -185,5 +185,13 @@ describe('the township overview', () => {
     const last = parsePeriod(currentPeriod('month').previous)!;
     expect(res.status).toBe(200);
     expect(res.text).toContain(`<h1>${scene.township.name} · ${last.label}总览</h1>`);
+    // The period is picked from a list (month, quarter, year), the month shown selected; written as people write
+    // it in the address, it is read too.
+    expect(res.text).toMatch(new RegExp(`<select id="f-period" name="period"[^>]*>`));
+    expect(res.text).toContain(`<option value="${last.key}" selected>`);
+    const [year, month] = last.key.split('-').map(Number);
+    const typed = await page.get(`/township?period=${encodeURIComponent(`${year}年${month}月`)}`);
+    expect(typed.status).toBe(200);
+    expect(typed.text).toContain(`<h1>${scene.township.name} · ${last.label}总览</h1>`);
   });
 });
