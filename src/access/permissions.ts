@@ -88,6 +88,8 @@ export const Permission = {
     File: 'Objection.File',
     /** From the household's own page. */
     FileAsHousehold: 'Objection.FileAsHousehold',
+    /** The committee records an objection a villager makes in person, on the household's behalf. */
+    FileOnBehalf: 'Objection.FileOnBehalf',
     Resolve: 'Objection.Resolve',
   },
   Ranking: {
@@ -208,6 +210,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     P.Publication.Open,
     P.Publication.Close,
     P.Objection.Resolve,
+    P.Objection.FileOnBehalf,
     P.Ranking.Submit,
     P.Ranking.ReadSnapshots,
     P.Ranking.Configure,

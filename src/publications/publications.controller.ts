@@ -13,9 +13,13 @@ import { Settings } from '../config/settings.js';
 import { signedPoints } from '../rules/rule-points.js';
 import { STATUS_LABELS, ScoringService } from '../scoring/scoring.service.js';
 import { VillagesService } from '../villages/villages.service.js';
-import { OpenPublicationDto, ResolveObjectionDto } from './dto/publication.dto.js';
+import { HouseholdsService } from '../households/households.service.js';
+import { OnBehalfObjectionDto, OpenPublicationDto, ResolveObjectionDto } from './dto/publication.dto.js';
 import { PUBLICATION_DEFAULT_DAYS, windowDaysHint } from './publication-window.js';
 import { PublicationsService, windowEnded } from './publications.service.js';
+
+/** Every household of a village fits the on-behalf objection's list. */
+const WHOLE_VILLAGE = 1000;
 
 /** 公示 pages for the committee: open a publication, settle objections, close it to post the points. */
 @ApiExcludeController()
@@ -25,6 +29,7 @@ export class PublicationsController {
     private readonly publications: PublicationsService,
     private readonly scoring: ScoringService,
     private readonly villages: VillagesService,
+    private readonly households: HouseholdsService,
     private readonly settings: Settings,
   ) {}
 
@@ -82,6 +87,43 @@ export class PublicationsController {
         };
       },
     );
+  }
+
+  /** 代村民登记异议: a villager objected in person; the committee writes it down as the household's own. */
+  @Post('publications/:id/objections')
+  @Allow(Permission.Objection.FileOnBehalf)
+  @InScope('publication', 'params.id')
+  async objectOnBehalf(
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+    @Param('id', ParseIntPipe) id: number,
+    @Body() body: Record<string, string> = {},
+  ) {
+    const form = {
+      view: 'publications/show',
+      context: () => this.showContext(actor, id),
+      values: body,
+      fieldNames: { reason: 'objectionReason' },
+    };
+    await submitForm(res, form, async () => {
+      const dto = await parseForm(OnBehalfObjectionDto, {
+        recordId: body.recordId,
+        householdId: body.householdId,
+        toldBy: body.toldBy,
+        reason: body.objectionReason,
+      });
+      const { recordIds } = await this.publications.get(id);
+      if (!recordIds.includes(dto.recordId))
+        throw DomainError.validation({ recordId: '请选择这次公示中的一条记录' });
+      await this.publications.object(actor, dto.recordId, dto.reason, {
+        householdId: dto.householdId,
+        toldBy: dto.toldBy,
+      });
+      return {
+        redirect: `/publications/${id}`,
+        message: `已代 ${dto.toldBy} 登记异议，这条记录暂不入账，处理后异议人会收到结果`,
+      };
+    });
   }
 
   /** 驳回, 采纳并改分 or 采纳并撤销, from the publication's page. */
@@ -146,11 +188,19 @@ export class PublicationsController {
     const rows = await this.publications.boardRows([id]);
     const objections = await this.publications.objectionsOf(id);
     const byRecord = new Map(rows.map((r) => [r.recordId, r]));
+    const open = publication.status === 'OPEN';
+    const ended = windowEnded(publication);
     return {
       title: `公示 ${publication.startsOn} 至 ${publication.endsOn}`,
       village,
       publication,
-      ended: windowEnded(publication),
+      ended,
+      // What the page says of the window: the scheduler closes an ended window within half a minute.
+      windowLine: !open
+        ? '已结束入账'
+        : ended
+          ? '已期满，系统将在一分钟内自动入账'
+          : `公示中，公示期到 ${publication.endsOn} 结束，结束后系统自动入账`,
       rows: rows.map((r) => ({
         ...r,
         pointsLabel: signedPoints(r.points),
@@ -163,7 +213,24 @@ export class PublicationsController {
         statusLabel: { OPEN: '待处理', DISMISSED: '已驳回', UPHELD: '已采纳' }[o.status],
       })),
       canResolve: can(actor, Permission.Objection.Resolve),
-      canClose: can(actor, Permission.Publication.Close) && publication.status === 'OPEN',
+      // Closing is possible only once the window is over; until then the page says when it posts by itself.
+      canClose: can(actor, Permission.Publication.Close) && open && ended,
+      onBehalf:
+        can(actor, Permission.Objection.FileOnBehalf) && open && !ended
+          ? {
+              records: rows
+                .filter((r) => ['PUBLICIZING', 'OBJECTED'].includes(r.status))
+                .map((r) => ({
+                  value: String(r.recordId),
+                  label: `${r.householdCode} ${r.headName}家 · ${r.ruleCode} ${r.ruleTitle} ${signedPoints(r.points)}`,
+                })),
+              households: (
+                await this.households.list({ villageId: village.id, page: 1, pageSize: WHOLE_VILLAGE })
+              ).items
+                .filter((h) => h.status === 'ACTIVE')
+                .map((h) => ({ value: String(h.id), label: `${h.code} ${h.headName}家` })),
+            }
+          : null,
     };
   }
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { HouseholdsModule } from '../households/households.module.js';
 import { RankingsModule } from '../rankings/rankings.module.js';
 import { RulesModule } from '../rules/rules.module.js';
 import { ScoringModule } from '../scoring/scoring.module.js';
@@ -11,7 +12,7 @@ import { PublicationsScheduler } from './publications.scheduler.js';
 import { PublicationsService } from './publications.service.js';
 
 @Module({
-  imports: [ScoringModule, VillagesModule, SupermarketModule, RankingsModule, RulesModule],
+  imports: [HouseholdsModule, ScoringModule, VillagesModule, SupermarketModule, RankingsModule, RulesModule],
   controllers: [PublicationsApiController, PublicationsController, PublicBoardController],
   providers: [PublicationsService, PublicationsScheduler],
   exports: [PublicationsService, PublicationsScheduler],

@@ -14,6 +14,7 @@ import { lockRow } from '../database/locks.js';
 import { raw } from '../database/raw.js';
 import { ReadCache, villageScope } from '../database/read-cache.js';
 import { Transactions } from '../database/transactions.js';
+import { Household } from '../households/household.entity.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { outsideRange, withinRange } from '../rules/rule-points.js';
 import { ScoringRuleVersion } from '../rules/scoring-rule-version.entity.js';
@@ -351,8 +352,17 @@ export class PublicationsService {
     return closed;
   }
 
-  /** 异议: during the window, by a villager of the village or staff in scope. */
-  async object(actor: Actor, recordId: number, reason: string): Promise<Objection> {
+  /**
+   * 异议: during the window, by a villager of the village or staff in scope. `onBehalf`: the committee records an
+   * objection a villager made in person; it is the household's own (it hears the decision as if it had filed it),
+   * and the audit row says who told whom.
+   */
+  async object(
+    actor: Actor,
+    recordId: number,
+    reason: string,
+    onBehalf?: { householdId: number; toldBy: string },
+  ): Promise<Objection> {
     return this.transactions.run(async (manager) => {
       const record = await this.lockRecord(manager, recordId);
       if (!record) throw DomainError.notFound('积分记录');
@@ -366,20 +376,32 @@ export class PublicationsService {
       if (!open || !['PUBLICIZING', 'OBJECTED'].includes(record.status)) {
         throw new DomainError('INVALID_STATE', '只能在公示期内对公示中的记录提出异议');
       }
+      const objector = onBehalf
+        ? await manager.findOneBy(Household, { id: onBehalf.householdId, villageId: record.villageId })
+        : null;
+      if (onBehalf && (!objector || objector.status !== 'ACTIVE'))
+        throw DomainError.validation({ householdId: '请选择本村提出异议的农户' });
+      const byHouseholdId = objector?.id ?? (actor.kind === 'household' ? actor.id : null);
+      const byUserId = !objector && actor.kind === 'user' ? actor.id : null;
       // One open objection per person and record: a second one while the first waits adds nothing but noise.
       const mine = await manager.countBy(Objection, {
         recordId,
         status: 'OPEN',
-        ...(actor.kind === 'household' ? { byHouseholdId: actor.id } : { byUserId: actor.id }),
+        ...(byHouseholdId !== null ? { byHouseholdId } : { byUserId: actor.id }),
       });
       if (mine > 0)
-        throw DomainError.duplicate('objection', '您对这条记录提出的异议还在处理中，处理后才能再提');
+        throw DomainError.duplicate(
+          'objection',
+          objector
+            ? `${objector.code} ${objector.headName}家对这条记录提出的异议还在处理中，处理后才能再提`
+            : '您对这条记录提出的异议还在处理中，处理后才能再提',
+        );
       const objection = await manager.save(
         manager.create(Objection, {
           recordId,
           villageId: record.villageId,
-          byUserId: actor.kind === 'user' ? actor.id : null,
-          byHouseholdId: actor.kind === 'household' ? actor.id : null,
+          byUserId,
+          byHouseholdId,
           reason,
           createdAt: this.clock.now(),
         }),
@@ -394,7 +416,15 @@ export class PublicationsService {
           entityId: objection.id,
           townshipId: village.townshipId,
           villageId: village.id,
-          details: { recordId, reason },
+          details: {
+            recordId,
+            reason,
+            // Who told whom: the villager who came in person, the household it speaks for; the actor wrote it down.
+            ...(objector && {
+              onBehalfOf: { householdId: objector.id, household: `${objector.code} ${objector.headName}家` },
+              toldBy: onBehalf?.toldBy,
+            }),
+          },
         },
         manager,
       );

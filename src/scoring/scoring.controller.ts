@@ -36,6 +36,7 @@ import {
   ApproveDto,
   BatchScoreRecordDto,
   CreateScoreRecordDto,
+  RejectDto,
   ReviewManyDto,
 } from './dto/score-record.dto.js';
 import { EvidenceStore } from './evidence.store.js';
@@ -238,6 +239,37 @@ export class ScoringController {
       return {
         redirect: '/scoring/review',
         message: `已通过：${householdLabel(household)} ${rule.code} ${signedPoints(record.points)}，等待公示`,
+      };
+    });
+  }
+
+  /** 退回 from the record's own card, with the reason typed on it (the API's reject, through the same service). */
+  @Post('scoring/review/:id/reject')
+  @Allow(Permission.ScoreRecord.Approve)
+  @InScope('record', 'params.id')
+  async reject(
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+    @Param('id', ParseIntPipe) id: number,
+    @Body() body: Record<string, string> = {},
+  ) {
+    const typed = body[`reason${id}`] ?? body.reason;
+    const form = {
+      view: 'scoring/review',
+      context: () => this.reviewContext(actor, []),
+      values: { [`reason${id}`]: typed },
+      fieldNames: { reason: `reason${id}` },
+    };
+    await submitForm(res, form, async () => {
+      const dto = await parseForm(RejectDto, { reason: typed });
+      const record = await this.scoring.reject(actor, id, dto.reason);
+      const [household, rule] = await Promise.all([
+        this.households.get(actor, record.householdId),
+        this.rules.get(actor, record.ruleId),
+      ]);
+      return {
+        redirect: '/scoring/review',
+        message: `已退回：${householdLabel(household)} ${rule.code}，理由：${dto.reason}`,
       };
     });
   }

@@ -55,3 +55,28 @@ export class ResolveObjectionDto {
   @MaxLength(200, { message: '处理意见最多 200 个字' })
   reason?: string;
 }
+
+/** 代村民登记异议 on the publication's page: which record, which household objects, who came, and why. */
+export class OnBehalfObjectionDto {
+  @Type(() => Number)
+  @IsInt({ message: '请选择有异议的记录' })
+  @Min(1, { message: '请选择有异议的记录' })
+  recordId: number;
+
+  @Type(() => Number)
+  @IsInt({ message: '请选择提出异议的农户' })
+  @Min(1, { message: '请选择提出异议的农户' })
+  householdId: number;
+
+  @Transform(trim)
+  @IsString({ message: '请填写来反映的人' })
+  @IsNotEmpty({ message: '请填写来反映的人' })
+  @MaxLength(40, { message: '姓名最多 40 个字' })
+  toldBy: string;
+
+  @Transform(trim)
+  @IsString({ message: '请写明异议理由' })
+  @IsNotEmpty({ message: '请写明异议理由' })
+  @MaxLength(500, { message: '理由最多 500 个字' })
+  reason: string;
+}
