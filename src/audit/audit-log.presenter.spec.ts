@@ -143,6 +143,16 @@ describe('the audit log in words', () => {
       '对第 45 号记录（XH-0012 张三家，“A01 拾金不昧”）提出异议，理由：没有这回事',
     );
     expect(
+      say('objection.file', {
+        recordId: 45,
+        reason: '没有这回事',
+        onBehalfOf: { householdId: 8, household: 'XH-0013 李四家' },
+        toldBy: '李四',
+      }),
+    ).toBe(
+      '代 XH-0013 李四家 登记（李四 来反映）：对第 45 号记录（XH-0012 张三家，“A01 拾金不昧”）提出异议，理由：没有这回事',
+    );
+    expect(
       say('goods.stock-in', { quantity: 10, source: 'DONATION', donor: '李老板' }, { entityId: 3 }),
     ).toBe('“洗衣粉”入库 10 件（捐赠：李老板）');
     expect(say('ranking.submit', { period: '2026-11', households: 13 })).toBe(

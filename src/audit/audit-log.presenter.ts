@@ -237,7 +237,14 @@ export const SENTENCES: Record<string, (s: Say) => string> = {
     `开始公示 ${ids(s.d.recordIds).length} 条记录${s.d.days !== undefined ? `，公示 ${text(s.d.days)} 天` : ''}（第 ${text(s.row.entityId)} 号公示）`,
   'publication.close': (s) =>
     `第 ${text(s.row.entityId)} 号公示结束，${ids(s.d.postedRecordIds).length} 条记录入账`,
-  'objection.file': (s) => `对${s.record(s.d.recordId)}提出异议${because(s.d.reason)}`,
+  'objection.file': (s) => {
+    // Recorded by the committee for a villager who came in person: whose objection it is, and who said it.
+    const behalf = s.d.onBehalfOf as Details | undefined;
+    const by = behalf
+      ? `代 ${text(behalf.household)} 登记${s.d.toldBy ? `（${text(s.d.toldBy)} 来反映）` : ''}：`
+      : '';
+    return `${by}对${s.record(s.d.recordId)}提出异议${because(s.d.reason)}`;
+  },
   'objection.dismiss': (s) => `驳回对${s.record(s.d.recordId)}的异议，记录照常入账${because(s.d.reason)}`,
   'objection.uphold_correct': (s) =>
     `异议成立：${s.record(s.d.recordId)}由 ${text(s.d.from)} 分改为 ${text(s.d.to)} 分${because(s.d.reason)}`,
