@@ -104,6 +104,38 @@ describe('at 390 px', () => {
   });
 });
 
+describe('a passbook at 390 px', () => {
+  const w = browserWindow(() => ({ browser, baseUrl }), 390, 844);
+  beforeAll(async () => {
+    await w.open();
+    await w.logIn('ty_admin');
+  });
+  afterAll(() => w.context?.close());
+
+  it('should show every line’s points and balance on the screen, with no sideways scrolling', async () => {
+    const { page } = w;
+    const [household] = await t.dataSource.query(`SELECT id FROM household WHERE code = 'TY-0001'`);
+    await page.goto(`${baseUrl}/households/${household.id}/passbook`);
+    const rows = page.locator('table.passbook-table tbody tr');
+    const count = await rows.count();
+    expect(count).toBeGreaterThanOrEqual(3);
+    for (const heading of ['积分', '可用余额']) {
+      const cells = await column(page, heading);
+      expect(await cells.count()).toBe(count);
+      for (let i = 0; i < count; i++) {
+        const cell = cells.nth(i);
+        expect(await cell.innerText()).toMatch(/\d/);
+        const where = await box(cell);
+        expect(where.x).toBeGreaterThanOrEqual(0);
+        expect(where.x + where.width).toBeLessThanOrEqual(390);
+      }
+    }
+    await w.look('phone-passbook');
+    await expectTidyPage(page, 'passbook', 390);
+    w.expectNoProblems();
+  });
+});
+
 describe('other staff lists at 390 px', () => {
   const w = browserWindow(() => ({ browser, baseUrl }), 390, 844);
   afterAll(() => w.context?.close());
