@@ -68,10 +68,12 @@ describe('the demo county’s six months of history', () => {
     /** The stock table as a clerk reads it: goods, 期初, 入库, 兑换出库, 撤销退回, 盘点调整, 期末 (with its unit). */
     const stockRows = (html: string) => {
       const section = html.slice(html.indexOf('id="h-stock"'), html.indexOf('id="h-donors"'));
-      return [...section.matchAll(/<tr><td>([\s\S]*?)<\/td><\/tr>/g)].map((row) => {
-        const [name, ...numbers] = row[1].split('</td><td>');
-        return [name, ...numbers.map((cell) => Number.parseInt(cell, 10))] as [string, ...number[]];
-      });
+      return [...section.matchAll(/<tr>([\s\S]*?)<\/tr>/g)]
+        .map((row) => [...row[1].matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((cell) => cell[1]))
+        .filter((cells) => cells.length === 7)
+        .map(([name, ...numbers]) => {
+          return [name, ...numbers.map((cell) => Number.parseInt(cell, 10))] as [string, ...number[]];
+        });
     };
     const lastDay = (month: string) => addDays(`${addDays(`${month}-28`, 4).slice(0, 7)}-01`, -1);
     for (const village of DEMO_VILLAGES) {
