@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AuditLogModule } from './audit/audit-log.module.js';
 import { AuditModule } from './audit/audit.module.js';
+import { useSecretHashCost } from './auth/password.js';
 import { NoticesModule } from './notices/notices.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CertificatesModule } from './certificates/certificates.module.js';
@@ -31,6 +32,7 @@ import { VillagesModule } from './villages/villages.module.js';
 export class AppModule {
   /** The whole app for these settings: main.ts and the tests build it the same way. */
   static forSettings(settings: Settings): DynamicModule {
+    useSecretHashCost(settings.secretHashCost);
     return {
       module: AppModule,
       imports: [

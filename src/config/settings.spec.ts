@@ -16,6 +16,28 @@ describe('loadSettings', () => {
     expect(s.isPostgres).toBe(false);
   });
 
+  it('should hash secrets at scrypt 2^15 unless told, and below 2^15 only under test', () => {
+    expect(loadSettings({ SESSION_SECRET: secret }, { dataDir: dataDir() }).secretHashCost).toBe(15);
+    expect(
+      loadSettings({ SESSION_SECRET: secret, SECRET_HASH_COST: '17' }, { dataDir: dataDir() }).secretHashCost,
+    ).toBe(17);
+    expect(() =>
+      loadSettings({ SESSION_SECRET: secret, SECRET_HASH_COST: '10' }, { dataDir: dataDir() }),
+    ).toThrow('SECRET_HASH_COST 必须是 15–20 之间的整数（更低的值只用于测试）');
+    expect(
+      loadSettings(
+        { SESSION_SECRET: secret, SECRET_HASH_COST: '10', NODE_ENV: 'test' },
+        { dataDir: dataDir() },
+      ).secretHashCost,
+    ).toBe(10);
+    expect(() =>
+      loadSettings(
+        { SESSION_SECRET: secret, SECRET_HASH_COST: '9', NODE_ENV: 'test' },
+        { dataDir: dataDir() },
+      ),
+    ).toThrow(SettingsError);
+  });
+
   it('should read PostgreSQL and numbers when they are given', () => {
     const s = loadSettings(
       {

@@ -76,6 +76,15 @@ export class Settings {
   })
   trustProxy = 'false';
 
+  /**
+   * SECRET_HASH_COST: log2 of scrypt's N for passwords and PINs, 15 (the default) to 20. Lower values (down to 10) are
+   * taken only when NODE_ENV=test: the test harness, which hashes hundreds of secrets per file.
+   */
+  @IsInt({ message: 'SECRET_HASH_COST 必须是 15–20 之间的整数' })
+  @Min(10, { message: 'SECRET_HASH_COST 必须是 15–20 之间的整数' })
+  @Max(20, { message: 'SECRET_HASH_COST 必须是 15–20 之间的整数' })
+  secretHashCost = 15;
+
   /** Folder for the SQLite file, the generated session secret and (later) uploads and backups. */
   dataDir = 'data';
 
@@ -148,15 +157,16 @@ export function loadSettings(
     sessionSecret: env.SESSION_SECRET || undefined,
     trustProxy: env.TRUST_PROXY || undefined,
     behindHttps: booleanOrText(env.BEHIND_HTTPS),
+    secretHashCost: integerOrText(env.SECRET_HASH_COST),
     dataDir: options.dataDir,
   };
   for (const key of Object.keys(raw)) if (raw[key] === undefined) delete raw[key];
   const settings = plainToInstance(Settings, raw);
   if (!settings.sessionSecret) settings.sessionSecret = persistedSecret(settings.dataDir);
-  const errors = validateSync(settings);
-  if (errors.length > 0) {
-    throw new SettingsError(errors.flatMap((e) => Object.values(e.constraints ?? {})));
-  }
+  const problems = validateSync(settings).flatMap((e) => Object.values(e.constraints ?? {}));
+  if (Number.isInteger(settings.secretHashCost) && settings.secretHashCost < 15 && env.NODE_ENV !== 'test')
+    problems.push('SECRET_HASH_COST 必须是 15–20 之间的整数（更低的值只用于测试）');
+  if (problems.length > 0) throw new SettingsError(problems);
   return settings;
 }
 
