@@ -159,7 +159,7 @@ describe.each([
     expect(await h1().innerText()).toBe('账号');
     const committeeRow = page
       .getByRole('row')
-      .filter({ has: page.getByRole('cell', { name: 'ty_admin', exact: true }) });
+      .filter({ has: page.getByRole('cell', { name: /^(用户名\s*)?ty_admin$/ }) });
     expect(await committeeRow.getByRole('cell').allInnerTexts()).toEqual(
       expect.arrayContaining(['李书记', 'ty_admin', '村两委', '桃源村']),
     );

@@ -89,6 +89,9 @@ describe('at 390 px', () => {
     expect(count).toBeGreaterThanOrEqual(3);
     const balances = await column(page, '可用积分');
     expect(await balances.count()).toBe(count);
+    // Shown as cards, it is still a table to a screen reader: rows, and cells named with their column.
+    expect(await page.getByRole('table').getByRole('row').count()).toBe(count + 1);
+    expect(await page.getByRole('cell', { name: /^可用积分\s*\d+$/ }).count()).toBe(count);
     for (let i = 0; i < count; i++) {
       const cell = balances.nth(i);
       expect(await cell.innerText()).toMatch(/\d+/);
