@@ -79,6 +79,12 @@ export const Permission = {
     /** A household declares its own good deed. */
     Declare: 'ScoreRecord.Declare',
   },
+  Council: {
+    /** 道德评议会: vote on a record under a rule that needs the council's judgement. */
+    Vote: 'Council.Vote',
+    /** Set how many members must vote (the quorum). */
+    Configure: 'Council.Configure',
+  },
   Publication: {
     Read: 'Publication.Read',
     Open: 'Publication.Open',
@@ -217,9 +223,18 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     P.List.Read,
     P.List.Confirm,
     P.List.Lift,
+    P.Council.Configure,
   ],
   SCORER: [...VILLAGE_STAFF, P.Household.PrintDoorPlates, P.Passbook.PrintSlips, P.ScoreRecord.Record],
   CLERK: [...VILLAGE_STAFF, ...SUPERMARKET, P.Household.PrintDoorPlates, P.Passbook.PrintSlips],
+  COUNCIL: [
+    ...EVERYONE,
+    P.Village.Read,
+    P.ScoringRule.Read,
+    P.ScoreRecord.Read,
+    P.Publication.Read,
+    P.Council.Vote,
+  ],
   VILLAGER: [
     ...EVERYONE,
     P.Household.ReadOwn,

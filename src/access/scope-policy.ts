@@ -40,7 +40,7 @@ export function assignableRoles(actor: Actor): readonly string[] {
     case 'TOWNSHIP':
       return VILLAGE_ROLES;
     case 'VILLAGE_ADMIN':
-      return ['SCORER', 'CLERK'];
+      return ['SCORER', 'CLERK', 'COUNCIL'];
     default:
       return [];
   }

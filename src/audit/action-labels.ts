@@ -50,6 +50,8 @@ export const ACTION_LABELS: Record<string, string> = {
   'score.approve': '审核通过',
   'score.reject': '退回记录',
   'score.correct': '更正积分',
+  'council.vote': '评议会投票',
+  'council.quorum': '评议会表决人数',
   'publication.open': '开始公示',
   'publication.close': '公示结束入账',
   'objection.file': '提出异议',

@@ -82,6 +82,9 @@ const text = (v: unknown): string => (v === null || v === undefined ? '' : Strin
 const ids = (v: unknown): number[] => (Array.isArray(v) ? v.map(num).filter((n) => n !== undefined) : []);
 /** "，理由：…" when there is one. */
 const because = (v: unknown, word = '理由') => (text(v) ? `，${word}：${text(v)}` : '');
+/** The council's votes so far, as a vote or its decision recorded them (counts, never names). */
+const councilVotes = (d: Details) =>
+  `赞成 ${text(d.yes ?? 0)}，反对 ${text(d.no ?? 0)}，弃权 ${text(d.abstain ?? 0)}`;
 const periodLabel = (v: unknown) => parsePeriod(text(v))?.label ?? text(v);
 const roleLabel = (v: unknown) => ROLE_LABELS[text(v) as Role] ?? text(v);
 const listLabel = (v: unknown) => (v === 'BLACK' ? '黑榜' : '红榜');
@@ -228,9 +231,13 @@ export const SENTENCES: Record<string, (s: Say) => string> = {
   'score.batch': (s) =>
     `批量登记 ${ids(s.d.recordIds).length} 户：${s.rule()}${s.d.occurredOn ? `（${text(s.d.occurredOn)}）` : ''}`,
   'score.declare': (s) => `${s.household()} 申报：${s.scored()}，第 ${text(s.row.entityId)} 号记录`,
-  'score.approve': (s) => `审核通过 ${s.household()} 的第 ${text(s.row.entityId)} 号记录：${s.scored()}`,
+  'score.approve': (s) =>
+    `${s.d.byCouncil ? '评议会表决通过' : '审核通过'} ${s.household()} 的第 ${text(s.row.entityId)} 号记录：${s.scored()}${s.d.byCouncil ? `（${councilVotes(s.d)}）` : ''}`,
   'score.reject': (s) =>
     `退回 ${s.household()} 的第 ${text(s.row.entityId)} 号记录：${s.scored()}${because(s.d.reason)}`,
+  'council.vote': (s) =>
+    `评议会投票：${{ YES: '赞成', NO: '反对', ABSTAIN: '弃权' }[text(s.d.vote)] ?? text(s.d.vote)} ${s.household()} 的第 ${text(s.row.entityId)} 号记录${s.d.comment ? `，意见：${text(s.d.comment)}` : ''}（${councilVotes(s.d)}）`,
+  'council.quorum': (s) => `评议会表决人数由 ${text(s.d.from)} 人改为 ${text(s.d.to)} 人`,
   'score.correct': (s) =>
     `更正 ${s.household()} 的第 ${text(s.row.entityId)} 号记录（${s.rule()}）：由 ${text(s.d.from)} 分改为 ${text(s.d.to)} 分${because(s.d.reason)}`,
   'publication.open': (s) =>

@@ -36,21 +36,23 @@ export function navigationFor(actor: Actor | undefined, path: string): NavLink[]
           : { href: '/admin/villages', label: '村', group: '管理' },
       );
     }
-    if (actor.villageId) {
+    if (actor.villageId && can(actor, P.Household.Read))
       links.push({ href: '/households', label: '农户', group: '管理' });
-      links.push({ href: '/rules', label: '积分细则', group: '积分' });
-    }
+    if (actor.villageId) links.push({ href: '/rules', label: '积分细则', group: '积分' });
+    if (can(actor, P.Council.Vote)) links.push({ href: '/council', label: '评议会表决', group: '积分' });
     if (can(actor, P.ScoreRecord.Record)) links.push({ href: '/scoring/new', label: '登记', group: '积分' });
     if (can(actor, P.ScoreRecord.Approve))
       links.push({ href: '/scoring/review', label: '审核', group: '积分' });
-    if (can(actor, P.Publication.Open)) links.push({ href: '/publications', label: '公示', group: '积分' });
+    if (can(actor, P.Publication.Read) && actor.villageId)
+      links.push({ href: '/publications', label: '公示', group: '积分' });
     if (can(actor, P.Redemption.Create))
       links.push({ href: '/supermarket/counter', label: '兑换', group: '超市' });
     if (can(actor, P.Supermarket.Operate)) {
       links.push({ href: '/supermarket/goods', label: '商品库存', group: '超市' });
       links.push({ href: '/supermarket/reports', label: '超市报表', group: '超市' });
     }
-    if (actor.villageId) links.push({ href: '/rankings', label: '排名', group: '排名' });
+    if (actor.villageId && can(actor, P.Ranking.Read))
+      links.push({ href: '/rankings', label: '排名', group: '排名' });
     if (can(actor, P.List.Confirm)) links.push({ href: '/lists', label: '红黑榜', group: '排名' });
     // The admin opens a township's overview from its village list, naming the township.
     if (can(actor, P.Township.Overview) && actor.townshipId)

@@ -18,6 +18,7 @@ import { RankingSettings } from '../rankings/ranking-settings.entity.js';
 import { RankingSnapshot } from '../rankings/ranking-snapshot.entity.js';
 import { ScoringRuleVersion } from '../rules/scoring-rule-version.entity.js';
 import { ScoringRule } from '../rules/scoring-rule.entity.js';
+import { CouncilVote } from '../scoring/council-vote.entity.js';
 import { ScoreRecord } from '../scoring/score-record.entity.js';
 import { ScoringSettings } from '../scoring/scoring-settings.entity.js';
 import { Goods } from '../supermarket/goods.entity.js';
@@ -45,6 +46,7 @@ export const ENTITIES = [
   ScoringRuleVersion,
   ScoreRecord,
   ScoringSettings,
+  CouncilVote,
   Publication,
   Objection,
   Notice,

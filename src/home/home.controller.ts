@@ -5,6 +5,7 @@ import { scopeLevel, type Actor } from '../access/actor.js';
 import { can, Permission as P } from '../access/permissions.js';
 import { ROLE_LABELS } from '../access/role.js';
 import { Public } from '../auth/decorators.js';
+import { ballotView } from '../scoring/council.presenter.js';
 import { myRecordsView, todoItems } from './start-page.presenter.js';
 import { StartPageService } from './start-page.service.js';
 
@@ -61,6 +62,18 @@ const START_LINKS: StartLink[] = [
     href: '/scoring/review',
     label: '审核',
     hint: '审核组长登记和村民申报的积分',
+  },
+  {
+    shows: (a) => can(a, P.Council.Vote),
+    href: '/council',
+    label: '评议会表决',
+    hint: '对需要评议的积分记录投票：赞成、反对或弃权',
+  },
+  {
+    shows: (a) => can(a, P.Publication.Read) && !can(a, P.Publication.Open) && inVillage(a),
+    href: '/publications',
+    label: '公示',
+    hint: '本村正在公示的积分和评议会票数',
   },
   {
     shows: (a) => can(a, P.Publication.Open),
@@ -135,6 +148,9 @@ export class HomeController {
       roleLabel: ROLE_LABELS[actor.role],
       todo: todoItems(facts),
       myRecords: myRecordsView(facts.myRecords),
+      // A council member sees the section even when nothing waits ("没有等待您表决的记录").
+      council: facts.ballots !== undefined,
+      ballots: facts.ballots?.map(ballotView),
       links,
     });
   }

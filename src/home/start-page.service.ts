@@ -6,6 +6,7 @@ import { addDays } from '../common/dates.js';
 import { currentPeriod, type Period } from '../common/periods.js';
 import { PublicationsService } from '../publications/publications.service.js';
 import { RankingsService } from '../rankings/rankings.service.js';
+import { CouncilService, type Ballot } from '../scoring/council.service.js';
 import { ScoringService, type RecordedRow } from '../scoring/scoring.service.js';
 import { GoodsService } from '../supermarket/goods.service.js';
 import { TownshipService } from '../township/township.service.js';
@@ -21,6 +22,8 @@ export interface StartPageFacts {
   myRecords?: { since: string; rows: RecordedRow[] };
   rankingReviews?: number;
   signals?: { period: Period; count: number };
+  /** 道德评议会: the records waiting for this member's vote. */
+  ballots?: Ballot[];
 }
 
 /** The start page's to-do: the counts of the work waiting for this person, from each feature's service. */
@@ -33,6 +36,7 @@ export class StartPageService {
     private readonly rankings: RankingsService,
     private readonly goods: GoodsService,
     private readonly township: TownshipService,
+    private readonly council: CouncilService,
   ) {}
 
   async facts(actor: Actor): Promise<StartPageFacts> {
@@ -48,16 +52,19 @@ export class StartPageService {
     const month = currentPeriod('month', this.clock.today());
     // Whoever records but does not review follows their own records; a reviewer sees the village's queue instead.
     const recorder = can(actor, P.ScoreRecord.Record) && !can(actor, P.ScoreRecord.Approve);
-    const [pendingRecords, openObjections, ended, returned, lowStock, myRecords] = await Promise.all([
-      when(can(actor, P.ScoreRecord.Approve), () => this.scoring.pendingCount(villageId)),
-      when(can(actor, P.Objection.Resolve), () => this.publications.openObjectionCount(villageId)),
-      when(can(actor, P.Publication.Close), () => this.publications.endedAwaitingPosting(villageId)),
-      when(can(actor, P.Ranking.Submit), () => this.rankings.returnedToResubmit(villageId)),
-      when(can(actor, P.Goods.Edit), () => this.goods.lowStock(villageId)),
-      when(recorder && actor.kind === 'user', () =>
-        this.scoring.recordedBy(actor.id, new Date(`${month.start}T00:00:00+08:00`)),
-      ),
-    ]);
+    const [pendingRecords, openObjections, ended, returned, lowStock, myRecords, ballots] = await Promise.all(
+      [
+        when(can(actor, P.ScoreRecord.Approve), () => this.scoring.pendingCount(villageId)),
+        when(can(actor, P.Objection.Resolve), () => this.publications.openObjectionCount(villageId)),
+        when(can(actor, P.Publication.Close), () => this.publications.endedAwaitingPosting(villageId)),
+        when(can(actor, P.Ranking.Submit), () => this.rankings.returnedToResubmit(villageId)),
+        when(can(actor, P.Goods.Edit), () => this.goods.lowStock(villageId)),
+        when(recorder && actor.kind === 'user', () =>
+          this.scoring.recordedBy(actor.id, new Date(`${month.start}T00:00:00+08:00`)),
+        ),
+        when(can(actor, P.Council.Vote), () => this.council.ballots(actor)),
+      ],
+    );
     return {
       pendingRecords,
       openObjections,
@@ -67,6 +74,7 @@ export class StartPageService {
       // Whoever runs the counter but does not review starts there.
       counter: can(actor, P.Redemption.Create) && !can(actor, P.ScoreRecord.Approve),
       myRecords: myRecords && { since: month.label, rows: myRecords },
+      ballots,
     };
   }
 

@@ -20,6 +20,8 @@ import { outsideRange, withinRange } from '../rules/rule-points.js';
 import { ScoringRuleVersion } from '../rules/scoring-rule-version.entity.js';
 import { ScoringRule } from '../rules/scoring-rule.entity.js';
 import { OPENING_RULE_CODE } from '../scoring/openings.js';
+import { tallyLabel } from '../scoring/council-decision.js';
+import { CouncilService } from '../scoring/council.service.js';
 import { assertMove, moveRecord } from '../scoring/record-status.js';
 import { RecordStatus, ScoreRecord } from '../scoring/score-record.entity.js';
 import { Village } from '../villages/village.entity.js';
@@ -37,6 +39,8 @@ export interface BoardRow {
   headName: string;
   ruleCode: string;
   ruleTitle: string;
+  /** 道德评议会: the vote counts (never the voters) of a record the council decided, as 公示 shows them. */
+  councilVotes: string | null;
 }
 
 export function publicationView(p: Publication, recordIds: number[]) {
@@ -70,6 +74,7 @@ export class PublicationsService {
     private readonly cache: ReadCache,
     private readonly clock: Clock,
     private readonly notices: NoticesService,
+    private readonly council: CouncilService,
   ) {}
 
   /** Collects every approved record of the village not yet published into a new publication. */
@@ -166,7 +171,7 @@ export class PublicationsService {
   /** What the board shows of each record: household, rule (as it was when recorded), points, status. */
   async boardRows(publicationIds: number[]) {
     if (publicationIds.length === 0) return [];
-    const rows: BoardRow[] = await this.dataSource
+    const rows: Omit<BoardRow, 'councilVotes'>[] = await this.dataSource
       .createQueryBuilder()
       .select('r.id', 'recordId')
       .addSelect('r.publicationId', 'publicationId')
@@ -185,12 +190,17 @@ export class PublicationsService {
       .orderBy('h.code', 'ASC')
       .addOrderBy('r.id', 'ASC')
       .getRawMany();
-    return rows.map((row) => ({
-      ...row,
-      points: Number(row.points),
-      publicationId: Number(row.publicationId),
-      recordId: Number(row.recordId),
-    }));
+    const votes = await this.council.tallies(rows.map((row) => Number(row.recordId)));
+    return rows.map((row) => {
+      const tally = votes.get(Number(row.recordId));
+      return {
+        ...row,
+        points: Number(row.points),
+        publicationId: Number(row.publicationId),
+        recordId: Number(row.recordId),
+        councilVotes: tally ? tallyLabel(tally) : null,
+      };
+    });
   }
 
   /** The open publications of a village: what the public board and the villager page show. */
@@ -664,11 +674,9 @@ export class PublicationsService {
 
   /** Publications whose window has ended but are not posted yet (an open objection holds them): 期满待入账. */
   async endedAwaitingPosting(villageId: number): Promise<Publication[]> {
-    return this.dataSource
-      .getRepository(Publication)
-      .find({
-        where: { villageId, status: 'OPEN', endsOn: LessThan(this.clock.today()) },
-        order: { id: 'ASC' },
-      });
+    return this.dataSource.getRepository(Publication).find({
+      where: { villageId, status: 'OPEN', endsOn: LessThan(this.clock.today()) },
+      order: { id: 'ASC' },
+    });
   }
 }

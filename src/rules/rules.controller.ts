@@ -40,6 +40,7 @@ function ruleFields(body: Record<string, string>) {
     capPeriod: body.capPeriod || null,
     evidenceRequired: body.evidenceRequired === 'true',
     blackList: body.blackList === 'true',
+    needsCouncil: body.needsCouncil === 'true',
   };
 }
 
@@ -339,6 +340,7 @@ export class RulesController {
       capPeriod: rule.capPeriod ?? '',
       evidenceRequired: rule.evidenceRequired,
       blackList: rule.blackList,
+      needsCouncil: rule.needsCouncil,
     };
   }
 

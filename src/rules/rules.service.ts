@@ -47,6 +47,7 @@ export function ruleView(rule: ScoringRule) {
     capPeriod: rule.capPeriod,
     evidenceRequired: rule.evidenceRequired,
     blackList: rule.blackList,
+    needsCouncil: rule.needsCouncil,
     active: rule.active,
   };
 }
@@ -140,6 +141,7 @@ export class RulesService {
           capPeriod: dto.capPeriod ?? null,
           evidenceRequired: dto.evidenceRequired ?? false,
           blackList: dto.blackList ?? false,
+          needsCouncil: dto.needsCouncil ?? false,
         }),
       );
       await this.saveVersion(manager, rule, actor);
@@ -174,6 +176,7 @@ export class RulesService {
         capPeriod: dto.capPeriod,
         evidenceRequired: dto.evidenceRequired,
         blackList: dto.blackList,
+        needsCouncil: dto.needsCouncil,
         active: dto.active,
       });
       Object.assign(rule, changes, { minPoints: range.min, maxPoints: range.max });
@@ -232,6 +235,7 @@ export class RulesService {
             capPeriod: t.capPeriod,
             evidenceRequired: t.evidenceRequired,
             blackList: t.blackList,
+            needsCouncil: t.needsCouncil,
           }),
         );
         await this.saveVersion(manager, rule, actor);

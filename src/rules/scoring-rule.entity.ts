@@ -51,6 +51,10 @@ export class ScoringRule {
   @Column({ type: 'boolean', default: false })
   blackList: boolean;
 
+  /** 道德评议会: a record under this rule is approved or rejected by the council's vote, not by one committee member. */
+  @Column({ type: 'boolean', default: false })
+  needsCouncil: boolean;
+
   /** Retired rules stay for the records made under them but take no new records. */
   @Column({ type: 'boolean', default: true })
   active: boolean;

@@ -9,4 +9,8 @@ export class ScoringSettings {
   /** Villagers may declare their own good deeds (申报) from /villager. */
   @Column({ type: 'boolean', default: true })
   declarationsEnabled: boolean;
+
+  /** 道德评议会: how many members must have voted before the council's decision on a record counts. */
+  @Column({ type: 'integer', default: 5 })
+  councilQuorum: number;
 }

@@ -3,6 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { ScoringSettings } from './scoring-settings.entity.js';
 
+export const COUNCIL_QUORUM_DEFAULT = 5;
+
 /**
  * Scoring's own row per village: may villagers declare their own good deeds (申报)? A village without a row has the
  * default (yes). In a module of its own so that the village pages, below scoring, can ask it too.
@@ -24,6 +26,16 @@ export class ScoringSettingsService {
       : [];
     const byVillage = new Map(rows.map((r) => [r.villageId, r.declarationsEnabled]));
     return new Map(villageIds.map((id) => [id, { declarationsEnabled: byVillage.get(id) ?? true }]));
+  }
+
+  /** 道德评议会: how many members must vote on a record (default 5). Read in `manager`'s transaction when given. */
+  async councilQuorum(villageId: number, manager?: EntityManager): Promise<number> {
+    const row = await (manager ?? this.dataSource.manager).findOneBy(ScoringSettings, { villageId });
+    return row?.councilQuorum ?? COUNCIL_QUORUM_DEFAULT;
+  }
+
+  async setCouncilQuorum(manager: EntityManager, villageId: number, quorum: number): Promise<void> {
+    await manager.upsert(ScoringSettings, { villageId, councilQuorum: quorum }, ['villageId']);
   }
 
   async setDeclarations(manager: EntityManager, villageId: number, enabled: boolean): Promise<void> {

@@ -44,12 +44,21 @@ import { uploadRefusal } from '../common/upload.interceptor.js';
 import { PhotoUploadInterceptor } from './photo-upload.interceptor.js';
 import type { ScoreRecord } from './score-record.entity.js';
 import { ScoringService } from './scoring.service.js';
+import type { CouncilTally } from './council-decision.js';
+import { CouncilService } from './council.service.js';
+import { CouncilQuorumDto } from './dto/council.dto.js';
 
 const SEARCH_LIMIT = 20;
 /** Every household of a village fits one batch checklist (the batch itself takes at most 1000). */
 const WHOLE_VILLAGE = 1000;
 
 const householdLabel = (h: { code: string; headName: string }) => `${h.code} ${h.headName}家`;
+
+/** A record the council decides, on the committee's review page: "等待评议会表决（3/5）". */
+function councilWaiting(votes: CouncilTally | undefined, quorum: number): string {
+  const cast = votes ? votes.yes + votes.no + votes.abstain : 0;
+  return `等待评议会表决（${cast}/${quorum}）`;
+}
 
 /** The grouped select of the rules a record may be made under (retired rules take no new records). */
 function activeRuleGroups(groups: { category: string; rules: RuleView[] }[]) {
@@ -72,6 +81,7 @@ export class ScoringController {
     private readonly households: HouseholdsService,
     private readonly villages: VillagesService,
     private readonly users: UsersService,
+    private readonly council: CouncilService,
   ) {}
 
   @Get('scoring/new')
@@ -274,6 +284,22 @@ export class ScoringController {
     });
   }
 
+  /** 道德评议会: how many members must vote, set by the committee on its review page. */
+  @Post('scoring/council-quorum')
+  @Allow(Permission.Council.Configure)
+  async setQuorum(
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+    @Body() body: Record<string, string> = {},
+  ) {
+    const form = { view: 'scoring/review', context: () => this.reviewContext(actor, []), values: body };
+    await submitForm(res, form, async () => {
+      const dto = await parseForm(CouncilQuorumDto, { quorum: body.quorum });
+      await this.council.setQuorum(actor, actor.villageId as number, dto.quorum);
+      return { redirect: '/scoring/review', message: `评议会表决人数已设为 ${dto.quorum} 人` };
+    });
+  }
+
   /** The evidence photo of a record, to staff who may see the record; never cached by shared caches. */
   @Get('score-records/:id/evidence')
   @Allow(Permission.ScoreRecord.Read)
@@ -372,12 +398,17 @@ export class ScoringController {
   /** The PENDING queue with everything the committee checks, and the approved records waiting for 公示. */
   private async reviewContext(actor: Actor, tickedIds: string[], page = { page: 1, pageSize: 50 }) {
     const villageId = actor.villageId as number;
-    const [pending, approved, rules, staff] = await Promise.all([
+    const [pending, approved, rules, staff, quorum] = await Promise.all([
       this.scoring.list({ villageId, status: 'PENDING', page: page.page, pageSize: page.pageSize }),
       this.scoring.list({ villageId, status: 'APPROVED', page: 1, pageSize: 50 }),
       this.rules.list({ villageId }),
       this.users.list(actor, { villageId, page: 1, pageSize: 200 }),
+      this.council.quorum(villageId),
     ]);
+    const councilRules = new Set(rules.filter((r) => r.needsCouncil).map((r) => r.id));
+    const votes = await this.council.tallies(
+      pending.items.filter((r) => councilRules.has(r.ruleId)).map((r) => r.id),
+    );
     const householdIds = [...new Set([...pending.items, ...approved.items].map((r) => r.householdId))];
     const households = new Map(
       (await Promise.all(householdIds.map((id) => this.households.get(actor, id)))).map((h) => [h.id, h]),
@@ -400,6 +431,8 @@ export class ScoringController {
         recorder: r.declaredBy ? '村民申报' : ((r.recordedBy && names.get(r.recordedBy)) ?? '—'),
         note: r.note,
         hasEvidence: r.evidencePath !== null,
+        // 道德评议会: the council decides these; the committee sees how far the vote has got.
+        council: councilRules.has(r.ruleId) ? councilWaiting(votes.get(r.id), quorum) : '',
         // The service refuses these (SAME_PERSON); the page says so instead of offering a button that fails.
         notYours:
           actor.kind === 'user' && r.recordedBy === actor.id
@@ -416,6 +449,8 @@ export class ScoringController {
       pager: pager(page.page, page.pageSize, pending.total),
       approved: approved.items.map(line),
       approvedTotal: approved.total,
+      quorum,
+      hasCouncilRules: councilRules.size > 0,
     };
   }
 }

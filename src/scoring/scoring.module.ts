@@ -8,11 +8,14 @@ import { EvidenceStore } from './evidence.store.js';
 import { ScoringController } from './scoring.controller.js';
 import { ScoringApiController } from './scoring.api.controller.js';
 import { ScoringService } from './scoring.service.js';
+import { CouncilApiController } from './council.api.controller.js';
+import { CouncilController } from './council.controller.js';
+import { CouncilService } from './council.service.js';
 
 @Module({
   imports: [RulesModule, HouseholdsModule, VillagesModule, UsersModule, ScoringSettingsModule],
-  controllers: [ScoringApiController, ScoringController],
-  providers: [ScoringService, EvidenceStore],
-  exports: [ScoringService, EvidenceStore, ScoringSettingsModule],
+  controllers: [ScoringApiController, ScoringController, CouncilApiController, CouncilController],
+  providers: [ScoringService, CouncilService, EvidenceStore],
+  exports: [ScoringService, CouncilService, EvidenceStore, ScoringSettingsModule],
 })
 export class ScoringModule {}

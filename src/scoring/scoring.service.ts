@@ -30,6 +30,7 @@ import {
   DeclarationDto,
   ReviewManyDto,
 } from './dto/score-record.dto.js';
+import { COUNCIL_REJECT_REASON } from './council-decision.js';
 import { capPeriodOf, capRefusal, NOT_COUNTED } from './record-cap.js';
 import { moveRecord, statesBefore } from './record-status.js';
 import { NoticesService } from '../notices/notices.service.js';
@@ -264,6 +265,7 @@ export class ScoringService {
   async approve(actor: Actor, id: number, points?: number): Promise<ScoreRecord> {
     return this.transactions.run(async (manager) => {
       const record = await this.reviewable(manager, actor, id, statesBefore('APPROVED'));
+      await this.assertCommitteeDecides(manager, record);
       const reviewed =
         points === undefined ? {} : { points: await this.reviewedPoints(manager, record, points, 'points') };
       await this.review(manager, record, actor, 'APPROVED', reviewed);
@@ -275,6 +277,7 @@ export class ScoringService {
   async reject(actor: Actor, id: number, reason: string): Promise<ScoreRecord> {
     return this.transactions.run(async (manager) => {
       const record = await this.reviewable(manager, actor, id, statesBefore('REJECTED'));
+      await this.assertCommitteeDecides(manager, record);
       await this.review(manager, record, actor, 'REJECTED', { rejectReason: reason });
       await this.auditRecord(manager, actor, 'score.reject', record, { reason });
       return record;
@@ -290,6 +293,7 @@ export class ScoringService {
       for (const id of dto.recordIds) {
         const to = dto.decision === 'APPROVE' ? 'APPROVED' : 'REJECTED';
         const record = await this.reviewable(manager, actor, id, statesBefore(to));
+        await this.assertCommitteeDecides(manager, record);
         const typed = dto.decision === 'APPROVE' ? dto.points?.[String(id)] : undefined;
         const also: Partial<ScoreRecord> = {};
         if (typed !== undefined && typed !== null && typed !== '')
@@ -306,6 +310,47 @@ export class ScoringService {
       }
       return out;
     });
+  }
+
+  /**
+   * 道德评议会: the council's decision on a record under a rule that needs it, reached by `voter`'s vote. The same
+   * move, notices and audit as the committee's approve or reject, in the voting transaction.
+   */
+  async decideByCouncil(
+    manager: EntityManager,
+    voter: Actor,
+    record: ScoreRecord,
+    to: 'APPROVED' | 'REJECTED',
+    votes: object,
+  ): Promise<void> {
+    await this.review(
+      manager,
+      record,
+      voter,
+      to,
+      to === 'REJECTED' ? { rejectReason: COUNCIL_REJECT_REASON } : {},
+    );
+    await this.auditRecord(manager, voter, to === 'APPROVED' ? 'score.approve' : 'score.reject', record, {
+      byCouncil: true,
+      ...votes,
+      ...(to === 'REJECTED' ? { reason: COUNCIL_REJECT_REASON } : {}),
+    });
+  }
+
+  /** A record under a rule that needs the council is the council's to decide: no one committee member approves it. */
+  private async assertCommitteeDecides(manager: EntityManager, record: ScoreRecord): Promise<void> {
+    const rule = await manager.findOne(ScoringRule, {
+      where: { id: record.ruleId },
+      select: { needsCouncil: true },
+    });
+    if (rule?.needsCouncil)
+      throw new DomainError(
+        'INVALID_STATE',
+        '这条记录的细则需要道德评议会表决，由评议会投票决定，村两委不能单独审核',
+        {
+          status: record.status,
+        },
+      );
   }
 
   /**

@@ -1,13 +1,13 @@
 import request from 'supertest';
 import { todayInChina } from '../../src/common/dates.js';
 import type { TestApp } from './create-test-app.js';
-import { auth, loggedIn, TEST_PASSWORD } from './factories.js';
+import { auth, createTestUser, loggedIn, TEST_PASSWORD } from './factories.js';
 import { afterPeriodEnds, postDeeds } from './ranking-fixtures.js';
 import { createScoringScene, createTestRule, daysAgo } from './scoring-fixtures.js';
 import { createHouseholdWithPoints, createTestGoods, newKey } from './supermarket-fixtures.js';
 
-export type Role = 'ADMIN' | 'TOWNSHIP' | 'VILLAGE_ADMIN' | 'SCORER' | 'CLERK' | 'VILLAGER';
-export const ROLES: Role[] = ['ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN', 'SCORER', 'CLERK', 'VILLAGER'];
+export type Role = 'ADMIN' | 'TOWNSHIP' | 'VILLAGE_ADMIN' | 'SCORER' | 'CLERK' | 'COUNCIL' | 'VILLAGER';
+export const ROLES: Role[] = ['ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN', 'SCORER', 'CLERK', 'COUNCIL', 'VILLAGER'];
 
 /**
  * One of everything in one village (the app must run with PUBLICATION_MIN_DAYS=0), with a bearer token and a logged-in
@@ -18,6 +18,7 @@ export async function createWorld(t: TestApp) {
   const villageId = scene.village.id;
   const committee = await scene.villageAdmin.token();
   const clerk = await scene.clerk.token();
+  const councilMember = await createTestUser(t, { role: 'COUNCIL', villageId });
   const household = await createHouseholdWithPoints(t, committee, villageId, 200);
   const rule = await createTestRule(t, committee, villageId, { points: 10 });
   await postDeeds(t, scene, [{ householdId: household.id, points: 20, occurredOn: daysAgo(1) }]);
@@ -82,6 +83,7 @@ export async function createWorld(t: TestApp) {
     VILLAGE_ADMIN: committee,
     SCORER: await scene.scorer.token(),
     CLERK: clerk,
+    COUNCIL: await councilMember.token(),
     VILLAGER: login.body.token as string,
   };
   const ids: Record<string, number> = {
@@ -130,6 +132,7 @@ export async function createWorld(t: TestApp) {
                 VILLAGE_ADMIN: scene.villageAdmin,
                 SCORER: scene.scorer,
                 CLERK: scene.clerk,
+                COUNCIL: councilMember,
               }[role].username;
       return loggedIn(t, username, role === 'ADMIN' ? 'admin-pass-2026' : TEST_PASSWORD);
     },

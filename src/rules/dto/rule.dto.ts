@@ -66,6 +66,11 @@ class RulePointsFields {
   @IsOptional()
   @IsBoolean({ message: '应为 true 或 false' })
   blackList?: boolean;
+
+  @ApiPropertyOptional({ description: '需要道德评议会表决：这条细则的记录由评议会投票决定是否通过' })
+  @IsOptional()
+  @IsBoolean({ message: '应为 true 或 false' })
+  needsCouncil?: boolean;
 }
 
 export class CreateRuleDto extends RulePointsFields {
@@ -163,6 +168,7 @@ class RuleItem {
   @ApiProperty({ nullable: true, enum: ['month', 'year'] }) capPeriod: 'month' | 'year' | null;
   @ApiProperty({ description: '登记时必须附照片或说明' }) evidenceRequired: boolean;
   @ApiProperty({ description: '违反此条会列入黑榜候选' }) blackList: boolean;
+  @ApiProperty({ description: '需要道德评议会表决' }) needsCouncil: boolean;
   @ApiProperty() active: boolean;
 }
 

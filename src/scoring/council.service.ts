@@ -1,0 +1,206 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
+import type { Actor } from '../access/actor.js';
+import { assertInScope } from '../access/scope-policy.js';
+import { AuditService } from '../audit/audit.service.js';
+import { DomainError } from '../common/domain-error.js';
+import { isUniqueViolation } from '../common/unique.js';
+import { lockRow } from '../database/locks.js';
+import { insertRow, raw } from '../database/raw.js';
+import { scopeOf } from '../database/read-cache.js';
+import { Transactions } from '../database/transactions.js';
+import { ScoringRule } from '../rules/scoring-rule.entity.js';
+import { scopeOfVillage } from '../villages/scope-of-village.js';
+import { councilDecision, tally, type CouncilTally } from './council-decision.js';
+import { CouncilVote, type CouncilVoteChoice } from './council-vote.entity.js';
+import { ScoreRecord, type RecordStatus } from './score-record.entity.js';
+import { ScoringSettingsService } from './scoring-settings.service.js';
+import { ScoringService, STATUS_LABELS } from './scoring.service.js';
+
+/** What a vote answers (API.md POST /score-records/:id/votes): where the record stands and the votes so far. */
+export interface VoteResult extends CouncilTally {
+  recordId: number;
+  status: RecordStatus;
+  quorum: number;
+}
+
+/** A record waiting for one council member's vote, as the member's start page lists it. */
+export interface Ballot extends CouncilTally {
+  recordId: number;
+  householdCode: string;
+  headName: string;
+  ruleCode: string;
+  ruleTitle: string;
+  points: number;
+  occurredOn: string;
+  note: string | null;
+  hasEvidence: boolean;
+  quorum: number;
+}
+
+/**
+ * 道德评议会: records under a rule that needs judgement are decided by the council's vote. Each member of the village's
+ * council (staff accounts with the council role) votes once; the decision (council-decision.ts) moves the record
+ * through the same review as the committee's (ScoringService.decideByCouncil).
+ */
+@Injectable()
+export class CouncilService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly scoring: ScoringService,
+    private readonly settings: ScoringSettingsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async vote(actor: Actor, recordId: number, vote: CouncilVoteChoice, comment?: string): Promise<VoteResult> {
+    if (actor.kind !== 'user') throw DomainError.forbidden('只有评议会成员可以投票');
+    return this.transactions
+      .run(async (manager) => {
+        // Locked: two votes on one record are counted one after the other, so one of them decides, once.
+        const record = await lockRow(manager, ScoreRecord, recordId);
+        if (!record) throw DomainError.notFound('积分记录');
+        assertInScope(actor, await scopeOfVillage(manager, record.villageId));
+        const rule = await manager.findOneByOrFail(ScoringRule, { id: record.ruleId });
+        if (!rule.needsCouncil)
+          throw new DomainError('INVALID_STATE', '这条记录的细则不需要评议会表决，由村两委审核');
+        if (record.status !== 'PENDING')
+          throw new DomainError(
+            'INVALID_STATE',
+            `记录当前状态为 ${STATUS_LABELS[record.status]}，评议会表决已结束`,
+            { status: record.status },
+          );
+        if (record.recordedBy === actor.id)
+          throw new DomainError('SAME_PERSON', '登记人不能参加自己登记的记录的表决');
+        if (actor.householdId === record.householdId)
+          throw new DomainError('SAME_PERSON', '不能对自家的记录投票');
+        if (await manager.existsBy(CouncilVote, { recordId, userId: actor.id })) throw alreadyVoted();
+        await insertRow(manager, CouncilVote, {
+          recordId,
+          villageId: record.villageId,
+          userId: actor.id,
+          vote,
+          comment: comment || null,
+          createdAt: new Date(),
+        });
+        const votes = tally(await manager.find(CouncilVote, { where: { recordId }, select: { vote: true } }));
+        const quorum = await this.settings.councilQuorum(record.villageId, manager);
+        this.transactions.changed(manager, scopeOf(record.villageId));
+        await this.audit.record(
+          actor,
+          {
+            action: 'council.vote',
+            entityType: 'score_record',
+            entityId: record.id,
+            villageId: record.villageId,
+            details: { householdId: record.householdId, vote, ...(comment ? { comment } : {}), ...votes },
+          },
+          manager,
+        );
+        const decision = councilDecision(votes, quorum);
+        if (decision !== 'PENDING')
+          await this.scoring.decideByCouncil(manager, actor, record, decision, { ...votes, quorum });
+        return { recordId, status: record.status, ...votes, quorum };
+      })
+      .catch((error: unknown) => {
+        // A double click: both requests passed the check, the unique index let one vote in.
+        throw isUniqueViolation(error) ? alreadyVoted() : error;
+      });
+  }
+
+  /** The committee sets how many members must vote before the council's decision counts. */
+  async setQuorum(
+    actor: Actor,
+    villageId: number,
+    quorum: number,
+  ): Promise<{ villageId: number; quorum: number }> {
+    return this.transactions.run(async (manager) => {
+      const scope = await scopeOfVillage(manager, villageId);
+      assertInScope(actor, scope);
+      const from = await this.settings.councilQuorum(villageId, manager);
+      await this.settings.setCouncilQuorum(manager, villageId, quorum);
+      this.transactions.changed(manager, scopeOf(villageId));
+      await this.audit.record(
+        actor,
+        {
+          action: 'council.quorum',
+          entityType: 'village',
+          entityId: villageId,
+          townshipId: scope.townshipId,
+          villageId,
+          details: { from, to: quorum },
+        },
+        manager,
+      );
+      return { villageId, quorum };
+    });
+  }
+
+  quorum(villageId: number): Promise<number> {
+    return this.settings.councilQuorum(villageId);
+  }
+
+  /** The votes cast on each record (counts only, never the voters). Records nobody voted on are absent. */
+  async tallies(recordIds: number[], manager: EntityManager = this.dataSource.manager) {
+    const rows = recordIds.length
+      ? await manager.find(CouncilVote, {
+          where: { recordId: In(recordIds) },
+          select: { recordId: true, vote: true },
+        })
+      : [];
+    const byRecord = new Map<number, CouncilVote[]>();
+    for (const row of rows) byRecord.set(row.recordId, [...(byRecord.get(row.recordId) ?? []), row]);
+    return new Map([...byRecord].map(([id, votes]) => [id, tally(votes)]));
+  }
+
+  /** The ids of a village's rules that need the council (the review page shows their records as waiting for it). */
+  async councilRuleIds(villageId: number): Promise<Set<number>> {
+    const rules = await this.dataSource
+      .getRepository(ScoringRule)
+      .find({ where: { villageId, needsCouncil: true }, select: { id: true } });
+    return new Set(rules.map((r) => r.id));
+  }
+
+  /**
+   * What waits for this member's vote: the village's PENDING records under council rules that the member has not voted
+   * on and may vote on (not recorded by the member, not about the member's household), oldest first.
+   */
+  async ballots(actor: Actor): Promise<Ballot[]> {
+    if (actor.kind !== 'user' || actor.villageId === null) return [];
+    const rows = await raw<Record<string, unknown>>(
+      this.dataSource.manager,
+      `SELECT r.id, r.points, r."occurredOn", r.note, r."evidencePath", r."householdId", h.code AS "householdCode",
+          h."headName", rule.code AS "ruleCode", v.title AS "ruleTitle"
+        FROM score_record r
+        JOIN scoring_rule rule ON rule.id = r."ruleId"
+        JOIN scoring_rule_version v ON v.id = r."ruleVersionId"
+        JOIN household h ON h.id = r."householdId"
+        WHERE r."villageId" = $1 AND r.status = 'PENDING' AND rule."needsCouncil" = $2
+          AND (r."recordedBy" IS NULL OR r."recordedBy" <> $3) AND r."householdId" <> $4
+          AND NOT EXISTS (SELECT 1 FROM council_vote c WHERE c."recordId" = r.id AND c."userId" = $5)
+        ORDER BY r.id ASC`,
+      // Numbered in order of use: SQLite binds them by position.
+      [actor.villageId, true, actor.id, actor.householdId ?? -1, actor.id],
+    );
+    const tallies = await this.tallies(rows.map((r) => Number(r.id)));
+    const quorum = await this.settings.councilQuorum(actor.villageId);
+    return rows.map((r) => ({
+      recordId: Number(r.id),
+      householdCode: String(r.householdCode),
+      headName: String(r.headName),
+      ruleCode: String(r.ruleCode),
+      ruleTitle: String(r.ruleTitle),
+      points: Number(r.points),
+      occurredOn: String(r.occurredOn),
+      note: (r.note as string | null) ?? null,
+      hasEvidence: r.evidencePath !== null,
+      quorum,
+      ...(tallies.get(Number(r.id)) ?? { yes: 0, no: 0, abstain: 0 }),
+    }));
+  }
+}
+
+function alreadyVoted(): DomainError {
+  return DomainError.duplicate('vote', '您已对这条记录投过票，每人只能投一次');
+}
