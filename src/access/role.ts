@@ -1,12 +1,12 @@
 /** Staff roles (DOMAIN.md "Who uses it"). A household logs in as VILLAGER, which is not a user account. */
-export const STAFF_ROLES = ['ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN', 'SCORER', 'CLERK'] as const;
+export const STAFF_ROLES = ['ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN', 'SCORER', 'CLERK', 'SUPERVISOR'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
 /** The role of a household's login. */
 export const HOUSEHOLD_ROLE = 'VILLAGER';
 export type Role = StaffRole | typeof HOUSEHOLD_ROLE;
 export const ROLES: readonly Role[] = [...STAFF_ROLES, HOUSEHOLD_ROLE];
 
-export const VILLAGE_ROLES: readonly StaffRole[] = ['VILLAGE_ADMIN', 'SCORER', 'CLERK'];
+export const VILLAGE_ROLES: readonly StaffRole[] = ['VILLAGE_ADMIN', 'SCORER', 'CLERK', 'SUPERVISOR'];
 
 /** How far a role reaches: the whole county (the admin), one township, or one village. */
 export type ScopeLevel = 'county' | 'township' | 'village';
@@ -21,5 +21,6 @@ export const ROLE_LABELS: Record<Role, string> = {
   VILLAGE_ADMIN: '村两委',
   SCORER: '组长/网格员',
   CLERK: '超市管理员',
+  SUPERVISOR: '村务监督委员会',
   VILLAGER: '村民',
 };
