@@ -248,7 +248,7 @@ export class PublicationsController {
     const rows = await this.publications.boardRows([id]);
     const objections = await this.publications.objectionsOf(id);
     const opinions = await this.supervision.onRecords(rows.map((r) => r.recordId));
-    const byRecord = new Map(rows.map((r) => [r.recordId, r]));
+    const byRecord = new Map(rows.map((r) => [r.recordId, { ...r, pointsLabel: signedPoints(r.points) }]));
     const open = publication.status === 'OPEN';
     const ended = windowEnded(publication);
     return {
