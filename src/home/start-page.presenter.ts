@@ -37,7 +37,8 @@ export function todoItems(f: StartPageFacts): TodoItem[] {
       hint: '公示期间村民提出的异议',
       href: '/publications',
     });
-  if (f.opinionsToAnswer !== undefined)
+  // Only when something waits: most villages have no supervision committee account yet.
+  if (f.opinionsToAnswer)
     count(f.opinionsToAnswer, {
       before: '监督意见',
       after: '待答复',
