@@ -23,8 +23,25 @@ describe('the permission table', () => {
     expect(rolesWith(Permission.ScoreRecord.Approve)).toEqual(['VILLAGE_ADMIN']);
     expect(rolesWith(Permission.Ranking.Review)).toEqual(['TOWNSHIP']);
     expect(rolesWith(Permission.Goods.StockIn)).toEqual(['VILLAGE_ADMIN', 'CLERK']);
-    expect(rolesWith(Permission.AuditLog.Read)).toEqual(['ADMIN', 'TOWNSHIP']);
+    expect(rolesWith(Permission.AuditLog.Read)).toEqual(['ADMIN', 'TOWNSHIP', 'SUPERVISOR']);
     expect(rolesWith(Permission.User.Confirm)).toEqual(['ADMIN', 'TOWNSHIP']);
+  });
+
+  it('should let the supervision committee read and raise opinions, and change nothing else', () => {
+    expect(rolesWith(Permission.Supervision.Raise)).toEqual(['SUPERVISOR']);
+    expect(rolesWith(Permission.Supervision.Answer)).toEqual(['VILLAGE_ADMIN']);
+    for (const write of [
+      Permission.ScoreRecord.Record,
+      Permission.ScoreRecord.Approve,
+      Permission.Publication.Close,
+      Permission.Objection.Resolve,
+      Permission.Redemption.Create,
+      Permission.Goods.StockIn,
+      Permission.Goods.Edit,
+      Permission.User.Manage,
+    ])
+      expect(can(as('SUPERVISOR'), write)).toBe(false);
+    expect(can(as('SUPERVISOR'), Permission.Passbook.Read)).toBe(true);
   });
 
   it('should let nobody do anything when there is no actor', () => {

@@ -132,6 +132,12 @@ export const Permission = {
   AuditLog: {
     Read: 'AuditLog.Read',
   },
+  Supervision: {
+    /** 监督意见: the village's supervision committee raises one on a record in 公示, a redemption or a stock movement. */
+    Raise: 'Supervision.Raise',
+    /** The committee (村两委) answers an opinion. */
+    Answer: 'Supervision.Answer',
+  },
   Notice: {
     /** The household's own notices, its records and the objections it filed (`/api/v1/me/*`). */
     ReadOwn: 'Notice.ReadOwn',
@@ -224,9 +230,29 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     P.List.Confirm,
     P.List.Lift,
     P.Council.Configure,
+    P.Supervision.Answer,
   ],
   SCORER: [...VILLAGE_STAFF, P.Household.PrintDoorPlates, P.Passbook.PrintSlips, P.ScoreRecord.Record],
   CLERK: [...VILLAGE_STAFF, ...SUPERMARKET, P.Household.PrintDoorPlates, P.Passbook.PrintSlips],
+  // 村务监督委员会: reads everything of its village (the supermarket's pages too, whose actions ask for more), changes
+  // nothing but raising opinions.
+  SUPERVISOR: [
+    P.Account.ManageOwn,
+    P.Village.Read,
+    P.Household.Read,
+    P.Passbook.Read,
+    P.ScoringRule.Read,
+    P.ScoreRecord.Read,
+    P.Ranking.Read,
+    P.Ranking.ReadSnapshots,
+    P.List.Read,
+    P.Publication.Read,
+    P.Goods.Read,
+    P.Redemption.Read,
+    P.Supermarket.Operate,
+    P.AuditLog.Read,
+    P.Supervision.Raise,
+  ],
   COUNCIL: [
     ...EVERYONE,
     P.Village.Read,

@@ -1,12 +1,26 @@
 /** Staff roles (DOMAIN.md "Who uses it"). A household logs in as VILLAGER, which is not a user account. */
-export const STAFF_ROLES = ['ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN', 'SCORER', 'CLERK', 'COUNCIL'] as const;
+export const STAFF_ROLES = [
+  'ADMIN',
+  'TOWNSHIP',
+  'VILLAGE_ADMIN',
+  'SCORER',
+  'CLERK',
+  'SUPERVISOR',
+  'COUNCIL',
+] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
 /** The role of a household's login. */
 export const HOUSEHOLD_ROLE = 'VILLAGER';
 export type Role = StaffRole | typeof HOUSEHOLD_ROLE;
 export const ROLES: readonly Role[] = [...STAFF_ROLES, HOUSEHOLD_ROLE];
 
-export const VILLAGE_ROLES: readonly StaffRole[] = ['VILLAGE_ADMIN', 'SCORER', 'CLERK', 'COUNCIL'];
+export const VILLAGE_ROLES: readonly StaffRole[] = [
+  'VILLAGE_ADMIN',
+  'SCORER',
+  'CLERK',
+  'SUPERVISOR',
+  'COUNCIL',
+];
 
 /** How far a role reaches: the whole county (the admin), one township, or one village. */
 export type ScopeLevel = 'county' | 'township' | 'village';
@@ -21,6 +35,7 @@ export const ROLE_LABELS: Record<Role, string> = {
   VILLAGE_ADMIN: '村两委',
   SCORER: '组长/网格员',
   CLERK: '超市管理员',
+  SUPERVISOR: '村务监督委员会',
   COUNCIL: '道德评议会成员',
   VILLAGER: '村民',
 };

@@ -36,13 +36,16 @@ describe('scope policy', () => {
     expect(inScope(township, { townshipId: 2 })).toBe(false);
   });
 
-  it.each(['VILLAGE_ADMIN', 'SCORER', 'CLERK'] as const)('should keep %s to its own village', (role) => {
-    const actor = staff({ role });
-    expect(inScope(actor, ownVillage)).toBe(true);
-    expect(inScope(actor, otherVillageSameTownship)).toBe(false);
-    expect(inScope(actor, otherTownshipVillage)).toBe(false);
-    expect(inScope(actor, township1)).toBe(false);
-  });
+  it.each(['VILLAGE_ADMIN', 'SCORER', 'CLERK', 'SUPERVISOR'] as const)(
+    'should keep %s to its own village',
+    (role) => {
+      const actor = staff({ role });
+      expect(inScope(actor, ownVillage)).toBe(true);
+      expect(inScope(actor, otherVillageSameTownship)).toBe(false);
+      expect(inScope(actor, otherTownshipVillage)).toBe(false);
+      expect(inScope(actor, township1)).toBe(false);
+    },
+  );
 
   it('should keep a household to its own village', () => {
     const household: Actor = {

@@ -25,6 +25,8 @@ const NAMES: Record<ScopeKind, string> = {
   snapshot: '排名快照',
   listEntry: '红黑榜条目',
   certificate: '积分证明',
+  opinion: '监督意见',
+  movement: '库存变动',
 };
 
 /** Things that live in a village, with their table: the scope check joins them to their village. */
@@ -39,6 +41,8 @@ const IN_VILLAGE = {
   snapshot: 'ranking_snapshot',
   listEntry: 'list_entry',
   certificate: 'credit_certificate',
+  opinion: 'supervision_opinion',
+  movement: 'stock_movement',
 } as const;
 
 /** The route acts on the `kind` whose id is at `source` (e.g. `params.id`): the ScopeGuard checks it is in scope. */

@@ -24,7 +24,7 @@ interface AuditQuery {
   pageSize: number;
 }
 
-/** 操作日志 for the township and the admin: who did what, when, filtered by village, person, action and date. */
+/** 操作日志 for the township, the admin and a village's supervision committee (its village only): who did what, when, filtered by village, person, action and date. */
 @ApiTags('audit 操作日志')
 @ApiBearerAuth()
 @Controller()
@@ -46,7 +46,12 @@ export class AuditLogController {
   @Allow(Permission.AuditLog.Read)
   async page(@CurrentActor() actor: Actor, @Res() res: Response, @Query() query: Record<string, string>) {
     const scope = await this.scope(actor);
-    const villages = await this.villages.names('within' in scope ? scope.within?.townshipId : undefined);
+    const within = scope.within;
+    const villages = (
+      await this.villages.names(
+        within && 'townshipId' in within ? within.townshipId : (actor.townshipId ?? undefined),
+      )
+    ).filter((v) => !within || !('villageId' in within) || v.id === within.villageId);
     const context = {
       title: '操作日志',
       values: query,
@@ -79,8 +84,12 @@ export class AuditLogController {
     });
   }
 
-  private async scope(actor: Actor) {
+  private async scope(actor: Actor): Promise<{
+    within?: { townshipId: number; villageIds: number[] } | { villageId: number };
+  }> {
     if (scopeLevel(actor) === 'county') return {};
+    // A village role (the supervision committee) reads its own village's rows only.
+    if (scopeLevel(actor) === 'village') return { within: { villageId: actor.villageId ?? -1 } };
     const villages = await this.villages.names(actor.townshipId ?? -1);
     return { within: { townshipId: actor.townshipId ?? -1, villageIds: villages.map((v) => v.id) } };
   }

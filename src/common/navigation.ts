@@ -43,6 +43,7 @@ export function navigationFor(actor: Actor | undefined, path: string): NavLink[]
     if (can(actor, P.ScoreRecord.Record)) links.push({ href: '/scoring/new', label: '登记', group: '积分' });
     if (can(actor, P.ScoreRecord.Approve))
       links.push({ href: '/scoring/review', label: '审核', group: '积分' });
+    // The village's own board: the committee opens publications, the supervision committee watches them.
     if (can(actor, P.Publication.Read) && actor.villageId)
       links.push({ href: '/publications', label: '公示', group: '积分' });
     if (can(actor, P.Redemption.Create))
@@ -53,7 +54,8 @@ export function navigationFor(actor: Actor | undefined, path: string): NavLink[]
     }
     if (actor.villageId && can(actor, P.Ranking.Read))
       links.push({ href: '/rankings', label: '排名', group: '排名' });
-    if (can(actor, P.List.Confirm)) links.push({ href: '/lists', label: '红黑榜', group: '排名' });
+    if (can(actor, P.List.Read) && actor.villageId)
+      links.push({ href: '/lists', label: '红黑榜', group: '排名' });
     // The admin opens a township's overview from its village list, naming the township.
     if (can(actor, P.Township.Overview) && actor.townshipId)
       links.push({ href: '/township', label: '乡镇总览', group: '排名' });

@@ -11,6 +11,7 @@ import { LedgerBook } from '../ledger/ledger-book.entity.js';
 import { NoticeDelivery } from '../notices/notice-delivery.entity.js';
 import { Notice } from '../notices/notice.entity.js';
 import { Objection } from '../publications/objection.entity.js';
+import { SupervisionOpinion } from '../supervision/supervision-opinion.entity.js';
 import { Publication } from '../publications/publication.entity.js';
 import { ListEntry } from '../rankings/list-entry.entity.js';
 import { PeriodTotal } from '../ledger/period-total.entity.js';
@@ -49,6 +50,7 @@ export const ENTITIES = [
   CouncilVote,
   Publication,
   Objection,
+  SupervisionOpinion,
   Notice,
   NoticeDelivery,
   LedgerEntry,

@@ -82,6 +82,12 @@ const START_LINKS: StartLink[] = [
     hint: '公示已审核的积分，处理异议，期满入账',
   },
   {
+    shows: (a) => can(a, P.Supervision.Raise),
+    href: '/publications',
+    label: '公示监督',
+    hint: '查看公示中的记录，有疑问提出监督意见',
+  },
+  {
     shows: (a) => can(a, P.Household.Create),
     href: '/households',
     label: '农户',
@@ -104,6 +110,18 @@ const START_LINKS: StartLink[] = [
     href: '/rules',
     label: '积分细则',
     hint: '本村的积分清单',
+  },
+  {
+    shows: (a) => can(a, P.Supermarket.Operate) && !can(a, P.Goods.Edit),
+    href: '/supermarket/reports',
+    label: '超市账目',
+    hint: '兑换、入库、库存的报表和明细',
+  },
+  {
+    shows: (a) => can(a, P.AuditLog.Read) && inVillage(a),
+    href: '/audit',
+    label: '操作日志',
+    hint: '本村谁在什么时候做了什么',
   },
   {
     shows: (a) => can(a, P.User.Manage) && scopeLevel(a) === 'county',
@@ -151,6 +169,7 @@ export class HomeController {
       // A council member sees the section even when nothing waits ("没有等待您表决的记录").
       council: facts.ballots !== undefined,
       ballots: facts.ballots?.map(ballotView),
+      opinions: facts.supervision?.waiting,
       links,
     });
   }

@@ -37,6 +37,14 @@ export function todoItems(f: StartPageFacts): TodoItem[] {
       hint: '公示期间村民提出的异议',
       href: '/publications',
     });
+  // Only when something waits: most villages have no supervision committee account yet.
+  if (f.opinionsToAnswer)
+    count(f.opinionsToAnswer, {
+      before: '监督意见',
+      after: '待答复',
+      hint: '村务监督委员会对公示记录和超市账目的意见',
+      href: '/publications',
+    });
   if (f.endedPublications !== undefined)
     count(f.endedPublications, {
       before: '期满待入账',
@@ -57,6 +65,21 @@ export function todoItems(f: StartPageFacts): TodoItem[] {
       hint: f.lowStock.length ? names(f.lowStock) : '商品库存充足',
       href: '/supermarket/goods',
     });
+  if (f.supervision) {
+    for (const p of f.supervision.onBoard)
+      count(p.records, {
+        before: '公示中',
+        after: '条',
+        hint: `公示期 ${p.startsOn} 至 ${p.endsOn}，有疑问可提出监督意见`,
+        href: `/publications/${p.publicationId}`,
+      });
+    count(f.supervision.waiting.length, {
+      before: '监督意见',
+      after: '等待答复',
+      hint: '提出的意见，村两委答复前相关记录不入账',
+      href: '/publications',
+    });
+  }
   if (f.rankingReviews !== undefined)
     count(f.rankingReviews, { before: '待审核排名', hint: '各村提交的排名', href: '/township/reviews' });
   if (f.signals !== undefined)

@@ -9,6 +9,7 @@ import { RankingsService } from '../rankings/rankings.service.js';
 import { CouncilService, type Ballot } from '../scoring/council.service.js';
 import { ScoringService, type RecordedRow } from '../scoring/scoring.service.js';
 import { GoodsService } from '../supermarket/goods.service.js';
+import { SupervisionService } from '../supervision/supervision.service.js';
 import { TownshipService } from '../township/township.service.js';
 
 /** What waits for a person, each count asked of the feature that owns it; absent when the person cannot act on it. */
@@ -24,6 +25,13 @@ export interface StartPageFacts {
   signals?: { period: Period; count: number };
   /** 道德评议会: the records waiting for this member's vote. */
   ballots?: Ballot[];
+  /** 监督意见 waiting for the committee's answer (the committee's to-do). */
+  opinionsToAnswer?: number;
+  /** The supervision committee's page: what is on the board now, and its opinions waiting for an answer. */
+  supervision?: {
+    onBoard: { publicationId: number; startsOn: string; endsOn: string; records: number }[];
+    waiting: { id: number; text: string; what: string; href: string }[];
+  };
 }
 
 /** The start page's to-do: the counts of the work waiting for this person, from each feature's service. */
@@ -37,6 +45,7 @@ export class StartPageService {
     private readonly goods: GoodsService,
     private readonly township: TownshipService,
     private readonly council: CouncilService,
+    private readonly supervision: SupervisionService,
   ) {}
 
   async facts(actor: Actor): Promise<StartPageFacts> {
@@ -52,19 +61,29 @@ export class StartPageService {
     const month = currentPeriod('month', this.clock.today());
     // Whoever records but does not review follows their own records; a reviewer sees the village's queue instead.
     const recorder = can(actor, P.ScoreRecord.Record) && !can(actor, P.ScoreRecord.Approve);
-    const [pendingRecords, openObjections, ended, returned, lowStock, myRecords, ballots] = await Promise.all(
-      [
-        when(can(actor, P.ScoreRecord.Approve), () => this.scoring.pendingCount(villageId)),
-        when(can(actor, P.Objection.Resolve), () => this.publications.openObjectionCount(villageId)),
-        when(can(actor, P.Publication.Close), () => this.publications.endedAwaitingPosting(villageId)),
-        when(can(actor, P.Ranking.Submit), () => this.rankings.returnedToResubmit(villageId)),
-        when(can(actor, P.Goods.Edit), () => this.goods.lowStock(villageId)),
-        when(recorder && actor.kind === 'user', () =>
-          this.scoring.recordedBy(actor.id, new Date(`${month.start}T00:00:00+08:00`)),
-        ),
-        when(can(actor, P.Council.Vote), () => this.council.ballots(actor)),
-      ],
-    );
+    const [
+      pendingRecords,
+      openObjections,
+      ended,
+      returned,
+      lowStock,
+      myRecords,
+      ballots,
+      opinions,
+      supervision,
+    ] = await Promise.all([
+      when(can(actor, P.ScoreRecord.Approve), () => this.scoring.pendingCount(villageId)),
+      when(can(actor, P.Objection.Resolve), () => this.publications.openObjectionCount(villageId)),
+      when(can(actor, P.Publication.Close), () => this.publications.endedAwaitingPosting(villageId)),
+      when(can(actor, P.Ranking.Submit), () => this.rankings.returnedToResubmit(villageId)),
+      when(can(actor, P.Goods.Edit), () => this.goods.lowStock(villageId)),
+      when(recorder && actor.kind === 'user', () =>
+        this.scoring.recordedBy(actor.id, new Date(`${month.start}T00:00:00+08:00`)),
+      ),
+      when(can(actor, P.Council.Vote), () => this.council.ballots(actor)),
+      when(can(actor, P.Supervision.Answer), () => this.supervision.waiting(villageId)),
+      when(can(actor, P.Supervision.Raise), () => this.supervisionFacts(villageId)),
+    ]);
     return {
       pendingRecords,
       openObjections,
@@ -75,6 +94,28 @@ export class StartPageService {
       counter: can(actor, P.Redemption.Create) && !can(actor, P.ScoreRecord.Approve),
       myRecords: myRecords && { since: month.label, rows: myRecords },
       ballots,
+      opinionsToAnswer: opinions?.length,
+      supervision,
+    };
+  }
+
+  /** For the supervision committee: the publications whose window still runs, and the opinions not yet answered. */
+  private async supervisionFacts(villageId: number): Promise<StartPageFacts['supervision']> {
+    const [open, waiting] = await Promise.all([
+      this.publications.openInVillage(villageId),
+      this.supervision.waiting(villageId),
+    ]);
+    const about = await this.supervision.described(waiting);
+    return {
+      onBoard: open
+        .filter((p) => !p.ended)
+        .map((p) => ({
+          publicationId: p.id,
+          startsOn: p.startsOn,
+          endsOn: p.endsOn,
+          records: p.rows.length,
+        })),
+      waiting: waiting.map((o) => ({ id: o.id, text: o.text, ...about.get(o.id)! })),
     };
   }
 

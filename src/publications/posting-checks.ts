@@ -14,7 +14,7 @@ const POSTING_KINDS = `('SCORE', 'OPENING')`;
  * What must hold between score records and the passbooks (issue 8): every POSTED record has exactly one posting entry
  * in its own household's book, and its points equal that entry plus its corrections; no other record has entries;
  * every SCORE entry points at a record; no record is left on a closed board (PUBLICIZING in a CLOSED publication) or
- * marked OBJECTED without an open objection. Each check is one aggregate query over the whole county.
+ * marked OBJECTED without an open objection or 监督意见. Each check is one aggregate query over the whole county.
  */
 export async function verifyPostings(
   manager: EntityManager,
@@ -80,7 +80,9 @@ export async function verifyPostings(
       WHERE (r.status IN ('PUBLICIZING', 'OBJECTED') AND p.id IS NULL)
         OR (r.status = 'PUBLICIZING' AND p.status = 'CLOSED')
         OR (r.status = 'OBJECTED' AND NOT EXISTS (
-          SELECT 1 FROM objection o WHERE o."recordId" = r.id AND o.status = 'OPEN'))`,
+          SELECT 1 FROM objection o WHERE o."recordId" = r.id AND o.status = 'OPEN') AND NOT EXISTS (
+          SELECT 1 FROM supervision_opinion s
+            WHERE s."targetType" = 'SCORE_RECORD' AND s."targetId" = r.id AND s.status = 'OPEN'))`,
     [],
   );
   for (const r of stuck)
@@ -90,7 +92,7 @@ export async function verifyPostings(
         entryId: null,
         problem:
           r.status === 'OBJECTED'
-            ? '标为有异议，却没有待处理的异议'
+            ? '标为有异议，却没有待处理的异议或监督意见'
             : r.publication === null
               ? '标为公示中，却不在任何公示里'
               : '公示已结束，记录却仍在公示中、没有入账',

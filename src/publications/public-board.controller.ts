@@ -16,6 +16,7 @@ import { groupByCategory, RulesService } from '../rules/rules.service.js';
 import { GoodsService } from '../supermarket/goods.service.js';
 import type { Village } from '../villages/village.entity.js';
 import { VillagesService } from '../villages/villages.service.js';
+import { SupervisionService } from '../supervision/supervision.service.js';
 import { PublicationsService } from './publications.service.js';
 
 /**
@@ -47,6 +48,7 @@ export class PublicBoardController {
     private readonly ledger: LedgerService,
     private readonly rules: RulesService,
     private readonly cache: ReadCache,
+    private readonly supervision: SupervisionService,
   ) {}
 
   /** `?section=publication|ranking|lists|stars|catalogue|rules` prints one section on its own A4 sheet. */
@@ -83,6 +85,8 @@ export class PublicBoardController {
       this.rankingSettings.get(id),
       this.rules.inForce(id),
     ]);
+    // The supervision committee's opinions on the records on the board, with the committee's answers.
+    const opinions = await this.supervision.onRecords(open.flatMap((p) => p.rows.map((r) => r.recordId)));
     const listsPeriod = listPeriod ? (parsePeriod(listPeriod) as Period) : null;
     const lists = listsPeriod ? await this.lists.published(id, listsPeriod) : { red: [], black: [] };
     const ranking = approved ? snapshotView(approved) : null;
@@ -114,14 +118,30 @@ export class PublicBoardController {
           .sort((a, b) => b.stars - a.stars || a.code.localeCompare(b.code))
           .map((r) => ({ ...r, starText: '★'.repeat(r.stars) })),
       },
-      publications: open.map((p) => ({
-        ...p,
-        rows: p.rows.map((r) => ({
-          ...r,
-          pointsLabel: signedPoints(r.points),
-          objected: r.status === 'OBJECTED',
-        })),
-      })),
+      publications: open.map((p) => {
+        const waiting = new Set(opinions.filter((o) => o.status === 'OPEN').map((o) => o.targetId));
+        const byRecord = new Map(p.rows.map((r) => [r.recordId, r]));
+        return {
+          ...p,
+          rows: p.rows.map((r) => ({
+            ...r,
+            pointsLabel: signedPoints(r.points),
+            objected: r.status === 'OBJECTED' && !waiting.has(r.recordId),
+            supervised: r.status === 'OBJECTED' && waiting.has(r.recordId),
+          })),
+          opinions: opinions
+            .filter((o) => byRecord.has(o.targetId))
+            .map((o) => {
+              const r = byRecord.get(o.targetId)!;
+              return {
+                id: o.id,
+                what: `${r.householdCode} ${r.headName} · ${r.ruleTitle} ${signedPoints(r.points)}`,
+                text: o.text,
+                answer: o.answer,
+              };
+            }),
+        };
+      }),
     };
   }
 }

@@ -14,6 +14,8 @@ import { signedPoints } from '../rules/rule-points.js';
 import { STATUS_LABELS, ScoringService } from '../scoring/scoring.service.js';
 import { VillagesService } from '../villages/villages.service.js';
 import { HouseholdsService } from '../households/households.service.js';
+import { AnswerOpinionDto, RaiseOpinionDto } from '../supervision/dto/supervision.dto.js';
+import { SupervisionService } from '../supervision/supervision.service.js';
 import { OnBehalfObjectionDto, OpenPublicationDto, ResolveObjectionDto } from './dto/publication.dto.js';
 import { PUBLICATION_DEFAULT_DAYS, windowDaysHint } from './publication-window.js';
 import { PublicationsService, windowEnded } from './publications.service.js';
@@ -31,6 +33,7 @@ export class PublicationsController {
     private readonly villages: VillagesService,
     private readonly households: HouseholdsService,
     private readonly settings: Settings,
+    private readonly supervision: SupervisionService,
   ) {}
 
   @Get('publications')
@@ -167,6 +170,63 @@ export class PublicationsController {
     });
   }
 
+  /** 监督意见 from the publication's page: the supervision committee names a record on the board and says why. */
+  @Post('publications/:id/supervision-opinions')
+  @Allow(Permission.Supervision.Raise)
+  @InScope('publication', 'params.id')
+  async raiseOpinion(
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+    @Param('id', ParseIntPipe) id: number,
+    @Body() body: Record<string, string> = {},
+  ) {
+    const form = {
+      view: 'publications/show',
+      context: () => this.showContext(actor, id),
+      values: body,
+      fieldNames: { text: 'opinionText' },
+    };
+    await submitForm(res, form, async () => {
+      const { recordIds } = await this.publications.get(id);
+      const recordId = Number(body.recordId);
+      if (!recordIds.includes(recordId))
+        throw DomainError.validation({ recordId: '请选择这次公示中的一条记录' });
+      const dto = await parseForm(RaiseOpinionDto, { text: body.opinionText });
+      await this.supervision.raiseOnRecord(actor, recordId, dto.text);
+      return {
+        redirect: `/publications/${id}`,
+        message: '监督意见已提出，村两委答复前这条记录不入账',
+      };
+    });
+  }
+
+  /** The committee answers a 监督意见 on a record, from the publication's page. */
+  @Post('supervision-opinions/:id/answer')
+  @Allow(Permission.Supervision.Answer)
+  @InScope('opinion', 'params.id')
+  async answerOpinion(
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+    @Param('id', ParseIntPipe) id: number,
+    @Body() body: Record<string, string> = {},
+  ) {
+    const [about] = [...(await this.supervision.describedById(id)).values()];
+    const publicationId = Number(/^\/publications\/(\d+)$/.exec(about.href)?.[1] ?? NaN);
+    const form = Number.isInteger(publicationId)
+      ? {
+          view: 'publications/show',
+          context: () => this.showContext(actor, publicationId),
+          values: body,
+          fieldNames: { text: `answer${id}` },
+        }
+      : { view: 'errors/error', values: body };
+    await submitForm(res, form, async () => {
+      const dto = await parseForm(AnswerOpinionDto, { text: body.text });
+      await this.supervision.answer(actor, id, dto.text);
+      return { redirect: about.href, message: '已答复监督意见' };
+    });
+  }
+
   private async listContext(actor: Actor, villageParam?: string) {
     const villageId = Number(villageParam ?? actor.villageId);
     if (!Number.isInteger(villageId) || villageId <= 0) throw DomainError.notFound('村');
@@ -187,7 +247,8 @@ export class PublicationsController {
     const village = await this.villages.get(actor, publication.villageId);
     const rows = await this.publications.boardRows([id]);
     const objections = await this.publications.objectionsOf(id);
-    const byRecord = new Map(rows.map((r) => [r.recordId, r]));
+    const opinions = await this.supervision.onRecords(rows.map((r) => r.recordId));
+    const byRecord = new Map(rows.map((r) => [r.recordId, { ...r, pointsLabel: signedPoints(r.points) }]));
     const open = publication.status === 'OPEN';
     const ended = windowEnded(publication);
     return {
@@ -213,6 +274,29 @@ export class PublicationsController {
         statusLabel: { OPEN: '待处理', DISMISSED: '已驳回', UPHELD: '已采纳' }[o.status],
       })),
       canResolve: can(actor, Permission.Objection.Resolve),
+      opinions: opinions.map((o) => ({
+        ...o,
+        record: byRecord.get(o.targetId),
+        open: o.status === 'OPEN',
+        statusLabel: o.status === 'OPEN' ? '待答复' : '已答复',
+      })),
+      canAnswer: can(actor, Permission.Supervision.Answer),
+      // The supervision committee raises an opinion while the window runs, on a record no opinion waits on.
+      raise:
+        can(actor, Permission.Supervision.Raise) && open && !ended
+          ? {
+              records: rows
+                .filter(
+                  (r) =>
+                    ['PUBLICIZING', 'OBJECTED'].includes(r.status) &&
+                    !opinions.some((o) => o.targetId === r.recordId && o.status === 'OPEN'),
+                )
+                .map((r) => ({
+                  value: String(r.recordId),
+                  label: `${r.householdCode} ${r.headName}家 · ${r.ruleCode} ${r.ruleTitle} ${signedPoints(r.points)}`,
+                })),
+            }
+          : null,
       // Closing is possible only once the window is over; until then the page says when it posts by itself.
       canClose: can(actor, Permission.Publication.Close) && open && ended,
       onBehalf:

@@ -10,11 +10,18 @@ import { PublicationsApiController } from './publications.api.controller.js';
 import { PublicationsController } from './publications.controller.js';
 import { PublicationsScheduler } from './publications.scheduler.js';
 import { PublicationsService } from './publications.service.js';
+import { SupervisionApiController } from '../supervision/supervision.api.controller.js';
+import { SupervisionService } from '../supervision/supervision.service.js';
 
 @Module({
   imports: [HouseholdsModule, ScoringModule, VillagesModule, SupermarketModule, RankingsModule, RulesModule],
-  controllers: [PublicationsApiController, PublicationsController, PublicBoardController],
-  providers: [PublicationsService, PublicationsScheduler],
-  exports: [PublicationsService, PublicationsScheduler],
+  controllers: [
+    PublicationsApiController,
+    PublicationsController,
+    PublicBoardController,
+    SupervisionApiController,
+  ],
+  providers: [PublicationsService, PublicationsScheduler, SupervisionService],
+  exports: [PublicationsService, PublicationsScheduler, SupervisionService],
 })
 export class PublicationsModule {}

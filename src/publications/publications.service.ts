@@ -24,6 +24,7 @@ import { tallyLabel } from '../scoring/council-decision.js';
 import { CouncilService } from '../scoring/council.service.js';
 import { assertMove, moveRecord } from '../scoring/record-status.js';
 import { RecordStatus, ScoreRecord } from '../scoring/score-record.entity.js';
+import { SupervisionOpinion } from '../supervision/supervision-opinion.entity.js';
 import { Village } from '../villages/village.entity.js';
 import { Objection } from './objection.entity.js';
 import { Publication } from './publication.entity.js';
@@ -497,10 +498,7 @@ export class PublicationsService {
           { recordId: record.id, status: 'OPEN' },
           { status: 'UPHELD', resolvedBy: actor.id, resolvedAt: now },
         );
-      } else {
-        const stillOpen = await manager.countBy(Objection, { recordId: record.id, status: 'OPEN' });
-        if (stillOpen === 0) next = 'PUBLICIZING';
-      }
+      } else if ((await this.holdsOn(manager, record.id)) === 0) next = 'PUBLICIZING';
       await this.move(manager, record, next, points !== undefined ? { points } : {});
       const publication = await manager.findOneByOrFail(Publication, { id: record.publicationId as number });
       if (next === 'PUBLICIZING' && publication.status === 'CLOSED')
@@ -539,6 +537,59 @@ export class PublicationsService {
       );
       return objection;
     });
+  }
+
+  /**
+   * What holds a record from posting: its open objections and the supervision committee's open opinions on it. A
+   * record is OBJECTED while any holds it; it goes back to the board (or is posted, its window closed) with the last.
+   */
+  async holdsOn(manager: EntityManager, recordId: number): Promise<number> {
+    const [objections, opinions] = await Promise.all([
+      manager.countBy(Objection, { recordId, status: 'OPEN' }),
+      manager.countBy(SupervisionOpinion, { targetType: 'SCORE_RECORD', targetId: recordId, status: 'OPEN' }),
+    ]);
+    return objections + opinions;
+  }
+
+  /**
+   * A record in 公示 that may take a hold (an objection, a 监督意见): locked after the village's book, in the caller's
+   * transaction, with its publication; refused unless the window is still running.
+   */
+  async recordOnBoard(manager: EntityManager, recordId: number, refusal: string): Promise<ScoreRecord> {
+    const record = await this.lockRecord(manager, recordId);
+    if (!record) throw DomainError.notFound('积分记录');
+    const publication = record.publicationId
+      ? await manager.findOneBy(Publication, { id: record.publicationId })
+      : null;
+    const open =
+      publication && publication.status === 'OPEN' && !windowEnded(publication, this.clock.today());
+    if (!open || !['PUBLICIZING', 'OBJECTED'].includes(record.status))
+      throw new DomainError('INVALID_STATE', refusal);
+    return record;
+  }
+
+  /** A record locked for a move, after its village's book (null when there is none). */
+  recordForMove(manager: EntityManager, recordId: number): Promise<ScoreRecord | null> {
+    return this.lockRecord(manager, recordId);
+  }
+
+  /** Holds a record from posting (its hold row written by the caller): OBJECTED until the last hold goes. */
+  async hold(manager: EntityManager, record: ScoreRecord): Promise<void> {
+    await this.move(manager, record, 'OBJECTED');
+  }
+
+  /**
+   * After a hold went (its row settled by the caller): with none left the record goes back to the board, and is
+   * posted at once when its publication has closed meanwhile. Answers where the record stands.
+   */
+  async release(manager: EntityManager, recordId: number, actor: Actor): Promise<RecordStatus> {
+    const record = (await this.lockRecord(manager, recordId)) as ScoreRecord;
+    if (record.status !== 'OBJECTED' || (await this.holdsOn(manager, record.id)) > 0) return record.status;
+    await this.move(manager, record, 'PUBLICIZING');
+    const publication = await manager.findOneByOrFail(Publication, { id: record.publicationId as number });
+    if (publication.status === 'CLOSED')
+      await this.notices.add(manager, [await this.post(manager, record, actor)]);
+    return record.status;
   }
 
   /**

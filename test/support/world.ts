@@ -6,8 +6,18 @@ import { afterPeriodEnds, postDeeds } from './ranking-fixtures.js';
 import { createScoringScene, createTestRule, daysAgo } from './scoring-fixtures.js';
 import { createHouseholdWithPoints, createTestGoods, newKey } from './supermarket-fixtures.js';
 
-export type Role = 'ADMIN' | 'TOWNSHIP' | 'VILLAGE_ADMIN' | 'SCORER' | 'CLERK' | 'COUNCIL' | 'VILLAGER';
-export const ROLES: Role[] = ['ADMIN', 'TOWNSHIP', 'VILLAGE_ADMIN', 'SCORER', 'CLERK', 'COUNCIL', 'VILLAGER'];
+export type Role =
+  'ADMIN' | 'TOWNSHIP' | 'VILLAGE_ADMIN' | 'SCORER' | 'CLERK' | 'SUPERVISOR' | 'COUNCIL' | 'VILLAGER';
+export const ROLES: Role[] = [
+  'ADMIN',
+  'TOWNSHIP',
+  'VILLAGE_ADMIN',
+  'SCORER',
+  'CLERK',
+  'SUPERVISOR',
+  'COUNCIL',
+  'VILLAGER',
+];
 
 /**
  * One of everything in one village (the app must run with PUBLICATION_MIN_DAYS=0), with a bearer token and a logged-in
@@ -43,7 +53,17 @@ export async function createWorld(t: TestApp) {
     .post(`/api/v1/score-records/${objected.body.id}/objections`)
     .set(auth(committee))
     .send({ reason: '核实一下' });
+  // 村务监督委员会, opened by the admin, with an opinion on the record on the board.
+  const supervisor = await createTestUser(t, { role: 'SUPERVISOR', villageId });
+  const opinion = await request(t.http)
+    .post(`/api/v1/score-records/${objected.body.id}/supervision-opinions`)
+    .set(auth(await supervisor.token()))
+    .send({ text: '请核实登记依据' });
+  if (opinion.status !== 201) throw new Error(`opinion: ${opinion.status} ${JSON.stringify(opinion.body)}`);
   const goods = await createTestGoods(t, clerk, villageId, { stock: 100 });
+  const movement = (
+    await t.dataSource.query(`SELECT id FROM stock_movement WHERE "goodsId" = ${goods.id} LIMIT 1`)
+  )[0];
   const redemption = await request(t.http)
     .post('/api/v1/redemptions')
     .set(auth(clerk))
@@ -83,6 +103,7 @@ export async function createWorld(t: TestApp) {
     VILLAGE_ADMIN: committee,
     SCORER: await scene.scorer.token(),
     CLERK: clerk,
+    SUPERVISOR: await supervisor.token(),
     COUNCIL: await councilMember.token(),
     VILLAGER: login.body.token as string,
   };
@@ -102,9 +123,12 @@ export async function createWorld(t: TestApp) {
     snapshot: snapshot.body.id ?? 1,
     entry: entry.body.id ?? 1,
     certificate: certificate.body.id ?? 1,
+    opinion: opinion.body.id ?? 1,
+    movement: movement?.id ?? 1,
   };
   return {
     scene,
+    supervisor,
     household,
     tokens,
     ids,
@@ -132,6 +156,7 @@ export async function createWorld(t: TestApp) {
                 VILLAGE_ADMIN: scene.villageAdmin,
                 SCORER: scene.scorer,
                 CLERK: scene.clerk,
+                SUPERVISOR: supervisor,
                 COUNCIL: councilMember,
               }[role].username;
       return loggedIn(t, username, role === 'ADMIN' ? 'admin-pass-2026' : TEST_PASSWORD);
@@ -159,6 +184,8 @@ const SEGMENTS: Record<string, string> = {
   'list-entries': 'entry',
   lists: 'entry',
   certificates: 'certificate',
+  'supervision-opinions': 'opinion',
+  'stock-movements': 'movement',
 };
 
 export function fillPath(path: string, ids: Record<string, number>): string {
