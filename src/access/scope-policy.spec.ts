@@ -69,9 +69,10 @@ describe('scope policy', () => {
     );
   });
 
-  it('should let a village committee create only scorers and clerks', () => {
-    expect(assignableRoles(staff({ role: 'VILLAGE_ADMIN' }))).toEqual(['SCORER', 'CLERK']);
+  it('should let a village committee create only scorers, clerks and council members, never its own supervisors', () => {
+    expect(assignableRoles(staff({ role: 'VILLAGE_ADMIN' }))).toEqual(['SCORER', 'CLERK', 'COUNCIL']);
     expect(assignableRoles(staff({ role: 'TOWNSHIP' }))).not.toContain('TOWNSHIP');
+    expect(assignableRoles(staff({ role: 'TOWNSHIP' }))).toContain('SUPERVISOR');
     expect(assignableRoles(staff({ role: 'SCORER' }))).toEqual([]);
   });
 });

@@ -51,6 +51,8 @@ export const ACTION_LABELS: Record<string, string> = {
   'score.reject': '退回记录',
   'score.correct': '更正积分',
   'council.vote': '评议会投票',
+  'supervision.raise': '提出监督意见',
+  'supervision.answer': '答复监督意见',
   'council.quorum': '评议会表决人数',
   'publication.open': '开始公示',
   'publication.close': '公示结束入账',

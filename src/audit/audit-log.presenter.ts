@@ -238,6 +238,8 @@ export const SENTENCES: Record<string, (s: Say) => string> = {
   'council.vote': (s) =>
     `评议会投票：${{ YES: '赞成', NO: '反对', ABSTAIN: '弃权' }[text(s.d.vote)] ?? text(s.d.vote)} ${s.household()} 的第 ${text(s.row.entityId)} 号记录${s.d.comment ? `，意见：${text(s.d.comment)}` : ''}（${councilVotes(s.d)}）`,
   'council.quorum': (s) => `评议会表决人数由 ${text(s.d.from)} 人改为 ${text(s.d.to)} 人`,
+  'supervision.raise': (s) => `村务监督委员会对${supervised(s)}提出意见：${text(s.d.text)}`,
+  'supervision.answer': (s) => `答复村务监督委员会对${supervised(s)}的意见：${text(s.d.answer)}`,
   'score.correct': (s) =>
     `更正 ${s.household()} 的第 ${text(s.row.entityId)} 号记录（${s.rule()}）：由 ${text(s.d.from)} 分改为 ${text(s.d.to)} 分${because(s.d.reason)}`,
   'publication.open': (s) =>
@@ -302,6 +304,14 @@ export const SENTENCES: Record<string, (s: Say) => string> = {
 };
 
 /** Who acted, in words: a staff member's role, a household (and the proxy acting for it), the system. */
+/** What a 监督意见 is about: a record (named as elsewhere), a redemption or a stock movement. */
+function supervised(s: Say): string {
+  const kind = text(s.d.targetType);
+  if (kind === 'REDEMPTION') return `第 ${text(s.d.targetId)} 号兑换`;
+  if (kind === 'STOCK_MOVEMENT') return `第 ${text(s.d.targetId)} 号出入库记录`;
+  return s.record(s.d.recordId ?? s.d.targetId);
+}
+
 function actor(row: Row, d: Details, names: AuditNames): { who: string; role: string } {
   const bare = row.actorName.replace(/\([^()]*\)$/, '');
   if (row.actorType === 'USER') {
