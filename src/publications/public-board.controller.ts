@@ -12,6 +12,7 @@ import { RankingsService, snapshotView } from '../rankings/rankings.service.js';
 import { RankingSettingsService } from '../rankings/ranking-settings.service.js';
 import { StarsService } from '../rankings/stars.service.js';
 import { ruleLine, signedPoints } from '../rules/rule-points.js';
+import { RuleRevisionsService } from '../rules/rule-revisions.service.js';
 import { groupByCategory, RulesService } from '../rules/rules.service.js';
 import { GoodsService } from '../supermarket/goods.service.js';
 import type { Village } from '../villages/village.entity.js';
@@ -46,6 +47,7 @@ export class PublicBoardController {
     private readonly villages: VillagesService,
     private readonly ledger: LedgerService,
     private readonly rules: RulesService,
+    private readonly ruleRevisions: RuleRevisionsService,
     private readonly cache: ReadCache,
   ) {}
 
@@ -74,7 +76,7 @@ export class PublicBoardController {
   private async boardOf(village: Village, today: string) {
     const id = village.id;
     const year = Number(today.slice(0, 4));
-    const [open, catalogue, approved, listPeriod, stars, settings, rules] = await Promise.all([
+    const [open, catalogue, approved, listPeriod, stars, settings, rules, filed] = await Promise.all([
       this.publications.openInVillage(id),
       this.goods.catalogue(id),
       this.rankings.latestApproved(id),
@@ -82,6 +84,7 @@ export class PublicBoardController {
       this.stars.stars(id, year),
       this.rankingSettings.get(id),
       this.rules.inForce(id),
+      this.ruleRevisions.lastFiled(id),
     ]);
     const listsPeriod = listPeriod ? (parsePeriod(listPeriod) as Period) : null;
     const lists = listsPeriod ? await this.lists.published(id, listsPeriod) : { red: [], black: [] };
@@ -94,6 +97,9 @@ export class PublicBoardController {
       catalogue,
       rules: {
         effectiveOn: rules.effectiveOn,
+        // The last revision the township filed: its 村民代表会议 and filing days.
+        adoptedOn: filed?.adoptedOn ?? null,
+        filedOn: filed?.filedOn ?? null,
         count: rules.items.length,
         groups: groupByCategory(rules.items.map(ruleLine)),
       },
