@@ -25,6 +25,7 @@ const NAMES: Record<ScopeKind, string> = {
   snapshot: '排名快照',
   listEntry: '红黑榜条目',
   certificate: '积分证明',
+  revision: '细则修订',
 };
 
 /** Things that live in a village, with their table: the scope check joins them to their village. */
@@ -39,6 +40,7 @@ const IN_VILLAGE = {
   snapshot: 'ranking_snapshot',
   listEntry: 'list_entry',
   certificate: 'credit_certificate',
+  revision: 'rule_revision',
 } as const;
 
 /** The route acts on the `kind` whose id is at `source` (e.g. `params.id`): the ScopeGuard checks it is in scope. */

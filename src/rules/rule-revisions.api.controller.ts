@@ -2,6 +2,7 @@ import { Body, Controller, HttpCode, Param, ParseIntPipe, Post } from '@nestjs/c
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../access/actor.js';
 import { Allow } from '../access/allow.js';
+import { InScope } from '../access/scope.guard.js';
 import { Permission } from '../access/permissions.js';
 import { CurrentActor } from '../auth/decorators.js';
 import {
@@ -36,6 +37,7 @@ export class RuleRevisionsApiController {
   @Post(':id/adopt')
   @HttpCode(200)
   @Allow(Permission.RuleRevision.Draft)
+  @InScope('revision', 'params.id')
   @ApiOperation({
     summary: '登记村民代表会议的表决结果',
     description:
@@ -53,6 +55,7 @@ export class RuleRevisionsApiController {
   @Post(':id/submit')
   @HttpCode(200)
   @Allow(Permission.RuleRevision.Draft)
+  @InScope('revision', 'params.id')
   @ApiOperation({ summary: '报乡镇备案（须已经村民代表会议通过）' })
   @ApiOkResponse({ type: RuleRevisionStatus })
   async submit(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number) {
@@ -62,6 +65,7 @@ export class RuleRevisionsApiController {
   @Post(':id/file')
   @HttpCode(200)
   @Allow(Permission.RuleRevision.File)
+  @InScope('revision', 'params.id')
   @ApiOperation({ summary: '乡镇备案：修订的各项修改即时生效（已登记的记录保留原版本）' })
   @ApiOkResponse({ type: RuleRevisionStatus })
   async file(
@@ -75,6 +79,7 @@ export class RuleRevisionsApiController {
   @Post(':id/return')
   @HttpCode(200)
   @Allow(Permission.RuleRevision.File)
+  @InScope('revision', 'params.id')
   @ApiOperation({ summary: '乡镇退回（须写明原因）：细则不变，这次修订结束，村两委可重新起草' })
   @ApiOkResponse({ type: RuleRevisionStatus })
   async return(

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Param, ParseIntPipe, Post, Render } from '@nestj
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Actor } from '../access/actor.js';
 import { Allow } from '../access/allow.js';
+import { InScope } from '../access/scope.guard.js';
 import { can, Permission } from '../access/permissions.js';
 import { CurrentActor } from '../auth/decorators.js';
 import { DomainError } from '../common/domain-error.js';
@@ -97,6 +98,7 @@ export class RuleRevisionsController {
 
   @Get(':id')
   @Allow(Permission.RuleRevision.Draft, Permission.RuleRevision.File)
+  @InScope('revision', 'params.id')
   @Render('rule-revisions/show')
   async show(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number) {
     return { ...(await this.showPage(actor, id)), values: {} };
@@ -104,6 +106,7 @@ export class RuleRevisionsController {
 
   @Post(':id/changes')
   @Allow(Permission.RuleRevision.Draft)
+  @InScope('revision', 'params.id')
   @FormPage('rule-revisions/show', { context: showContext })
   async addChange(
     @CurrentActor() actor: Actor,
@@ -117,6 +120,7 @@ export class RuleRevisionsController {
 
   @Post(':id/adopt')
   @Allow(Permission.RuleRevision.Draft)
+  @InScope('revision', 'params.id')
   @FormPage('rule-revisions/show', { context: showContext })
   async adopt(
     @CurrentActor() actor: Actor,
@@ -132,6 +136,7 @@ export class RuleRevisionsController {
 
   @Post(':id/submit')
   @Allow(Permission.RuleRevision.Draft)
+  @InScope('revision', 'params.id')
   @FormPage('rule-revisions/show', { context: showContext, buttonsOnly: true })
   async submit(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number) {
     await this.revisions.submit(actor, id);
@@ -140,6 +145,7 @@ export class RuleRevisionsController {
 
   @Post(':id/file')
   @Allow(Permission.RuleRevision.File)
+  @InScope('revision', 'params.id')
   @FormPage('rule-revisions/show', { context: showContext })
   async file(
     @CurrentActor() actor: Actor,
@@ -155,6 +161,7 @@ export class RuleRevisionsController {
 
   @Post(':id/return')
   @Allow(Permission.RuleRevision.File)
+  @InScope('revision', 'params.id')
   @FormPage('rule-revisions/show', { context: showContext })
   async return(
     @CurrentActor() actor: Actor,
