@@ -70,6 +70,12 @@ export const Permission = {
     EditTemplate: 'ScoringRule.EditTemplate',
     CopyTemplates: 'ScoringRule.CopyTemplates',
   },
+  RuleRevision: {
+    /** Draft a change to the village's list, record the 村民代表会议's adoption, submit it to the township. */
+    Draft: 'RuleRevision.Draft',
+    /** 备案: file a village's adopted revision (it then takes effect), or return it with a comment. */
+    File: 'RuleRevision.File',
+  },
   ScoreRecord: {
     Read: 'ScoreRecord.Read',
     Record: 'ScoreRecord.Record',
@@ -192,7 +198,7 @@ const SUPERMARKET = [
 /** The one table of who may do what. A role or a permission is added here, and nowhere else. */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   ADMIN: [...OVERSIGHT, P.Passbook.PrintSlips, P.Township.Manage, P.Village.Create],
-  TOWNSHIP: [...OVERSIGHT, P.Passbook.PrintSlips, P.Ranking.Review, P.List.Withdraw],
+  TOWNSHIP: [...OVERSIGHT, P.Passbook.PrintSlips, P.Ranking.Review, P.List.Withdraw, P.RuleRevision.File],
   VILLAGE_ADMIN: [
     ...VILLAGE_STAFF,
     ...SUPERMARKET,
@@ -215,6 +221,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     P.CreditCertificate.Revoke,
     P.ScoringRule.EditVillage,
     P.ScoringRule.CopyTemplates,
+    P.RuleRevision.Draft,
     P.ScoreRecord.Record,
     P.ScoreRecord.Approve,
     P.ScoreRecord.Correct,

@@ -27,6 +27,7 @@ const NAMES: Record<ScopeKind, string> = {
   certificate: '积分证明',
   opinion: '监督意见',
   movement: '库存变动',
+  revision: '细则修订',
 };
 
 /** Things that live in a village, with their table: the scope check joins them to their village. */
@@ -43,6 +44,7 @@ const IN_VILLAGE = {
   certificate: 'credit_certificate',
   opinion: 'supervision_opinion',
   movement: 'stock_movement',
+  revision: 'rule_revision',
 } as const;
 
 /** The route acts on the `kind` whose id is at `source` (e.g. `params.id`): the ScopeGuard checks it is in scope. */

@@ -227,6 +227,15 @@ export const SENTENCES: Record<string, (s: Say) => string> = {
     const codes = Array.isArray(s.d.codes) ? s.d.codes.map(text) : [];
     return `从乡镇模板复制积分细则 ${codes.length} 条${codes.length ? `：${codes.join('、')}` : ''}`;
   },
+  'revision.draft': (s) => `起草第 ${text(s.row.entityId)} 号细则修订（${text(s.d.changes)} 条修改）`,
+  'revision.change': (s) => `第 ${text(s.row.entityId)} 号细则修订添加修改，现共 ${text(s.d.changes)} 条`,
+  'revision.adopt': (s) =>
+    `登记第 ${text(s.row.entityId)} 号细则修订的村民代表会议表决（${text(s.d.meetingOn)}）：到会 ${text(s.d.present)} 人，赞成 ${text(s.d.votesFor)}，反对 ${text(s.d.votesAgainst)}，弃权 ${text(s.d.votesAbstain)}，通过`,
+  'revision.submit': (s) => `第 ${text(s.row.entityId)} 号细则修订报乡镇备案`,
+  'revision.file': (s) =>
+    `备案“${s.village()}”第 ${text(s.row.entityId)} 号细则修订，${text(s.d.changes)} 条修改生效${s.d.comment ? `；意见：${text(s.d.comment)}` : ''}`,
+  'revision.return': (s) =>
+    `退回“${s.village()}”第 ${text(s.row.entityId)} 号细则修订，细则不变${because(s.d.comment, '原因')}`,
   'score.record': (s) => `为 ${s.household()} 登记积分：${s.scored()}，第 ${text(s.row.entityId)} 号记录`,
   'score.batch': (s) =>
     `批量登记 ${ids(s.d.recordIds).length} 户：${s.rule()}${s.d.occurredOn ? `（${text(s.d.occurredOn)}）` : ''}`,

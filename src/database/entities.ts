@@ -17,6 +17,7 @@ import { ListEntry } from '../rankings/list-entry.entity.js';
 import { PeriodTotal } from '../ledger/period-total.entity.js';
 import { RankingSettings } from '../rankings/ranking-settings.entity.js';
 import { RankingSnapshot } from '../rankings/ranking-snapshot.entity.js';
+import { RuleRevision } from '../rules/rule-revision.entity.js';
 import { ScoringRuleVersion } from '../rules/scoring-rule-version.entity.js';
 import { ScoringRule } from '../rules/scoring-rule.entity.js';
 import { CouncilVote } from '../scoring/council-vote.entity.js';
@@ -45,6 +46,7 @@ export const ENTITIES = [
   AuditLog,
   ScoringRule,
   ScoringRuleVersion,
+  RuleRevision,
   ScoreRecord,
   ScoringSettings,
   CouncilVote,

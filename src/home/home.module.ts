@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PublicationsModule } from '../publications/publications.module.js';
 import { RankingsModule } from '../rankings/rankings.module.js';
+import { RulesModule } from '../rules/rules.module.js';
 import { ScoringModule } from '../scoring/scoring.module.js';
 import { SupermarketModule } from '../supermarket/supermarket.module.js';
 import { TownshipModule } from '../township/township.module.js';
@@ -8,7 +9,14 @@ import { HomeController } from './home.controller.js';
 import { StartPageService } from './start-page.service.js';
 
 @Module({
-  imports: [ScoringModule, PublicationsModule, RankingsModule, SupermarketModule, TownshipModule],
+  imports: [
+    ScoringModule,
+    PublicationsModule,
+    RankingsModule,
+    SupermarketModule,
+    TownshipModule,
+    RulesModule,
+  ],
   controllers: [HomeController],
   providers: [StartPageService],
 })

@@ -82,6 +82,12 @@ export function todoItems(f: StartPageFacts): TodoItem[] {
   }
   if (f.rankingReviews !== undefined)
     count(f.rankingReviews, { before: '待审核排名', hint: '各村提交的排名', href: '/township/reviews' });
+  if (f.ruleFilings !== undefined)
+    count(f.ruleFilings, {
+      before: '待备案细则修订',
+      hint: '各村经村民代表会议通过、报来备案的积分细则修订',
+      href: '/rule-revisions',
+    });
   if (f.signals !== undefined)
     count(f.signals.count, {
       before: '值得关注',

@@ -7,6 +7,7 @@ import { currentPeriod, type Period } from '../common/periods.js';
 import { PublicationsService } from '../publications/publications.service.js';
 import { RankingsService } from '../rankings/rankings.service.js';
 import { CouncilService, type Ballot } from '../scoring/council.service.js';
+import { RuleRevisionsService } from '../rules/rule-revisions.service.js';
 import { ScoringService, type RecordedRow } from '../scoring/scoring.service.js';
 import { GoodsService } from '../supermarket/goods.service.js';
 import { SupervisionService } from '../supervision/supervision.service.js';
@@ -22,6 +23,7 @@ export interface StartPageFacts {
   counter?: boolean;
   myRecords?: { since: string; rows: RecordedRow[] };
   rankingReviews?: number;
+  ruleFilings?: number;
   signals?: { period: Period; count: number };
   /** 道德评议会: the records waiting for this member's vote. */
   ballots?: Ballot[];
@@ -46,6 +48,7 @@ export class StartPageService {
     private readonly township: TownshipService,
     private readonly council: CouncilService,
     private readonly supervision: SupervisionService,
+    private readonly ruleRevisions: RuleRevisionsService,
   ) {}
 
   async facts(actor: Actor): Promise<StartPageFacts> {
@@ -124,8 +127,9 @@ export class StartPageService {
     if (townshipId === null || actor.villageId !== null) return {};
     // Signals of the last ended month: the running one is still filling up.
     const period = currentPeriod('month', addDays(currentPeriod('month', this.clock.today()).start, -1));
-    const [reviews, signals] = await Promise.all([
+    const [reviews, filings, signals] = await Promise.all([
       can(actor, P.Ranking.Review) ? this.rankings.reviewQueue(townshipId) : undefined,
+      can(actor, P.RuleRevision.File) ? this.ruleRevisions.waitingFiling(townshipId) : undefined,
       can(actor, P.Township.Overview)
         ? this.township
             .township(actor, townshipId)
@@ -134,6 +138,7 @@ export class StartPageService {
     ]);
     return {
       rankingReviews: reviews?.length,
+      ruleFilings: filings?.length,
       signals: signals && { period, count: signals.length },
     };
   }

@@ -12,6 +12,7 @@ import { RankingsService, snapshotView } from '../rankings/rankings.service.js';
 import { RankingSettingsService } from '../rankings/ranking-settings.service.js';
 import { StarsService } from '../rankings/stars.service.js';
 import { ruleLine, signedPoints } from '../rules/rule-points.js';
+import { RuleRevisionsService } from '../rules/rule-revisions.service.js';
 import { groupByCategory, RulesService } from '../rules/rules.service.js';
 import { GoodsService } from '../supermarket/goods.service.js';
 import type { Village } from '../villages/village.entity.js';
@@ -47,6 +48,7 @@ export class PublicBoardController {
     private readonly villages: VillagesService,
     private readonly ledger: LedgerService,
     private readonly rules: RulesService,
+    private readonly ruleRevisions: RuleRevisionsService,
     private readonly cache: ReadCache,
     private readonly supervision: SupervisionService,
   ) {}
@@ -76,7 +78,7 @@ export class PublicBoardController {
   private async boardOf(village: Village, today: string) {
     const id = village.id;
     const year = Number(today.slice(0, 4));
-    const [open, catalogue, approved, listPeriod, stars, settings, rules] = await Promise.all([
+    const [open, catalogue, approved, listPeriod, stars, settings, rules, filed] = await Promise.all([
       this.publications.openInVillage(id),
       this.goods.catalogue(id),
       this.rankings.latestApproved(id),
@@ -84,6 +86,7 @@ export class PublicBoardController {
       this.stars.stars(id, year),
       this.rankingSettings.get(id),
       this.rules.inForce(id),
+      this.ruleRevisions.lastFiled(id),
     ]);
     // The supervision committee's opinions on the records on the board, with the committee's answers.
     const opinions = await this.supervision.onRecords(open.flatMap((p) => p.rows.map((r) => r.recordId)));
@@ -98,6 +101,9 @@ export class PublicBoardController {
       catalogue,
       rules: {
         effectiveOn: rules.effectiveOn,
+        // The last revision the township filed: its 村民代表会议 and filing days.
+        adoptedOn: filed?.adoptedOn ?? null,
+        filedOn: filed?.filedOn ?? null,
         count: rules.items.length,
         groups: groupByCategory(rules.items.map(ruleLine)),
       },

@@ -112,92 +112,117 @@ export class RulesService {
   }
 
   async create(actor: Actor, dto: CreateRuleDto): Promise<RuleView> {
+    return this.transactions.run((manager) => this.createIn(manager, actor, dto));
+  }
+
+  /** Edits a rule. New points or a new title make a new version; records keep the version they were made under. */
+  async update(actor: Actor, id: number, dto: UpdateRuleDto): Promise<RuleView> {
+    return this.transactions.run((manager) => this.updateIn(manager, actor, id, dto));
+  }
+
+  /**
+   * A rule added inside the caller's transaction. With `revisionId` it is a filed revision's change: the revision's
+   * service has checked that the actor (the township) may file it, so the committee's right to edit is not asked.
+   */
+  async createIn(
+    manager: EntityManager,
+    actor: Actor,
+    dto: CreateRuleDto,
+    filed: { revisionId?: number } = {},
+  ): Promise<RuleView> {
     const range = pointsRange(dto);
     if ('error' in range) throw DomainError.validation(range.error);
     if (!!dto.capCount !== !!dto.capPeriod)
       throw DomainError.validation({ capPeriod: '次数上限和周期要一起填写' });
     if (!dto.villageId === !dto.townshipId)
       throw DomainError.validation({ villageId: '请指定村（或乡镇模板）' });
-    return this.transactions.run(async (manager) => {
-      const target = await this.ownerScope(manager, dto);
-      assertMayEdit(actor, target);
-      const duplicate = await manager.existsBy(
-        ScoringRule,
-        dto.villageId
-          ? { code: dto.code, villageId: dto.villageId }
-          : { code: dto.code, villageId: IsNull(), townshipId: dto.townshipId },
-      );
-      if (duplicate) throw DomainError.duplicate('code', `细则编号 ${dto.code} 已存在`);
-      const rule = await manager.save(
-        manager.create(ScoringRule, {
-          villageId: dto.villageId ?? null,
-          townshipId: dto.villageId ? null : (dto.townshipId ?? null),
-          code: dto.code,
-          category: dto.category,
-          title: dto.title,
-          minPoints: range.min,
-          maxPoints: range.max,
-          capCount: dto.capCount ?? null,
-          capPeriod: dto.capPeriod ?? null,
-          evidenceRequired: dto.evidenceRequired ?? false,
-          blackList: dto.blackList ?? false,
-          needsCouncil: dto.needsCouncil ?? false,
-        }),
-      );
-      await this.saveVersion(manager, rule, actor);
-      this.transactions.changed(manager, scopeOf(target.villageId, target.townshipId));
-      await this.audit.record(actor, this.auditEntry('rule.create', rule, target, ruleView(rule)), manager);
-      return ruleView(rule);
-    });
-  }
-
-  /** Edits a rule. New points or a new title make a new version; records keep the version they were made under. */
-  async update(actor: Actor, id: number, dto: UpdateRuleDto): Promise<RuleView> {
-    return this.transactions.run(async (manager) => {
-      const rule = await manager.findOneBy(ScoringRule, { id });
-      if (!rule) throw DomainError.notFound('积分细则');
-      const target = await this.scopeOf(manager, rule);
-      assertMayEdit(actor, target);
-      const pointsGiven =
-        dto.points !== undefined || dto.minPoints !== undefined || dto.maxPoints !== undefined;
-      const range = pointsGiven ? pointsRange(dto) : { min: rule.minPoints, max: rule.maxPoints };
-      if ('error' in range) throw DomainError.validation(range.error);
-      const capCount = dto.capCount !== undefined ? dto.capCount : rule.capCount;
-      const capPeriod = dto.capPeriod !== undefined ? dto.capPeriod : rule.capPeriod;
-      if (!!capCount !== !!capPeriod) throw DomainError.validation({ capPeriod: '次数上限和周期要一起填写' });
-      const newVersion =
-        range.min !== rule.minPoints ||
-        range.max !== rule.maxPoints ||
-        (dto.title !== undefined && dto.title !== rule.title);
-      const changes = definedOnly({
+    const target = await this.ownerScope(manager, dto);
+    if (filed.revisionId === undefined) assertMayEdit(actor, target);
+    const duplicate = await manager.existsBy(
+      ScoringRule,
+      dto.villageId
+        ? { code: dto.code, villageId: dto.villageId }
+        : { code: dto.code, villageId: IsNull(), townshipId: dto.townshipId },
+    );
+    if (duplicate) throw DomainError.duplicate('code', `细则编号 ${dto.code} 已存在`);
+    const rule = await manager.save(
+      manager.create(ScoringRule, {
+        villageId: dto.villageId ?? null,
+        townshipId: dto.villageId ? null : (dto.townshipId ?? null),
+        code: dto.code,
         category: dto.category,
         title: dto.title,
-        capCount: dto.capCount,
-        capPeriod: dto.capPeriod,
-        evidenceRequired: dto.evidenceRequired,
-        blackList: dto.blackList,
-        needsCouncil: dto.needsCouncil,
-        active: dto.active,
-      });
-      Object.assign(rule, changes, { minPoints: range.min, maxPoints: range.max });
-      if (newVersion) rule.version += 1;
-      await manager.save(rule);
-      if (newVersion) await this.saveVersion(manager, rule, actor);
-      const action =
-        dto.active === false ? 'rule.retire' : dto.active === true ? 'rule.activate' : 'rule.update';
-      this.transactions.changed(manager, scopeOf(target.villageId, target.townshipId));
-      await this.audit.record(
-        actor,
-        this.auditEntry(action, rule, target, {
-          ...changes,
-          minPoints: range.min,
-          maxPoints: range.max,
-          version: rule.version,
-        }),
-        manager,
-      );
-      return ruleView(rule);
+        minPoints: range.min,
+        maxPoints: range.max,
+        capCount: dto.capCount ?? null,
+        capPeriod: dto.capPeriod ?? null,
+        evidenceRequired: dto.evidenceRequired ?? false,
+        blackList: dto.blackList ?? false,
+        needsCouncil: dto.needsCouncil ?? false,
+      }),
+    );
+    await this.saveVersion(manager, rule, actor);
+    this.transactions.changed(manager, scopeOf(target.villageId, target.townshipId));
+    await this.audit.record(
+      actor,
+      this.auditEntry('rule.create', rule, target, { ...ruleView(rule), ...filed }),
+      manager,
+    );
+    return ruleView(rule);
+  }
+
+  /** A rule changed inside the caller's transaction; `revisionId` as for `createIn`. */
+  async updateIn(
+    manager: EntityManager,
+    actor: Actor,
+    id: number,
+    dto: UpdateRuleDto,
+    filed: { revisionId?: number } = {},
+  ): Promise<RuleView> {
+    const rule = await manager.findOneBy(ScoringRule, { id });
+    if (!rule) throw DomainError.notFound('积分细则');
+    const target = await this.scopeOf(manager, rule);
+    if (filed.revisionId === undefined) assertMayEdit(actor, target);
+    const pointsGiven =
+      dto.points !== undefined || dto.minPoints !== undefined || dto.maxPoints !== undefined;
+    const range = pointsGiven ? pointsRange(dto) : { min: rule.minPoints, max: rule.maxPoints };
+    if ('error' in range) throw DomainError.validation(range.error);
+    const capCount = dto.capCount !== undefined ? dto.capCount : rule.capCount;
+    const capPeriod = dto.capPeriod !== undefined ? dto.capPeriod : rule.capPeriod;
+    if (!!capCount !== !!capPeriod) throw DomainError.validation({ capPeriod: '次数上限和周期要一起填写' });
+    const newVersion =
+      range.min !== rule.minPoints ||
+      range.max !== rule.maxPoints ||
+      (dto.title !== undefined && dto.title !== rule.title);
+    const changes = definedOnly({
+      category: dto.category,
+      title: dto.title,
+      capCount: dto.capCount,
+      capPeriod: dto.capPeriod,
+      evidenceRequired: dto.evidenceRequired,
+      blackList: dto.blackList,
+      needsCouncil: dto.needsCouncil,
+      active: dto.active,
     });
+    Object.assign(rule, changes, { minPoints: range.min, maxPoints: range.max });
+    if (newVersion) rule.version += 1;
+    await manager.save(rule);
+    if (newVersion) await this.saveVersion(manager, rule, actor);
+    const action =
+      dto.active === false ? 'rule.retire' : dto.active === true ? 'rule.activate' : 'rule.update';
+    this.transactions.changed(manager, scopeOf(target.villageId, target.townshipId));
+    await this.audit.record(
+      actor,
+      this.auditEntry(action, rule, target, {
+        ...changes,
+        minPoints: range.min,
+        maxPoints: range.max,
+        version: rule.version,
+        ...filed,
+      }),
+      manager,
+    );
+    return ruleView(rule);
   }
 
   /** Copies a township's template rules into a village; codes the village already has are skipped. */

@@ -151,6 +151,7 @@ describe('the start page: each role’s to-do, with counts that link to the work
     const todo = todoOf(await startPage(scene.townshipUser.username));
     expect(todo.map(({ title, href }) => [title, href])).toEqual([
       ['待审核排名 0', '/township/reviews'],
+      ['待备案细则修订 0', '/rule-revisions'],
       [`值得关注 ${signals.body.items.length} 条`, `/township?period=${lastMonth}`],
     ]);
   });

@@ -93,6 +93,11 @@ export async function createWorld(t: TestApp) {
   const login = await request(t.http)
     .post('/api/v1/auth/villager-login')
     .send({ householdCode: household.code, pin: '135790' });
+  // A draft (never adopted here): a route's writes meet it in a state that refuses them rather than filing it.
+  const revision = await request(t.http)
+    .post('/api/v1/rule-revisions')
+    .set(auth(committee))
+    .send({ villageId, changes: [{ op: 'RETIRE', ruleId: rule.id }] });
   const group = (
     await t.dataSource.query(`SELECT id FROM village_group WHERE "villageId" = ${villageId} LIMIT 1`)
   )[0];
@@ -125,6 +130,7 @@ export async function createWorld(t: TestApp) {
     certificate: certificate.body.id ?? 1,
     opinion: opinion.body.id ?? 1,
     movement: movement?.id ?? 1,
+    revision: revision.body.id ?? 1,
   };
   return {
     scene,
@@ -186,6 +192,7 @@ const SEGMENTS: Record<string, string> = {
   certificates: 'certificate',
   'supervision-opinions': 'opinion',
   'stock-movements': 'movement',
+  'rule-revisions': 'revision',
 };
 
 export function fillPath(path: string, ids: Record<string, number>): string {

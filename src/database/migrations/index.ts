@@ -14,6 +14,7 @@ import { ObjectionDecisionReason1765100000000 } from './1765100000000-ObjectionD
 import { Notices1765200000000 } from './1765200000000-Notices.js';
 import { HouseholdProxies1765300000000 } from './1765300000000-HouseholdProxies.js';
 import { LedgerBooks1765400000000 } from './1765400000000-LedgerBooks.js';
+import { RuleRevisions1765500000000 } from './1765500000000-RuleRevisions.js';
 import { SupervisionOpinions1765600000000 } from './1765600000000-SupervisionOpinions.js';
 import { CouncilVotes1765700000000 } from './1765700000000-CouncilVotes.js';
 
@@ -35,6 +36,7 @@ export const MIGRATIONS = [
   Notices1765200000000,
   HouseholdProxies1765300000000,
   LedgerBooks1765400000000,
+  RuleRevisions1765500000000,
   SupervisionOpinions1765600000000,
   CouncilVotes1765700000000,
 ];
