@@ -118,10 +118,7 @@ describe('the committee on a 390×844 phone', () => {
   it('should approve one range record from its card at the points typed there', async () => {
     const { page } = phone;
     // Enter in a card's 分值 field approves nothing (it used to press the first card's 通过, another record).
-    const other = page
-      .locator('li.record-card')
-      .filter({ hasText: 'TY-0004' })
-      .filter({ hasText: 'ZZ-05' });
+    const other = page.locator('li.record-card').filter({ hasText: 'TY-0004' }).filter({ hasText: 'ZZ-05' });
     await other.getByLabel(/^分值/).fill('11');
     await other.getByLabel(/^分值/).press('Enter');
     await page.waitForTimeout(500);

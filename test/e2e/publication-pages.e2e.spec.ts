@@ -95,7 +95,9 @@ describe('pages: 公示, the public board, the passbook, /villager', () => {
     expect(book.status).toBe(200);
     expect(book.text).toContain('入账户家的积分存折');
     expect(book.text).toContain('参加志愿服务');
-    expect(book.text).toMatch(/<td data-label="积分" class="plus">\+20<\/td>\s*<td data-label="可用余额">20<\/td>/);
+    expect(book.text).toMatch(
+      /<td data-label="积分" class="plus">\+20<\/td>\s*<td data-label="可用余额">20<\/td>/,
+    );
     const filtered = await agent.get(`/households/${h.id}/passbook?kind=SCORE_CORRECTION`);
     expect(filtered.text).toContain('没有符合条件的记录');
     expect((await agent.get(`/households/${h.id}/passbook?from=abc`)).status).toBe(400);
