@@ -1,12 +1,6 @@
-import 'reflect-metadata';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../../src/database/data-source.js';
 import { FeatureSettings1765000000000 } from '../../src/database/migrations/1765000000000-FeatureSettings.js';
 import { MIGRATIONS } from '../../src/database/migrations/index.js';
-import { freshDatabase } from '../support/create-test-app.js';
+import { migrationDatabase } from '../support/migration-database.js';
 
 /**
  * Issue 17.4: the migration that moves the supermarket's, rankings' and scoring's village settings into their own
@@ -14,31 +8,7 @@ import { freshDatabase } from '../support/create-test-app.js';
  * and PostgreSQL; and its `down` puts them back.
  */
 describe('the feature settings migration', () => {
-  let dataDir: string;
-  let database: { url: string; drop: () => Promise<void> };
-
-  beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'vp-migration-'));
-    database = await freshDatabase(dataDir);
-  });
-
-  afterAll(async () => {
-    await database.drop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  const open = async (migrations: typeof MIGRATIONS) => {
-    const source = new DataSource({
-      ...dataSourceOptions({ databaseUrl: database.url }),
-      entities: [],
-      migrations,
-      migrationsRun: false,
-    } as ConstructorParameters<typeof DataSource>[0]);
-    await source.initialize();
-    return source;
-  };
-  const sql = (source: DataSource, text: string) =>
-    source.query(source.options.type === 'postgres' ? text : text.replace(/\$\d+/g, '?'));
+  const { open, sql } = migrationDatabase();
 
   it('should keep every village and copy its settings when migrating a database with data', async () => {
     // Up to the migration under test, and with it: later migrations are not this test's business.

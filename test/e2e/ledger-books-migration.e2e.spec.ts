@@ -1,12 +1,6 @@
-import 'reflect-metadata';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../../src/database/data-source.js';
 import { LedgerBooks1765400000000 } from '../../src/database/migrations/1765400000000-LedgerBooks.js';
 import { MIGRATIONS } from '../../src/database/migrations/index.js';
-import { freshDatabase } from '../support/create-test-app.js';
+import { migrationDatabase } from '../support/migration-database.js';
 
 /**
  * Issue 17.4: the head of each village's chain moves from `village` to the ledger's own `ledger_book`, keeping every
@@ -14,31 +8,7 @@ import { freshDatabase } from '../support/create-test-app.js';
  * its `down` puts them back.
  */
 describe('the ledger books migration', () => {
-  let dataDir: string;
-  let database: { url: string; drop: () => Promise<void> };
-
-  beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'vp-migration-'));
-    database = await freshDatabase(dataDir);
-  });
-
-  afterAll(async () => {
-    await database.drop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  const open = async (migrations: typeof MIGRATIONS) => {
-    const source = new DataSource({
-      ...dataSourceOptions({ databaseUrl: database.url }),
-      entities: [],
-      migrations,
-      migrationsRun: false,
-    } as ConstructorParameters<typeof DataSource>[0]);
-    await source.initialize();
-    return source;
-  };
-  const sql = (source: DataSource, text: string) =>
-    source.query(source.options.type === 'postgres' ? text : text.replace(/\$\d+/g, '?'));
+  const { open, sql } = migrationDatabase();
 
   it('should keep every village and copy its book head, and put it back when undone', async () => {
     const upTo = MIGRATIONS.indexOf(LedgerBooks1765400000000);

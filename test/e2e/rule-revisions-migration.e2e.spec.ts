@@ -1,43 +1,13 @@
-import 'reflect-metadata';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../../src/database/data-source.js';
 import { RuleRevisions1765500000000 } from '../../src/database/migrations/1765500000000-RuleRevisions.js';
 import { MIGRATIONS } from '../../src/database/migrations/index.js';
-import { freshDatabase } from '../support/create-test-app.js';
+import { migrationDatabase } from '../support/migration-database.js';
 
 /**
  * Issue 20.1: lists kept before revisions existed count as filed on their creation date: one FILED revision per
  * village that has rules, dated at its earliest rule; none for a village without rules or for township templates.
  */
 describe('the rule revisions migration', () => {
-  let dataDir: string;
-  let database: { url: string; drop: () => Promise<void> };
-
-  beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'vp-migration-'));
-    database = await freshDatabase(dataDir);
-  });
-
-  afterAll(async () => {
-    await database.drop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  const open = async (migrations: typeof MIGRATIONS) => {
-    const source = new DataSource({
-      ...dataSourceOptions({ databaseUrl: database.url }),
-      entities: [],
-      migrations,
-      migrationsRun: false,
-    } as ConstructorParameters<typeof DataSource>[0]);
-    await source.initialize();
-    return source;
-  };
-  const sql = (source: DataSource, text: string) =>
-    source.query(source.options.type === 'postgres' ? text : text.replace(/\$\d+/g, '?'));
+  const { open, sql } = migrationDatabase();
   const day = (v: unknown) =>
     new Date(v instanceof Date ? v : `${String(v).replace(' ', 'T')}Z`).toISOString();
 
