@@ -35,12 +35,15 @@ export async function listenOnFreePort(app: INestApplication): Promise<string> {
 const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const SCREENSHOT_DIR = join(projectRoot, 'test-results', 'screenshots');
 
-/** A full-page screenshot in test-results/screenshots/<width>-<name>.png (git-ignored), to look at by eye. */
+/**
+ * A full-page screenshot in test-results/screenshots/<width>-<name>.png (git-ignored), to look at by eye. SCREENSHOTS=off
+ * skips taking it (`.ci/run`'s second pass, on PostgreSQL: the same pages, nobody looks; 14% of a browser spec's time).
+ */
 export async function saveScreenshot(page: Page, name: string): Promise<string> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const width = page.viewportSize()?.width ?? 0;
   const path = join(SCREENSHOT_DIR, `${width}-${name}.png`);
-  await page.screenshot({ path, fullPage: true });
+  if (process.env.SCREENSHOTS !== 'off') await page.screenshot({ path, fullPage: true });
   return path;
 }
 
