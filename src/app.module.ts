@@ -12,6 +12,7 @@ import { ConfigModule } from './config/config.module.js';
 import { Settings } from './config/settings.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HomeModule } from './home/home.module.js';
+import { HonoursModule } from './honours/honours.module.js';
 import { HouseholdsModule } from './households/households.module.js';
 import { LedgerModule } from './ledger/ledger.module.js';
 import { PassbookModule } from './passbook/passbook.module.js';
@@ -54,6 +55,7 @@ export class AppModule {
         PublicationsModule,
         SupermarketModule,
         RankingsModule,
+        HonoursModule,
         IntegrityModule,
         TownshipModule,
         CertificatesModule,

@@ -144,6 +144,16 @@ export const Permission = {
     /** The committee (村两委) answers an opinion. */
     Answer: 'Supervision.Answer',
   },
+  Honour: {
+    /** 评选活动: the committee runs a campaign (stars, nominations, publishing the result, answering objections). */
+    Run: 'Honour.Run',
+    /** A household nominates itself and objects to a result during its 公示 (its own page). */
+    TakePart: 'Honour.TakePart',
+    /** The campaigns of a village and their results, before they are filed. */
+    Read: 'Honour.Read',
+    /** 备案: the township files a campaign's result. */
+    File: 'Honour.File',
+  },
   Notice: {
     /** The household's own notices, its records and the objections it filed (`/api/v1/me/*`). */
     ReadOwn: 'Notice.ReadOwn',
@@ -167,6 +177,7 @@ const VILLAGE_STAFF = [
 /** What the county and the township oversee: read everything of their villages. */
 const OVERSIGHT = [
   ...VILLAGE_STAFF,
+  P.Honour.Read,
   P.Township.Read,
   P.Township.SetOpeningCap,
   P.Township.Overview,
@@ -198,7 +209,14 @@ const SUPERMARKET = [
 /** The one table of who may do what. A role or a permission is added here, and nowhere else. */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   ADMIN: [...OVERSIGHT, P.Passbook.PrintSlips, P.Township.Manage, P.Village.Create],
-  TOWNSHIP: [...OVERSIGHT, P.Passbook.PrintSlips, P.Ranking.Review, P.List.Withdraw, P.RuleRevision.File],
+  TOWNSHIP: [
+    ...OVERSIGHT,
+    P.Passbook.PrintSlips,
+    P.Ranking.Review,
+    P.List.Withdraw,
+    P.RuleRevision.File,
+    P.Honour.File,
+  ],
   VILLAGE_ADMIN: [
     ...VILLAGE_STAFF,
     ...SUPERMARKET,
@@ -238,6 +256,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     P.List.Lift,
     P.Council.Configure,
     P.Supervision.Answer,
+    P.Honour.Run,
+    P.Honour.Read,
   ],
   SCORER: [...VILLAGE_STAFF, P.Household.PrintDoorPlates, P.Passbook.PrintSlips, P.ScoreRecord.Record],
   CLERK: [...VILLAGE_STAFF, ...SUPERMARKET, P.Household.PrintDoorPlates, P.Passbook.PrintSlips],
@@ -259,6 +279,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     P.Supermarket.Operate,
     P.AuditLog.Read,
     P.Supervision.Raise,
+    P.Honour.Read,
   ],
   COUNCIL: [
     ...EVERYONE,
@@ -267,6 +288,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     P.ScoreRecord.Read,
     P.Publication.Read,
     P.Council.Vote,
+    P.Honour.Read,
   ],
   VILLAGER: [
     ...EVERYONE,
@@ -276,6 +298,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     P.Objection.FileAsHousehold,
     P.Redemption.ReadOwn,
     P.Notice.ReadOwn,
+    P.Honour.TakePart,
   ],
 };
 

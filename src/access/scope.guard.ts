@@ -28,6 +28,8 @@ const NAMES: Record<ScopeKind, string> = {
   opinion: '监督意见',
   movement: '库存变动',
   revision: '细则修订',
+  campaign: '评选活动',
+  honourObjection: '评选异议',
 };
 
 /** Things that live in a village, with their table: the scope check joins them to their village. */
@@ -45,6 +47,8 @@ const IN_VILLAGE = {
   opinion: 'supervision_opinion',
   movement: 'stock_movement',
   revision: 'rule_revision',
+  campaign: 'honour_campaign',
+  honourObjection: 'honour_objection',
 } as const;
 
 /** The route acts on the `kind` whose id is at `source` (e.g. `params.id`): the ScopeGuard checks it is in scope. */

@@ -247,6 +247,19 @@ export const SENTENCES: Record<string, (s: Say) => string> = {
   'council.vote': (s) =>
     `评议会投票：${{ YES: '赞成', NO: '反对', ABSTAIN: '弃权' }[text(s.d.vote)] ?? text(s.d.vote)} ${s.household()} 的第 ${text(s.row.entityId)} 号记录${s.d.comment ? `，意见：${text(s.d.comment)}` : ''}（${councilVotes(s.d)}）`,
   'council.quorum': (s) => `评议会表决人数由 ${text(s.d.from)} 人改为 ${text(s.d.to)} 人`,
+  'honour.campaign': (s) =>
+    `发起第 ${text(s.row.entityId)} 号评选活动“${text(s.d.title)}”（${text(s.d.year)}年，${Array.isArray(s.d.stars) ? s.d.stars.join('、') : ''}）`,
+  'honour.nominate': (s) =>
+    `第 ${text(s.row.entityId)} 号评选活动提名 ${text(s.d.household)}：${text(s.d.star)}`,
+  'honour.vote': (s) =>
+    `评议会成员对第 ${text(s.d.nominationId)} 号提名投票：${{ YES: '赞成', NO: '反对', ABSTAIN: '弃权' }[text(s.d.vote)] ?? text(s.d.vote)}${s.d.result ? `，表决${s.d.result === 'APPROVED' ? '通过' : '未通过'}` : ''}`,
+  'honour.publish': (s) =>
+    `公示第 ${text(s.row.entityId)} 号评选活动的结果：提名 ${text(s.d.nominations)} 个，评上 ${text(s.d.awarded)} 个，公示到 ${text(s.d.windowEndsOn)}`,
+  'honour.object': (s) => `对第 ${text(s.d.nominationId)} 号提名的评选结果提出异议：${text(s.d.reason)}`,
+  'honour.resolve': (s) =>
+    `答复对第 ${text(s.d.nominationId)} 号提名的异议：${s.d.decision === 'UPHOLD' ? '异议成立，不授予' : '驳回'}（${text(s.d.answer)}）`,
+  'honour.file': (s) => `乡镇备案第 ${text(s.row.entityId)} 号评选活动“${text(s.d.title)}”的结果`,
+  'honour.withdraw': (s) => `撤销第 ${text(s.d.nominationId)} 号提名的荣誉：${text(s.d.reason)}`,
   'supervision.raise': (s) => `村务监督委员会对${supervised(s)}提出意见：${text(s.d.text)}`,
   'supervision.answer': (s) => `答复村务监督委员会对${supervised(s)}的意见：${text(s.d.answer)}`,
   'score.correct': (s) =>

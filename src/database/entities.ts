@@ -32,6 +32,8 @@ import { Township } from '../townships/township.entity.js';
 import { User } from '../users/user.entity.js';
 import { Group } from '../villages/group.entity.js';
 import { Village } from '../villages/village.entity.js';
+import { HonourCampaign, HonourStar } from '../honours/honour-campaign.entity.js';
+import { HonourNomination, HonourObjection, HonourVote } from '../honours/honour-nomination.entity.js';
 
 export const ENTITIES = [
   Township,
@@ -68,4 +70,9 @@ export const ENTITIES = [
   RankingSettings,
   ListEntry,
   CreditCertificate,
+  HonourCampaign,
+  HonourStar,
+  HonourNomination,
+  HonourVote,
+  HonourObjection,
 ];

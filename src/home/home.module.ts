@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { HonoursModule } from '../honours/honours.module.js';
 import { PublicationsModule } from '../publications/publications.module.js';
 import { RankingsModule } from '../rankings/rankings.module.js';
 import { RulesModule } from '../rules/rules.module.js';
@@ -10,6 +11,7 @@ import { StartPageService } from './start-page.service.js';
 
 @Module({
   imports: [
+    HonoursModule,
     ScoringModule,
     PublicationsModule,
     RankingsModule,

@@ -65,6 +65,13 @@ export function todoItems(f: StartPageFacts): TodoItem[] {
       hint: f.lowStock.length ? names(f.lowStock) : '商品库存充足',
       href: '/supermarket/goods',
     });
+  if (f.honourBallots)
+    count(f.honourBallots, {
+      before: '评选提名',
+      after: '个待表决',
+      hint: '星级文明户等评选中需要评议会表决的提名',
+      href: '/honours',
+    });
   if (f.supervision) {
     for (const p of f.supervision.onBoard)
       count(p.records, {
@@ -87,6 +94,12 @@ export function todoItems(f: StartPageFacts): TodoItem[] {
       before: '待备案细则修订',
       hint: '各村经村民代表会议通过、报来备案的积分细则修订',
       href: '/rule-revisions',
+    });
+  if (f.honourFilings !== undefined)
+    count(f.honourFilings, {
+      before: '待备案评选结果',
+      hint: '各村评选活动公示期满、报来备案的结果',
+      href: '/honours',
     });
   if (f.signals !== undefined)
     count(f.signals.count, {

@@ -7,6 +7,7 @@ import { currentPeriod, type Period } from '../common/periods.js';
 import { PublicationsService } from '../publications/publications.service.js';
 import { RankingsService } from '../rankings/rankings.service.js';
 import { CouncilService, type Ballot } from '../scoring/council.service.js';
+import { HonoursService } from '../honours/honours.service.js';
 import { RuleRevisionsService } from '../rules/rule-revisions.service.js';
 import { ScoringService, type RecordedRow } from '../scoring/scoring.service.js';
 import { GoodsService } from '../supermarket/goods.service.js';
@@ -27,6 +28,10 @@ export interface StartPageFacts {
   signals?: { period: Period; count: number };
   /** 道德评议会: the records waiting for this member's vote. */
   ballots?: Ballot[];
+  /** 评选活动: nominations waiting for this council member's vote. */
+  honourBallots?: number;
+  /** 评选活动 results of the township's villages waiting for its filing. */
+  honourFilings?: number;
   /** 监督意见 waiting for the committee's answer (the committee's to-do). */
   opinionsToAnswer?: number;
   /** The supervision committee's page: what is on the board now, and its opinions waiting for an answer. */
@@ -49,6 +54,7 @@ export class StartPageService {
     private readonly council: CouncilService,
     private readonly supervision: SupervisionService,
     private readonly ruleRevisions: RuleRevisionsService,
+    private readonly honours: HonoursService,
   ) {}
 
   async facts(actor: Actor): Promise<StartPageFacts> {
@@ -74,6 +80,7 @@ export class StartPageService {
       ballots,
       opinions,
       supervision,
+      honourBallots,
     ] = await Promise.all([
       when(can(actor, P.ScoreRecord.Approve), () => this.scoring.pendingCount(villageId)),
       when(can(actor, P.Objection.Resolve), () => this.publications.openObjectionCount(villageId)),
@@ -86,6 +93,7 @@ export class StartPageService {
       when(can(actor, P.Council.Vote), () => this.council.ballots(actor)),
       when(can(actor, P.Supervision.Answer), () => this.supervision.waiting(villageId)),
       when(can(actor, P.Supervision.Raise), () => this.supervisionFacts(villageId)),
+      when(can(actor, P.Council.Vote), () => this.honours.ballotsFor(actor)),
     ]);
     return {
       pendingRecords,
@@ -99,6 +107,7 @@ export class StartPageService {
       ballots,
       opinionsToAnswer: opinions?.length,
       supervision,
+      honourBallots: honourBallots?.length,
     };
   }
 
@@ -127,7 +136,7 @@ export class StartPageService {
     if (townshipId === null || actor.villageId !== null) return {};
     // Signals of the last ended month: the running one is still filling up.
     const period = currentPeriod('month', addDays(currentPeriod('month', this.clock.today()).start, -1));
-    const [reviews, filings, signals] = await Promise.all([
+    const [reviews, filings, signals, honourFilings] = await Promise.all([
       can(actor, P.Ranking.Review) ? this.rankings.reviewQueue(townshipId) : undefined,
       can(actor, P.RuleRevision.File) ? this.ruleRevisions.waitingFiling(townshipId) : undefined,
       can(actor, P.Township.Overview)
@@ -135,10 +144,12 @@ export class StartPageService {
             .township(actor, townshipId)
             .then(({ villages }) => this.township.fairness(villages, period))
         : undefined,
+      can(actor, P.Honour.File) ? this.honours.waitingFiling(townshipId) : undefined,
     ]);
     return {
       rankingReviews: reviews?.length,
       ruleFilings: filings?.length,
+      honourFilings: honourFilings?.length,
       signals: signals && { period, count: signals.length },
     };
   }

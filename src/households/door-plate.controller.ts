@@ -9,6 +9,7 @@ import { Permission } from '../access/permissions.js';
 import { CurrentActor } from '../auth/decorators.js';
 import { DomainError } from '../common/domain-error.js';
 import { VillagesService } from '../villages/villages.service.js';
+import { DoorPlateBadges } from './door-plate-badges.js';
 import { HouseholdsService, type PublicHousehold } from './households.service.js';
 
 /** The address a door plate's QR code opens: the villager login with the household code filled in. */
@@ -28,6 +29,7 @@ export class DoorPlateController {
   constructor(
     private readonly households: HouseholdsService,
     private readonly villages: VillagesService,
+    private readonly badges: DoorPlateBadges,
   ) {}
 
   @Get('door-plates')
@@ -72,10 +74,18 @@ export class DoorPlateController {
 
   private async plates(req: Request, villageName: string, households: PublicHousehold[]) {
     const origin = `${req.protocol}://${req.get('host')}`;
+    const badges = await this.badges.of(households.map((h) => h.id));
     return Promise.all(
       households.map(async (h) => {
         const url = doorPlateUrl(origin, h.code);
-        return { villageName, code: h.code, headName: h.headName, url, qr: await qrSvg(url) };
+        return {
+          villageName,
+          code: h.code,
+          headName: h.headName,
+          badges: badges.get(h.id) ?? [],
+          url,
+          qr: await qrSvg(url),
+        };
       }),
     );
   }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { VillagesModule } from '../villages/villages.module.js';
+import { DoorPlateBadges } from './door-plate-badges.js';
 import { DoorPlateController } from './door-plate.controller.js';
 import { HouseholdMembersService } from './household-members.service.js';
 import { HouseholdProxiesService } from './household-proxies.service.js';
@@ -18,7 +19,13 @@ import { HouseholdsService } from './households.service.js';
     HouseholdsApiController,
     HouseholdsController,
   ],
-  providers: [HouseholdsService, HouseholdSheetsService, HouseholdMembersService, HouseholdProxiesService],
-  exports: [HouseholdsService, HouseholdProxiesService],
+  providers: [
+    DoorPlateBadges,
+    HouseholdsService,
+    HouseholdSheetsService,
+    HouseholdMembersService,
+    HouseholdProxiesService,
+  ],
+  exports: [DoorPlateBadges, HouseholdsService, HouseholdProxiesService],
 })
 export class HouseholdsModule {}

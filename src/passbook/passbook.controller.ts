@@ -9,6 +9,7 @@ import { CurrentActor } from '../auth/decorators.js';
 import { todayInChina } from '../common/dates.js';
 import { parseForm } from '../common/validation.js';
 import { sendSheet } from '../households/spreadsheet.js';
+import { HonoursService } from '../honours/honours.service.js';
 import { StarsService, type StarRow } from '../rankings/stars.service.js';
 import { signedPoints } from '../rules/rule-points.js';
 import { PassbookQuery } from './dto/passbook.dto.js';
@@ -72,7 +73,7 @@ const KIND_OPTIONS = ENTRY_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] }
  * itself: its lines, the pager at `path`, the filter form and this year's stars.
  */
 export async function passbookView(
-  stars: StarsService,
+  { stars, honours }: { stars: StarsService; honours: HonoursService },
   book: Awaited<ReturnType<PassbookService['passbook']>>,
   filter: PassbookQuery,
   page: { title: string; path: string; back: { href: string; label: string } },
@@ -86,6 +87,12 @@ export async function passbookView(
     kindOptions: KIND_OPTIONS,
     back: page.back,
     starsLine: await starsLine(stars, book.household.id),
+    // 评选活动's named stars (filed campaigns): given, and withdrawn with the reason.
+    honours: (await honours.honours({ householdIds: [book.household.id] })).map((h) => ({
+      ...h,
+      label: `${h.year}年 ${h.starName}`,
+      withdrawn: h.status === 'WITHDRAWN',
+    })),
   };
 }
 
@@ -96,6 +103,7 @@ export class PassbookController {
   constructor(
     private readonly passbooks: PassbookService,
     private readonly stars: StarsService,
+    private readonly honours: HonoursService,
   ) {}
 
   @Get('households/:id/passbook')
@@ -115,7 +123,7 @@ export class PassbookController {
     });
     const book = await this.passbooks.passbook(actor, id, filter, PASSBOOK_PAGE);
     return {
-      ...(await passbookView(this.stars, book, filter, {
+      ...(await passbookView({ stars: this.stars, honours: this.honours }, book, filter, {
         title: `${book.household.headName}家的积分存折`,
         path: `/households/${id}/passbook`,
         back: { href: `/households/${id}`, label: '返回农户' },

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { HonoursModule } from '../honours/honours.module.js';
 import { HouseholdsModule } from '../households/households.module.js';
 import { VillagesModule } from '../villages/villages.module.js';
 import { RankingsModule } from '../rankings/rankings.module.js';
@@ -14,7 +15,7 @@ import { StatementSlipsService } from './statement-slips.service.js';
  * notice beside it. Above the ledger and rankings, so that the ledger itself knows no feature.
  */
 @Module({
-  imports: [RankingsModule, SupermarketModule, HouseholdsModule, VillagesModule],
+  imports: [HonoursModule, RankingsModule, SupermarketModule, HouseholdsModule, VillagesModule],
   controllers: [LedgerApiController, PassbookController, StatementSlipsController],
   providers: [PassbookService, StatementSlipsService],
   exports: [PassbookService],

@@ -14,6 +14,8 @@ import { StarsService } from '../rankings/stars.service.js';
 import { ruleLine, signedPoints } from '../rules/rule-points.js';
 import { RuleRevisionsService } from '../rules/rule-revisions.service.js';
 import { groupByCategory, RulesService } from '../rules/rules.service.js';
+import { HonoursService } from '../honours/honours.service.js';
+import { honoursByStar } from '../honours/honours.presenter.js';
 import { GoodsService } from '../supermarket/goods.service.js';
 import type { Village } from '../villages/village.entity.js';
 import { VillagesService } from '../villages/villages.service.js';
@@ -24,7 +26,7 @@ import { PublicationsService } from './publications.service.js';
  * `/public/villages/:id`: the village's notice board, open to anyone with no login, printable on A4. It shows only
  * what is public (household, rule, points); never phones, notes or photos.
  */
-const SECTIONS = ['publication', 'ranking', 'lists', 'stars', 'catalogue', 'rules'];
+const SECTIONS = ['publication', 'ranking', 'lists', 'stars', 'honours', 'catalogue', 'rules'];
 
 /**
  * The star households of a kept board (views/partials/star-households.hbs), drawn once per kept board: a village
@@ -51,9 +53,10 @@ export class PublicBoardController {
     private readonly ruleRevisions: RuleRevisionsService,
     private readonly cache: ReadCache,
     private readonly supervision: SupervisionService,
+    private readonly honours: HonoursService,
   ) {}
 
-  /** `?section=publication|ranking|lists|stars|catalogue|rules` prints one section on its own A4 sheet. */
+  /** `?section=publication|ranking|lists|stars|honours|catalogue|rules` prints one section on its own A4 sheet. */
   @Public()
   @Get(':id')
   @Render('public/board')
@@ -78,16 +81,20 @@ export class PublicBoardController {
   private async boardOf(village: Village, today: string) {
     const id = village.id;
     const year = Number(today.slice(0, 4));
-    const [open, catalogue, approved, listPeriod, stars, settings, rules, filed] = await Promise.all([
-      this.publications.openInVillage(id),
-      this.goods.catalogue(id),
-      this.rankings.latestApproved(id),
-      this.lists.latestPublishedPeriod(id),
-      this.stars.stars(id, year),
-      this.rankingSettings.get(id),
-      this.rules.inForce(id),
-      this.ruleRevisions.lastFiled(id),
-    ]);
+    const [open, catalogue, approved, listPeriod, stars, settings, rules, filed, honours] = await Promise.all(
+      [
+        this.publications.openInVillage(id),
+        this.goods.catalogue(id),
+        this.rankings.latestApproved(id),
+        this.lists.latestPublishedPeriod(id),
+        this.stars.stars(id, year),
+        this.rankingSettings.get(id),
+        this.rules.inForce(id),
+        this.ruleRevisions.lastFiled(id),
+        // 评选荣誉 of the filed campaigns of this year and last.
+        this.honours.honours({ villageId: id, sinceYear: year - 1 }),
+      ],
+    );
     // The supervision committee's opinions on the records on the board, with the committee's answers.
     const opinions = await this.supervision.onRecords(open.flatMap((p) => p.rows.map((r) => r.recordId)));
     const listsPeriod = listPeriod ? (parsePeriod(listPeriod) as Period) : null;
@@ -99,6 +106,7 @@ export class PublicBoardController {
       // Every printed sheet carries the book's head as it stood (read with the board; kept until the next write).
       bookHead: await this.ledger.bookHead(id),
       catalogue,
+      honours: honoursByStar(honours),
       rules: {
         effectiveOn: rules.effectiveOn,
         // The last revision the township filed: its 村民代表会议 and filing days.

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { HonoursModule } from '../honours/honours.module.js';
 import { HouseholdsModule } from '../households/households.module.js';
 import { RankingsModule } from '../rankings/rankings.module.js';
 import { RulesModule } from '../rules/rules.module.js';
@@ -14,7 +15,15 @@ import { SupervisionApiController } from '../supervision/supervision.api.control
 import { SupervisionService } from '../supervision/supervision.service.js';
 
 @Module({
-  imports: [HouseholdsModule, ScoringModule, VillagesModule, SupermarketModule, RankingsModule, RulesModule],
+  imports: [
+    HonoursModule,
+    HouseholdsModule,
+    ScoringModule,
+    VillagesModule,
+    SupermarketModule,
+    RankingsModule,
+    RulesModule,
+  ],
   controllers: [
     PublicationsApiController,
     PublicationsController,

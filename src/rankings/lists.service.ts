@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import type { Actor } from '../access/actor.js';
 import { can, Permission } from '../access/permissions.js';
 import { assertInScope } from '../access/scope-policy.js';
@@ -44,8 +44,19 @@ export interface PublicListRow {
  * it), confirmed by the committee with a reason, published; a black-list entry is lifted when put right (整改), and the
  * township can withdraw any entry. Nothing is deleted.
  */
+/** What a feature above the lists does when a black list is published (HonoursService withdraws honours). */
+export type BlackListWatcher = (
+  manager: EntityManager,
+  actor: Actor,
+  villageId: number,
+  period: Period,
+  householdIds: number[],
+) => Promise<void>;
+
 @Injectable()
 export class ListsService {
+  private readonly blackListWatchers: BlackListWatcher[] = [];
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly transactions: Transactions,
@@ -161,6 +172,14 @@ export class ListsService {
     });
   }
 
+  /**
+   * A feature above the lists that must act when a black list is published (honours are withdrawn): called in the
+   * publishing transaction with the households on the period's published black list. Registered at start-up.
+   */
+  watchBlackList(watcher: BlackListWatcher): void {
+    this.blackListWatchers.push(watcher);
+  }
+
   /** Publishes every confirmed entry of the period at once. */
   async publish(actor: Actor, villageId: number, period: Period): Promise<number> {
     await this.villageInScope(actor, villageId);
@@ -175,6 +194,19 @@ export class ListsService {
         })
         .execute();
       if (!done.affected) throw new DomainError('INVALID_STATE', `${period.label}没有待发布的红黑榜条目`);
+      if (this.blackListWatchers.length > 0) {
+        const black = await manager.find(ListEntry, {
+          where: { villageId, period: period.key, list: 'BLACK', status: 'PUBLISHED' },
+        });
+        for (const watcher of this.blackListWatchers)
+          await watcher(
+            manager,
+            actor,
+            villageId,
+            period,
+            black.map((e) => e.householdId),
+          );
+      }
       this.transactions.changed(manager, { villageIds: [villageId] });
       await this.audit.record(
         actor,

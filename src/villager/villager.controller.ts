@@ -26,6 +26,9 @@ import { chinaTime, todayInChina } from '../common/dates.js';
 import { DomainError } from '../common/domain-error.js';
 import { submitForm } from '../common/forms.js';
 import { parseForm } from '../common/validation.js';
+import { HonourObjectionDto, NominateDto } from '../honours/dto/honour.dto.js';
+import { campaignPage } from '../honours/honours.presenter.js';
+import { HonoursService } from '../honours/honours.service.js';
 import { HouseholdsService } from '../households/households.service.js';
 import { PassbookQuery } from '../passbook/dto/passbook.dto.js';
 import { PASSBOOK_PAGE, passbookLines, passbookView } from '../passbook/passbook.controller.js';
@@ -67,6 +70,7 @@ export class VillagerController {
     private readonly households: HouseholdsService,
     private readonly villages: VillagesService,
     private readonly villager: VillagerService,
+    private readonly honourCampaigns: HonoursService,
   ) {}
 
   @Public()
@@ -125,6 +129,62 @@ export class VillagerController {
     });
   }
 
+  /** 评选活动: the household nominates itself for a star, or objects to a result in 公示. */
+  @Get('honours')
+  @Allow(Permission.Honour.TakePart)
+  async honours(@CurrentActor() actor: Actor, @Res() res: Response) {
+    res.render('villager/honours', await this.honoursContext(actor));
+  }
+
+  @Post('honours/:id/nominations')
+  @Allow(Permission.Honour.TakePart)
+  async nominateSelf(
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+    @Param('id', ParseIntPipe) id: number,
+    @Body() body: Record<string, string>,
+  ) {
+    const form = {
+      view: 'villager/honours',
+      context: () => this.honoursContext(actor),
+      values: body,
+      fieldNames: { starId: `star${id}`, reason: `reason${id}` },
+    };
+    await submitForm(res, form, async () => {
+      const dto = await parseForm(NominateDto, {
+        householdId: actor.id,
+        starId: body.starId,
+        reason: body.reason,
+      });
+      const n = await this.honourCampaigns.nominate(actor, id, dto);
+      return { redirect: '/villager/honours', message: `已自荐“${n.starName}”，结果公示时可以在这里看到` };
+    });
+  }
+
+  @Post('honours/:id/objections')
+  @Allow(Permission.Honour.TakePart)
+  async objectToHonour(
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+    @Param('id', ParseIntPipe) id: number,
+    @Body() body: Record<string, string>,
+  ) {
+    const form = {
+      view: 'villager/honours',
+      context: () => this.honoursContext(actor),
+      values: body,
+      fieldNames: { reason: `objection${body.nominationId ?? ''}` },
+    };
+    await submitForm(res, form, async () => {
+      const dto = await parseForm(HonourObjectionDto, {
+        nominationId: body.nominationId,
+        reason: body.reason,
+      });
+      await this.honourCampaigns.object(actor, id, dto);
+      return { redirect: '/villager/honours', message: '您的异议已提交，村两委会核实答复' };
+    });
+  }
+
   /** The village's open 公示, the household's own records first, each with its objection box. */
   @Get('publicity')
   @Allow(Permission.Household.ReadOwn)
@@ -170,7 +230,7 @@ export class VillagerController {
     const book = await this.passbooks.passbook(actor, actor.id, filter, PASSBOOK_PAGE);
     res.render(
       'ledger/passbook',
-      await passbookView(this.stars, book, filter, {
+      await passbookView({ stars: this.stars, honours: this.honourCampaigns }, book, filter, {
         title: '我家的积分存折',
         path: '/villager/passbook',
         back: { href: '/villager', label: '返回我的积分' },
@@ -243,6 +303,24 @@ export class VillagerController {
       publicizingMine: publicizing.filter((r) => r.mine).length,
       declarationsEnabled: await this.scoringSettings.declarationsEnabled(village.id),
       resetNotice: book.resetNotice,
+    };
+  }
+
+  private async honoursContext(actor: Actor) {
+    const campaigns = await this.honourCampaigns.openIn(actor.villageId as number);
+    const today = this.honourCampaigns.today();
+    return {
+      title: '评选活动',
+      campaigns: campaigns.map((c) => {
+        const page = campaignPage(c, actor, today);
+        return {
+          ...page,
+          open: c.status === 'OPEN',
+          starOptions: c.stars.map((s) => ({ value: s.id, label: `${s.name}（${s.criteria}）` })),
+          mine: page.nominations.filter((n) => n.ownHousehold),
+          awarded: page.inWindow ? page.nominations.filter((n) => n.status === 'AWARDED') : [],
+        };
+      }),
     };
   }
 

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { HonoursModule } from '../honours/honours.module.js';
 import { HouseholdsModule } from '../households/households.module.js';
 import { PassbookModule } from '../passbook/passbook.module.js';
 import { VillagesModule } from '../villages/villages.module.js';
@@ -12,6 +13,7 @@ import { VillagerService } from './villager.service.js';
 
 @Module({
   imports: [
+    HonoursModule,
     PassbookModule,
     PublicationsModule,
     RulesModule,

@@ -152,6 +152,7 @@ describe('the start page: each role’s to-do, with counts that link to the work
     expect(todo.map(({ title, href }) => [title, href])).toEqual([
       ['待审核排名 0', '/township/reviews'],
       ['待备案细则修订 0', '/rule-revisions'],
+      ['待备案评选结果 0', '/honours'],
       [`值得关注 ${signals.body.items.length} 条`, `/township?period=${lastMonth}`],
     ]);
   });

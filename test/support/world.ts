@@ -98,6 +98,33 @@ export async function createWorld(t: TestApp) {
     .post('/api/v1/rule-revisions')
     .set(auth(committee))
     .send({ villageId, changes: [{ op: 'RETIRE', ruleId: rule.id }] });
+  // 评选活动: a published result with an objection on it (a star by points alone: 20 德治 points posted above).
+  const campaign = await request(t.http)
+    .post('/api/v1/honour-campaigns')
+    .set(auth(committee))
+    .send({
+      villageId,
+      year: new Date().getFullYear(),
+      title: '星级文明户评选',
+      stars: [{ name: '勤劳节俭', category: '德治', minPoints: 10 }],
+    });
+  await request(t.http)
+    .post(`/api/v1/honour-campaigns/${campaign.body.id}/nominations`)
+    .set(auth(committee))
+    .send({ householdId: household.id, starId: campaign.body.stars?.[0]?.id });
+  await request(t.http)
+    .post(`/api/v1/honour-campaigns/${campaign.body.id}/publish`)
+    .set(auth(committee))
+    .send({ days: 0 });
+  const nominationId = (
+    await request(t.http).get(`/api/v1/honour-campaigns/${campaign.body.id}`).set(auth(committee))
+  ).body.nominations?.[0]?.id;
+  const honourObjection = await request(t.http)
+    .post(`/api/v1/honour-campaigns/${campaign.body.id}/objections`)
+    .set(auth(committee))
+    .send({ nominationId, reason: '核实一下' });
+  if (honourObjection.status !== 201)
+    throw new Error(`honour objection: ${honourObjection.status} ${JSON.stringify(honourObjection.body)}`);
   const group = (
     await t.dataSource.query(`SELECT id FROM village_group WHERE "villageId" = ${villageId} LIMIT 1`)
   )[0];
@@ -131,6 +158,8 @@ export async function createWorld(t: TestApp) {
     opinion: opinion.body.id ?? 1,
     movement: movement?.id ?? 1,
     revision: revision.body.id ?? 1,
+    campaign: campaign.body.id ?? 1,
+    honourObjection: honourObjection.body.id ?? 1,
   };
   return {
     scene,
@@ -193,6 +222,9 @@ const SEGMENTS: Record<string, string> = {
   'supervision-opinions': 'opinion',
   'stock-movements': 'movement',
   'rule-revisions': 'revision',
+  'honour-campaigns': 'campaign',
+  honours: 'campaign',
+  'honour-objections': 'honourObjection',
 };
 
 export function fillPath(path: string, ids: Record<string, number>): string {
