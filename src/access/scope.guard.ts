@@ -28,6 +28,7 @@ const NAMES: Record<ScopeKind, string> = {
   opinion: '监督意见',
   movement: '库存变动',
   revision: '细则修订',
+  statement: '超市月度账目',
 };
 
 /** Things that live in a village, with their table: the scope check joins them to their village. */
@@ -45,6 +46,7 @@ const IN_VILLAGE = {
   opinion: 'supervision_opinion',
   movement: 'stock_movement',
   revision: 'rule_revision',
+  statement: 'monthly_statement',
 } as const;
 
 /** The route acts on the `kind` whose id is at `source` (e.g. `params.id`): the ScopeGuard checks it is in scope. */

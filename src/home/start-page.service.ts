@@ -10,6 +10,7 @@ import { CouncilService, type Ballot } from '../scoring/council.service.js';
 import { RuleRevisionsService } from '../rules/rule-revisions.service.js';
 import { ScoringService, type RecordedRow } from '../scoring/scoring.service.js';
 import { GoodsService } from '../supermarket/goods.service.js';
+import { MonthlyStatementsService } from '../supermarket/monthly-statements.service.js';
 import { SupervisionService } from '../supervision/supervision.service.js';
 import { TownshipService } from '../township/township.service.js';
 
@@ -25,6 +26,8 @@ export interface StartPageFacts {
   rankingReviews?: number;
   ruleFilings?: number;
   signals?: { period: Period; count: number };
+  /** 超市月度账目 of last month not yet signed and published, past the 5th (the township's to-do). */
+  lateStatements?: { month: Period; villages: { id: number; name: string }[] };
   /** 道德评议会: the records waiting for this member's vote. */
   ballots?: Ballot[];
   /** 监督意见 waiting for the committee's answer (the committee's to-do). */
@@ -49,6 +52,7 @@ export class StartPageService {
     private readonly council: CouncilService,
     private readonly supervision: SupervisionService,
     private readonly ruleRevisions: RuleRevisionsService,
+    private readonly statements: MonthlyStatementsService,
   ) {}
 
   async facts(actor: Actor): Promise<StartPageFacts> {
@@ -127,7 +131,7 @@ export class StartPageService {
     if (townshipId === null || actor.villageId !== null) return {};
     // Signals of the last ended month: the running one is still filling up.
     const period = currentPeriod('month', addDays(currentPeriod('month', this.clock.today()).start, -1));
-    const [reviews, filings, signals] = await Promise.all([
+    const [reviews, filings, signals, late] = await Promise.all([
       can(actor, P.Ranking.Review) ? this.rankings.reviewQueue(townshipId) : undefined,
       can(actor, P.RuleRevision.File) ? this.ruleRevisions.waitingFiling(townshipId) : undefined,
       can(actor, P.Township.Overview)
@@ -135,11 +139,13 @@ export class StartPageService {
             .township(actor, townshipId)
             .then(({ villages }) => this.township.fairness(villages, period))
         : undefined,
+      can(actor, P.Township.Overview) ? this.statements.late(townshipId) : undefined,
     ]);
     return {
       rankingReviews: reviews?.length,
       ruleFilings: filings?.length,
       signals: signals && { period, count: signals.length },
+      lateStatements: late ?? undefined,
     };
   }
 }

@@ -15,6 +15,7 @@ import { ruleLine, signedPoints } from '../rules/rule-points.js';
 import { RuleRevisionsService } from '../rules/rule-revisions.service.js';
 import { groupByCategory, RulesService } from '../rules/rules.service.js';
 import { GoodsService } from '../supermarket/goods.service.js';
+import { MonthlyStatementsService, statementPage } from '../supermarket/monthly-statements.service.js';
 import type { Village } from '../villages/village.entity.js';
 import { VillagesService } from '../villages/villages.service.js';
 import { SupervisionService } from '../supervision/supervision.service.js';
@@ -24,7 +25,10 @@ import { PublicationsService } from './publications.service.js';
  * `/public/villages/:id`: the village's notice board, open to anyone with no login, printable on A4. It shows only
  * what is public (household, rule, points); never phones, notes or photos.
  */
-const SECTIONS = ['publication', 'ranking', 'lists', 'stars', 'catalogue', 'rules'];
+const SECTIONS = ['publication', 'ranking', 'lists', 'stars', 'catalogue', 'books', 'rules'];
+
+/** How many signed monthly statements the board's 超市账目 shows, newest first. */
+const BOOKS_MONTHS = 3;
 
 /**
  * The star households of a kept board (views/partials/star-households.hbs), drawn once per kept board: a village
@@ -51,9 +55,10 @@ export class PublicBoardController {
     private readonly ruleRevisions: RuleRevisionsService,
     private readonly cache: ReadCache,
     private readonly supervision: SupervisionService,
+    private readonly statements: MonthlyStatementsService,
   ) {}
 
-  /** `?section=publication|ranking|lists|stars|catalogue|rules` prints one section on its own A4 sheet. */
+  /** `?section=publication|ranking|lists|stars|catalogue|books|rules` prints one section on its own A4 sheet. */
   @Public()
   @Get(':id')
   @Render('public/board')
@@ -78,7 +83,7 @@ export class PublicBoardController {
   private async boardOf(village: Village, today: string) {
     const id = village.id;
     const year = Number(today.slice(0, 4));
-    const [open, catalogue, approved, listPeriod, stars, settings, rules, filed] = await Promise.all([
+    const [open, catalogue, approved, listPeriod, stars, settings, rules, filed, books] = await Promise.all([
       this.publications.openInVillage(id),
       this.goods.catalogue(id),
       this.rankings.latestApproved(id),
@@ -87,6 +92,7 @@ export class PublicBoardController {
       this.rankingSettings.get(id),
       this.rules.inForce(id),
       this.ruleRevisions.lastFiled(id),
+      this.statements.published(id, BOOKS_MONTHS),
     ]);
     // The supervision committee's opinions on the records on the board, with the committee's answers.
     const opinions = await this.supervision.onRecords(open.flatMap((p) => p.rows.map((r) => r.recordId)));
@@ -99,6 +105,8 @@ export class PublicBoardController {
       // Every printed sheet carries the book's head as it stood (read with the board; kept until the next write).
       bookHead: await this.ledger.bookHead(id),
       catalogue,
+      // 超市月度账目, as the supervision committee signed them.
+      books: books.map(statementPage),
       rules: {
         effectiveOn: rules.effectiveOn,
         // The last revision the township filed: its 村民代表会议 and filing days.
