@@ -98,6 +98,12 @@ export async function createWorld(t: TestApp) {
     .post('/api/v1/rule-revisions')
     .set(auth(committee))
     .send({ villageId, changes: [{ op: 'RETIRE', ruleId: rule.id }] });
+  // Last month's supermarket statement, prepared (the supervision committee has not signed it).
+  const statement = await request(t.http)
+    .get(`/api/v1/villages/${villageId}/supermarket-statements`)
+    .set(auth(committee));
+  if (statement.status !== 200)
+    throw new Error(`statement: ${statement.status} ${JSON.stringify(statement.body)}`);
   const group = (
     await t.dataSource.query(`SELECT id FROM village_group WHERE "villageId" = ${villageId} LIMIT 1`)
   )[0];
@@ -131,6 +137,7 @@ export async function createWorld(t: TestApp) {
     opinion: opinion.body.id ?? 1,
     movement: movement?.id ?? 1,
     revision: revision.body.id ?? 1,
+    statement: statement.body.id ?? 1,
   };
   return {
     scene,
@@ -193,6 +200,8 @@ const SEGMENTS: Record<string, string> = {
   'supervision-opinions': 'opinion',
   'stock-movements': 'movement',
   'rule-revisions': 'revision',
+  'supermarket-statements': 'statement',
+  statements: 'statement',
 };
 
 export function fillPath(path: string, ids: Record<string, number>): string {
