@@ -35,7 +35,7 @@ export interface StatementFigures {
     points: number;
     byGoods: { name: string; unit: string; quantity: number; points: number }[];
   };
-  /** Per goods: opening, in (by source), out, returned, stock-takes, closing at month end. */
+  /** Per goods: opening, in (by source), out, returned, stock-takes, closing at month end (all-zero rows left out). */
   goods: StockRow[];
 }
 
@@ -180,7 +180,10 @@ export class MonthlyStatementsService {
         points: redemptions.byDay.reduce((s, d) => s + d.points, 0),
         byGoods: redemptions.byGoods,
       },
-      goods,
+      // A goods with nothing on hand and nothing moving all month (one added later) says nothing here.
+      goods: goods.filter(
+        (g) => g.opening !== 0 || g.closing !== 0 || g.stockIn || g.out || g.returned || g.adjusted,
+      ),
     };
   }
 

@@ -118,6 +118,7 @@ describe('the supermarket monthly statement', () => {
     );
     const inOct = (m: { occurredOn: string }) => m.occurredOn >= '2026-10-01' && m.occurredOn <= '2026-10-31';
     const sum = (rows: typeof moves) => rows.reduce((s, m) => s + Number(m.quantity), 0);
+    expect((f.goods as { name: string }[]).map((g) => g.name).sort()).toEqual(['大米', '食用油'].sort());
     for (const g of f.goods as Record<string, number>[]) {
       const own = moves.filter((m) => Number(m.goodsId) === g.goodsId);
       const of = (kind: string) => sum(own.filter((m) => inOct(m) && m.kind === kind));
