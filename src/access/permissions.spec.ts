@@ -44,6 +44,17 @@ describe('the permission table', () => {
     expect(can(as('SUPERVISOR'), Permission.Passbook.Read)).toBe(true);
   });
 
+  it('should leave signing the supermarket monthly statement to the supervision committee alone', () => {
+    expect(rolesWith(Permission.Supermarket.SignStatement)).toEqual(['SUPERVISOR']);
+    expect(rolesWith(Permission.Supermarket.ReadStatement)).toEqual([
+      'ADMIN',
+      'TOWNSHIP',
+      'VILLAGE_ADMIN',
+      'CLERK',
+      'SUPERVISOR',
+    ]);
+  });
+
   it('should let nobody do anything when there is no actor', () => {
     expect(can(null, Permission.Account.ManageOwn)).toBe(false);
     expect(can(undefined, Permission.Household.Read)).toBe(false);

@@ -134,6 +134,10 @@ export const Permission = {
   Supermarket: {
     /** The supermarket's own pages: redemptions, goods and stock, reports. */
     Operate: 'Supermarket.Operate',
+    /** 超市月度账目公开: a month's statement before it is published (after, it is public). */
+    ReadStatement: 'Supermarket.ReadStatement',
+    /** The supervision committee signs a month's statement off, which publishes it on the board. */
+    SignStatement: 'Supermarket.SignStatement',
   },
   AuditLog: {
     Read: 'AuditLog.Read',
@@ -193,6 +197,7 @@ const OVERSIGHT = [
   P.List.Read,
   P.Goods.Read,
   P.Redemption.Read,
+  P.Supermarket.ReadStatement,
   P.AuditLog.Read,
 ];
 const SUPERMARKET = [
@@ -204,6 +209,7 @@ const SUPERMARKET = [
   P.Redemption.Read,
   P.Redemption.Cancel,
   P.Supermarket.Operate,
+  P.Supermarket.ReadStatement,
 ];
 
 /** The one table of who may do what. A role or a permission is added here, and nowhere else. */
@@ -277,6 +283,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     P.Goods.Read,
     P.Redemption.Read,
     P.Supermarket.Operate,
+    P.Supermarket.ReadStatement,
+    P.Supermarket.SignStatement,
     P.AuditLog.Read,
     P.Supervision.Raise,
     P.Honour.Read,

@@ -30,6 +30,7 @@ const NAMES: Record<ScopeKind, string> = {
   revision: '细则修订',
   campaign: '评选活动',
   honourObjection: '评选异议',
+  statement: '超市月度账目',
 };
 
 /** Things that live in a village, with their table: the scope check joins them to their village. */
@@ -49,6 +50,7 @@ const IN_VILLAGE = {
   revision: 'rule_revision',
   campaign: 'honour_campaign',
   honourObjection: 'honour_objection',
+  statement: 'monthly_statement',
 } as const;
 
 /** The route acts on the `kind` whose id is at `source` (e.g. `params.id`): the ScopeGuard checks it is in scope. */

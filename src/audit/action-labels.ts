@@ -76,6 +76,7 @@ export const ACTION_LABELS: Record<string, string> = {
   'objection.uphold_revoke': '异议成立并撤销',
   'redemption.create': '兑换',
   'redemption.cancel': '撤销兑换',
+  'statement.sign': '签字确认超市月度账目',
   'goods.create': '新增商品',
   'goods.update': '修改商品',
   'goods.stock-in': '入库',

@@ -262,6 +262,8 @@ export const SENTENCES: Record<string, (s: Say) => string> = {
   'honour.withdraw': (s) => `撤销第 ${text(s.d.nominationId)} 号提名的荣誉：${text(s.d.reason)}`,
   'supervision.raise': (s) => `村务监督委员会对${supervised(s)}提出意见：${text(s.d.text)}`,
   'supervision.answer': (s) => `答复村务监督委员会对${supervised(s)}的意见：${text(s.d.answer)}`,
+  'statement.sign': (s) =>
+    `村务监督委员会签字确认“${s.village()}”${periodLabel(s.d.month)}超市账目（兑换 ${text(s.d.redemptions)} 笔，共 ${text(s.d.points)} 分），在公示栏公开`,
   'score.correct': (s) =>
     `更正 ${s.household()} 的第 ${text(s.row.entityId)} 号记录（${s.rule()}）：由 ${text(s.d.from)} 分改为 ${text(s.d.to)} 分${because(s.d.reason)}`,
   'publication.open': (s) =>

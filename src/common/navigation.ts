@@ -52,6 +52,8 @@ export function navigationFor(actor: Actor | undefined, path: string): NavLink[]
       links.push({ href: '/supermarket/goods', label: '商品库存', group: '超市' });
       links.push({ href: '/supermarket/reports', label: '超市报表', group: '超市' });
     }
+    if (can(actor, P.Supermarket.ReadStatement) && actor.villageId)
+      links.push({ href: '/supermarket/statements', label: '月度账目', group: '超市' });
     if (actor.villageId && can(actor, P.Ranking.Read))
       links.push({ href: '/rankings', label: '排名', group: '排名' });
     if (can(actor, P.List.Read) && actor.villageId)

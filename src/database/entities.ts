@@ -24,6 +24,7 @@ import { CouncilVote } from '../scoring/council-vote.entity.js';
 import { ScoreRecord } from '../scoring/score-record.entity.js';
 import { ScoringSettings } from '../scoring/scoring-settings.entity.js';
 import { Goods } from '../supermarket/goods.entity.js';
+import { MonthlyStatement } from '../supermarket/monthly-statement.entity.js';
 import { RedemptionLine } from '../supermarket/redemption-line.entity.js';
 import { Redemption } from '../supermarket/redemption.entity.js';
 import { StockMovement } from '../supermarket/stock-movement.entity.js';
@@ -65,6 +66,7 @@ export const ENTITIES = [
   Redemption,
   RedemptionLine,
   SupermarketSettings,
+  MonthlyStatement,
   PeriodTotal,
   RankingSnapshot,
   RankingSettings,

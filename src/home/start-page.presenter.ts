@@ -101,6 +101,15 @@ export function todoItems(f: StartPageFacts): TodoItem[] {
       hint: '各村评选活动公示期满、报来备案的结果',
       href: '/honours',
     });
+  // One line a late village, and none before the 6th or once every village has signed: nothing to chase then.
+  if (f.lateStatements)
+    for (const v of f.lateStatements.villages)
+      items.push({
+        before: `${v.name} ${Number(f.lateStatements.month.key.slice(5, 7))}月超市账目未公开`,
+        hint: '每月 5 日前由村务监督委员会签字确认后在公示栏公开',
+        href: `/supermarket/statements?villageId=${v.id}&month=${f.lateStatements.month.key}`,
+        waiting: true,
+      });
   if (f.signals !== undefined)
     count(f.signals.count, {
       before: '值得关注',

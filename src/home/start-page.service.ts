@@ -11,6 +11,7 @@ import { HonoursService } from '../honours/honours.service.js';
 import { RuleRevisionsService } from '../rules/rule-revisions.service.js';
 import { ScoringService, type RecordedRow } from '../scoring/scoring.service.js';
 import { GoodsService } from '../supermarket/goods.service.js';
+import { MonthlyStatementsService } from '../supermarket/monthly-statements.service.js';
 import { SupervisionService } from '../supervision/supervision.service.js';
 import { TownshipService } from '../township/township.service.js';
 
@@ -26,6 +27,8 @@ export interface StartPageFacts {
   rankingReviews?: number;
   ruleFilings?: number;
   signals?: { period: Period; count: number };
+  /** 超市月度账目 of last month not yet signed and published, past the 5th (the township's to-do). */
+  lateStatements?: { month: Period; villages: { id: number; name: string }[] };
   /** 道德评议会: the records waiting for this member's vote. */
   ballots?: Ballot[];
   /** 评选活动: nominations waiting for this council member's vote. */
@@ -55,6 +58,7 @@ export class StartPageService {
     private readonly supervision: SupervisionService,
     private readonly ruleRevisions: RuleRevisionsService,
     private readonly honours: HonoursService,
+    private readonly statements: MonthlyStatementsService,
   ) {}
 
   async facts(actor: Actor): Promise<StartPageFacts> {
@@ -136,7 +140,7 @@ export class StartPageService {
     if (townshipId === null || actor.villageId !== null) return {};
     // Signals of the last ended month: the running one is still filling up.
     const period = currentPeriod('month', addDays(currentPeriod('month', this.clock.today()).start, -1));
-    const [reviews, filings, signals, honourFilings] = await Promise.all([
+    const [reviews, filings, signals, honourFilings, late] = await Promise.all([
       can(actor, P.Ranking.Review) ? this.rankings.reviewQueue(townshipId) : undefined,
       can(actor, P.RuleRevision.File) ? this.ruleRevisions.waitingFiling(townshipId) : undefined,
       can(actor, P.Township.Overview)
@@ -145,12 +149,14 @@ export class StartPageService {
             .then(({ villages }) => this.township.fairness(villages, period))
         : undefined,
       can(actor, P.Honour.File) ? this.honours.waitingFiling(townshipId) : undefined,
+      can(actor, P.Township.Overview) ? this.statements.late(townshipId) : undefined,
     ]);
     return {
       rankingReviews: reviews?.length,
       ruleFilings: filings?.length,
       honourFilings: honourFilings?.length,
       signals: signals && { period, count: signals.length },
+      lateStatements: late ?? undefined,
     };
   }
 }

@@ -17,6 +17,7 @@ import { groupByCategory, RulesService } from '../rules/rules.service.js';
 import { HonoursService } from '../honours/honours.service.js';
 import { honoursByStar } from '../honours/honours.presenter.js';
 import { GoodsService } from '../supermarket/goods.service.js';
+import { MonthlyStatementsService, statementPage } from '../supermarket/monthly-statements.service.js';
 import type { Village } from '../villages/village.entity.js';
 import { VillagesService } from '../villages/villages.service.js';
 import { SupervisionService } from '../supervision/supervision.service.js';
@@ -26,7 +27,10 @@ import { PublicationsService } from './publications.service.js';
  * `/public/villages/:id`: the village's notice board, open to anyone with no login, printable on A4. It shows only
  * what is public (household, rule, points); never phones, notes or photos.
  */
-const SECTIONS = ['publication', 'ranking', 'lists', 'stars', 'honours', 'catalogue', 'rules'];
+const SECTIONS = ['publication', 'ranking', 'lists', 'stars', 'honours', 'catalogue', 'books', 'rules'];
+
+/** How many signed monthly statements the board's 超市账目 shows, newest first. */
+const BOOKS_MONTHS = 3;
 
 /**
  * The star households of a kept board (views/partials/star-households.hbs), drawn once per kept board: a village
@@ -54,9 +58,10 @@ export class PublicBoardController {
     private readonly cache: ReadCache,
     private readonly supervision: SupervisionService,
     private readonly honours: HonoursService,
+    private readonly statements: MonthlyStatementsService,
   ) {}
 
-  /** `?section=publication|ranking|lists|stars|honours|catalogue|rules` prints one section on its own A4 sheet. */
+  /** `?section=publication|ranking|lists|stars|honours|catalogue|books|rules` prints one section on its own A4 sheet. */
   @Public()
   @Get(':id')
   @Render('public/board')
@@ -81,8 +86,8 @@ export class PublicBoardController {
   private async boardOf(village: Village, today: string) {
     const id = village.id;
     const year = Number(today.slice(0, 4));
-    const [open, catalogue, approved, listPeriod, stars, settings, rules, filed, honours] = await Promise.all(
-      [
+    const [open, catalogue, approved, listPeriod, stars, settings, rules, filed, honours, books] =
+      await Promise.all([
         this.publications.openInVillage(id),
         this.goods.catalogue(id),
         this.rankings.latestApproved(id),
@@ -93,8 +98,8 @@ export class PublicBoardController {
         this.ruleRevisions.lastFiled(id),
         // 评选荣誉 of the filed campaigns of this year and last.
         this.honours.honours({ villageId: id, sinceYear: year - 1 }),
-      ],
-    );
+        this.statements.published(id, BOOKS_MONTHS),
+      ]);
     // The supervision committee's opinions on the records on the board, with the committee's answers.
     const opinions = await this.supervision.onRecords(open.flatMap((p) => p.rows.map((r) => r.recordId)));
     const listsPeriod = listPeriod ? (parsePeriod(listPeriod) as Period) : null;
@@ -107,6 +112,8 @@ export class PublicBoardController {
       bookHead: await this.ledger.bookHead(id),
       catalogue,
       honours: honoursByStar(honours),
+      // 超市月度账目, as the supervision committee signed them.
+      books: books.map(statementPage),
       rules: {
         effectiveOn: rules.effectiveOn,
         // The last revision the township filed: its 村民代表会议 and filing days.

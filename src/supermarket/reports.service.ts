@@ -13,6 +13,10 @@ export interface StockRow {
   unit: string;
   opening: number;
   stockIn: number;
+  /** stockIn by source: 采购入库, 捐赠入库, 建档库存. */
+  purchased: number;
+  donated: number;
+  initial: number;
   out: number;
   returned: number;
   adjusted: number;
@@ -20,6 +24,9 @@ export interface StockRow {
 }
 
 const num = (v: unknown) => Number(v ?? 0);
+/** The quantity of one kind of movement within the period. */
+const inPeriod = (kind: 'INITIAL' | 'PURCHASE' | 'DONATION') =>
+  `COALESCE(SUM(CASE WHEN m.occurredOn >= :from AND m.occurredOn <= :to AND m.kind = '${kind}' THEN m.quantity ELSE 0 END), 0)`;
 
 /** 超市报表 for a village and a period (China days, both ends included): stock, donors, redemptions. */
 @Injectable()
@@ -38,6 +45,9 @@ export class SupermarketReportsService {
         "COALESCE(SUM(CASE WHEN m.occurredOn >= :from AND m.occurredOn <= :to AND m.kind IN ('INITIAL', 'PURCHASE', 'DONATION') THEN m.quantity ELSE 0 END), 0)",
         'stockIn',
       )
+      .addSelect(inPeriod('PURCHASE'), 'purchased')
+      .addSelect(inPeriod('DONATION'), 'donated')
+      .addSelect(inPeriod('INITIAL'), 'initial')
       .addSelect(
         "COALESCE(SUM(CASE WHEN m.occurredOn >= :from AND m.occurredOn <= :to AND m.kind = 'REDEMPTION' THEN -m.quantity ELSE 0 END), 0)",
         'out',
@@ -66,6 +76,9 @@ export class SupermarketReportsService {
       unit: r.unit,
       opening: num(r.opening),
       stockIn: num(r.stockIn),
+      purchased: num(r.purchased),
+      donated: num(r.donated),
+      initial: num(r.initial),
       out: num(r.out),
       returned: num(r.returned),
       adjusted: num(r.adjusted),

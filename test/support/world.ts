@@ -125,6 +125,12 @@ export async function createWorld(t: TestApp) {
     .send({ nominationId, reason: '核实一下' });
   if (honourObjection.status !== 201)
     throw new Error(`honour objection: ${honourObjection.status} ${JSON.stringify(honourObjection.body)}`);
+  // Last month's supermarket statement, prepared (the supervision committee has not signed it).
+  const statement = await request(t.http)
+    .get(`/api/v1/villages/${villageId}/supermarket-statements`)
+    .set(auth(committee));
+  if (statement.status !== 200)
+    throw new Error(`statement: ${statement.status} ${JSON.stringify(statement.body)}`);
   const group = (
     await t.dataSource.query(`SELECT id FROM village_group WHERE "villageId" = ${villageId} LIMIT 1`)
   )[0];
@@ -160,6 +166,7 @@ export async function createWorld(t: TestApp) {
     revision: revision.body.id ?? 1,
     campaign: campaign.body.id ?? 1,
     honourObjection: honourObjection.body.id ?? 1,
+    statement: statement.body.id ?? 1,
   };
   return {
     scene,
@@ -225,6 +232,8 @@ const SEGMENTS: Record<string, string> = {
   'honour-campaigns': 'campaign',
   honours: 'campaign',
   'honour-objections': 'honourObjection',
+  'supermarket-statements': 'statement',
+  statements: 'statement',
 };
 
 export function fillPath(path: string, ids: Record<string, number>): string {

@@ -17,6 +17,7 @@ import { LedgerBooks1765400000000 } from './1765400000000-LedgerBooks.js';
 import { RuleRevisions1765500000000 } from './1765500000000-RuleRevisions.js';
 import { SupervisionOpinions1765600000000 } from './1765600000000-SupervisionOpinions.js';
 import { CouncilVotes1765700000000 } from './1765700000000-CouncilVotes.js';
+import { MonthlyStatements1765800000000 } from './1765800000000-MonthlyStatements.js';
 import { HonourCampaigns1765900000000 } from './1765900000000-HonourCampaigns.js';
 
 /** Every migration in order. Listed as classes (not a glob) so that compiled and ts-jest runs load the same set. */
@@ -40,5 +41,6 @@ export const MIGRATIONS = [
   RuleRevisions1765500000000,
   SupervisionOpinions1765600000000,
   CouncilVotes1765700000000,
+  MonthlyStatements1765800000000,
   HonourCampaigns1765900000000,
 ];
