@@ -247,6 +247,8 @@ export const SENTENCES: Record<string, (s: Say) => string> = {
   'council.vote': (s) =>
     `评议会投票：${{ YES: '赞成', NO: '反对', ABSTAIN: '弃权' }[text(s.d.vote)] ?? text(s.d.vote)} ${s.household()} 的第 ${text(s.row.entityId)} 号记录${s.d.comment ? `，意见：${text(s.d.comment)}` : ''}（${councilVotes(s.d)}）`,
   'council.quorum': (s) => `评议会表决人数由 ${text(s.d.from)} 人改为 ${text(s.d.to)} 人`,
+  'council.show-names': (s) =>
+    s.d.to ? '公示时显示评议会投票人的姓名和所投的票' : '公示时不再显示评议会投票人的姓名，只公示票数',
   'supervision.raise': (s) => `村务监督委员会对${supervised(s)}提出意见：${text(s.d.text)}`,
   'supervision.answer': (s) => `答复村务监督委员会对${supervised(s)}的意见：${text(s.d.answer)}`,
   'score.correct': (s) =>

@@ -17,6 +17,7 @@ import { LedgerBooks1765400000000 } from './1765400000000-LedgerBooks.js';
 import { RuleRevisions1765500000000 } from './1765500000000-RuleRevisions.js';
 import { SupervisionOpinions1765600000000 } from './1765600000000-SupervisionOpinions.js';
 import { CouncilVotes1765700000000 } from './1765700000000-CouncilVotes.js';
+import { CouncilShowNames1765850000000 } from './1765850000000-CouncilShowNames.js';
 
 /** Every migration in order. Listed as classes (not a glob) so that compiled and ts-jest runs load the same set. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   RuleRevisions1765500000000,
   SupervisionOpinions1765600000000,
   CouncilVotes1765700000000,
+  CouncilShowNames1765850000000,
 ];
