@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { HonoursModule } from '../src/honours/honours.module.js';
 import { PublicationsModule } from '../src/publications/publications.module.js';
 import { ScoringModule } from '../src/scoring/scoring.module.js';
 import { SupermarketModule } from '../src/supermarket/supermarket.module.js';
@@ -7,7 +8,7 @@ import { DemoHistory } from './demo-history.js';
 import { SeedsService } from './seeds.service.js';
 
 @Module({
-  imports: [SupermarketModule, ScoringModule, PublicationsModule, UsersModule],
+  imports: [HonoursModule, SupermarketModule, ScoringModule, PublicationsModule, UsersModule],
   providers: [SeedsService, DemoHistory],
   exports: [DemoHistory],
 })

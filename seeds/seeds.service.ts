@@ -7,14 +7,18 @@ import { SYSTEM, AuditService } from '../src/audit/audit.service.js';
 import { staffActor } from '../src/auth/auth.service.js';
 import { hashSecret } from '../src/auth/password.js';
 import { Clock } from '../src/common/clock.js';
+import { addDays } from '../src/common/dates.js';
+import { currentPeriod } from '../src/common/periods.js';
 import { Settings } from '../src/config/settings.js';
 import { Transactions } from '../src/database/transactions.js';
+import { HonoursService } from '../src/honours/honours.service.js';
 import { householdCode } from '../src/households/household-code.js';
 import { Household } from '../src/households/household.entity.js';
 import { ScoringRuleVersion } from '../src/rules/scoring-rule-version.entity.js';
 import { ScoringRule } from '../src/rules/scoring-rule.entity.js';
 import { Goods } from '../src/supermarket/goods.entity.js';
 import { GoodsService } from '../src/supermarket/goods.service.js';
+import { MonthlyStatementsService } from '../src/supermarket/monthly-statements.service.js';
 import { Township } from '../src/townships/township.entity.js';
 import { User } from '../src/users/user.entity.js';
 import { UsersService } from '../src/users/users.service.js';
@@ -46,6 +50,8 @@ export class SeedsService implements OnApplicationBootstrap {
     private readonly users: UsersService,
     private readonly history: DemoHistory,
     private readonly clock: Clock,
+    private readonly statements: MonthlyStatementsService,
+    private readonly honours: HonoursService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -53,7 +59,58 @@ export class SeedsService implements OnApplicationBootstrap {
     if (this.settings.seed === 'demo') {
       await this.ensureDemoCounty();
       if (this.settings.demoHistory === 'on') await this.history.ensure(DEMO_VILLAGES.map((v) => v.code));
+      await this.ensureDemoProcedures();
     }
+  }
+
+  /**
+   * 桃源村's village procedures, so that each role has something to see: last month's supermarket statement signed by
+   * its supervision committee (柳河村 and 石桥村 left unsigned: the township's to-do shows them after the 5th), and this
+   * year's 星级文明户 campaign open with two nominations waiting for the council's vote. Only what is missing.
+   */
+  private async ensureDemoProcedures(): Promise<void> {
+    const village = await this.dataSource.getRepository(Village).findOneByOrFail({ code: 'TY' });
+    const user = (username: string) =>
+      this.dataSource
+        .getRepository(User)
+        .findOneByOrFail({ username })
+        .then((u) => staffActor(u, null));
+    const today = this.clock.today();
+    const lastMonth = currentPeriod('month', addDays(currentPeriod('month', today).start, -1));
+    const supervisor = await user('ty_jiandu');
+    const statement = await this.statements.statement(supervisor, village.id, lastMonth);
+    if (statement.status !== 'SIGNED') await this.statements.sign(supervisor, statement.id);
+
+    const year = Number(today.slice(0, 4));
+    const title = `${year}年星级文明户评选`;
+    const committee = await user('ty_admin');
+    if ((await this.honours.ofVillage(committee, village.id)).some((c) => c.title === title)) return;
+    const campaign = await this.honours.create(committee, {
+      villageId: village.id,
+      year,
+      title,
+      stars: [
+        { name: '勤劳节俭', category: '人居环境', minPoints: 10 },
+        { name: '孝敬和睦', category: '德治', minPoints: 10, needsCouncil: true },
+        { name: '诚信友善', needsCouncil: true },
+      ],
+    });
+    const households = await this.dataSource
+      .getRepository(Household)
+      .find({ where: { villageId: village.id }, order: { code: 'ASC' }, take: 3 });
+    const [filial, honest] = [campaign.stars[1].id, campaign.stars[2].id];
+    if (households[1])
+      await this.honours.nominate(committee, campaign.id, {
+        householdId: households[1].id,
+        starId: filial,
+        reason: '照顾瘫痪的婆婆多年，邻里称道',
+      });
+    if (households[2])
+      await this.honours.nominate(committee, campaign.id, {
+        householdId: households[2].id,
+        starId: honest,
+        reason: '拾到邻村村民的钱包，原物奉还',
+      });
   }
 
   /**

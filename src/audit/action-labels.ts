@@ -68,6 +68,7 @@ export const ACTION_LABELS: Record<string, string> = {
   'supervision.raise': '提出监督意见',
   'supervision.answer': '答复监督意见',
   'council.quorum': '评议会表决人数',
+  'council.show-names': '评议会投票人姓名公示',
   'publication.open': '开始公示',
   'publication.close': '公示结束入账',
   'objection.file': '提出异议',

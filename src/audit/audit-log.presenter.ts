@@ -260,6 +260,8 @@ export const SENTENCES: Record<string, (s: Say) => string> = {
     `答复对第 ${text(s.d.nominationId)} 号提名的异议：${s.d.decision === 'UPHOLD' ? '异议成立，不授予' : '驳回'}（${text(s.d.answer)}）`,
   'honour.file': (s) => `乡镇备案第 ${text(s.row.entityId)} 号评选活动“${text(s.d.title)}”的结果`,
   'honour.withdraw': (s) => `撤销第 ${text(s.d.nominationId)} 号提名的荣誉：${text(s.d.reason)}`,
+  'council.show-names': (s) =>
+    s.d.to ? '公示时显示评议会投票人的姓名和所投的票' : '公示时不再显示评议会投票人的姓名，只公示票数',
   'supervision.raise': (s) => `村务监督委员会对${supervised(s)}提出意见：${text(s.d.text)}`,
   'supervision.answer': (s) => `答复村务监督委员会对${supervised(s)}的意见：${text(s.d.answer)}`,
   'statement.sign': (s) =>

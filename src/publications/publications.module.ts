@@ -10,9 +10,8 @@ import { PublicBoardController } from './public-board.controller.js';
 import { PublicationsApiController } from './publications.api.controller.js';
 import { PublicationsController } from './publications.controller.js';
 import { PublicationsScheduler } from './publications.scheduler.js';
-import { PublicationsService } from './publications.service.js';
-import { SupervisionApiController } from '../supervision/supervision.api.controller.js';
-import { SupervisionService } from '../supervision/supervision.service.js';
+import { SupervisionModule } from '../supervision/supervision.module.js';
+import { PublicationRecordsModule } from './publication-records.module.js';
 
 @Module({
   imports: [
@@ -23,14 +22,11 @@ import { SupervisionService } from '../supervision/supervision.service.js';
     SupermarketModule,
     RankingsModule,
     RulesModule,
+    PublicationRecordsModule,
+    SupervisionModule,
   ],
-  controllers: [
-    PublicationsApiController,
-    PublicationsController,
-    PublicBoardController,
-    SupervisionApiController,
-  ],
-  providers: [PublicationsService, PublicationsScheduler, SupervisionService],
-  exports: [PublicationsService, PublicationsScheduler, SupervisionService],
+  controllers: [PublicationsApiController, PublicationsController, PublicBoardController],
+  providers: [PublicationsScheduler],
+  exports: [PublicationRecordsModule, PublicationsScheduler, SupervisionModule],
 })
 export class PublicationsModule {}

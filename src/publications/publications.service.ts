@@ -20,7 +20,6 @@ import { outsideRange, withinRange } from '../rules/rule-points.js';
 import { ScoringRuleVersion } from '../rules/scoring-rule-version.entity.js';
 import { ScoringRule } from '../rules/scoring-rule.entity.js';
 import { OPENING_RULE_CODE } from '../scoring/openings.js';
-import { tallyLabel } from '../scoring/council-decision.js';
 import { CouncilService } from '../scoring/council.service.js';
 import { assertMove, moveRecord } from '../scoring/record-status.js';
 import { RecordStatus, ScoreRecord } from '../scoring/score-record.entity.js';
@@ -191,17 +190,15 @@ export class PublicationsService {
       .orderBy('h.code', 'ASC')
       .addOrderBy('r.id', 'ASC')
       .getRawMany();
-    const votes = await this.council.tallies(rows.map((row) => Number(row.recordId)));
-    return rows.map((row) => {
-      const tally = votes.get(Number(row.recordId));
-      return {
-        ...row,
-        points: Number(row.points),
-        publicationId: Number(row.publicationId),
-        recordId: Number(row.recordId),
-        councilVotes: tally ? tallyLabel(tally) : null,
-      };
-    });
+    // The council's votes: counts, and the voters' names where the village chose to show them.
+    const votes = await this.council.boardLabels(rows.map((row) => Number(row.recordId)));
+    return rows.map((row) => ({
+      ...row,
+      points: Number(row.points),
+      publicationId: Number(row.publicationId),
+      recordId: Number(row.recordId),
+      councilVotes: votes.get(Number(row.recordId)) ?? null,
+    }));
   }
 
   /** The open publications of a village: what the public board and the villager page show. */

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Param, ParseIntPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../access/actor.js';
 import { Allow } from '../access/allow.js';
@@ -9,7 +9,9 @@ import {
   AdoptRuleRevisionDto,
   CreateRuleRevisionDto,
   DecideRuleRevisionDto,
+  RuleRevisionList,
   RuleRevisionStatus,
+  RuleRevisionView,
 } from './dto/rule-revision.dto.js';
 import { RuleRevisionsService, type RevisionView } from './rule-revisions.service.js';
 
@@ -18,11 +20,11 @@ const answer = (r: RevisionView) => ({ id: r.id, status: r.status });
 /** 细则修订: draft → adopted by the 村民代表会议 → submitted → filed (备案, takes effect) or returned by the township. */
 @ApiTags('rule-revisions 细则修订')
 @ApiBearerAuth()
-@Controller('api/v1/rule-revisions')
+@Controller('api/v1')
 export class RuleRevisionsApiController {
   constructor(private readonly revisions: RuleRevisionsService) {}
 
-  @Post()
+  @Post('rule-revisions')
   @Allow(Permission.RuleRevision.Draft)
   @ApiOperation({
     summary: '起草细则修订（新增、修改、停用细则）；备案后才生效',
@@ -34,7 +36,28 @@ export class RuleRevisionsApiController {
     return answer(await this.revisions.create(actor, dto.villageId, dto.changes));
   }
 
-  @Post(':id/adopt')
+  // Reading a revision is reading the village's rule list (ScoringRule.Read): its staff, the supervision committee
+  // and council that work under the list, the township that files it, and the county.
+  @Get('rule-revisions/:id')
+  @Allow(Permission.ScoringRule.Read)
+  @InScope('revision', 'params.id')
+  @ApiOperation({ summary: '一次细则修订：状态、各项修改、村民代表会议的表决和乡镇的备案' })
+  @ApiOkResponse({ type: RuleRevisionView })
+  get(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number) {
+    return this.revisions.get(actor, id);
+  }
+
+  @Get('villages/:id/rule-revisions')
+  @Allow(Permission.ScoringRule.Read)
+  @InScope('village', 'params.id')
+  @ApiOperation({ summary: '本村的细则修订，新的在前（含已备案、已退回的）' })
+  @ApiOkResponse({ type: RuleRevisionList })
+  async ofVillage(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number) {
+    const items = await this.revisions.ofVillage(actor, id);
+    return { items, total: items.length };
+  }
+
+  @Post('rule-revisions/:id/adopt')
   @HttpCode(200)
   @Allow(Permission.RuleRevision.Draft)
   @InScope('revision', 'params.id')
@@ -52,7 +75,7 @@ export class RuleRevisionsApiController {
     return answer(await this.revisions.adopt(actor, id, dto));
   }
 
-  @Post(':id/submit')
+  @Post('rule-revisions/:id/submit')
   @HttpCode(200)
   @Allow(Permission.RuleRevision.Draft)
   @InScope('revision', 'params.id')
@@ -62,7 +85,7 @@ export class RuleRevisionsApiController {
     return answer(await this.revisions.submit(actor, id));
   }
 
-  @Post(':id/file')
+  @Post('rule-revisions/:id/file')
   @HttpCode(200)
   @Allow(Permission.RuleRevision.File)
   @InScope('revision', 'params.id')
@@ -76,7 +99,7 @@ export class RuleRevisionsApiController {
     return answer(await this.revisions.decide(actor, id, 'file', dto.comment));
   }
 
-  @Post(':id/return')
+  @Post('rule-revisions/:id/return')
   @HttpCode(200)
   @Allow(Permission.RuleRevision.File)
   @InScope('revision', 'params.id')

@@ -1,4 +1,4 @@
-import { councilDecision, tally, tallyLabel } from './council-decision.js';
+import { councilDecision, tally, tallyLabel, votersLine } from './council-decision.js';
 
 const votes = (yes: number, no: number, abstain: number) => ({ yes, no, abstain });
 
@@ -33,5 +33,17 @@ describe('the council decision', () => {
     const t = tally([{ vote: 'YES' }, { vote: 'YES' }, { vote: 'ABSTAIN' }, { vote: 'NO' }, { vote: 'YES' }]);
     expect(t).toEqual({ yes: 3, no: 1, abstain: 1 });
     expect(tallyLabel(votes(4, 0, 1))).toBe('评议会 5 票：赞成 4，反对 0，弃权 1');
+  });
+
+  it('should name the voters by their vote, in the order they voted, leaving out a vote nobody cast', () => {
+    expect(
+      votersLine([
+        { vote: 'YES', name: '张三' },
+        { vote: 'NO', name: '王五' },
+        { vote: 'YES', name: '李四' },
+      ]),
+    ).toBe('赞成：张三、李四；反对：王五');
+    expect(votersLine([{ vote: 'ABSTAIN', name: '赵六' }])).toBe('弃权：赵六');
+    expect(votersLine([])).toBe('');
   });
 });

@@ -37,3 +37,16 @@ export function councilDecision(t: CouncilTally, quorum: number): CouncilDecisio
 export function tallyLabel(t: CouncilTally): string {
   return `评议会 ${t.yes + t.no + t.abstain} 票：赞成 ${t.yes}，反对 ${t.no}，弃权 ${t.abstain}`;
 }
+
+/**
+ * The voters by their vote, for a village that shows them in 公示: "赞成：张三、李四；反对：王五". A vote nobody cast is
+ * left out; the order is the order of voting.
+ */
+export function votersLine(votes: readonly { vote: CouncilVoteChoice; name: string }[]): string {
+  const words = { YES: '赞成', NO: '反对', ABSTAIN: '弃权' } as const;
+  return (['YES', 'NO', 'ABSTAIN'] as const)
+    .map((choice) => [choice, votes.filter((v) => v.vote === choice).map((v) => v.name)] as const)
+    .filter(([, names]) => names.length > 0)
+    .map(([choice, names]) => `${words[choice]}：${names.join('、')}`)
+    .join('；');
+}

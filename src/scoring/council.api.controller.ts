@@ -1,11 +1,16 @@
 import { Body, Controller, Param, ParseIntPipe, Post, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../access/actor.js';
 import { Allow } from '../access/allow.js';
 import { Permission } from '../access/permissions.js';
 import { InScope } from '../access/scope.guard.js';
 import { CurrentActor } from '../auth/decorators.js';
-import { CouncilQuorumDto, CouncilVoteDto, VoteResultView } from './dto/council.dto.js';
+import {
+  CouncilSettingsDto,
+  CouncilSettingsView,
+  CouncilVoteDto,
+  VoteResultView,
+} from './dto/council.dto.js';
 import { CouncilService } from './council.service.js';
 
 @ApiTags('council 道德评议会')
@@ -26,11 +31,15 @@ export class CouncilApiController {
   @Put('villages/:id/council')
   @Allow(Permission.Council.Configure)
   @InScope('village', 'params.id')
-  setQuorum(
+  @ApiOperation({
+    summary: '评议会设置：表决人数；公示时是否显示投票人姓名（showNames，不传则不变，默认不显示）',
+  })
+  @ApiOkResponse({ type: CouncilSettingsView })
+  configure(
     @CurrentActor() actor: Actor,
     @Param('id', ParseIntPipe) id: number,
-    @Body() dto: CouncilQuorumDto,
+    @Body() dto: CouncilSettingsDto,
   ) {
-    return this.council.setQuorum(actor, id, dto.quorum);
+    return this.council.configure(actor, id, dto);
   }
 }

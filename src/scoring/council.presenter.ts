@@ -12,6 +12,7 @@ export function ballotView(b: Ballot) {
     note: b.note,
     hasEvidence: b.hasEvidence,
     progress: `已投 ${b.yes + b.no + b.abstain} 票，满 ${b.quorum} 票按多数决定`,
+    namesShown: b.namesShown,
   };
 }
 export type BallotView = ReturnType<typeof ballotView>;

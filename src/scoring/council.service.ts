@@ -11,14 +11,22 @@ import { insertRow, raw } from '../database/raw.js';
 import { scopeOf } from '../database/read-cache.js';
 import { Transactions } from '../database/transactions.js';
 import { ScoringRule } from '../rules/scoring-rule.entity.js';
+import { User } from '../users/user.entity.js';
 import { scopeOfVillage } from '../villages/scope-of-village.js';
-import { councilDecision, tally, type CouncilTally } from './council-decision.js';
+import { councilDecision, tally, tallyLabel, votersLine, type CouncilTally } from './council-decision.js';
 import { CouncilVote, type CouncilVoteChoice } from './council-vote.entity.js';
 import { ScoreRecord, type RecordStatus } from './score-record.entity.js';
 import { ScoringSettingsService } from './scoring-settings.service.js';
 import { ScoringService, STATUS_LABELS } from './scoring.service.js';
 
 /** What a vote answers (API.md POST /score-records/:id/votes): where the record stands and the votes so far. */
+/** A village's council settings: the quorum, and whether 公示 names the voters. */
+export interface CouncilSettings {
+  villageId: number;
+  quorum: number;
+  showNames: boolean;
+}
+
 export interface VoteResult extends CouncilTally {
   recordId: number;
   status: RecordStatus;
@@ -37,6 +45,8 @@ export interface Ballot extends CouncilTally {
   note: string | null;
   hasEvidence: boolean;
   quorum: number;
+  /** Whether 公示 shows the voters' names in this village (the member is told before voting). */
+  namesShown: boolean;
 }
 
 /**
@@ -109,36 +119,89 @@ export class CouncilService {
       });
   }
 
-  /** The committee sets how many members must vote before the council's decision counts. */
-  async setQuorum(
+  /**
+   * The committee sets how many members must vote before the council's decision counts and, when `showNames` is
+   * given, whether 公示 shows each voter's name with the vote (left as it was when not given).
+   */
+  async configure(
     actor: Actor,
     villageId: number,
-    quorum: number,
-  ): Promise<{ villageId: number; quorum: number }> {
+    wanted: { quorum: number; showNames?: boolean },
+  ): Promise<CouncilSettings> {
     return this.transactions.run(async (manager) => {
       const scope = await scopeOfVillage(manager, villageId);
       assertInScope(actor, scope);
+      const row = (to: Record<string, unknown>, action: string) =>
+        this.audit.record(
+          actor,
+          {
+            action,
+            entityType: 'village',
+            entityId: villageId,
+            townshipId: scope.townshipId,
+            villageId,
+            details: to,
+          },
+          manager,
+        );
       const from = await this.settings.councilQuorum(villageId, manager);
-      await this.settings.setCouncilQuorum(manager, villageId, quorum);
+      await this.settings.setCouncilQuorum(manager, villageId, wanted.quorum);
+      await row({ from, to: wanted.quorum }, 'council.quorum');
+      const shown = await this.settings.councilShowNames(villageId, manager);
+      if (wanted.showNames !== undefined && wanted.showNames !== shown) {
+        await this.settings.setCouncilShowNames(manager, villageId, wanted.showNames);
+        await row({ from: shown, to: wanted.showNames }, 'council.show-names');
+      }
       this.transactions.changed(manager, scopeOf(villageId));
-      await this.audit.record(
-        actor,
-        {
-          action: 'council.quorum',
-          entityType: 'village',
-          entityId: villageId,
-          townshipId: scope.townshipId,
-          villageId,
-          details: { from, to: quorum },
-        },
-        manager,
-      );
-      return { villageId, quorum };
+      return { villageId, quorum: wanted.quorum, showNames: wanted.showNames ?? shown };
     });
+  }
+
+  /** The village's council settings (the review page's form). */
+  async settingsOf(villageId: number): Promise<CouncilSettings> {
+    return {
+      villageId,
+      quorum: await this.settings.councilQuorum(villageId),
+      showNames: await this.settings.councilShowNames(villageId),
+    };
   }
 
   quorum(villageId: number): Promise<number> {
     return this.settings.councilQuorum(villageId);
+  }
+
+  /**
+   * What 公示 says of the council's votes on each record: the counts, and each voter's name with the vote only where
+   * the village chose to show them (`councilShowNames`). Records nobody voted on are absent.
+   */
+  async boardLabels(recordIds: number[]): Promise<Map<number, string>> {
+    const rows = recordIds.length
+      ? await this.dataSource.getRepository(CouncilVote).find({
+          where: { recordId: In(recordIds) },
+          select: { id: true, recordId: true, villageId: true, userId: true, vote: true },
+          order: { id: 'ASC' },
+        })
+      : [];
+    const showing = await this.settings.villagesShowingVoters(rows.map((r) => r.villageId));
+    const voters = rows.filter((r) => showing.has(r.villageId)).map((r) => r.userId);
+    const names = new Map(
+      (voters.length
+        ? await this.dataSource
+            .getRepository(User)
+            .find({ where: { id: In([...new Set(voters)]) }, select: { id: true, displayName: true } })
+        : []
+      ).map((u) => [u.id, u.displayName]),
+    );
+    const byRecord = new Map<number, CouncilVote[]>();
+    for (const row of rows) byRecord.set(row.recordId, [...(byRecord.get(row.recordId) ?? []), row]);
+    return new Map(
+      [...byRecord].map(([id, votes]) => {
+        const counts = tallyLabel(tally(votes));
+        if (!showing.has(votes[0].villageId)) return [id, counts];
+        const named = votes.map((v) => ({ vote: v.vote, name: names.get(v.userId) ?? '' }));
+        return [id, `${counts}（${votersLine(named)}）`];
+      }),
+    );
   }
 
   /** The votes cast on each record (counts only, never the voters). Records nobody voted on are absent. */
@@ -185,6 +248,7 @@ export class CouncilService {
     );
     const tallies = await this.tallies(rows.map((r) => Number(r.id)));
     const quorum = await this.settings.councilQuorum(actor.villageId);
+    const namesShown = await this.settings.councilShowNames(actor.villageId);
     return rows.map((r) => ({
       recordId: Number(r.id),
       householdCode: String(r.householdCode),
@@ -196,6 +260,7 @@ export class CouncilService {
       note: (r.note as string | null) ?? null,
       hasEvidence: r.evidencePath !== null,
       quorum,
+      namesShown,
       ...(tallies.get(Number(r.id)) ?? { yes: 0, no: 0, abstain: 0 }),
     }));
   }

@@ -13,4 +13,8 @@ export class ScoringSettings {
   /** 道德评议会: how many members must have voted before the council's decision on a record counts. */
   @Column({ type: 'integer', default: 5 })
   councilQuorum: number;
+
+  /** 道德评议会: 公示 shows each voter's name with the vote (off: the counts only). */
+  @Column({ type: 'boolean', default: false })
+  councilShowNames: boolean;
 }

@@ -34,6 +34,25 @@ export class ScoringSettingsService {
     return row?.councilQuorum ?? COUNCIL_QUORUM_DEFAULT;
   }
 
+  /** 道德评议会: does 公示 show the voters' names (default no)? Read in `manager`'s transaction when given. */
+  async councilShowNames(villageId: number, manager?: EntityManager): Promise<boolean> {
+    const row = await (manager ?? this.dataSource.manager).findOneBy(ScoringSettings, { villageId });
+    return row?.councilShowNames ?? false;
+  }
+
+  /** The villages among these that show the council's voters in 公示. */
+  async villagesShowingVoters(villageIds: number[]): Promise<Set<number>> {
+    if (villageIds.length === 0) return new Set();
+    const rows = await this.dataSource
+      .getRepository(ScoringSettings)
+      .findBy({ villageId: In([...new Set(villageIds)]), councilShowNames: true });
+    return new Set(rows.map((r) => r.villageId));
+  }
+
+  async setCouncilShowNames(manager: EntityManager, villageId: number, show: boolean): Promise<void> {
+    await manager.upsert(ScoringSettings, { villageId, councilShowNames: show }, ['villageId']);
+  }
+
   async setCouncilQuorum(manager: EntityManager, villageId: number, quorum: number): Promise<void> {
     await manager.upsert(ScoringSettings, { villageId, councilQuorum: quorum }, ['villageId']);
   }

@@ -46,7 +46,7 @@ import type { ScoreRecord } from './score-record.entity.js';
 import { ScoringService } from './scoring.service.js';
 import type { CouncilTally } from './council-decision.js';
 import { CouncilService } from './council.service.js';
-import { CouncilQuorumDto } from './dto/council.dto.js';
+import { CouncilSettingsDto } from './dto/council.dto.js';
 
 const SEARCH_LIMIT = 20;
 /** Every household of a village fits one batch checklist (the batch itself takes at most 1000). */
@@ -284,7 +284,7 @@ export class ScoringController {
     });
   }
 
-  /** 道德评议会: how many members must vote, set by the committee on its review page. */
+  /** 道德评议会: how many members must vote and whether 公示 names them, set by the committee on its review page. */
   @Post('scoring/council-quorum')
   @Allow(Permission.Council.Configure)
   async setQuorum(
@@ -294,9 +294,16 @@ export class ScoringController {
   ) {
     const form = { view: 'scoring/review', context: () => this.reviewContext(actor, []), values: body };
     await submitForm(res, form, async () => {
-      const dto = await parseForm(CouncilQuorumDto, { quorum: body.quorum });
-      await this.council.setQuorum(actor, actor.villageId as number, dto.quorum);
-      return { redirect: '/scoring/review', message: `评议会表决人数已设为 ${dto.quorum} 人` };
+      // An unticked box is absent from the form: the names are then not shown.
+      const dto = await parseForm(CouncilSettingsDto, {
+        quorum: body.quorum,
+        showNames: body.showNames === 'on',
+      });
+      const saved = await this.council.configure(actor, actor.villageId as number, dto);
+      return {
+        redirect: '/scoring/review',
+        message: `评议会表决人数已设为 ${saved.quorum} 人，公示${saved.showNames ? '显示' : '不显示'}投票人姓名`,
+      };
     });
   }
 
@@ -398,13 +405,14 @@ export class ScoringController {
   /** The PENDING queue with everything the committee checks, and the approved records waiting for 公示. */
   private async reviewContext(actor: Actor, tickedIds: string[], page = { page: 1, pageSize: 50 }) {
     const villageId = actor.villageId as number;
-    const [pending, approved, rules, staff, quorum] = await Promise.all([
+    const [pending, approved, rules, staff, council] = await Promise.all([
       this.scoring.list({ villageId, status: 'PENDING', page: page.page, pageSize: page.pageSize }),
       this.scoring.list({ villageId, status: 'APPROVED', page: 1, pageSize: 50 }),
       this.rules.list({ villageId }),
       this.users.list(actor, { villageId, page: 1, pageSize: 200 }),
-      this.council.quorum(villageId),
+      this.council.settingsOf(villageId),
     ]);
+    const quorum = council.quorum;
     const councilRules = new Set(rules.filter((r) => r.needsCouncil).map((r) => r.id));
     const votes = await this.council.tallies(
       pending.items.filter((r) => councilRules.has(r.ruleId)).map((r) => r.id),
@@ -450,6 +458,7 @@ export class ScoringController {
       approved: approved.items.map(line),
       approvedTotal: approved.total,
       quorum,
+      councilShowNames: council.showNames,
       hasCouncilRules: councilRules.size > 0,
     };
   }

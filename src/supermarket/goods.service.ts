@@ -282,6 +282,15 @@ export class GoodsService {
     return { items, total };
   }
 
+  /** The goods a stock movement belongs to (404 when there is no such movement). */
+  async goodsOfMovement(movementId: number): Promise<number> {
+    const movement = await this.dataSource
+      .getRepository(StockMovement)
+      .findOne({ where: { id: movementId }, select: { id: true, goodsId: true } });
+    if (!movement) throw DomainError.notFound('库存变动');
+    return movement.goodsId;
+  }
+
   /**
    * Every stock level equals the sum of its movements, and each movement's stockAfter continues the one before:
    * the stock side of the invariant checker.

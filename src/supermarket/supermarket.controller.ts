@@ -16,6 +16,9 @@ import { parseForm } from '../common/validation.js';
 import { HouseholdsService } from '../households/households.service.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { sendSheet } from '../households/spreadsheet.js';
+import { AnswerOpinionDto, RaiseOpinionDto } from '../supervision/dto/supervision.dto.js';
+import { opinionRow } from '../supervision/supervision.presenter.js';
+import { SupervisionService } from '../supervision/supervision.service.js';
 import { UsersService } from '../users/users.service.js';
 import { VillagesService } from '../villages/villages.service.js';
 import {
@@ -52,6 +55,7 @@ export class SupermarketController {
     private readonly villages: VillagesService,
     private readonly users: UsersService,
     private readonly ledger: LedgerService,
+    private readonly supervision: SupervisionService,
   ) {}
 
   // ------------------------------------------------------------------ the counter
@@ -388,14 +392,94 @@ export class SupermarketController {
     @Param('id', ParseIntPipe) id: number,
     @Query() page: PageQuery,
   ) {
-    const goods = await this.goods.get(actor, id);
-    const { items, total } = await this.goods.movements(id, page.page, page.pageSize);
-    return {
-      title: `${goods.name} · 库存变动`,
-      goods,
-      movements: items.map((m) => ({ ...m, kindLabel: MOVEMENT_LABELS[m.kind], day: m.occurredOn })),
-      pager: pager(page.page, page.pageSize, total),
+    return this.goodsContext(actor, id, page.page, page.pageSize);
+  }
+
+  // ------------------------------------------------------------------ 监督意见 on a redemption or a stock movement
+
+  /** The supervision committee's opinion on a redemption, from its 兑换单 page. */
+  @Post('redemptions/:id/supervision-opinions')
+  @Allow(Permission.Supervision.Raise)
+  @InScope('redemption', 'params.id')
+  async raiseOnRedemption(
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+    @Param('id', ParseIntPipe) id: number,
+    @Body() body: Record<string, string> = {},
+  ) {
+    const form = {
+      view: 'supermarket/receipt',
+      context: () => this.receiptContext(actor, id),
+      values: body,
+      fieldNames: { text: 'opinionText' },
     };
+    await submitForm(res, form, async () => {
+      const dto = await parseForm(RaiseOpinionDto, { text: body.opinionText });
+      await this.supervision.raiseOnSupermarket(actor, 'REDEMPTION', id, dto.text);
+      return { redirect: `/supermarket/redemptions/${id}`, message: '监督意见已提出，等待村两委答复' };
+    });
+  }
+
+  /** The supervision committee's opinion on a stock movement, from its row on the goods' page. */
+  @Post('stock-movements/:id/supervision-opinions')
+  @Allow(Permission.Supervision.Raise)
+  @InScope('movement', 'params.id')
+  async raiseOnMovement(
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+    @Param('id', ParseIntPipe) id: number,
+    @Body() body: Record<string, string> = {},
+  ) {
+    const goodsId = await this.goods.goodsOfMovement(id);
+    const onPage = pageOf(body.page);
+    const form = {
+      view: 'supermarket/goods-history',
+      context: () => this.goodsContext(actor, goodsId, onPage),
+      values: body,
+      fieldNames: { text: `opinion${id}` },
+    };
+    await submitForm(res, form, async () => {
+      const dto = await parseForm(RaiseOpinionDto, { text: body[`opinion${id}`] });
+      await this.supervision.raiseOnSupermarket(actor, 'STOCK_MOVEMENT', id, dto.text);
+      return {
+        redirect: `/supermarket/goods/${goodsId}${onPage > 1 ? `?page=${onPage}` : ''}`,
+        message: '监督意见已提出，等待村两委答复',
+      };
+    });
+  }
+
+  /** The committee (村两委) answers an opinion on a redemption or a stock movement, on that thing's page. */
+  @Post('supervision-opinions/:id/answer')
+  @Allow(Permission.Supervision.Answer)
+  @InScope('opinion', 'params.id')
+  async answerOpinion(
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+    @Param('id', ParseIntPipe) id: number,
+    @Body() body: Record<string, string> = {},
+  ) {
+    const opinion = await this.supervision.get(id);
+    if (opinion.targetType === 'SCORE_RECORD') throw DomainError.notFound('监督意见');
+    const onRedemption = opinion.targetType === 'REDEMPTION';
+    const goodsId = onRedemption ? 0 : await this.goods.goodsOfMovement(opinion.targetId);
+    const onPage = pageOf(body.page);
+    const back = onRedemption
+      ? `/supermarket/redemptions/${opinion.targetId}`
+      : `/supermarket/goods/${goodsId}${onPage > 1 ? `?page=${onPage}` : ''}`;
+    const form = {
+      view: onRedemption ? 'supermarket/receipt' : 'supermarket/goods-history',
+      context: () =>
+        onRedemption
+          ? this.receiptContext(actor, opinion.targetId)
+          : this.goodsContext(actor, goodsId, onPage),
+      values: body,
+      fieldNames: { text: `answer${id}` },
+    };
+    await submitForm(res, form, async () => {
+      const dto = await parseForm(AnswerOpinionDto, { text: body[`answer${id}`] });
+      await this.supervision.answer(actor, id, dto.text);
+      return { redirect: back, message: '已答复监督意见' };
+    });
   }
 
   // ------------------------------------------------------------------ reports
@@ -590,14 +674,47 @@ export class SupermarketController {
     };
   }
 
+  /** A goods' stock movements, newest first, each with the supervision committee's opinions on it. */
+  private async goodsContext(actor: Actor, id: number, page: number, pageSize = 50) {
+    const goods = await this.goods.get(actor, id);
+    const { items, total } = await this.goods.movements(id, page, pageSize);
+    const opinions = await this.supervision.onTargets(
+      'STOCK_MOVEMENT',
+      items.map((m) => m.id),
+    );
+    const canRaise = can(actor, Permission.Supervision.Raise);
+    return {
+      title: `${goods.name} · 库存变动`,
+      goods,
+      movements: items.map((m) => {
+        const own = opinions.filter((o) => o.targetId === m.id).map(opinionRow);
+        return {
+          ...m,
+          kindLabel: MOVEMENT_LABELS[m.kind],
+          day: m.occurredOn,
+          opinions: own,
+          // One opinion at a time on a thing: a second waits for the answer to the first.
+          canRaise: canRaise && !own.some((o) => o.open),
+        };
+      }),
+      page,
+      canAnswer: can(actor, Permission.Supervision.Answer),
+      // The column only where there is something in it: the supervision committee's own page, or opinions raised.
+      showOpinions: canRaise || opinions.length > 0,
+      pager: pager(page, pageSize, total),
+    };
+  }
+
   private async receiptContext(actor: Actor, id: number) {
     const found = await this.redemptions.get(actor, id);
     const view = redemptionView(found);
-    const [household, village, clerk] = await Promise.all([
+    const [household, village, clerk, opinions] = await Promise.all([
       this.households.get(actor, view.householdId),
       this.villages.kept(view.villageId),
       this.users.displayName(found.redemption.createdBy),
+      this.supervision.onTargets('REDEMPTION', [id]),
     ]);
+    const rows = opinions.map(opinionRow);
     return {
       title: `兑换单 ${view.receiptNo}`,
       r: view,
@@ -607,6 +724,9 @@ export class SupermarketController {
       time: chinaTimeSeconds(view.createdAt),
       cancelled: view.status === 'CANCELLED',
       canCancel: view.status === 'DONE' && can(actor, Permission.Redemption.Cancel),
+      opinions: rows,
+      canAnswer: can(actor, Permission.Supervision.Answer),
+      canRaise: can(actor, Permission.Supervision.Raise) && !rows.some((o) => o.open),
     };
   }
 }
@@ -646,6 +766,11 @@ export function counterRefusal<E>(error: E, body: Record<string, unknown>): E | 
     for (const [key, value] of Object.entries(body))
       if (/^qty\d{1,9}$/.test(key) && value === '0') fields[key] = '数量至少 1；不换的商品留空';
   return new DomainError(error.code, error.message, fields);
+}
+
+/** The page of a list a form was sent from (a hidden field): 1 unless it is a sensible page number. */
+function pageOf(value: unknown): number {
+  return typeof value === 'string' && /^[1-9]\d{0,5}$/.test(value) ? Number(value) : 1;
 }
 
 /** What a door-plate QR code types into the search box is a URL with `code=`: the household code inside it. */

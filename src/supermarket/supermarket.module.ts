@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { HouseholdsModule } from '../households/households.module.js';
+import { SupervisionModule } from '../supervision/supervision.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { VillagesModule } from '../villages/villages.module.js';
 import { GoodsService } from './goods.service.js';
@@ -15,7 +16,7 @@ import { SupermarketController } from './supermarket.controller.js';
 
 /** 积分超市: goods and stock, the counter's redemptions and receipts, reports, the monthly statements (超市月度账目公开), and the yearly reset. */
 @Module({
-  imports: [HouseholdsModule, VillagesModule, UsersModule, SupermarketSettingsModule],
+  imports: [HouseholdsModule, VillagesModule, UsersModule, SupermarketSettingsModule, SupervisionModule],
   controllers: [
     SupermarketApiController,
     MonthlyStatementsApiController,

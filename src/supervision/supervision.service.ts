@@ -172,12 +172,24 @@ export class SupervisionService {
   }
 
   /** The opinions on these records (the publication page and the board), oldest first. */
-  async onRecords(recordIds: number[]): Promise<SupervisionOpinion[]> {
-    if (recordIds.length === 0) return [];
+  onRecords(recordIds: number[]): Promise<SupervisionOpinion[]> {
+    return this.onTargets('SCORE_RECORD', recordIds);
+  }
+
+  /** The opinions on these things of one kind (a redemption's page, a goods' stock movements), oldest first. */
+  async onTargets(targetType: OpinionTarget, targetIds: number[]): Promise<SupervisionOpinion[]> {
+    if (targetIds.length === 0) return [];
     return this.dataSource.getRepository(SupervisionOpinion).find({
-      where: { targetType: 'SCORE_RECORD', targetId: In([...new Set(recordIds)]) },
+      where: { targetType, targetId: In([...new Set(targetIds)]) },
       order: { id: 'ASC' },
     });
+  }
+
+  /** One opinion (404 when there is none): a page answering it goes back to the page of what it is about. */
+  async get(id: number): Promise<SupervisionOpinion> {
+    const opinion = await this.dataSource.getRepository(SupervisionOpinion).findOneBy({ id });
+    if (!opinion) throw DomainError.notFound('监督意见');
+    return opinion;
   }
 
   /** A village's opinions, newest first (at most 200). */
@@ -256,9 +268,7 @@ export class SupervisionService {
 
   /** `described` of one opinion (404 when there is none). */
   async describedById(id: number): Promise<Map<number, { what: string; href: string }>> {
-    const opinion = await this.dataSource.getRepository(SupervisionOpinion).findOneBy({ id });
-    if (!opinion) throw DomainError.notFound('监督意见');
-    return this.described([opinion]);
+    return this.described([await this.get(id)]);
   }
 
   /** One open opinion per thing: a second waits until the first is answered (409 DUPLICATE). */

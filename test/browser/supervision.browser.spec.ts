@@ -101,6 +101,42 @@ describe('the supervision committee at 390 px', () => {
     w.expectNoProblems();
   });
 
+  it("should let the supervisor raise an opinion on a redemption's page and a stock movement's row", async () => {
+    await logIn(world.supervisor.username);
+    await w.page.goto(url(`/supermarket/redemptions/${world.ids.redemption}`));
+    const raise = w.page.locator(`form[action$="/redemptions/${world.ids.redemption}/supervision-opinions"]`);
+    const button = raise.getByRole('button', { name: '提出监督意见' });
+    const box = (await button.boundingBox())!;
+    expect(box.height).toBeGreaterThanOrEqual(44);
+    expect(box.x + box.width).toBeLessThanOrEqual(390);
+    await button.click();
+    // Empty: the form again with the field marked, still axe-clean.
+    expect(await raise.getByRole('textbox', { name: '监督意见 必填' }).getAttribute('aria-invalid')).toBe(
+      'true',
+    );
+    w.expectNoProblems();
+    await raise.getByRole('textbox', { name: '监督意见 必填' }).fill('这张兑换单的经办人请签字');
+    await raise.getByRole('button', { name: '提出监督意见' }).click();
+    await w.page.waitForURL(url(`/supermarket/redemptions/${world.ids.redemption}`));
+    const opinions = w.page.getByRole('region', { name: '监督意见', exact: true });
+    expect(await opinions.innerText()).toContain('这张兑换单的经办人请签字');
+    await w.look('supervision-redemption');
+    w.expectNoProblems();
+
+    await w.page.goto(url(`/supermarket/goods/${world.ids.goods}`));
+    const row = w.page.locator(`#m-${world.ids.movement}`);
+    await row.locator('summary', { hasText: '提出监督意见' }).click();
+    await row.getByRole('textbox', { name: '监督意见 必填' }).fill('首次入库的单据请公开');
+    const send = row.getByRole('button', { name: '提出监督意见' });
+    const sendBox = (await send.boundingBox())!;
+    expect(sendBox.x + sendBox.width).toBeLessThanOrEqual(390);
+    await send.click();
+    await w.page.waitForURL(url(`/supermarket/goods/${world.ids.goods}`));
+    expect(await w.page.locator(`#m-${world.ids.movement}`).innerText()).toContain('首次入库的单据请公开');
+    await w.look('supervision-goods');
+    w.expectNoProblems();
+  });
+
   it('should show the opinion and the answer on the public board', async () => {
     await w.context.clearCookies();
     await w.page.goto(url(`/public/villages/${world.ids.village}?section=publication`));

@@ -238,4 +238,66 @@ describe('the review council (道德评议会)', () => {
     );
     expect(row).toEqual([{ vote: 'ABSTAIN', comment: '不了解情况' }]);
   });
+
+  it("should show each voter's name with the vote in 公示 only while the village chooses to", async () => {
+    const admin = await loggedIn(t, scene.villageAdmin.username, TEST_PASSWORD);
+    const review = await admin.get('/scoring/review');
+    expect(review.text).toMatch(/<input id="f-showNames" type="checkbox" name="showNames"[^>]*>/);
+    expect(review.text).not.toMatch(/id="f-showNames"[^>]* checked/);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(review.text)![1];
+    const bad = await admin
+      .post('/scoring/council-quorum')
+      .type('form')
+      .send({ _csrf: csrf, quorum: '0', showNames: 'on' });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toMatch(/id="f-showNames"[^>]* checked/);
+    const saved = await admin
+      .post('/scoring/council-quorum')
+      .type('form')
+      .send({ _csrf: csrf, quorum: '3', showNames: 'on' })
+      .redirects(1);
+    expect(saved.text).toContain('评议会表决人数已设为 3 人，公示显示投票人姓名');
+    expect(saved.text).toMatch(/id="f-showNames"[^>]* checked/);
+    const audit = await t.dataSource.query(
+      `SELECT details FROM audit_log WHERE action = 'council.show-names' AND "entityId" = ${villageId} ORDER BY id`,
+    );
+    expect(audit.map((a: { details: string }) => JSON.parse(a.details))).toEqual([{ from: false, to: true }]);
+    const township = await loggedIn(t, scene.townshipUser.username, TEST_PASSWORD);
+    const log = await township.get('/audit?action=council.show-names');
+    expect(log.text).toContain('公示时显示评议会投票人的姓名和所投的票');
+
+    const id = await councilRecord();
+    for (const [i, choice] of ['YES', 'NO', 'YES'].entries()) await vote(id, members[i], choice);
+    expect(await status(id)).toBe('APPROVED');
+    const pub = await post('/api/v1/publications', committee, { villageId, days: 3 });
+    expect(pub.body.recordIds).toContain(id);
+    const named = '评议会 3 票：赞成 2，反对 1，弃权 0（赞成：评议员0、评议员2；反对：评议员1）';
+    expect((await request(t.http).get(`/public/villages/${villageId}`)).text).toContain(named);
+    expect((await admin.get(`/publications/${pub.body.id}`)).text).toContain(named);
+
+    // Off again through the API: the counts stay, no name anywhere 公示 reaches.
+    const off = await request(t.http)
+      .put(`/api/v1/villages/${villageId}/council`)
+      .set(auth(committee))
+      .send({ quorum: 5, showNames: false });
+    expect(off.body).toEqual({ villageId, quorum: 5, showNames: false });
+    const board = await request(t.http).get(`/public/villages/${villageId}`);
+    expect(board.text).toContain('评议会 3 票：赞成 2，反对 1，弃权 0');
+    expect(board.text).not.toContain('评议员');
+    const show = await admin.get(`/publications/${pub.body.id}`);
+    expect(show.text).toContain('评议会 3 票：赞成 2，反对 1，弃权 0');
+    expect(show.text).not.toContain('评议员');
+    // Left as it is when not sent; a value that is not true or false is refused.
+    const kept = await request(t.http)
+      .put(`/api/v1/villages/${villageId}/council`)
+      .set(auth(committee))
+      .send({ quorum: 5 });
+    expect(kept.body).toEqual({ villageId, quorum: 5, showNames: false });
+    const wrong = await request(t.http)
+      .put(`/api/v1/villages/${villageId}/council`)
+      .set(auth(committee))
+      .send({ quorum: 5, showNames: 'yes' });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error.details.showNames).toBe('是否公开投票人姓名应为 true 或 false');
+  });
 });

@@ -231,6 +231,57 @@ describe('rule revisions (细则修订): adoption and filing', () => {
     ]);
   });
 
+  it("should let the village's staff and its township read its revisions with changes, adoption and filing", async () => {
+    const revision = await draft([
+      { op: 'ADD', rule: { code: 'WM-07', category: '德治', title: '移风易俗简办红白事', points: 6 } },
+    ]);
+    await post(`/${revision.id}/adopt`, committee, adoptBody);
+    await post(`/${revision.id}/submit`, committee);
+    await post(`/${revision.id}/file`, township, { comment: '材料齐全，同意备案' });
+    const waiting = await draft([{ op: 'RETIRE', ruleId: rule.id }]);
+    const get = (path: string, token: string) => request(t.http).get(`/api/v1${path}`).set(auth(token));
+
+    const one = await get(`/rule-revisions/${revision.id}`, await scene.scorer.token());
+    expect(one.status).toBe(200);
+    expect(one.body).toMatchObject({
+      id: revision.id,
+      villageId: scene.village.id,
+      villageName: scene.village.name,
+      status: 'FILED',
+      changes: [{ op: 'ADD', code: 'WM-07', title: '移风易俗简办红白事' }],
+      ...votes,
+      minutes: adoptBody.minutes,
+      comment: '材料齐全，同意备案',
+    });
+    expect(one.body.submittedAt).toEqual(expect.any(String));
+    expect(one.body.decidedAt).toEqual(expect.any(String));
+
+    const list = await get(`/villages/${scene.village.id}/rule-revisions`, township);
+    expect(list.status).toBe(200);
+    expect(list.body.total).toBe(list.body.items.length);
+    const statuses = new Map(
+      (list.body.items as { id: number; status: string }[]).map((r) => [r.id, r.status]),
+    );
+    expect(statuses.get(revision.id)).toBe('FILED');
+    expect(statuses.get(waiting.id)).toBe('DRAFT');
+    expect(list.body.items[0].id).toBe(waiting.id);
+    const draftShown = list.body.items[0];
+    expect([draftShown.meetingOn, draftShown.present, draftShown.decidedAt]).toEqual([null, null, null]);
+    expect(
+      (await get(`/villages/${scene.village.id}/rule-revisions`, await scene.clerk.token())).status,
+    ).toBe(200);
+
+    // Another township, a neighbouring village's committee and nobody logged in may not read them.
+    for (const token of [otherTownship, await scene.neighbourAdmin.token()]) {
+      expect((await get(`/rule-revisions/${revision.id}`, token)).status).toBe(403);
+      expect((await get(`/villages/${scene.village.id}/rule-revisions`, token)).status).toBe(403);
+    }
+    expect((await request(t.http).get(`/api/v1/rule-revisions/${revision.id}`)).status).toBe(401);
+    const missing = await get('/rule-revisions/999999', township);
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.code).toBe('NOT_FOUND');
+  });
+
   it('should walk the pages: the committee drafts and adopts, the township sees the count and files', async () => {
     const admin = await loggedIn(t, scene.villageAdmin.username, TEST_PASSWORD);
     const csrf = async (path: string) =>

@@ -24,7 +24,7 @@ describe('SEED=demo: the demo county', () => {
     const roles = (await t.dataSource.query('SELECT DISTINCT role FROM app_user'))
       .map((r: { role: string }) => r.role)
       .sort();
-    expect(roles).toEqual(['ADMIN', 'CLERK', 'SCORER', 'TOWNSHIP', 'VILLAGE_ADMIN']);
+    expect(roles).toEqual(['ADMIN', 'CLERK', 'COUNCIL', 'SCORER', 'SUPERVISOR', 'TOWNSHIP', 'VILLAGE_ADMIN']);
   });
 
   it('should give each village and the township template list 25–35 rules over all six categories', async () => {
@@ -90,6 +90,22 @@ describe('SEED=demo: the demo county', () => {
     );
   });
 
+  it('should show 桃源村’s procedures: last month’s books signed on the board, a campaign waiting for the council', async () => {
+    const village = (await t.dataSource.query(`SELECT id FROM village WHERE code = 'TY'`))[0];
+    const board = await request(t.http).get(`/public/villages/${village.id}?section=books`);
+    expect(board.text).toContain('入库（按来源）');
+    expect(board.text).not.toContain('还没有经村务监督委员会签字公开');
+    const member = await request(t.http)
+      .post('/api/v1/auth/login')
+      .send({ username: 'ty_pingyi4', password: DEMO_PASSWORD });
+    const campaigns = await request(t.http)
+      .get(`/api/v1/villages/${village.id}/honour-campaigns`)
+      .set(auth(member.body.token));
+    expect(campaigns.body.items).toHaveLength(1);
+    expect(campaigns.body.items[0]).toMatchObject({ status: 'OPEN' });
+    expect(campaigns.body.items[0].nominations).toHaveLength(2);
+  });
+
   it('should insert nothing twice when the seeds run again on restart', async () => {
     const before = await Promise.all(
       [
@@ -103,6 +119,9 @@ describe('SEED=demo: the demo county', () => {
         'score_record',
         'ledger_entry',
         'redemption',
+        'monthly_statement',
+        'honour_campaign',
+        'honour_nomination',
       ].map((x) => count(t, x)),
     );
     await t.app.get(SeedsService).onApplicationBootstrap();
@@ -118,6 +137,9 @@ describe('SEED=demo: the demo county', () => {
         'score_record',
         'ledger_entry',
         'redemption',
+        'monthly_statement',
+        'honour_campaign',
+        'honour_nomination',
       ].map((x) => count(t, x)),
     );
     expect(after).toEqual(before);

@@ -2,9 +2,10 @@ import { jest } from '@jest/globals';
 import request from 'supertest';
 import { PublicationsService } from '../../src/publications/publications.service.js';
 import { createTestApp, TestApp } from '../support/create-test-app.js';
-import { auth, createTestUser, TEST_PASSWORD } from '../support/factories.js';
+import { auth, createTestUser, csrfFrom, TEST_PASSWORD } from '../support/factories.js';
 import { invariantProblems } from '../support/invariants.js';
 import { createTestHousehold, createTestRule, daysAgo } from '../support/scoring-fixtures.js';
+import { newKey } from '../support/supermarket-fixtures.js';
 import { createWorld } from '../support/world.js';
 
 jest.setTimeout(120_000);
@@ -297,6 +298,120 @@ describe('the supervision committee', () => {
     );
     expect(open.body.items.map((o: { id: number }) => o.id)).toContain(onMovement.body.id);
     expect(open.body.items.map((o: { id: number }) => o.id)).not.toContain(onRedemption.body.id);
+  });
+
+  /** A page form sent as a browser would: the page's CSRF token, then the fields. */
+  async function sendForm(
+    agent: Awaited<ReturnType<typeof world.agent>>,
+    page: string,
+    action: string,
+    fields: Record<string, string>,
+  ) {
+    const shown = await agent.get(page);
+    expect(shown.status).toBe(200);
+    return agent
+      .post(action)
+      .type('form')
+      .send({ _csrf: csrfFrom(shown.text), ...fields })
+      .redirects(0);
+  }
+
+  it('should let the supervisor raise an opinion on a redemption page and the committee answer it there', async () => {
+    const made = await api('post', '/api/v1/redemptions', world.tokens.CLERK, {
+      householdId: world.household.id,
+      items: [{ goodsId: world.ids.goods, quantity: 1 }],
+      idempotencyKey: newKey(),
+    });
+    expect(made.status).toBe(201);
+    const page = `/supermarket/redemptions/${made.body.id}`;
+    const watcher = await world.agent('SUPERVISOR');
+    const before = await watcher.get(page);
+    expect(before.text).toContain('没有监督意见');
+    expect(before.text).toContain(`action="${page}/supervision-opinions"`);
+    // The clerk sees the receipt but no form to raise or answer.
+    const clerkPage = await (await world.agent('CLERK')).get(page);
+    expect(clerkPage.text).not.toContain('supervision-opinions');
+
+    const empty = await sendForm(watcher, page, `${page}/supervision-opinions`, { opinionText: '  ' });
+    expect(empty.status).toBe(400);
+    expect(empty.text).toMatch(/id="f-opinionText"[^>]*aria-invalid="true"/);
+    expect(empty.text).toContain('请写明监督意见');
+
+    const raised = await sendForm(watcher, page, `${page}/supervision-opinions`, {
+      opinionText: '这张单子换了两桶油，请核对库存',
+    });
+    expect([raised.status, raised.headers.location]).toEqual([303, page]);
+    const shown = await watcher.get(page);
+    expect(shown.text).toContain('村务监督委员会：这张单子换了两桶油，请核对库存');
+    expect(shown.text).toContain('待答复');
+    // One opinion at a time: the form is gone until the answer.
+    expect(shown.text).not.toContain(`action="${page}/supervision-opinions"`);
+    expect(shown.text).not.toContain('/answer"');
+
+    const admin = await world.agent('VILLAGE_ADMIN');
+    const [opinion] = (await api('get', `/api/v1/villages/${villageId}/supervision-opinions`, supervisor))
+      .body.items as { id: number; targetType: string }[];
+    expect(opinion.targetType).toBe('REDEMPTION');
+    const answerAction = `/supermarket/supervision-opinions/${opinion.id}/answer`;
+    const blank = await sendForm(admin, page, answerAction, { [`answer${opinion.id}`]: '' });
+    expect(blank.status).toBe(400);
+    expect(blank.text).toMatch(new RegExp(`id="a-${opinion.id}"[^>]*aria-invalid="true"`));
+    expect(blank.text).toContain('请写明答复');
+    const answered = await sendForm(admin, page, answerAction, {
+      [`answer${opinion.id}`]: '已核对，只换了一桶，库存无误',
+    });
+    expect([answered.status, answered.headers.location]).toEqual([303, page]);
+    const after = await watcher.get(page);
+    expect(after.text).toContain('已答复。村两委答复：已核对，只换了一桶，库存无误');
+    expect((await auditRows('supervision.answer')).map((a) => a.entityId)).toContain(opinion.id);
+  });
+
+  it("should let the supervisor raise an opinion on a stock movement's row of the goods page", async () => {
+    const stocked = await api('post', `/api/v1/goods/${world.ids.goods}/stock-in`, committee, {
+      quantity: 7,
+      source: 'PURCHASE',
+    });
+    expect(stocked.status).toBe(200);
+    const movements = (await api('get', `/api/v1/goods/${world.ids.goods}/movements`, supervisor)).body
+      .items as { id: number; quantity: number }[];
+    const movement = movements.find((m) => m.quantity === 7)!;
+    const page = `/supermarket/goods/${world.ids.goods}`;
+    const action = `/supermarket/stock-movements/${movement.id}/supervision-opinions`;
+    const watcher = await world.agent('SUPERVISOR');
+    expect((await watcher.get(page)).text).toContain(`action="${action}"`);
+
+    const empty = await sendForm(watcher, page, action, { [`opinion${movement.id}`]: '' });
+    expect(empty.status).toBe(400);
+    expect(empty.text).toMatch(new RegExp(`id="o-${movement.id}"[^>]*aria-invalid="true"`));
+    expect(empty.text).toMatch(
+      new RegExp(`<details open>\\s*<summary>提出监督意见</summary>\\s*<form[^>]*action="${action}"`),
+    );
+
+    const raised = await sendForm(watcher, page, action, {
+      [`opinion${movement.id}`]: '这 7 桶的进货单在哪',
+    });
+    expect([raised.status, raised.headers.location]).toEqual([303, page]);
+    const shown = await (await world.agent('VILLAGE_ADMIN')).get(page);
+    const row = new RegExp(`<tr id="m-${movement.id}">[\\s\\S]*?</tr>`).exec(shown.text)![0];
+    expect(row).toContain('村务监督委员会：这 7 桶的进货单在哪');
+    expect(row).toContain('/answer"');
+    const opinionId = Number(/supervision-opinions\/(\d+)\/answer/.exec(row)![1]);
+    const answered = await sendForm(
+      await world.agent('VILLAGE_ADMIN'),
+      page,
+      `/supermarket/supervision-opinions/${opinionId}/answer`,
+      {
+        [`answer${opinionId}`]: '进货单已贴在超市墙上',
+      },
+    );
+    expect([answered.status, answered.headers.location]).toEqual([303, page]);
+    const after = await watcher.get(page);
+    expect(after.text).toContain('村两委答复：进货单已贴在超市墙上');
+    // The supervisor may not answer, on the page as in the API.
+    const itself = await sendForm(watcher, page, `/supermarket/supervision-opinions/${opinionId}/answer`, {
+      [`answer${opinionId}`]: '自己答复',
+    });
+    expect(itself.status).toBe(403);
   });
 
   it("should show the supervisor's start page: records on the board and its opinions waiting", async () => {

@@ -18,6 +18,7 @@ import { RuleRevisions1765500000000 } from './1765500000000-RuleRevisions.js';
 import { SupervisionOpinions1765600000000 } from './1765600000000-SupervisionOpinions.js';
 import { CouncilVotes1765700000000 } from './1765700000000-CouncilVotes.js';
 import { MonthlyStatements1765800000000 } from './1765800000000-MonthlyStatements.js';
+import { CouncilShowNames1765850000000 } from './1765850000000-CouncilShowNames.js';
 import { HonourCampaigns1765900000000 } from './1765900000000-HonourCampaigns.js';
 
 /** Every migration in order. Listed as classes (not a glob) so that compiled and ts-jest runs load the same set. */
@@ -42,5 +43,6 @@ export const MIGRATIONS = [
   SupervisionOpinions1765600000000,
   CouncilVotes1765700000000,
   MonthlyStatements1765800000000,
+  CouncilShowNames1765850000000,
   HonourCampaigns1765900000000,
 ];

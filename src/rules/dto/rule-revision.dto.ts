@@ -116,3 +116,41 @@ export class RuleRevisionStatus {
   @ApiProperty() id: number;
   @ApiProperty({ enum: ['DRAFT', 'ADOPTED', 'SUBMITTED', 'FILED', 'RETURNED'] }) status: string;
 }
+
+/** One change of a revision as stored (OpenAPI only). */
+export class RuleRevisionChangeView {
+  @ApiProperty({ enum: REVISION_OPS }) op: string;
+  @ApiPropertyOptional({ description: 'CHANGE、RETIRE：本村的哪条细则' }) ruleId?: number;
+  @ApiProperty({ description: '细则编号' }) code: string;
+  @ApiProperty({ description: '细则内容（起草时）' }) title: string;
+  @ApiPropertyOptional({
+    description: 'CHANGE、RETIRE：起草时细则的内容和分值 {title, minPoints, maxPoints}',
+  })
+  before?: object;
+  @ApiPropertyOptional({ description: 'ADD：新细则的各项；CHANGE：要改的字段' }) rule?: object;
+}
+
+/** A revision with its changes, the 村民代表会议's adoption and the township's filing (OpenAPI only). */
+export class RuleRevisionView {
+  @ApiProperty() id: number;
+  @ApiProperty() villageId: number;
+  @ApiProperty({ description: '村名' }) villageName: string;
+  @ApiProperty({ enum: ['DRAFT', 'ADOPTED', 'SUBMITTED', 'FILED', 'RETURNED'] }) status: string;
+  @ApiProperty({ type: [RuleRevisionChangeView] }) changes: RuleRevisionChangeView[];
+  @ApiProperty({ nullable: true, example: '2026-11-28', description: '村民代表会议的日期（表决前为 null）' })
+  meetingOn: string | null;
+  @ApiProperty({ nullable: true, description: '到会代表人数' }) present: number | null;
+  @ApiProperty({ nullable: true }) votesFor: number | null;
+  @ApiProperty({ nullable: true }) votesAgainst: number | null;
+  @ApiProperty({ nullable: true }) votesAbstain: number | null;
+  @ApiProperty({ nullable: true, description: '会议记录' }) minutes: string | null;
+  @ApiProperty({ nullable: true, description: '报乡镇的时间' }) submittedAt: Date | null;
+  @ApiProperty({ nullable: true, description: '乡镇备案或退回的时间' }) decidedAt: Date | null;
+  @ApiProperty({ nullable: true, description: '乡镇备案或退回的意见' }) comment: string | null;
+  @ApiProperty() createdAt: Date;
+}
+
+export class RuleRevisionList {
+  @ApiProperty({ type: [RuleRevisionView] }) items: RuleRevisionView[];
+  @ApiProperty() total: number;
+}

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { trim } from '../../common/transforms.js';
 import { COUNCIL_VOTES, type CouncilVoteChoice } from '../council-vote.entity.js';
 
@@ -27,6 +27,24 @@ export class CouncilQuorumDto {
   @Min(1, { message: QUORUM })
   @Max(QUORUM_MAX, { message: QUORUM })
   quorum: number;
+}
+
+/** The council's settings: the quorum, and (when given) whether 公示 shows each voter's name with the vote. */
+export class CouncilSettingsDto extends CouncilQuorumDto {
+  @ApiPropertyOptional({
+    example: false,
+    description: '公示时是否显示每位评议会成员的姓名和所投的票（默认不显示，只公示票数）；不传则不变',
+  })
+  @IsOptional()
+  @IsBoolean({ message: '是否公开投票人姓名应为 true 或 false' })
+  showNames?: boolean;
+}
+
+/** What the council settings answer (OpenAPI only). */
+export class CouncilSettingsView {
+  @ApiProperty() villageId: number;
+  @ApiProperty({ example: 5 }) quorum: number;
+  @ApiProperty({ example: false, description: '公示是否显示投票人姓名' }) showNames: boolean;
 }
 
 /** What a vote answers (OpenAPI only). */
