@@ -47,7 +47,8 @@ export class HonoursApiController {
   @InScope('village', 'params.id')
   @ApiOperation({ summary: '本村的评选活动，新的在前' })
   async list(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number) {
-    return { items: await this.honours.ofVillage(actor, id) };
+    const items = await this.honours.ofVillage(actor, id);
+    return { items, total: items.length };
   }
 
   @Post('honour-campaigns/:id/nominations')
@@ -69,7 +70,6 @@ export class HonoursApiController {
     summary: '评议会成员对需要表决的提名投票，每人一次',
     description: '第二次投票：409 DUPLICATE；被提名户的家人不能投票。达到法定人数后按多数决定（result）。',
   })
-  @HttpCode(200)
   vote(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number, @Body() dto: HonourVoteDto) {
     return this.honours.vote(actor, id, dto);
   }

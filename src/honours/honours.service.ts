@@ -368,7 +368,8 @@ export class HonoursService implements OnModuleInit {
       }
       campaign.status = 'PUBLISHED';
       campaign.publishedAt = this.clock.now();
-      campaign.windowEndsOn = addDays(this.clock.today(), days);
+      // As a record's window: `days` days from today, today the first (0: over at once, as tests use).
+      campaign.windowEndsOn = addDays(this.clock.today(), days - 1);
       await manager.save(campaign);
       await this.record(manager, actor, 'honour.publish', campaign, village, {
         nominations: nominations.length,

@@ -121,11 +121,11 @@ describe('an honours campaign from the committee to the board at 390 px', () => 
         .post(`/api/v1/honour-campaigns/${campaignId}/votes`)
         .set(auth(login.body.token))
         .send({ nominationId, vote: 'YES' });
-      expect(res.status).toBe(200);
+      expect(res.status).toBe(201);
     }
     const { page } = committee;
     await page.goto(url(campaignPath));
-    await page.getByLabel('公示天数').fill('0');
+    await page.getByLabel('公示天数').fill('1');
     await page.getByRole('button', { name: '公示结果' }).click();
     await page.waitForURL(url(campaignPath));
     expect(await page.getByRole('status').innerText()).toContain('评选结果已公示：评上 1 个');

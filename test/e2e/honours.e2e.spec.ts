@@ -166,7 +166,7 @@ describe('honours campaigns (评选活动)', () => {
   });
 
   it('should not publish before the council has decided, and let each member vote once', async () => {
-    const early = await post(`/api/v1/honour-campaigns/${campaignId}/publish`, committee, { days: 0 });
+    const early = await post(`/api/v1/honour-campaigns/${campaignId}/publish`, committee, { days: 1 });
     expect(early.status).toBe(409);
     expect(early.body.error.message).toContain('评议会尚未表决');
 
@@ -190,7 +190,7 @@ describe('honours campaigns (评选活动)', () => {
   });
 
   it('should publish the result against each star’s criteria and take no nomination after', async () => {
-    const res = await post(`/api/v1/honour-campaigns/${campaignId}/publish`, committee, { days: 0 });
+    const res = await post(`/api/v1/honour-campaigns/${campaignId}/publish`, committee, { days: 1 });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: 'PUBLISHED', windowEndsOn: todayInChina() });
     expect(await nominationOf(li.id, stars.filial)).toMatchObject({ status: 'AWARDED', points: 30 });

@@ -115,7 +115,7 @@ export async function createWorld(t: TestApp) {
   await request(t.http)
     .post(`/api/v1/honour-campaigns/${campaign.body.id}/publish`)
     .set(auth(committee))
-    .send({ days: 0 });
+    .send({ days: 1 });
   const nominationId = (
     await request(t.http).get(`/api/v1/honour-campaigns/${campaign.body.id}`).set(auth(committee))
   ).body.nominations?.[0]?.id;
