@@ -21,6 +21,7 @@ import { PUBLICATION_DEFAULT_DAYS, windowDaysError } from '../publications/publi
 import { ListsService } from '../rankings/lists.service.js';
 import { councilDecision, tally } from '../scoring/council-decision.js';
 import { ScoringSettingsService } from '../scoring/scoring-settings.service.js';
+import { ScoringService } from '../scoring/scoring.service.js';
 import { Village } from '../villages/village.entity.js';
 import type {
   CreateCampaignDto,
@@ -120,6 +121,7 @@ export class HonoursService implements OnModuleInit {
     private readonly clock: Clock,
     private readonly lists: ListsService,
     private readonly scoringSettings: ScoringSettingsService,
+    private readonly scoring: ScoringService,
     private readonly settings: Settings,
     private readonly badges: DoorPlateBadges,
   ) {}
@@ -347,7 +349,7 @@ export class HonoursService implements OnModuleInit {
         if (star.category && !pointsByCategory.has(star.category))
           pointsByCategory.set(
             star.category,
-            await this.categoryPoints(manager, village.id, campaign.year, star.category),
+            await this.scoring.postedPointsByCategory(village.id, campaign.year, star.category, manager),
           );
       let awarded = 0;
       for (const n of nominations) {
@@ -603,25 +605,6 @@ export class HonoursService implements OnModuleInit {
         reason: note,
       });
     }
-  }
-
-  /** The year's posted points per household under rules of one category (the day of the deed decides the year). */
-  private async categoryPoints(
-    manager: EntityManager,
-    villageId: number,
-    year: number,
-    category: string,
-  ): Promise<Map<number, number>> {
-    const rows = await raw<{ householdId: number; points: number }>(
-      manager,
-      `SELECT r."householdId", SUM(r.points) AS points FROM score_record r
-         JOIN scoring_rule s ON s.id = r."ruleId"
-        WHERE r."villageId" = $1 AND r.status = 'POSTED' AND s.category = $2
-          AND r."occurredOn" >= $3 AND r."occurredOn" <= $4
-        GROUP BY r."householdId"`,
-      [villageId, category, `${year}-01-01`, `${year}-12-31`],
-    );
-    return new Map(rows.map((r) => [num(r.householdId), num(r.points)]));
   }
 
   private async view(

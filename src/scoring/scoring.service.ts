@@ -571,6 +571,28 @@ export class ScoringService {
     return this.dataSource.getRepository(ScoreRecord).countBy({ villageId, status: 'PENDING' });
   }
 
+  /**
+   * The year's posted points per household under rules of one category (the day of the deed decides the year): what
+   * an honours campaign's star asks of a household.
+   */
+  async postedPointsByCategory(
+    villageId: number,
+    year: number,
+    category: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<Map<number, number>> {
+    const rows = await raw<{ householdId: number; points: number }>(
+      manager,
+      `SELECT r."householdId", SUM(r.points) AS points FROM score_record r
+         JOIN scoring_rule s ON s.id = r."ruleId"
+        WHERE r."villageId" = $1 AND r.status = 'POSTED' AND s.category = $2
+          AND r."occurredOn" >= $3 AND r."occurredOn" <= $4
+        GROUP BY r."householdId"`,
+      [villageId, category, `${year}-01-01`, `${year}-12-31`],
+    );
+    return new Map(rows.map((r) => [Number(r.householdId), Number(r.points)]));
+  }
+
   /** What one staff member recorded since a moment, newest first: their own list on the start page. */
   async recordedBy(userId: number, since: Date): Promise<RecordedRow[]> {
     const rows: Record<string, unknown>[] = await this.dataSource
