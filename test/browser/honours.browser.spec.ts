@@ -3,7 +3,7 @@ import type { Browser } from 'playwright-core';
 import request from 'supertest';
 import { Clock } from '../../src/common/clock.js';
 import { addDays, todayInChina } from '../../src/common/dates.js';
-import { DEMO_PASSWORD } from '../../seeds/demo-county.js';
+import { DEMO_PASSWORD, DEMO_PIN } from '../../seeds/demo-county.js';
 import { browserWindow, launchBrowser, listenOnFreePort } from '../support/browser.js';
 import { createTestApp, type TestApp } from '../support/create-test-app.js';
 import { auth } from '../support/factories.js';
@@ -150,5 +150,60 @@ describe('an honours campaign from the committee to the board at 390 px', () => 
     expect(await section.getByText(`${nominee.code} ${nominee.headName}家`).isVisible()).toBe(true);
     await reviewer.look('board-honours-390');
     reviewer.expectNoProblems();
+  });
+});
+
+describe('the honours pages at 1280 px, and the household’s own page at 390 px', () => {
+  const desk = browserWindow(() => ({ browser, baseUrl }), 1280, 800);
+  const phone = browserWindow(() => ({ browser, baseUrl }), 390, 844);
+  afterAll(async () => {
+    for (const w of [desk, phone]) await w.context?.close();
+  });
+
+  it('should show the committee its campaigns and a campaign’s nominations in a table at 1280 px', async () => {
+    await desk.open();
+    await desk.logIn('ty_admin');
+    const { page } = desk;
+    await page.goto(url('/honours'));
+    await desk.look('honours-list-1280');
+    await page.getByRole('link', { name: `${year}年星级文明户评选` }).click();
+    await page.waitForURL(/\/honours\/\d+$/);
+    // The demo campaign's two nominations wait for the council.
+    expect(await page.getByRole('row').count()).toBe(3);
+    expect(await page.getByText('（满 5 票按多数决定）').count()).toBe(2);
+    await desk.look('honours-campaign-1280');
+    desk.expectNoProblems();
+  });
+
+  it('should let a household nominate itself from its own page on a phone', async () => {
+    await phone.open();
+    const { page } = phone;
+    await page.goto(url('/villager'));
+    await page.getByLabel('户号').fill('TY-0005');
+    await page.getByLabel('密码(PIN)').fill(DEMO_PIN);
+    await page.getByRole('button', { name: '查看我的积分' }).click();
+    await page.waitForURL(url('/villager'));
+    await page.getByRole('link', { name: '评选活动' }).click();
+    await page.waitForURL(url('/villager/honours'));
+    await phone.look('villager-honours-390');
+    const form = page.locator('form', { has: page.getByRole('button', { name: '自荐' }) }).first();
+    await form.getByRole('button', { name: '自荐' }).click();
+    // No star chosen: the form again with the field marked.
+    expect(await page.getByText('请选择星').first().isVisible()).toBe(true);
+    await page
+      .locator('form', { has: page.getByRole('button', { name: '自荐' }) })
+      .first()
+      .getByLabel('自荐哪一颗星')
+      .selectOption({ index: 1 });
+    await page
+      .locator('form', { has: page.getByRole('button', { name: '自荐' }) })
+      .first()
+      .getByRole('button', { name: '自荐' })
+      .click();
+    await page.waitForURL(url('/villager/honours'));
+    expect(await page.getByRole('status').innerText()).toContain('已自荐');
+    expect(await page.getByText('我家的提名').isVisible()).toBe(true);
+    await phone.look('villager-honours-nominated-390');
+    phone.expectNoProblems();
   });
 });
