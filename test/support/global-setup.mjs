@@ -1,0 +1,9 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * One id per Jest run, for the PostgreSQL template databases the run's test files are copied from
+ * (test/support/create-test-app.ts); the workers inherit it. global-teardown.mjs drops them.
+ */
+export default function globalSetup() {
+  process.env.VP_TEST_RUN ??= randomBytes(4).toString('hex');
+}
