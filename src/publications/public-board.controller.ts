@@ -4,7 +4,7 @@ import { Public } from '../auth/decorators.js';
 import { partialRenderer } from '../common/view-helpers.js';
 import { DomainError } from '../common/domain-error.js';
 import { derivedOnce, ReadCache, villageScope } from '../database/read-cache.js';
-import { todayInChina } from '../common/dates.js';
+import { chinaDay, todayInChina } from '../common/dates.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { ListsService } from '../rankings/lists.service.js';
 import { parsePeriod, type Period } from '../common/periods.js';
@@ -86,20 +86,33 @@ export class PublicBoardController {
   private async boardOf(village: Village, today: string) {
     const id = village.id;
     const year = Number(today.slice(0, 4));
-    const [open, catalogue, approved, listPeriod, stars, settings, rules, filed, honours, books] =
-      await Promise.all([
-        this.publications.openInVillage(id),
-        this.goods.catalogue(id),
-        this.rankings.latestApproved(id),
-        this.lists.latestPublishedPeriod(id),
-        this.stars.stars(id, year),
-        this.rankingSettings.get(id),
-        this.rules.inForce(id),
-        this.ruleRevisions.lastFiled(id),
-        // 评选荣誉 of the filed campaigns of this year and last.
-        this.honours.honours({ villageId: id, sinceYear: year - 1 }),
-        this.statements.published(id, BOOKS_MONTHS),
-      ]);
+    const [
+      open,
+      catalogue,
+      approved,
+      listPeriod,
+      stars,
+      settings,
+      rules,
+      filed,
+      honours,
+      books,
+      shopOpinions,
+    ] = await Promise.all([
+      this.publications.openInVillage(id),
+      this.goods.catalogue(id),
+      this.rankings.latestApproved(id),
+      this.lists.latestPublishedPeriod(id),
+      this.stars.stars(id, year),
+      this.rankingSettings.get(id),
+      this.rules.inForce(id),
+      this.ruleRevisions.lastFiled(id),
+      // 评选荣誉 of the filed campaigns of this year and last.
+      this.honours.honours({ villageId: id, sinceYear: year - 1 }),
+      this.statements.published(id, BOOKS_MONTHS),
+      // The supervision committee's opinions on redemptions and stock movements, with the committee's answers.
+      this.supervision.onSupermarket(id),
+    ]);
     // The supervision committee's opinions on the records on the board, with the committee's answers.
     const opinions = await this.supervision.onRecords(open.flatMap((p) => p.rows.map((r) => r.recordId)));
     const listsPeriod = listPeriod ? (parsePeriod(listPeriod) as Period) : null;
@@ -114,6 +127,7 @@ export class PublicBoardController {
       honours: honoursByStar(honours),
       // 超市月度账目, as the supervision committee signed them.
       books: books.map(statementPage),
+      shopOpinions: shopOpinions.map((o) => ({ ...o, raisedOn: chinaDay(o.raisedOn) })),
       rules: {
         effectiveOn: rules.effectiveOn,
         // The last revision the township filed: its 村民代表会议 and filing days.

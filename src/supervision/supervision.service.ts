@@ -201,6 +201,26 @@ export class SupervisionService {
     });
   }
 
+  /**
+   * The board's 超市 opinions: the latest on redemptions and stock movements (answered or not), with what each is about.
+   * Opinions on records show beside the records in 公示.
+   */
+  async onSupermarket(villageId: number, limit = 10) {
+    const rows = await this.dataSource.getRepository(SupervisionOpinion).find({
+      where: { villageId, targetType: In(['REDEMPTION', 'STOCK_MOVEMENT']) },
+      order: { id: 'DESC' },
+      take: limit,
+    });
+    const about = await this.described(rows);
+    return rows.map((o) => ({
+      id: o.id,
+      what: about.get(o.id)?.what ?? '',
+      text: o.text,
+      answer: o.answer,
+      raisedOn: o.createdAt,
+    }));
+  }
+
   /** The opinions of a village still waiting for the committee's answer, oldest first. */
   waiting(villageId: number): Promise<SupervisionOpinion[]> {
     return this.dataSource

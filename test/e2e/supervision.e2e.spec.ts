@@ -298,6 +298,11 @@ describe('the supervision committee', () => {
     );
     expect(open.body.items.map((o: { id: number }) => o.id)).toContain(onMovement.body.id);
     expect(open.body.items.map((o: { id: number }) => o.id)).not.toContain(onRedemption.body.id);
+    // Both on the board's supermarket section, the answered one with the committee's answer.
+    const board = await request(t.http).get(`/public/villages/${villageId}?section=books`);
+    expect(board.text).toContain('这笔兑换的商品单价请公开');
+    expect(board.text).toContain('村两委答复：单价见超市商品目录');
+    expect(board.text).toMatch(/入库单据请附上<br>等待村两委答复/);
   });
 
   /** A page form sent as a browser would: the page's CSRF token, then the fields. */
