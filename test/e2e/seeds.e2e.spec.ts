@@ -102,6 +102,7 @@ describe('SEED=demo: the demo county', () => {
       .get(`/api/v1/villages/${village.id}/honour-campaigns`)
       .set(auth(member.body.token));
     expect(campaigns.body.items).toHaveLength(1);
+    expect(campaigns.body.total).toBe(1);
     expect(campaigns.body.items[0]).toMatchObject({ status: 'OPEN' });
     expect(campaigns.body.items[0].nominations).toHaveLength(2);
   });
