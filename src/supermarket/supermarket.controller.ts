@@ -5,19 +5,18 @@ import type { Request, Response } from 'express';
 import type { Actor } from '../access/actor.js';
 import { InScope } from '../access/scope.guard.js';
 import { Allow } from '../access/allow.js';
-import { can, Permission } from '../access/permissions.js';
+import { Permission } from '../access/permissions.js';
 import { CurrentActor } from '../auth/decorators.js';
-import { addDays, chinaTimeSeconds, isRealDate, periodBounds, todayInChina } from '../common/dates.js';
+import { addDays, isRealDate, periodBounds, todayInChina } from '../common/dates.js';
 import { DomainError } from '../common/domain-error.js';
 import { renderRefusal, submitForm } from '../common/forms.js';
 import { REPLAY_HEADER } from '../common/idempotency.js';
-import { pager, PageQuery } from '../common/pagination.js';
+import { PageQuery } from '../common/pagination.js';
 import { parseForm } from '../common/validation.js';
 import { HouseholdsService } from '../households/households.service.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { sendSheet } from '../households/spreadsheet.js';
 import { AnswerOpinionDto, RaiseOpinionDto } from '../supervision/dto/supervision.dto.js';
-import { opinionRow } from '../supervision/supervision.presenter.js';
 import { SupervisionService } from '../supervision/supervision.service.js';
 import { UsersService } from '../users/users.service.js';
 import { VillagesService } from '../villages/villages.service.js';
@@ -30,12 +29,33 @@ import {
   StockTakeDto,
   UpdateGoodsDto,
 } from './dto/supermarket.dto.js';
-import { goodsView, GoodsService } from './goods.service.js';
+import { GoodsService } from './goods.service.js';
 import { PointsResetService } from './points-reset.service.js';
 import type { RedemptionStatus } from './redemption.entity.js';
-import { redemptionView, RedemptionsService } from './redemptions.service.js';
+import { RedemptionsService } from './redemptions.service.js';
 import { SupermarketReportsService } from './reports.service.js';
-import { MOVEMENT_LABELS } from './stock-movement.entity.js';
+import {
+  basketOf,
+  counterPage,
+  counterRefusal,
+  donorRows,
+  goodsFormPage,
+  goodsFormValues,
+  goodsHistoryAddress,
+  goodsHistoryPage,
+  goodsPage,
+  receiptPage,
+  redemptionRows,
+  redemptionsPage,
+  REPORT_SHEETS,
+  reportsPage,
+  reportsRefusedPage,
+  reviewPage,
+  settingsPage,
+  stockInPage,
+  stockRows,
+  stockTakePage,
+} from './supermarket.presenter.js';
 
 const SEARCH_LIMIT = 20;
 
@@ -87,20 +107,7 @@ export class SupermarketController {
         idempotencyKey: body.idempotencyKey,
       });
       const preview = await this.redemptions.preview(actor, dto.householdId, dto.items);
-      res.status(200).render('supermarket/counter-review', {
-        title: '核对兑换单',
-        household: preview.household,
-        lines: preview.lines.map((l) => ({
-          ...l,
-          name: l.goods.name,
-          unit: l.goods.unit,
-          price: l.goods.pricePoints,
-        })),
-        totalPoints: preview.totalPoints,
-        balanceAfter: preview.balanceAfter,
-        idempotencyKey: dto.idempotencyKey,
-        basket: dto.items,
-      });
+      res.status(200).render('supermarket/counter-review', reviewPage(preview, dto));
     } catch (error) {
       if (!(error instanceof DomainError) || error.status >= 500) throw error;
       await renderRefusal(
@@ -158,24 +165,16 @@ export class SupermarketController {
     @Query('status') status?: string,
     @Query('householdId') householdId?: string,
   ) {
-    const villageId = this.villageOf(actor);
-    const filter = {
-      villageId,
-      status: status === 'DONE' || status === 'CANCELLED' ? (status as RedemptionStatus) : undefined,
+    const wanted = status === 'DONE' || status === 'CANCELLED' ? (status as RedemptionStatus) : undefined;
+    const found = await this.redemptions.list({
+      villageId: this.villageOf(actor),
+      status: wanted,
       householdId: /^\d{1,9}$/.test(householdId ?? '') ? Number(householdId) : undefined,
-    };
-    const { items, total } = await this.redemptions.list({
-      ...filter,
       page: page.page,
       pageSize: page.pageSize,
     });
-    const names = await this.households.labels(items.map((i) => i.redemption.householdId));
-    return {
-      title: '兑换记录',
-      rows: items.map((i) => ({ ...redemptionView(i), household: names.get(i.redemption.householdId) })),
-      status: filter.status,
-      pager: pager(page.page, page.pageSize, total, filter.status ? { status: filter.status } : {}),
-    };
+    const names = await this.households.labels(found.items.map((i) => i.redemption.householdId));
+    return redemptionsPage(found, names, wanted, page);
   }
 
   /** 兑换单: A4, or `?format=thermal` for a 58 mm receipt printer. */
@@ -222,24 +221,14 @@ export class SupermarketController {
   @Allow(Permission.Supermarket.Operate)
   @Render('supermarket/goods')
   async goodsList(@CurrentActor() actor: Actor) {
-    const goods = await this.goods.list(this.villageOf(actor));
-    return {
-      title: '商品与库存',
-      goods: goods.map((g) => goodsView(g)),
-      canEdit: can(actor, Permission.Goods.Edit),
-    };
+    return goodsPage(actor, await this.goods.list(this.villageOf(actor)));
   }
 
   @Get('goods/new')
   @Allow(Permission.Goods.Edit)
   @Render('supermarket/goods-form')
   newGoods() {
-    return {
-      title: '新增商品',
-      action: '/supermarket/goods/new',
-      isNew: true,
-      values: { lowStockThreshold: 5 },
-    };
+    return { ...goodsFormPage(), values: goodsFormValues() };
   }
 
   @Post('goods/new')
@@ -253,7 +242,7 @@ export class SupermarketController {
       res,
       {
         view: 'supermarket/goods-form',
-        context: () => ({ title: '新增商品', action: '/supermarket/goods/new', isNew: true }),
+        context: () => goodsFormPage(),
         values: body,
       },
       async () => {
@@ -277,12 +266,7 @@ export class SupermarketController {
   @Render('supermarket/goods-form')
   async editGoods(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number) {
     const goods = await this.goods.get(actor, id);
-    return {
-      title: `修改商品：${goods.name}`,
-      action: `/supermarket/goods/${id}/edit`,
-      goods,
-      values: { ...goods, monthlyLimit: goods.monthlyLimit ?? '', active: goods.active },
-    };
+    return { ...goodsFormPage(goods), values: goodsFormValues(goods) };
   }
 
   @Post('goods/:id/edit')
@@ -299,7 +283,7 @@ export class SupermarketController {
       res,
       {
         view: 'supermarket/goods-form',
-        context: () => ({ title: `修改商品：${goods.name}`, action: `/supermarket/goods/${id}/edit`, goods }),
+        context: () => goodsFormPage(goods),
         values: { ...body, active: body.active === 'on' },
       },
       async () => {
@@ -319,7 +303,7 @@ export class SupermarketController {
   @InScope('goods', 'params.id')
   @Render('supermarket/stock-in')
   async stockInForm(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number) {
-    return { title: '入库', goods: await this.goods.get(actor, id), values: { source: 'PURCHASE' } };
+    return { ...stockInPage(await this.goods.get(actor, id)), values: { source: 'PURCHASE' } };
   }
 
   @Post('goods/:id/stock-in')
@@ -334,7 +318,7 @@ export class SupermarketController {
     const goods = await this.goods.get(actor, id);
     await submitForm(
       res,
-      { view: 'supermarket/stock-in', context: () => ({ title: '入库', goods }), values: body },
+      { view: 'supermarket/stock-in', context: () => stockInPage(goods), values: body },
       async () => {
         const dto = await parseForm(StockInDto, {
           quantity: body.quantity,
@@ -356,7 +340,7 @@ export class SupermarketController {
   @InScope('goods', 'params.id')
   @Render('supermarket/stock-take')
   async stockTakeForm(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number) {
-    return { title: '盘点', goods: await this.goods.get(actor, id), values: {} };
+    return { ...stockTakePage(await this.goods.get(actor, id)), values: {} };
   }
 
   @Post('goods/:id/stock-take')
@@ -371,7 +355,7 @@ export class SupermarketController {
     const goods = await this.goods.get(actor, id);
     await submitForm(
       res,
-      { view: 'supermarket/stock-take', context: () => ({ title: '盘点', goods }), values: body },
+      { view: 'supermarket/stock-take', context: () => stockTakePage(goods), values: body },
       async () => {
         const dto = await parseForm(StockTakeDto, { counted: body.counted, reason: body.reason });
         const saved = await this.goods.stockTake(actor, id, dto);
@@ -441,10 +425,7 @@ export class SupermarketController {
     await submitForm(res, form, async () => {
       const dto = await parseForm(RaiseOpinionDto, { text: body[`opinion${id}`] });
       await this.supervision.raiseOnSupermarket(actor, 'STOCK_MOVEMENT', id, dto.text);
-      return {
-        redirect: `/supermarket/goods/${goodsId}${onPage > 1 ? `?page=${onPage}` : ''}`,
-        message: '监督意见已提出，等待村两委答复',
-      };
+      return { redirect: goodsHistoryAddress(goodsId, onPage), message: '监督意见已提出，等待村两委答复' };
     });
   }
 
@@ -465,7 +446,7 @@ export class SupermarketController {
     const onPage = pageOf(body.page);
     const back = onRedemption
       ? `/supermarket/redemptions/${opinion.targetId}`
-      : `/supermarket/goods/${goodsId}${onPage > 1 ? `?page=${onPage}` : ''}`;
+      : goodsHistoryAddress(goodsId, onPage);
     const form = {
       view: onRedemption ? 'supermarket/receipt' : 'supermarket/goods-history',
       context: () =>
@@ -486,7 +467,7 @@ export class SupermarketController {
 
   @Get('reports')
   @Allow(Permission.Supermarket.Operate)
-  async reportsPage(
+  async showReports(
     @CurrentActor() actor: Actor,
     @Res() res: Response,
     @Query() query: Record<string, string>,
@@ -498,27 +479,15 @@ export class SupermarketController {
     for (const key of ['from', 'to'] as const)
       if (!isRealDate(values[key])) errors[key] = '日期应为 YYYY-MM-DD，例如 2026-11-01';
     if (!errors.from && !errors.to && values.from > values.to) errors.to = '结束日期不能早于开始日期';
-    if (Object.keys(errors).length > 0) {
-      return res
-        .status(400)
-        .render('supermarket/reports', { title: '超市报表', values, errors, formError: '日期有误' });
-    }
+    if (Object.keys(errors).length > 0)
+      return res.status(400).render('supermarket/reports', reportsRefusedPage(values, errors));
     const [stock, donors, redemptions, bookHead] = await Promise.all([
       this.reports.stock(villageId, values.from, values.to),
       this.reports.donors(villageId, values.from, values.to),
       this.reports.redemptions(villageId, values.from, values.to),
       this.ledger.bookHead(villageId),
     ]);
-    res.render('supermarket/reports', {
-      title: '超市报表',
-      values,
-      bookHead,
-      stock,
-      donors,
-      redemptions,
-      totalPoints: redemptions.byDay.reduce((s, d) => s + d.points, 0),
-      query: `from=${values.from}&to=${values.to}`,
-    });
+    res.render('supermarket/reports', reportsPage(values, { stock, donors, redemptions, bookHead }));
   }
 
   @Get([
@@ -537,56 +506,19 @@ export class SupermarketController {
     @Query() query: Record<string, string>,
   ) {
     const villageId = this.villageOf(actor);
-    const [, name] = /reports\/(\w+)\.(csv|xlsx)$/.exec(req.path) as RegExpExecArray;
+    const [, report] = /reports\/(\w+)\.(csv|xlsx)$/.exec(req.path) as RegExpExecArray;
+    const name = report as keyof typeof REPORT_SHEETS; // the routes above allow only these three
     const from = query.from ?? '';
     const to = query.to ?? '';
     if (!isRealDate(from) || !isRealDate(to) || from > to)
       throw DomainError.validation({ from: '请给出开始和结束日期（YYYY-MM-DD），开始不晚于结束' });
-    let rows: (string | number)[][];
-    if (name === 'stock') {
-      rows = [
-        ['商品', '单位', '期初', '入库', '兑换出库', '撤销退回', '盘点调整', '期末'],
-        ...(await this.reports.stock(villageId, from, to)).map((r) => [
-          r.name,
-          r.unit,
-          r.opening,
-          r.stockIn,
-          r.out,
-          r.returned,
-          r.adjusted,
-          r.closing,
-        ]),
-      ];
-    } else if (name === 'donors') {
-      rows = [
-        ['捐赠单位', '商品', '单位', '数量', '折合积分', '首次', '最近'],
-        ...(await this.reports.donors(villageId, from, to)).map((r) => [
-          r.donor,
-          r.goods,
-          r.unit,
-          r.quantity,
-          r.points,
-          r.first,
-          r.last,
-        ]),
-      ];
-    } else {
-      const r = await this.reports.redemptions(villageId, from, to);
-      rows = [
-        [`兑换报表 ${from} 至 ${to}（不含已撤销）`],
-        [],
-        ['按日', '笔数', '积分'],
-        ...r.byDay.map((d) => [d.day, d.count, d.points]),
-        [],
-        ['按商品', '单位', '数量', '积分'],
-        ...r.byGoods.map((g) => [g.name, g.unit, g.quantity, g.points]),
-        [],
-        ['按农户（户号）', '户主', '笔数', '积分'],
-        ...r.byHousehold.map((h) => [h.code, h.headName, h.count, h.points]),
-      ];
-    }
-    const sheet = name === 'stock' ? '库存' : name === 'donors' ? '捐赠' : '兑换';
-    await sendSheet(req, res, `${name}-${from}-${to}`, sheet, rows);
+    const rows =
+      name === 'stock'
+        ? stockRows(await this.reports.stock(villageId, from, to))
+        : name === 'donors'
+          ? donorRows(await this.reports.donors(villageId, from, to))
+          : redemptionRows(await this.reports.redemptions(villageId, from, to), { from, to });
+    await sendSheet(req, res, `${name}-${from}-${to}`, REPORT_SHEETS[name], rows);
   }
 
   // ------------------------------------------------------------------ the yearly reset
@@ -595,12 +527,7 @@ export class SupermarketController {
   @Allow(Permission.Passbook.ConfigureReset)
   @Render('supermarket/settings')
   async settings(@CurrentActor() actor: Actor) {
-    const villageId = this.villageOf(actor);
-    const reset = await this.resets.settingsOf(villageId);
-    return {
-      title: '积分清零设置',
-      values: { resetEnabled: reset.resetEnabled, resetOn: reset.resetOn, resetKeep: reset.resetKeep },
-    };
+    return settingsPage(await this.resets.settingsOf(this.villageOf(actor)));
   }
 
   @Post('settings')
@@ -615,7 +542,7 @@ export class SupermarketController {
       res,
       {
         view: 'supermarket/settings',
-        context: () => ({ title: '积分清零设置' }),
+        context: () => settingsPage(),
         values: { ...body, resetEnabled: body.resetEnabled === 'on' },
       },
       async () => {
@@ -662,110 +589,29 @@ export class SupermarketController {
     const chosenId = wanted ?? (found.items.length === 1 ? found.items[0].id : null);
     const chosen = chosenId ? await this.households.get(actor, chosenId).catch(() => null) : null;
     const shelf = chosen ? await this.goods.catalogue(villageId) : [];
-    return {
-      title: '积分兑换',
-      q: search,
-      searched: search !== '',
-      matches: chosen ? [] : found.items,
-      more: found.total > found.items.length,
-      household: chosen,
-      shelf: shelf.map((g) => ({ ...goodsView(g), quantity: typed[`qty${g.id}`] ?? '' })),
-      idempotencyKey: typed.idempotencyKey || randomUUID(),
-    };
+    const idempotencyKey = typed.idempotencyKey || randomUUID();
+    return counterPage({ search, found, household: chosen, shelf, typed, idempotencyKey });
   }
 
   /** A goods' stock movements, newest first, each with the supervision committee's opinions on it. */
   private async goodsContext(actor: Actor, id: number, page: number, pageSize = 50) {
     const goods = await this.goods.get(actor, id);
-    const { items, total } = await this.goods.movements(id, page, pageSize);
-    const opinions = await this.supervision.onTargets(
-      'STOCK_MOVEMENT',
-      items.map((m) => m.id),
-    );
-    const canRaise = can(actor, Permission.Supervision.Raise);
-    return {
-      title: `${goods.name} · 库存变动`,
-      goods,
-      movements: items.map((m) => {
-        const own = opinions.filter((o) => o.targetId === m.id).map(opinionRow);
-        return {
-          ...m,
-          kindLabel: MOVEMENT_LABELS[m.kind],
-          day: m.occurredOn,
-          opinions: own,
-          // One opinion at a time on a thing: a second waits for the answer to the first.
-          canRaise: canRaise && !own.some((o) => o.open),
-        };
-      }),
-      page,
-      canAnswer: can(actor, Permission.Supervision.Answer),
-      // The column only where there is something in it: the supervision committee's own page, or opinions raised.
-      showOpinions: canRaise || opinions.length > 0,
-      pager: pager(page, pageSize, total),
-    };
+    const movements = await this.goods.movements(id, page, pageSize);
+    const ids = movements.items.map((m) => m.id);
+    const opinions = await this.supervision.onTargets('STOCK_MOVEMENT', ids);
+    return goodsHistoryPage(actor, goods, movements, opinions, { page, pageSize });
   }
 
   private async receiptContext(actor: Actor, id: number) {
     const found = await this.redemptions.get(actor, id);
-    const view = redemptionView(found);
     const [household, village, clerk, opinions] = await Promise.all([
-      this.households.get(actor, view.householdId),
-      this.villages.kept(view.villageId),
+      this.households.get(actor, found.redemption.householdId),
+      this.villages.kept(found.redemption.villageId),
       this.users.displayName(found.redemption.createdBy),
       this.supervision.onTargets('REDEMPTION', [id]),
     ]);
-    const rows = opinions.map(opinionRow);
-    return {
-      title: `兑换单 ${view.receiptNo}`,
-      r: view,
-      household,
-      village,
-      clerk,
-      time: chinaTimeSeconds(view.createdAt),
-      cancelled: view.status === 'CANCELLED',
-      canCancel: view.status === 'DONE' && can(actor, Permission.Redemption.Cancel),
-      opinions: rows,
-      canAnswer: can(actor, Permission.Supervision.Answer),
-      canRaise: can(actor, Permission.Supervision.Raise) && !rows.some((o) => o.open),
-    };
+    return receiptPage(actor, found, { household, village, clerk, opinions });
   }
-}
-
-/** The basket of the counter form: a quantity field per goods (`qty<id>`), empty or 0 meaning none of it. */
-function basketOf(body: Record<string, unknown>): { goodsId: number; quantity: unknown }[] {
-  return Object.entries(body)
-    .filter(
-      ([key, value]) => /^qty\d{1,9}$/.test(key) && value !== '' && value !== '0' && value !== undefined,
-    )
-    .map(([key, value]) => ({
-      goodsId: Number(key.slice(3)),
-      quantity: Array.isArray(value) ? value[0] : value,
-    }));
-}
-
-/**
- * A refusal at the counter put on the box it is about: a line's own check (数量至少 1) and a goods out of stock or
- * past its monthly limit on that goods' quantity; what the whole basket fails (nothing chosen, too few points) on the
- * basket, with a 0 typed marked as the reason nothing was chosen. Anything else is left as it was.
- */
-export function counterRefusal<E>(error: E, body: Record<string, unknown>): E | DomainError {
-  if (!(error instanceof DomainError)) return error;
-  const basket = basketOf(body);
-  const fields: Record<string, string> = {};
-  for (const [key, message] of Object.entries(error.details)) {
-    if (typeof message !== 'string') continue;
-    const line = /^items\.(\d+)\./.exec(key);
-    const goodsId = line ? basket[Number(line[1])]?.goodsId : undefined;
-    if (line && goodsId) fields[`qty${goodsId}`] ??= message;
-    else if (line) fields.items ??= message;
-    else fields[key] = message;
-  }
-  if (typeof error.details.goodsId === 'number') fields[`qty${error.details.goodsId}`] = error.message;
-  if (error.code === 'INSUFFICIENT_POINTS') fields.items = error.message;
-  if (basket.length === 0)
-    for (const [key, value] of Object.entries(body))
-      if (/^qty\d{1,9}$/.test(key) && value === '0') fields[key] = '数量至少 1；不换的商品留空';
-  return new DomainError(error.code, error.message, fields);
 }
 
 /** The page of a list a form was sent from (a hidden field): 1 unless it is a sensible page number. */
