@@ -1,6 +1,6 @@
-import ExcelJS from 'exceljs';
 import { IMPORT_COLUMNS, PIN_COLUMN } from './household-rows.js';
 import { toCsv } from './spreadsheet.js';
+import { newWorkbook } from './workbook.js';
 
 /** The example row, by column: the group is left empty (each village names its own) and so is the PIN (made up). */
 const EXAMPLE: Record<string, string> = { 户主姓名: '张三', 家庭人口: '4', 联系电话: '13800000000' };
@@ -23,7 +23,7 @@ export function templateCsv(): Buffer {
 
 /** The template as .xlsx, the phone and PIN columns formatted as text so that Excel keeps their leading zeros. */
 export async function templateXlsx(): Promise<Buffer> {
-  const book = new ExcelJS.Workbook();
+  const book = await newWorkbook();
   const sheet = book.addWorksheet('导入农户');
   sheet.columns = IMPORT_COLUMNS.map((column) => ({
     width: 14,

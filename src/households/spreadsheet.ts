@@ -2,12 +2,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import ExcelJS from 'exceljs';
 import type { Request, Response } from 'express';
 import iconv from 'iconv-lite';
 import { DomainError } from '../common/domain-error.js';
 import { projectRoot } from '../common/paths.js';
 import { readXlsx, SheetLimits, SheetRefusal } from './xlsx-reader.js';
+import { newWorkbook } from './workbook.js';
 
 /** A sheet as rows of trimmed text: what a committee's spreadsheet holds, whatever saved it. */
 export type Sheet = string[][];
@@ -209,7 +209,7 @@ export function toCsv(rows: (string | number)[][]): Buffer {
 }
 
 export async function toXlsx(name: string, rows: (string | number)[][]): Promise<Buffer> {
-  const book = new ExcelJS.Workbook();
+  const book = await newWorkbook();
   const sheet = book.addWorksheet(name);
   for (const row of rows) sheet.addRow(row);
   sheet.getRow(1).font = { bold: true };
