@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
+import Database from 'better-sqlite3';
 import type { NextFunction, Request, Response } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
@@ -149,7 +150,7 @@ export async function freshDatabase(
   template?: { key: string; build: (url: string) => Promise<void> },
 ): Promise<{ url: string; drop: () => Promise<void> }> {
   const base = process.env.TEST_DATABASE_URL;
-  if (!base) return { url: `sqlite:${join(dataDir, 'test.db')}`, drop: async () => undefined };
+  if (!base) return { url: `sqlite:${await sqliteFile(dataDir, template)}`, drop: async () => undefined };
   const name = `vp_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   const urlOf = (database: string) => {
     const url = new URL(base);
@@ -189,6 +190,35 @@ export async function freshDatabase(
       await client.end();
     },
   };
+}
+
+/**
+ * A SQLite file for one test file: a copy of the run's template file for `template.key` (in the run's folder under the
+ * system's temporary folder, which global-teardown.mjs removes), built by the first file that asks. Two workers may
+ * both build it; each builds under a name of its own and renames it into place, so a copy never reads half a file.
+ * Migrating and loading the demo county took 1.0 s a file; copying takes a few milliseconds.
+ */
+async function sqliteFile(
+  dataDir: string,
+  template?: { key: string; build: (url: string) => Promise<void> },
+): Promise<string> {
+  const file = join(dataDir, 'test.db');
+  const run = process.env.VP_TEST_RUN;
+  if (!template || !run || !/^[a-f0-9]+$/.test(run)) return file;
+  const folder = join(tmpdir(), `vp_tpl_${run}`);
+  const source = join(folder, `${template.key}.db`);
+  if (!existsSync(source)) {
+    mkdirSync(folder, { recursive: true });
+    const building = join(folder, `${template.key}.${process.pid}.${randomBytes(4).toString('hex')}.db`);
+    await template.build(`sqlite:${building}`);
+    // One file, nothing left in a write-ahead log beside it.
+    const db = new Database(building);
+    db.pragma('journal_mode = DELETE');
+    db.close();
+    renameSync(building, source);
+  }
+  copyFileSync(source, file);
+  return file;
 }
 
 /** POSTs that change no data of the village: a display preference, logging out, the counter's check of a basket. */

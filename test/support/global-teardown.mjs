@@ -1,10 +1,18 @@
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 
-/** Drops the run's PostgreSQL template databases (test/support/create-test-app.ts), once every file has finished. */
+/**
+ * Removes the run's template databases (test/support/create-test-app.ts), once every file has finished: the SQLite
+ * template files' folder, or the PostgreSQL template databases.
+ */
 export default async function globalTeardown() {
   const base = process.env.TEST_DATABASE_URL;
   const run = process.env.VP_TEST_RUN;
-  if (!base || !run) return;
+  if (!run || !/^[a-f0-9]+$/.test(run)) return;
+  rmSync(join(tmpdir(), `vp_tpl_${run}`), { recursive: true, force: true });
+  if (!base) return;
   const client = new pg.Client({ connectionString: base });
   await client.connect();
   try {
