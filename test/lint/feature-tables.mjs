@@ -1,0 +1,164 @@
+/**
+ * Each feature reads and writes only its own tables (issue 9, point 4; docs/ARCHITECTURE.md): another feature's rows
+ * are asked of that feature's service. dependency-cruiser cannot see SQL, so `npm run lint` runs this check too.
+ *
+ * A table belongs to the folder of the entity that declares it (`@Entity('name')`). In every other source file under
+ * src/ (not entities, specs or migrations; src/database and src/cli are the plumbing and the entry points), it finds
+ * - SQL in string literals naming a table after FROM, JOIN, UPDATE or INTO, and
+ * - TypeORM calls given an entity class or a table name (getRepository(X), find(X, …), from('x', …), innerJoin(X, …)…),
+ * and reports each table of another feature. The reads not yet moved are listed in ALLOWED below, file by file: the
+ * check fails on any read not listed, and on any listed read that is gone (so the list only shrinks).
+ *
+ *   node test/lint/feature-tables.mjs           check (exit 1 on a finding)
+ *   node test/lint/feature-tables.mjs --list    print every file's foreign tables, as ALLOWED would list them
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Known cross-feature reads, to be moved behind the owning feature's service. Remove a line when its read is gone. */
+const ALLOWED = {
+  'src/access/scope.guard.ts': ['app_user', 'township', 'village'],
+  'src/auth/auth.service.ts': ['app_user', 'household', 'household_proxy', 'village'],
+  'src/certificates/certificates.service.ts': ['household', 'village'],
+  'src/honours/honours.service.ts': ['household', 'objection', 'village'],
+  'src/households/household-proxies.service.ts': ['village'],
+  'src/households/household-sheets.service.ts': ['audit_log', 'village', 'village_group'],
+  'src/households/households.service.ts': ['village', 'village_group'],
+  'src/integrity/integrity.service.ts': ['village'],
+  'src/ledger/ledger.service.ts': ['household', 'village'],
+  'src/passbook/passbook.service.ts': ['household', 'village'],
+  'src/publications/posting-checks.ts': ['ledger_entry', 'score_record', 'supervision_opinion'],
+  'src/publications/publications.service.ts': [
+    'household',
+    'score_record',
+    'scoring_rule',
+    'scoring_rule_version',
+    'supervision_opinion',
+    'village',
+  ],
+  'src/rankings/lists.service.ts': [
+    'household',
+    'score_record',
+    'scoring_rule',
+    'scoring_rule_version',
+    'village',
+    'village_group',
+  ],
+  'src/rankings/rankings.service.ts': ['household', 'period_total', 'village', 'village_group'],
+  'src/rankings/stars.service.ts': ['household', 'period_total', 'village'],
+  'src/rules/rule-revisions.service.ts': ['village'],
+  'src/rules/rules.service.ts': ['township', 'village'],
+  'src/scoring/council.service.ts': ['app_user', 'household', 'scoring_rule', 'scoring_rule_version'],
+  'src/scoring/openings.ts': ['ledger_entry', 'scoring_rule', 'scoring_rule_version'],
+  'src/scoring/scoring.service.ts': [
+    'household',
+    'ledger_entry',
+    'scoring_rule',
+    'scoring_rule_version',
+    'village',
+  ],
+  'src/supermarket/goods.service.ts': ['village'],
+  'src/supermarket/monthly-statements.service.ts': ['village'],
+  'src/supermarket/points-reset.service.ts': ['household'],
+  'src/supermarket/redemptions.service.ts': ['household', 'ledger_entry', 'village'],
+  'src/supermarket/reports.service.ts': ['household'],
+  'src/supervision/supervision.service.ts': [
+    'goods',
+    'household',
+    'redemption',
+    'score_record',
+    'scoring_rule_version',
+    'stock_movement',
+  ],
+  'src/township/township.service.ts': [
+    'app_user',
+    'audit_log',
+    'household',
+    'objection',
+    'period_total',
+    'ranking_snapshot',
+    'redemption',
+    'score_record',
+    'scoring_rule',
+  ],
+  'src/users/users.service.ts': ['household', 'township', 'village'],
+  'src/villages/villages.service.ts': ['township'],
+};
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const src = path.join(root, 'src');
+const walk = (dir) =>
+  fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+const files = walk(src).filter((f) => f.endsWith('.ts'));
+const featureOf = (file) => path.relative(src, file).split(path.sep)[0];
+
+/** table name → owning folder; entity class name → its table */
+const tableOwner = new Map();
+const classTable = new Map();
+for (const file of files.filter((f) => f.endsWith('.entity.ts'))) {
+  const text = fs.readFileSync(file, 'utf8');
+  for (const m of text.matchAll(/@Entity\(\s*(?:'(\w+)')?[^)]*\)\s*(?:@[^\n]*\n\s*)*export class (\w+)/g)) {
+    const table = m[1] ?? m[2].replace(/[A-Z]/g, (c, i) => (i ? '_' : '') + c.toLowerCase());
+    tableOwner.set(table, featureOf(file));
+    classTable.set(m[2], table);
+  }
+}
+
+const SQL = /\b(?:FROM|JOIN|UPDATE|INTO)\s+"?(\w+)"?/g;
+const ORM =
+  /\b(?:getRepository|createQueryBuilder|from|into|innerJoin|leftJoin|innerJoinAndSelect|leftJoinAndSelect|find|findOne|findBy|findOneBy|findAndCount|count|countBy|exists|existsBy|insert|update|save|delete|increment|decrement|upsert|sum|maximum|minimum|average|create|remove|preload)\(\s*'?(\w+)'?\s*[,)]/g;
+const skip = (rel) =>
+  /\.(entity|spec)\.ts$/.test(rel) || /^src\/(database|cli)\//.test(rel) || rel.includes('/migrations/');
+
+const found = {};
+for (const file of files) {
+  const rel = path.relative(root, file).split(path.sep).join('/');
+  if (skip(rel)) continue;
+  const own = featureOf(file);
+  const text = fs.readFileSync(file, 'utf8');
+  const tables = new Set();
+  for (const m of text.matchAll(SQL))
+    if (tableOwner.has(m[1]) && tableOwner.get(m[1]) !== own) tables.add(m[1]);
+  for (const m of text.matchAll(ORM)) {
+    const table = classTable.get(m[1]) ?? (tableOwner.has(m[1]) ? m[1] : undefined);
+    if (table && tableOwner.get(table) !== own) tables.add(table);
+  }
+  if (tables.size) found[rel] = [...tables].sort();
+}
+
+if (process.argv.includes('--list')) {
+  for (const [rel, tables] of Object.entries(found).sort())
+    console.log(`  '${rel}': [${tables.map((t) => `'${t}'`).join(', ')}],`);
+  const pairs = Object.values(found).reduce((n, t) => n + t.length, 0);
+  console.log(`${pairs} reads of another feature's table in ${Object.keys(found).length} files`);
+  process.exit(0);
+}
+
+const problems = [];
+for (const [rel, tables] of Object.entries(found)) {
+  for (const t of tables) {
+    if (!(ALLOWED[rel] ?? []).includes(t)) {
+      problems.push(
+        `${rel} reads ${t}, a table of ${tableOwner.get(t)}/: ask ${tableOwner.get(t)}'s service instead`,
+      );
+    }
+  }
+}
+for (const [rel, tables] of Object.entries(ALLOWED)) {
+  for (const t of tables) {
+    if (!(found[rel] ?? []).includes(t)) {
+      problems.push(`${rel} no longer reads ${t}: remove it from ALLOWED in test/lint/feature-tables.mjs`);
+    }
+  }
+}
+if (problems.length) {
+  console.error(problems.join('\n'));
+  process.exit(1);
+}
+const pairs = Object.values(ALLOWED).reduce((n, t) => n + t.length, 0);
+console.log(
+  `feature tables: ok (${pairs} known reads of another feature's table left, in ${Object.keys(ALLOWED).length} files)`,
+);
