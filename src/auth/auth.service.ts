@@ -6,8 +6,24 @@ import { HOUSEHOLD_ROLE } from '../access/role.js';
 import { AuditService } from '../audit/audit.service.js';
 import { DomainError } from '../common/domain-error.js';
 import { Settings } from '../config/settings.js';
-import { Household } from '../households/household.entity.js';
+import type { Household } from '../households/household.entity.js';
+import {
+  actingProxiesWithPins,
+  actingProxy,
+  type ActingProxy,
+  householdByCode,
+  householdLogin,
+} from '../households/household-logins.js';
+import { ReadCache } from '../database/read-cache.js';
 import { User } from '../users/user.entity.js';
+import {
+  activeStaff,
+  setStaffPassword,
+  type StaffFields,
+  staffByUsername,
+  staffWithSecret,
+} from '../users/staff-logins.js';
+import { keptVillage } from '../villages/kept-village.js';
 import { type KnownDevice, type LoginClient, readDevice, rememberedDevice } from './known-device.js';
 import {
   failureMessage,
@@ -18,16 +34,10 @@ import {
 } from './login-throttle.js';
 import { hashSecret, verifySecret } from './password.js';
 import { SessionsService } from './sessions.service.js';
-import { raw, truthy } from '../database/raw.js';
 import { issueToken, readToken } from './token.js';
 
 const STAFF_TOKEN_SECONDS = 12 * 3600;
 const HOUSEHOLD_TOKEN_SECONDS = 7 * 24 * 3600;
-
-type StaffFields = Pick<
-  User,
-  'id' | 'username' | 'displayName' | 'role' | 'townshipId' | 'villageId' | 'householdId'
->;
 
 export function staffActor(user: StaffFields, ip: string | null): StaffActor {
   return {
@@ -52,6 +62,7 @@ export class AuthService {
     private readonly sessions: SessionsService,
     private readonly audit: AuditService,
     private readonly throttle: LoginThrottle,
+    private readonly cache: ReadCache,
   ) {}
 
   async loginStaff(username: string, password: string, client: LoginClient): Promise<User> {
@@ -61,11 +72,7 @@ export class AuthService {
     const device = readDevice(this.settings.sessionSecret, client.device);
     // Counted before the password is checked: guesses sent all at once get no more checks than the limit.
     const tries = await this.throttle.reserve(throttleKeys(account, device, ip));
-    const user = await this.dataSource
-      .getRepository(User)
-      .createQueryBuilder('u')
-      .where('LOWER(u.username) = LOWER(:name)', { name })
-      .getOne();
+    const user = await staffByUsername(this.dataSource, name);
     const ok = await verifySecret(password, user?.passwordHash);
     if (!user || !ok) {
       await this.audit.record(
@@ -108,7 +115,7 @@ export class AuthService {
     const account = throttleKey('h', cleanCode);
     const device = readDevice(this.settings.sessionSecret, client.device);
     const tries = await this.throttle.reserve(throttleKeys(account, device, ip));
-    const household = await this.dataSource.getRepository(Household).findOneBy({ code: cleanCode });
+    const household = await householdByCode(this.dataSource, cleanCode);
     const own = await verifySecret(pin, household?.pinHash);
     // Not the household's own PIN: perhaps the PIN of someone it named to act for it (亲属代办).
     const proxy = household && !own ? await this.proxyByPin(household.id, pin) : null;
@@ -139,25 +146,15 @@ export class AuthService {
   }
 
   /** The active proxy of the household whose PIN this is (a household names at most a few). */
-  private async proxyByPin(householdId: number, pin: string): Promise<Proxy | null> {
-    const proxies = await raw<Proxy & { pinHash: string }>(
-      this.dataSource,
-      `SELECT id, name, "pinHash" FROM household_proxy WHERE "householdId" = $1 AND "endedAt" IS NULL ORDER BY id`,
-      [householdId],
-    );
-    for (const p of proxies)
-      if (await verifySecret(pin, p.pinHash)) return { id: Number(p.id), name: p.name };
+  private async proxyByPin(householdId: number, pin: string): Promise<ActingProxy | null> {
+    for (const p of await actingProxiesWithPins(this.dataSource, householdId))
+      if (await verifySecret(pin, p.pinHash)) return { id: p.id, name: p.name };
     return null;
   }
 
   /** A proxy still acting for the household, or null once the committee ended it. */
-  private async activeProxy(householdId: number, proxyId: number): Promise<Proxy | null> {
-    const [p] = await raw<Proxy>(
-      this.dataSource,
-      `SELECT id, name FROM household_proxy WHERE id = $1 AND "householdId" = $2 AND "endedAt" IS NULL`,
-      [proxyId, householdId],
-    );
-    return p ? { id: Number(p.id), name: p.name } : null;
+  private activeProxy(householdId: number, proxyId: number): Promise<ActingProxy | null> {
+    return actingProxy(this.dataSource, householdId, proxyId);
   }
 
   /** A bearer token; for a household's proxy the token names the proxy too, and stops when the proxy is ended. */
@@ -211,14 +208,11 @@ export class AuthService {
   /** Changing one's password ends every other login: old tokens and sessions stop working. */
   async changePassword(actor: Actor, currentPassword: string, newPassword: string): Promise<void> {
     if (actor.kind !== 'user') throw DomainError.forbidden('村民请联系村两委重置密码(PIN)');
-    const user = await this.dataSource.getRepository(User).findOneByOrFail({ id: actor.id });
+    const user = await staffWithSecret(this.dataSource, actor.id);
     if (!(await verifySecret(currentPassword, user.passwordHash))) {
       throw DomainError.validation({ currentPassword: '当前密码不正确' }, '当前密码不正确');
     }
-    await this.dataSource.getRepository(User).update(user.id, {
-      passwordHash: await hashSecret(newPassword),
-      tokenVersion: user.tokenVersion + 1,
-    });
+    await setStaffPassword(this.dataSource, user, await hashSecret(newPassword));
     await this.sessions.closeAllFor({ userId: user.id });
     await this.audit.record(actor, {
       action: 'user.password_change',
@@ -229,25 +223,18 @@ export class AuthService {
     });
   }
 
-  private async activeUser(id: number): Promise<(StaffFields & { tokenVersion: number }) | null> {
-    const [user] = await raw<StaffFields & { tokenVersion: number; active: unknown }>(
-      this.dataSource,
-      `SELECT id, username, "displayName", role, "townshipId", "villageId", "householdId", "tokenVersion", active
-        FROM app_user WHERE id = $1`,
-      [id],
-    );
-    return user && truthy(user.active) ? user : null;
+  private activeUser(id: number): Promise<(StaffFields & { tokenVersion: number }) | null> {
+    return activeStaff(this.dataSource, id);
   }
 
-  /** A household with what its login needs of its village; none when the village is closed. */
+  /**
+   * A household with what its login needs of its village; none when the village is closed. The village comes from
+   * the read cache (dropped by any write in the village, closing it included): one query per request, as before.
+   */
   private async householdWithVillage(id: number): Promise<HouseholdLogin | null> {
-    const [row] = await raw<HouseholdLogin & { villageActive: unknown }>(
-      this.dataSource,
-      `SELECT h.id, h.code, h."headName", h."pinVersion", v.id AS "villageId", v."townshipId", v.active AS "villageActive"
-        FROM household h JOIN village v ON v.id = h."villageId" WHERE h.id = $1`,
-      [id],
-    );
-    return row && truthy(row.villageActive) ? row : null;
+    const row = await householdLogin(this.dataSource, id);
+    const village = row ? await keptVillage(this.cache, this.dataSource, row.villageId) : null;
+    return row && village?.active ? { ...row, townshipId: village.townshipId } : null;
   }
 }
 
@@ -271,15 +258,10 @@ interface HouseholdLogin {
   townshipId: number;
 }
 
-interface Proxy {
-  id: number;
-  name: string;
-}
-
 function householdActor(
   household: HouseholdLogin,
   ip: string | null,
-  proxy: Proxy | null = null,
+  proxy: ActingProxy | null = null,
 ): HouseholdActor {
   return {
     kind: 'household',

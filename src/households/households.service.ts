@@ -9,6 +9,7 @@ import { SessionsService } from '../auth/sessions.service.js';
 import { DomainError } from '../common/domain-error.js';
 import { definedOnly } from '../common/objects.js';
 import type { Paged } from '../common/pagination.js';
+import { raw } from '../database/raw.js';
 import { villageScope } from '../database/read-cache.js';
 import { Transactions } from '../database/transactions.js';
 import { Group } from '../villages/group.entity.js';
@@ -39,6 +40,11 @@ export function publicHousehold(household: Household): PublicHousehold {
 }
 
 /** 户: created by the committee, with a generated door-plate code and a PIN for the villager login. */
+export type PassbookHousehold = Pick<
+  Household,
+  'id' | 'code' | 'villageId' | 'groupId' | 'headName' | 'memberCount' | 'available' | 'earned' | 'status'
+>;
+
 @Injectable()
 export class HouseholdsService {
   constructor(
@@ -87,6 +93,20 @@ export class HouseholdsService {
       .getRepository(Household)
       .find({ where: { id: In(unique) }, select: { id: true, code: true, headName: true } });
     return new Map(rows.map((h) => [h.id, `${h.code} ${h.headName}家`]));
+  }
+
+  /**
+   * The household as its passbook heads it, with its balances (which the ledger keeps): read many times at month end,
+   * so one plain query, no entity.
+   */
+  async passbookRow(id: number): Promise<PassbookHousehold | null> {
+    const [row] = await raw<PassbookHousehold>(
+      this.dataSource,
+      `SELECT id, code, "villageId", "groupId", "headName", "memberCount", available, earned, status
+        FROM household WHERE id = $1`,
+      [id],
+    );
+    return row ?? null;
   }
 
   async get(actor: Actor, id: number): Promise<PublicHousehold> {

@@ -1,23 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { scopeLevel, type Actor } from '../access/actor.js';
 import { assertInScope } from '../access/scope-policy.js';
 import { DomainError } from '../common/domain-error.js';
 import { todayInChina } from '../common/dates.js';
-import { raw } from '../database/raw.js';
 import { ReadCache } from '../database/read-cache.js';
-import { Household } from '../households/household.entity.js';
+import { HouseholdsService } from '../households/households.service.js';
 import { keptVillage } from '../villages/kept-village.js';
 import { SupermarketSettingsService } from '../supermarket/supermarket-settings.service.js';
-import { Village } from '../villages/village.entity.js';
+import { VillagesService } from '../villages/villages.service.js';
 import { EntryKind } from '../ledger/ledger-entry.entity.js';
 import { LedgerService, VerifyReport } from '../ledger/ledger.service.js';
-
-type PassbookHousehold = Pick<
-  Household,
-  'id' | 'code' | 'villageId' | 'groupId' | 'headName' | 'memberCount' | 'available' | 'earned' | 'status'
->;
 
 export const KIND_LABELS: Record<EntryKind, string> = {
   SCORE: '积分入账',
@@ -36,6 +30,8 @@ export class PassbookService {
     private readonly ledger: LedgerService,
     private readonly cache: ReadCache,
     private readonly supermarket: SupermarketSettingsService,
+    private readonly households: HouseholdsService,
+    private readonly villages: VillagesService,
   ) {}
 
   /**
@@ -49,12 +45,7 @@ export class PassbookService {
     pageSize = 500,
   ) {
     // Read many times at month end: plain rows, and the village's row from the read cache.
-    const [household] = await raw<PassbookHousehold>(
-      this.dataSource,
-      `SELECT id, code, "villageId", "groupId", "headName", "memberCount", available, earned, status
-        FROM household WHERE id = $1`,
-      [householdId],
-    );
+    const household = await this.households.passbookRow(householdId);
     if (!household) throw DomainError.notFound('农户');
     if (actor.kind === 'household' && actor.id !== household.id)
       throw DomainError.forbidden('只能查看自家的存折');
@@ -103,18 +94,19 @@ export class PassbookService {
 
   /** Verifies one village, or every village the actor may see. */
   async verify(actor: Actor, villageId?: number): Promise<VerifyReport> {
-    let villages: Village[];
+    let villages: { id: number }[];
     if (villageId) {
-      const village = await this.dataSource.getRepository(Village).findOneBy({ id: villageId });
+      const village = await this.villages.kept(villageId, { fresh: true });
       if (!village) throw DomainError.notFound('村');
       assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
       villages = [village];
     } else if (scopeLevel(actor) === 'county') {
-      villages = await this.dataSource.getRepository(Village).find();
+      villages = await this.villages.names();
     } else if (scopeLevel(actor) === 'township') {
-      villages = await this.dataSource.getRepository(Village).findBy({ townshipId: actor.townshipId ?? -1 });
+      villages = await this.villages.names(actor.townshipId ?? -1);
     } else {
-      villages = await this.dataSource.getRepository(Village).findBy({ id: In([actor.villageId ?? -1]) });
+      const own = await this.villages.kept(actor.villageId ?? -1, { fresh: true });
+      villages = own ? [own] : [];
     }
     return this.ledger.verify(villages.map((v) => v.id));
   }

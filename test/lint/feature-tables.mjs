@@ -6,6 +6,7 @@
  * src/ (not entities, specs or migrations; src/database and src/cli are the plumbing and the entry points), it finds
  * - SQL in string literals naming a table after FROM, JOIN, UPDATE or INTO, and
  * - TypeORM calls given an entity class or a table name (getRepository(X), find(X, …), from('x', …), innerJoin(X, …)…),
+ *   and the database/ helpers given an entity (selectRow(manager, X, id), lockRow(manager, X, id)…),
  * and reports each table of another feature. The reads not yet moved are listed in ALLOWED below, file by file: the
  * check fails on any read not listed, and on any listed read that is gone (so the list only shrinks).
  *
@@ -19,7 +20,6 @@ import { fileURLToPath } from 'node:url';
 /** Known cross-feature reads, to be moved behind the owning feature's service. Remove a line when its read is gone. */
 const ALLOWED = {
   'src/access/scope.guard.ts': ['app_user', 'township', 'village'],
-  'src/auth/auth.service.ts': ['app_user', 'household', 'household_proxy', 'village'],
   'src/certificates/certificates.service.ts': ['household', 'village'],
   'src/honours/honours.service.ts': ['household', 'objection', 'village'],
   'src/households/household-proxies.service.ts': ['village'],
@@ -27,7 +27,6 @@ const ALLOWED = {
   'src/households/households.service.ts': ['village', 'village_group'],
   'src/integrity/integrity.service.ts': ['village'],
   'src/ledger/ledger.service.ts': ['household', 'village'],
-  'src/passbook/passbook.service.ts': ['household', 'village'],
   'src/publications/posting-checks.ts': ['ledger_entry', 'score_record', 'supervision_opinion'],
   'src/publications/publications.service.ts': [
     'household',
@@ -72,6 +71,8 @@ const ALLOWED = {
     'stock_movement',
   ],
   'src/township/township.service.ts': [
+    'township',
+    'village',
     'app_user',
     'audit_log',
     'household',
@@ -110,6 +111,8 @@ for (const file of files.filter((f) => f.endsWith('.entity.ts'))) {
 const SQL = /\b(?:FROM|JOIN|UPDATE|INTO)\s+"?(\w+)"?/g;
 const ORM =
   /\b(?:getRepository|createQueryBuilder|from|into|innerJoin|leftJoin|innerJoinAndSelect|leftJoinAndSelect|find|findOne|findBy|findOneBy|findAndCount|count|countBy|exists|existsBy|insert|update|save|delete|increment|decrement|upsert|sum|maximum|minimum|average|create|remove|preload)\(\s*'?(\w+)'?\s*[,)]/g;
+// database/raw.ts's helpers and database/locks.ts take the entity second: selectRow(manager, Township, id)
+const HELPERS = /\b(?:selectRows?|insertRow|updateRow|updateRowIf|lockRow)\(\s*[\w.]+\s*,\s*(\w+)\s*[,)]/g;
 const skip = (rel) =>
   /\.(entity|spec)\.ts$/.test(rel) || /^src\/(database|cli)\//.test(rel) || rel.includes('/migrations/');
 
@@ -122,7 +125,7 @@ for (const file of files) {
   const tables = new Set();
   for (const m of text.matchAll(SQL))
     if (tableOwner.has(m[1]) && tableOwner.get(m[1]) !== own) tables.add(m[1]);
-  for (const m of text.matchAll(ORM)) {
+  for (const m of [...text.matchAll(ORM), ...text.matchAll(HELPERS)]) {
     const table = classTable.get(m[1]) ?? (tableOwner.has(m[1]) ? m[1] : undefined);
     if (table && tableOwner.get(table) !== own) tables.add(table);
   }
