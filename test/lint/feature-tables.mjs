@@ -71,17 +71,6 @@ const ALLOWED = {
     'scoring_rule_version',
     'stock_movement',
   ],
-  'src/township/township.service.ts': [
-    'app_user',
-    'audit_log',
-    'household',
-    'objection',
-    'period_total',
-    'ranking_snapshot',
-    'redemption',
-    'score_record',
-    'scoring_rule',
-  ],
   'src/users/users.service.ts': ['household', 'township', 'village'],
   'src/villages/villages.service.ts': ['township'],
 };
