@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../access/actor.js';
 import { Clock } from '../common/clock.js';
+import { parseMoment } from '../common/dates.js';
 import { isPostgres, raw } from '../database/raw.js';
 import { Transactions } from '../database/transactions.js';
 import { sealAuditLog } from './audit-chain.js';
@@ -182,5 +183,19 @@ export class AuditService implements OnModuleDestroy {
       .orderBy('action', 'ASC')
       .getRawMany<{ action: string }>();
     return rows.map((r) => r.action);
+  }
+
+  /** When each village's log last had a line (ISO text), for the township's 最近操作. */
+  async lastActivityByVillage(villageIds: number[]): Promise<Map<number, string | null>> {
+    if (villageIds.length === 0) return new Map();
+    const rows = await this.dataSource
+      .createQueryBuilder()
+      .select('a.villageId', 'villageId')
+      .addSelect('MAX(a.createdAt)', 'n')
+      .from(AuditLog, 'a')
+      .where('a.villageId IN (:...ids)', { ids: villageIds })
+      .groupBy('a.villageId')
+      .getRawMany();
+    return new Map(rows.map((r) => [Number(r.villageId), parseMoment(r.n)?.toISOString() ?? null]));
   }
 }

@@ -265,4 +265,46 @@ export class HouseholdsService {
       throw DomainError.validation({ groupId: '村民小组必须是本村的' });
     return group.id;
   }
+
+  /** How many active households each village has (villages without any are left out). */
+  async activeCountByVillage(villageIds: number[]): Promise<Map<number, number>> {
+    if (villageIds.length === 0) return new Map();
+    const rows = await this.dataSource
+      .createQueryBuilder()
+      .select('h.villageId', 'villageId')
+      .addSelect('COUNT(*)', 'n')
+      .from(Household, 'h')
+      .where("h.villageId IN (:...ids) AND h.status = 'ACTIVE'", { ids: villageIds })
+      .groupBy('h.villageId')
+      .getRawMany();
+    return new Map(rows.map((r) => [Number(r.villageId), Number(r.n ?? 0)]));
+  }
+
+  /** The active households of some villages, each with its village. */
+  async activeOf(villageIds: number[]): Promise<{ id: number; villageId: number }[]> {
+    if (villageIds.length === 0) return [];
+    const rows = await this.dataSource
+      .createQueryBuilder()
+      .select('h.id', 'id')
+      .addSelect('h.villageId', 'villageId')
+      .from(Household, 'h')
+      .where("h.villageId IN (:...ids) AND h.status = 'ACTIVE'", { ids: villageIds })
+      .getRawMany();
+    return rows.map((r) => ({ id: Number(r.id), villageId: Number(r.villageId) }));
+  }
+
+  /** Code, head's name and group of some households, by id (whatever their status). */
+  async briefs(
+    ids: number[],
+  ): Promise<Map<number, { code: string; headName: string; groupId: number | null }>> {
+    const rows = ids.length
+      ? await this.dataSource.getRepository(Household).find({
+          where: { id: In([...new Set(ids)]) },
+          select: { id: true, code: true, headName: true, groupId: true },
+        })
+      : [];
+    return new Map(
+      rows.map((h) => [h.id, { code: h.code, headName: h.headName, groupId: h.groupId ?? null }]),
+    );
+  }
 }

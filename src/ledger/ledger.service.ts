@@ -366,6 +366,47 @@ export class LedgerService {
     }
     return { ok: mismatches.length === 0, households, entries, chainValid, mismatches };
   }
+
+  /** Earned points of a period per village (the per-period totals summed): the township's 本期积分. */
+  async pointsByVillage(villageIds: number[], period: string): Promise<Map<number, number>> {
+    if (villageIds.length === 0) return new Map();
+    const rows = await this.dataSource
+      .createQueryBuilder()
+      .select('t.villageId', 'villageId')
+      .addSelect('SUM(t.points)', 'n')
+      .from(PeriodTotal, 't')
+      .where('t.villageId IN (:...ids) AND t.period = :p', { ids: villageIds, p: period })
+      .groupBy('t.villageId')
+      .getRawMany();
+    return new Map(rows.map((r) => [Number(r.villageId), Number(r.n ?? 0)]));
+  }
+
+  /** Earned points of each of some periods over some villages together (e.g. a township's last twelve months). */
+  async pointsByPeriod(villageIds: number[], periods: string[]): Promise<Map<string, number>> {
+    if (villageIds.length === 0) return new Map();
+    const rows = await this.dataSource
+      .createQueryBuilder()
+      .select('t.period', 'period')
+      .addSelect('SUM(t.points)', 'value')
+      .from(PeriodTotal, 't')
+      .where('t.villageId IN (:...ids) AND t.period IN (:...months)', { ids: villageIds, months: periods })
+      .groupBy('t.period')
+      .getRawMany();
+    return new Map(rows.map((r) => [String(r.period), Number(r.value)]));
+  }
+
+  /** Earned points of a period per household of some villages; a household without a total has none (0). */
+  async pointsByHousehold(villageIds: number[], period: string): Promise<Map<number, number>> {
+    if (villageIds.length === 0) return new Map();
+    const rows = await this.dataSource
+      .createQueryBuilder()
+      .select('t.householdId', 'householdId')
+      .addSelect('t.points', 'points')
+      .from(PeriodTotal, 't')
+      .where('t.villageId IN (:...ids) AND t.period = :p', { ids: villageIds, p: period })
+      .getRawMany();
+    return new Map(rows.map((r) => [Number(r.householdId), Number(r.points)]));
+  }
 }
 
 /** The UTC instant a China day starts, as ISO text comparable with entries' createdAt. */

@@ -727,4 +727,18 @@ export class PublicationsService {
       order: { id: 'ASC' },
     });
   }
+
+  /** How many objections wait for an answer in each village (villages without any are left out). */
+  async openObjectionsByVillage(villageIds: number[]): Promise<Map<number, number>> {
+    if (villageIds.length === 0) return new Map();
+    const rows = await this.dataSource
+      .createQueryBuilder()
+      .select('o.villageId', 'villageId')
+      .addSelect('COUNT(*)', 'n')
+      .from(Objection, 'o')
+      .where("o.villageId IN (:...ids) AND o.status = 'OPEN'", { ids: villageIds })
+      .groupBy('o.villageId')
+      .getRawMany();
+    return new Map(rows.map((r) => [Number(r.villageId), Number(r.n ?? 0)]));
+  }
 }

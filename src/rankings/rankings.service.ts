@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import type { Actor } from '../access/actor.js';
 import { can, Permission } from '../access/permissions.js';
 import { assertInScope } from '../access/scope-policy.js';
@@ -369,5 +369,16 @@ export class RankingsService {
     const settled = new Set(heads.filter((s) => s.status !== 'RETURNED').map((s) => s.period));
     const returned = heads.filter((s) => s.status === 'RETURNED' && !settled.has(s.period));
     return returned.filter((s, i) => returned.findIndex((o) => o.period === s.period) === i);
+  }
+
+  /** Each village's ranking snapshot status for a period (the latest snapshot's when there are several). */
+  async snapshotStatuses(villageIds: number[], period: string): Promise<Map<number, SnapshotStatus>> {
+    if (villageIds.length === 0) return new Map();
+    const snapshots = await this.dataSource.getRepository(RankingSnapshot).find({
+      where: { villageId: In(villageIds), period },
+      order: { id: 'ASC' },
+      select: { id: true, villageId: true, status: true },
+    });
+    return new Map(snapshots.map((s) => [s.villageId, s.status]));
   }
 }

@@ -593,6 +593,162 @@ export class ScoringService {
     return new Map(rows.map((r) => [Number(r.householdId), Number(r.points)]));
   }
 
+  /** How many records wait for review in each village (villages without any are left out). */
+  async pendingCountByVillage(villageIds: number[]): Promise<Map<number, number>> {
+    if (villageIds.length === 0) return new Map();
+    const rows = await this.dataSource
+      .createQueryBuilder()
+      .select('r.villageId', 'villageId')
+      .addSelect('COUNT(*)', 'n')
+      .from(ScoreRecord, 'r')
+      .where("r.villageId IN (:...ids) AND r.status = 'PENDING'", { ids: villageIds })
+      .groupBy('r.villageId')
+      .getRawMany();
+    return new Map(rows.map((r) => [Number(r.villageId), Number(r.n ?? 0)]));
+  }
+
+  /**
+   * Posted points of some villages over days `start` to before `next` by rule category (rewards and deductions netted
+   * per category), in the categories' order.
+   */
+  async postedPointsPerCategory(
+    villageIds: number[],
+    start: string,
+    next: string,
+  ): Promise<{ label: string; value: number }[]> {
+    if (villageIds.length === 0) return [];
+    const rows = await this.dataSource
+      .createQueryBuilder()
+      .select('rule.category', 'label')
+      .addSelect('SUM(r.points)', 'value')
+      .from(ScoreRecord, 'r')
+      .innerJoin(ScoringRule, 'rule', 'rule.id = r.ruleId')
+      .where("r.villageId IN (:...ids) AND r.status = 'POSTED'", { ids: villageIds })
+      .andWhere('r.occurredOn >= :start AND r.occurredOn < :next', { start, next })
+      .groupBy('rule.category')
+      .orderBy('rule.category', 'ASC')
+      .getRawMany();
+    return rows.map((r) => ({ label: String(r.label), value: Number(r.value) }));
+  }
+
+  /** Records of some villages whose deed falls on days `start` to before `next` (the township's fairness signals). */
+  private recordsBetween(villageIds: number[], start: string, next: string) {
+    return this.dataSource
+      .createQueryBuilder()
+      .from(ScoreRecord, 'r')
+      .where('r.villageId IN (:...ids)', { ids: villageIds })
+      .andWhere('r.occurredOn >= :start AND r.occurredOn < :next', { start, next });
+  }
+
+  /** Reward records (neither rejected nor revoked) per scorer, village and household over the days. */
+  async rewardCounts(
+    villageIds: number[],
+    start: string,
+    next: string,
+  ): Promise<{ recordedBy: number; villageId: number; householdId: number; n: number }[]> {
+    if (villageIds.length === 0) return [];
+    const rows = await this.recordsBetween(villageIds, start, next)
+      .select('r.recordedBy', 'recordedBy')
+      .addSelect('r.villageId', 'villageId')
+      .addSelect('r.householdId', 'householdId')
+      .addSelect('COUNT(*)', 'n')
+      .andWhere("r.recordedBy IS NOT NULL AND r.points > 0 AND r.status NOT IN ('REJECTED', 'REVOKED')")
+      .groupBy('r.recordedBy')
+      .addGroupBy('r.villageId')
+      .addGroupBy('r.householdId')
+      .getRawMany();
+    return rows.map((r) => ({
+      recordedBy: Number(r.recordedBy),
+      villageId: Number(r.villageId),
+      householdId: Number(r.householdId),
+      n: Number(r.n),
+    }));
+  }
+
+  /**
+   * Who recorded for which household over the days, once per status, in the order a scan of the records by village,
+   * status and id meets them (the order the township's same-group signals have always had on SQLite).
+   */
+  async recorderHouseholds(
+    villageIds: number[],
+    start: string,
+    next: string,
+  ): Promise<{ recordedBy: number; householdId: number; villageId: number }[]> {
+    if (villageIds.length === 0) return [];
+    const rows = await this.recordsBetween(villageIds, start, next)
+      .select('r.recordedBy', 'recordedBy')
+      .addSelect('r.householdId', 'householdId')
+      .addSelect('r.villageId', 'villageId')
+      .addSelect('r.status', 'status')
+      .andWhere('r.recordedBy IS NOT NULL')
+      .groupBy('r.recordedBy')
+      .addGroupBy('r.householdId')
+      .addGroupBy('r.villageId')
+      .addGroupBy('r.status')
+      .orderBy('r.villageId', 'ASC')
+      .addOrderBy('r.status', 'ASC')
+      .addOrderBy('MIN(r.id)', 'ASC')
+      .getRawMany();
+    return rows.map((r) => ({
+      recordedBy: Number(r.recordedBy),
+      householdId: Number(r.householdId),
+      villageId: Number(r.villageId),
+    }));
+  }
+
+  /** Each review of a staff-recorded record over the days: recorder, reviewer, village and when (ms). */
+  async reviewTimes(
+    villageIds: number[],
+    start: string,
+    next: string,
+  ): Promise<{ recordedBy: number; reviewedBy: number; villageId: number; reviewedAt: number }[]> {
+    if (villageIds.length === 0) return [];
+    const rows = await this.recordsBetween(villageIds, start, next)
+      .select('r.recordedBy', 'recordedBy')
+      .addSelect('r.reviewedBy', 'reviewedBy')
+      .addSelect('r.villageId', 'villageId')
+      .addSelect('r.reviewedAt', 'reviewedAt')
+      .andWhere('r.recordedBy IS NOT NULL AND r.reviewedBy IS NOT NULL AND r.reviewedAt IS NOT NULL')
+      .getRawMany();
+    return rows.map((r) => ({
+      recordedBy: Number(r.recordedBy),
+      reviewedBy: Number(r.reviewedBy),
+      villageId: Number(r.villageId),
+      reviewedAt: new Date(r.reviewedAt).getTime(),
+    }));
+  }
+
+  /** Records past review (neither pending nor rejected) per recorder, reviewer and village over the days. */
+  async reviewedPairs(
+    villageIds: number[],
+    start: string,
+    next: string,
+  ): Promise<{ recordedBy: number; reviewedBy: number; villageId: number; n: number; points: number }[]> {
+    if (villageIds.length === 0) return [];
+    const rows = await this.recordsBetween(villageIds, start, next)
+      .select('r.recordedBy', 'recordedBy')
+      .addSelect('r.reviewedBy', 'reviewedBy')
+      .addSelect('r.villageId', 'villageId')
+      .addSelect('COUNT(*)', 'n')
+      .addSelect('SUM(r.points)', 'points')
+      .andWhere('r.recordedBy IS NOT NULL AND r.reviewedBy IS NOT NULL')
+      .andWhere("r.status NOT IN ('PENDING', 'REJECTED')")
+      .groupBy('r.recordedBy')
+      .addGroupBy('r.reviewedBy')
+      .addGroupBy('r.villageId')
+      .orderBy('r.recordedBy', 'ASC')
+      .addOrderBy('r.reviewedBy', 'ASC')
+      .addOrderBy('r.villageId', 'ASC')
+      .getRawMany();
+    return rows.map((r) => ({
+      recordedBy: Number(r.recordedBy),
+      reviewedBy: Number(r.reviewedBy),
+      villageId: Number(r.villageId),
+      n: Number(r.n),
+      points: Number(r.points),
+    }));
+  }
+
   /** What one staff member recorded since a moment, newest first: their own list on the start page. */
   async recordedBy(userId: number, since: Date): Promise<RecordedRow[]> {
     const rows: Record<string, unknown>[] = await this.dataSource

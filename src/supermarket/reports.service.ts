@@ -170,4 +170,19 @@ export class SupermarketReportsService {
       })),
     };
   }
+
+  /** Points redeemed (completed redemptions) per village over days `start` to before `next`. */
+  async redeemedByVillage(villageIds: number[], start: string, next: string): Promise<Map<number, number>> {
+    if (villageIds.length === 0) return new Map();
+    const rows = await this.dataSource
+      .createQueryBuilder()
+      .select('r.villageId', 'villageId')
+      .addSelect('SUM(r.totalPoints)', 'n')
+      .from(Redemption, 'r')
+      .where("r.villageId IN (:...ids) AND r.status = 'DONE'", { ids: villageIds })
+      .andWhere('r.occurredOn >= :start AND r.occurredOn < :next', { start, next })
+      .groupBy('r.villageId')
+      .getRawMany();
+    return new Map(rows.map((r) => [Number(r.villageId), Number(r.n ?? 0)]));
+  }
 }

@@ -35,6 +35,7 @@ import { SupermarketController } from './supermarket.controller.js';
     RedemptionsService,
     PointsResetService,
     MonthlyStatementsService,
+    SupermarketReportsService,
     SupermarketSettingsModule,
   ],
 })

@@ -1,7 +1,28 @@
 import { Module } from '@nestjs/common';
+import { HouseholdsModule } from '../households/households.module.js';
+import { PublicationRecordsModule } from '../publications/publication-records.module.js';
+import { RankingsModule } from '../rankings/rankings.module.js';
+import { ScoringModule } from '../scoring/scoring.module.js';
+import { SupermarketModule } from '../supermarket/supermarket.module.js';
+import { UsersModule } from '../users/users.module.js';
 import { TownshipController } from './township.controller.js';
 import { TownshipService } from './township.service.js';
 
-/** 乡镇总览: villages side by side, charts, fairness signals. */
-@Module({ controllers: [TownshipController], providers: [TownshipService], exports: [TownshipService] })
+/**
+ * 乡镇总览: villages side by side, charts, fairness signals, from what each feature's service answers (the ledger and
+ * the audit log are global).
+ */
+@Module({
+  imports: [
+    HouseholdsModule,
+    PublicationRecordsModule,
+    RankingsModule,
+    ScoringModule,
+    SupermarketModule,
+    UsersModule,
+  ],
+  controllers: [TownshipController],
+  providers: [TownshipService],
+  exports: [TownshipService],
+})
 export class TownshipModule {}

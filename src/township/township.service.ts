@@ -1,18 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { Actor } from '../access/actor.js';
 import { assertInScope } from '../access/scope-policy.js';
-import { AuditLog } from '../audit/audit-log.entity.js';
-import { parseMoment } from '../common/dates.js';
+import { AuditService } from '../audit/audit.service.js';
+import { addDays } from '../common/dates.js';
 import { DomainError } from '../common/domain-error.js';
+import { type Period } from '../common/periods.js';
 import { selectRow, selectRows } from '../database/raw.js';
 import { ReadCache } from '../database/read-cache.js';
-import { Household } from '../households/household.entity.js';
-import { Objection } from '../publications/objection.entity.js';
-import { PeriodTotal } from '../ledger/period-total.entity.js';
-import { type Period } from '../common/periods.js';
-import { addDays } from '../common/dates.js';
+import { HouseholdsService } from '../households/households.service.js';
+import { LedgerService } from '../ledger/ledger.service.js';
+import { PublicationsService } from '../publications/publications.service.js';
+import { RankingsService } from '../rankings/rankings.service.js';
+import { ScoringService } from '../scoring/scoring.service.js';
+import { SupermarketReportsService } from '../supermarket/reports.service.js';
+import { Township } from '../townships/township.entity.js';
+import { UsersService } from '../users/users.service.js';
+import { Village } from '../villages/village.entity.js';
 import {
   chanceInWords,
   concentration,
@@ -20,13 +25,6 @@ import {
   FAIRNESS_ALPHA,
   fires,
 } from './fairness.js';
-import { RankingSnapshot } from '../rankings/ranking-snapshot.entity.js';
-import { ScoringRule } from '../rules/scoring-rule.entity.js';
-import { ScoreRecord } from '../scoring/score-record.entity.js';
-import { Redemption } from '../supermarket/redemption.entity.js';
-import { Township } from '../townships/township.entity.js';
-import { User } from '../users/user.entity.js';
-import { Village } from '../villages/village.entity.js';
 
 /** A household scored by staff of its own group is looked at from twice the village median and 30 points above it. */
 export const FAVOUR_FACTOR = 2;
@@ -74,15 +72,20 @@ function auditLink(period: Period, villageId: number, person: string, action: st
 /** p = 0.0034, p < 0.000001. */
 const pText = (p: number) => (p < 1e-6 ? '< 0.000001' : `= ${Number(p.toPrecision(2))}`);
 
-const byVillage = (rows: { villageId: number | string; n: number | string | null }[]) =>
-  new Map(rows.map((r) => [Number(r.villageId), Number(r.n ?? 0)]));
-
 /** 乡镇总览: every village of a township side by side for a period, charts, and fairness signals to look into. */
 @Injectable()
 export class TownshipService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly cache: ReadCache,
+    private readonly households: HouseholdsService,
+    private readonly ledger: LedgerService,
+    private readonly supermarket: SupermarketReportsService,
+    private readonly scoring: ScoringService,
+    private readonly publications: PublicationsService,
+    private readonly rankings: RankingsService,
+    private readonly audit: AuditService,
+    private readonly users: UsersService,
   ) {}
 
   /**
@@ -116,113 +119,50 @@ export class TownshipService {
     return { township, villages: villages.sort((a, b) => a.id - b.id) };
   }
 
-  /** A handful of grouped queries for the whole township, never one query per village. */
+  /** A handful of grouped queries for the whole township (one per feature asked), never one query per village. */
   async overview(villages: Village[], period: Period): Promise<OverviewRow[]> {
     if (villages.length === 0) return [];
     const ids = villages.map((v) => v.id);
-    const q = () => this.dataSource.createQueryBuilder();
-    const [households, earned, redeemed, pending, objections, snapshots, activity] = await Promise.all([
-      q()
-        .select('h.villageId', 'villageId')
-        .addSelect('COUNT(*)', 'n')
-        .from(Household, 'h')
-        .where("h.villageId IN (:...ids) AND h.status = 'ACTIVE'", { ids })
-        .groupBy('h.villageId')
-        .getRawMany(),
-      q()
-        .select('t.villageId', 'villageId')
-        .addSelect('SUM(t.points)', 'n')
-        .from(PeriodTotal, 't')
-        .where('t.villageId IN (:...ids) AND t.period = :p', { ids, p: period.key })
-        .groupBy('t.villageId')
-        .getRawMany(),
-      q()
-        .select('r.villageId', 'villageId')
-        .addSelect('SUM(r.totalPoints)', 'n')
-        .from(Redemption, 'r')
-        .where("r.villageId IN (:...ids) AND r.status = 'DONE'", { ids })
-        .andWhere('r.occurredOn >= :start AND r.occurredOn < :next', {
-          start: period.start,
-          next: period.next,
-        })
-        .groupBy('r.villageId')
-        .getRawMany(),
-      q()
-        .select('r.villageId', 'villageId')
-        .addSelect('COUNT(*)', 'n')
-        .from(ScoreRecord, 'r')
-        .where("r.villageId IN (:...ids) AND r.status = 'PENDING'", { ids })
-        .groupBy('r.villageId')
-        .getRawMany(),
-      q()
-        .select('o.villageId', 'villageId')
-        .addSelect('COUNT(*)', 'n')
-        .from(Objection, 'o')
-        .where("o.villageId IN (:...ids) AND o.status = 'OPEN'", { ids })
-        .groupBy('o.villageId')
-        .getRawMany(),
-      this.dataSource.getRepository(RankingSnapshot).find({
-        where: { villageId: In(ids), period: period.key },
-        order: { id: 'ASC' },
-        select: { id: true, villageId: true, status: true },
-      }),
-      q()
-        .select('a.villageId', 'villageId')
-        .addSelect('MAX(a.createdAt)', 'n')
-        .from(AuditLog, 'a')
-        .where('a.villageId IN (:...ids)', { ids })
-        .groupBy('a.villageId')
-        .getRawMany(),
+    const [households, earned, redeemed, pending, objections, snapshotOf, lastOf] = await Promise.all([
+      this.households.activeCountByVillage(ids),
+      this.ledger.pointsByVillage(ids, period.key),
+      this.supermarket.redeemedByVillage(ids, period.start, period.next),
+      this.scoring.pendingCountByVillage(ids),
+      this.publications.openObjectionsByVillage(ids),
+      this.rankings.snapshotStatuses(ids, period.key),
+      this.audit.lastActivityByVillage(ids),
     ]);
-    const counts = [households, earned, redeemed, pending, objections].map(byVillage);
-    const snapshotOf = new Map(snapshots.map((s) => [s.villageId, s.status]));
-    const lastOf = new Map(
-      activity.map((r) => [Number(r.villageId), parseMoment(r.n)?.toISOString() ?? null]),
-    );
     return villages.map((v) => ({
       villageId: v.id,
       name: v.name,
-      households: counts[0].get(v.id) ?? 0,
-      earned: counts[1].get(v.id) ?? 0,
-      redeemed: counts[2].get(v.id) ?? 0,
-      pendingRecords: counts[3].get(v.id) ?? 0,
-      openObjections: counts[4].get(v.id) ?? 0,
+      households: households.get(v.id) ?? 0,
+      earned: earned.get(v.id) ?? 0,
+      redeemed: redeemed.get(v.id) ?? 0,
+      pendingRecords: pending.get(v.id) ?? 0,
+      openObjections: objections.get(v.id) ?? 0,
       snapshotStatus: snapshotOf.get(v.id) ?? null,
       lastActivity: lastOf.get(v.id) ?? null,
     }));
   }
 
   /** Posted points of the period by rule category (rewards and deductions netted per category). */
-  async byCategory(villageIds: number[], period: Period) {
-    if (villageIds.length === 0) return [];
-    const rows = await this.dataSource
-      .createQueryBuilder()
-      .select('rule.category', 'label')
-      .addSelect('SUM(r.points)', 'value')
-      .from(ScoreRecord, 'r')
-      .innerJoin(ScoringRule, 'rule', 'rule.id = r.ruleId')
-      .where("r.villageId IN (:...ids) AND r.status = 'POSTED'", { ids: villageIds })
-      .andWhere('r.occurredOn >= :start AND r.occurredOn < :next', { start: period.start, next: period.next })
-      .groupBy('rule.category')
-      .orderBy('rule.category', 'ASC')
-      .getRawMany();
-    return rows.map((r) => ({ label: String(r.label), value: Number(r.value) }));
+  byCategory(villageIds: number[], period: Period) {
+    return this.scoring.postedPointsPerCategory(villageIds, period.start, period.next);
   }
 
   /** Earned points of each of the last twelve months (per-period totals: cheap at any ledger size). */
   async trend(villageIds: number[], months: string[]) {
-    const rows = villageIds.length
-      ? await this.dataSource
-          .createQueryBuilder()
-          .select('t.period', 'period')
-          .addSelect('SUM(t.points)', 'value')
-          .from(PeriodTotal, 't')
-          .where('t.villageId IN (:...ids) AND t.period IN (:...months)', { ids: villageIds, months })
-          .groupBy('t.period')
-          .getRawMany()
-      : [];
-    const of = new Map(rows.map((r) => [String(r.period), Number(r.value)]));
+    const of = await this.ledger.pointsByPeriod(villageIds, months);
     return months.map((m) => ({ label: `${Number(m.slice(5))}月`, value: of.get(m) ?? 0 }));
+  }
+
+  /** Each active household of the villages with its village and its earned points of the period (0 without any). */
+  private async activePoints(villageIds: number[], period: Period) {
+    const [households, points] = await Promise.all([
+      this.households.activeOf(villageIds),
+      this.ledger.pointsByHousehold(villageIds, period.key),
+    ]);
+    return households.map((h) => ({ ...h, points: points.get(h.id) ?? 0 }));
   }
 
   /** How many active households earned how much in the period. */
@@ -236,14 +176,7 @@ export class TownshipService {
       { label: '100 分以上', test: (p: number) => p >= 100 },
     ];
     if (villageIds.length === 0) return buckets.map((b) => ({ label: b.label, value: 0 }));
-    const rows = await this.dataSource
-      .createQueryBuilder()
-      .select('COALESCE(t.points, 0)', 'points')
-      .from(Household, 'h')
-      .leftJoin(PeriodTotal, 't', 't.householdId = h.id AND t.period = :p', { p: period.key })
-      .where("h.villageId IN (:...ids) AND h.status = 'ACTIVE'", { ids: villageIds })
-      .getRawMany();
-    const points = rows.map((r) => Number(r.points));
+    const points = (await this.activePoints(villageIds, period)).map((h) => h.points);
     return buckets.map((b) => ({ label: b.label, value: points.filter(b.test).length }));
   }
 
@@ -255,75 +188,37 @@ export class TownshipService {
     if (villages.length === 0) return [];
     const ids = villages.map((v) => v.id);
     const nameOf = new Map(villages.map((v) => [v.id, v.name]));
-    const inPeriod = (qb: ReturnType<DataSource['createQueryBuilder']>) =>
-      qb
-        .where('r.villageId IN (:...ids)', { ids })
-        .andWhere('r.occurredOn >= :start AND r.occurredOn < :next', {
-          start: period.start,
-          next: period.next,
-        });
     const signals: FairnessSignal[] = [];
-    const staffName = async (userIds: number[]) => {
-      const users = userIds.length
-        ? await this.dataSource
-            .getRepository(User)
-            .find({ where: { id: In(userIds) }, select: { id: true, displayName: true } })
-        : [];
-      return new Map(users.map((u) => [u.id, u.displayName]));
-    };
+    const staffName = async (userIds: number[]) =>
+      new Map([...(await this.users.briefs(userIds))].map(([id, u]) => [id, u.displayName]));
 
     // 1. A scorer whose reward records go to a few households more than chance explains (see fairness.ts).
-    signals.push(...(await this.concentrationSignals(villages, period, inPeriod)));
+    signals.push(...(await this.concentrationSignals(villages, period)));
 
     // 2. Households scored by staff of their own group, far above the village median.
-    const sameGroup = await inPeriod(
-      this.dataSource
-        .createQueryBuilder()
-        .select('r.householdId', 'householdId')
-        .addSelect('r.villageId', 'villageId')
-        .addSelect('u.displayName', 'scorer')
-        .addSelect('h.code', 'code')
-        .addSelect('h.headName', 'headName')
-        .from(ScoreRecord, 'r')
-        .innerJoin(User, 'u', 'u.id = r.recordedBy')
-        .innerJoin(Household, 'home', 'home.id = u.householdId')
-        .innerJoin(Household, 'h', 'h.id = r.householdId'),
-    )
-      .andWhere('home.groupId IS NOT NULL AND home.groupId = h.groupId')
-      .distinct(true)
-      .getRawMany();
+    const sameGroup = await this.sameGroupRecords(ids, period);
     if (sameGroup.length > 0) {
-      const totals = await this.dataSource
-        .createQueryBuilder()
-        .select('h.villageId', 'villageId')
-        .addSelect('h.id', 'householdId')
-        .addSelect('COALESCE(t.points, 0)', 'points')
-        .from(Household, 'h')
-        .leftJoin(PeriodTotal, 't', 't.householdId = h.id AND t.period = :p', { p: period.key })
-        .where("h.villageId IN (:...vs) AND h.status = 'ACTIVE'", {
-          vs: [...new Set(sameGroup.map((r) => Number(r.villageId)))],
-        })
-        .getRawMany();
-      const pointsOf = new Map(totals.map((t) => [Number(t.householdId), Number(t.points)]));
+      const totals = await this.activePoints([...new Set(sameGroup.map((r) => r.villageId))], period);
+      const pointsOf = new Map(totals.map((t) => [t.id, t.points]));
       const medianOf = new Map<number, number>();
-      for (const v of new Set(totals.map((t) => Number(t.villageId)))) {
+      for (const v of new Set(totals.map((t) => t.villageId))) {
         const values = totals
-          .filter((t) => Number(t.villageId) === v)
-          .map((t) => Number(t.points))
+          .filter((t) => t.villageId === v)
+          .map((t) => t.points)
           .sort((a, b) => a - b);
         medianOf.set(v, values.length ? values[Math.floor(values.length / 2)] : 0);
       }
       const flagged = new Set<number>();
       for (const row of sameGroup) {
-        const id = Number(row.householdId);
-        const median = medianOf.get(Number(row.villageId)) ?? 0;
+        const id = row.householdId;
+        const median = medianOf.get(row.villageId) ?? 0;
         const points = pointsOf.get(id) ?? 0;
         if (flagged.has(id) || points < FAVOUR_FACTOR * median || points < median + FAVOUR_MARGIN) continue;
         flagged.add(id);
         signals.push({
           kind: 'SAME_GROUP',
-          villageId: Number(row.villageId),
-          villageName: nameOf.get(Number(row.villageId)) ?? '',
+          villageId: row.villageId,
+          villageName: nameOf.get(row.villageId) ?? '',
           text: `${row.code} ${row.headName}家本期 ${points} 分（全村中位数 ${median} 分），有记录由同组的 ${row.scorer} 登记`,
           href: `/households/${id}/passbook?${new URLSearchParams({ from: period.start, to: addDays(period.next, -1) }).toString()}`,
         });
@@ -331,22 +226,12 @@ export class TownshipService {
     }
 
     // 3. Many records of one recorder approved by one reviewer within minutes.
-    const reviews = await inPeriod(
-      this.dataSource
-        .createQueryBuilder()
-        .select('r.recordedBy', 'recordedBy')
-        .addSelect('r.reviewedBy', 'reviewedBy')
-        .addSelect('r.villageId', 'villageId')
-        .addSelect('r.reviewedAt', 'reviewedAt')
-        .from(ScoreRecord, 'r'),
-    )
-      .andWhere('r.recordedBy IS NOT NULL AND r.reviewedBy IS NOT NULL AND r.reviewedAt IS NOT NULL')
-      .getRawMany();
+    const reviews = await this.scoring.reviewTimes(ids, period.start, period.next);
     const pairs = new Map<string, { villageId: number; times: number[] }>();
     for (const r of reviews) {
       const key = `${r.recordedBy}|${r.reviewedBy}`;
-      const entry = pairs.get(key) ?? { villageId: Number(r.villageId), times: [] };
-      entry.times.push(new Date(r.reviewedAt).getTime());
+      const entry = pairs.get(key) ?? { villageId: r.villageId, times: [] };
+      entry.times.push(r.reviewedAt);
       pairs.set(key, entry);
     }
     const reviewerNames = await staffName([
@@ -371,86 +256,83 @@ export class TownshipService {
     }
 
     // 4. Records approved by the person who created the recorder's account: one person may be acting alone.
-    const ownMade = await inPeriod(
-      this.dataSource
-        .createQueryBuilder()
-        .select('r.recordedBy', 'recordedBy')
-        .addSelect('r.reviewedBy', 'reviewedBy')
-        .addSelect('r.villageId', 'villageId')
-        .addSelect('COUNT(*)', 'n')
-        .addSelect('SUM(r.points)', 'points')
-        .from(ScoreRecord, 'r')
-        .innerJoin(User, 'u', 'u.id = r.recordedBy'),
-    )
-      .andWhere('u.createdBy IS NOT NULL AND r.reviewedBy = u.createdBy')
-      .andWhere("r.status NOT IN ('PENDING', 'REJECTED')")
-      .groupBy('r.recordedBy')
-      .addGroupBy('r.reviewedBy')
-      .addGroupBy('r.villageId')
-      .getRawMany();
-    const makerNames = await staffName([
-      ...new Set(ownMade.flatMap((r) => [Number(r.recordedBy), Number(r.reviewedBy)])),
-    ]);
+    const reviewed = await this.scoring.reviewedPairs(ids, period.start, period.next);
+    const recorders = await this.users.briefs(reviewed.map((r) => r.recordedBy));
+    const ownMade = reviewed.filter((r) => {
+      const createdBy = recorders.get(r.recordedBy)?.createdBy ?? null;
+      return createdBy !== null && r.reviewedBy === createdBy;
+    });
+    const makerNames = await staffName([...new Set(ownMade.flatMap((r) => [r.recordedBy, r.reviewedBy]))]);
     for (const row of ownMade) {
-      const villageId = Number(row.villageId);
-      const reviewer = makerNames.get(Number(row.reviewedBy)) ?? row.reviewedBy;
+      const villageId = row.villageId;
+      const reviewer = makerNames.get(row.reviewedBy) ?? row.reviewedBy;
       signals.push({
         kind: 'CREATOR_APPROVAL',
         villageId,
         villageName: nameOf.get(villageId) ?? '',
         href: auditLink(period, villageId, String(reviewer), 'score.approve'),
-        text: `${reviewer} 通过了 ${makerNames.get(Number(row.recordedBy)) ?? row.recordedBy} 登记的 ${Number(row.n)} 条记录（共 ${Number(row.points)} 分），而 ${makerNames.get(Number(row.recordedBy)) ?? row.recordedBy} 的账号正是 ${reviewer} 开设的`,
+        text: `${reviewer} 通过了 ${makerNames.get(row.recordedBy) ?? row.recordedBy} 登记的 ${row.n} 条记录（共 ${row.points} 分），而 ${makerNames.get(row.recordedBy) ?? row.recordedBy} 的账号正是 ${reviewer} 开设的`,
       });
     }
     return signals;
   }
 
   /**
+   * The period's records whose recorder lives in a household of the same 村民小组 as the household scored: each
+   * household, village, scorer's name and household code and head once. Asked of scoring, then of the recorders'
+   * accounts, then of the households (three grouped queries, whatever the number of records).
+   */
+  private async sameGroupRecords(villageIds: number[], period: Period) {
+    const scored = await this.scoring.recorderHouseholds(villageIds, period.start, period.next);
+    const recorders = await this.users.briefs(scored.map((r) => r.recordedBy));
+    const homeOf = (userId: number) => recorders.get(userId)?.householdId ?? null;
+    const candidates = scored.filter((r) => homeOf(r.recordedBy) !== null);
+    if (candidates.length === 0) return [];
+    const households = await this.households.briefs([
+      ...candidates.map((r) => r.householdId),
+      ...candidates.map((r) => homeOf(r.recordedBy) as number),
+    ]);
+    const rows: { householdId: number; villageId: number; scorer: string; code: string; headName: string }[] =
+      [];
+    const seen = new Set<string>();
+    for (const r of candidates) {
+      const home = households.get(homeOf(r.recordedBy) as number);
+      const scoredHome = households.get(r.householdId);
+      if (!home || !scoredHome || home.groupId === null || home.groupId !== scoredHome.groupId) continue;
+      const row = {
+        householdId: r.householdId,
+        villageId: r.villageId,
+        scorer: recorders.get(r.recordedBy)?.displayName ?? '',
+        code: scoredHome.code,
+        headName: scoredHome.headName,
+      };
+      const key = JSON.stringify(row);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      rows.push(row);
+    }
+    return rows;
+  }
+
+  /**
    * Each scorer's reward records of the period per household, tested against a uniform spread over the village's
    * active households; the threshold is divided by the number of scorer–village pairs tested (Bonferroni).
    */
-  private async concentrationSignals(
-    villages: Village[],
-    period: Period,
-    inPeriod: (
-      qb: ReturnType<DataSource['createQueryBuilder']>,
-    ) => ReturnType<DataSource['createQueryBuilder']>,
-  ): Promise<FairnessSignal[]> {
+  private async concentrationSignals(villages: Village[], period: Period): Promise<FairnessSignal[]> {
     const ids = villages.map((v) => v.id);
-    const [perPair, households] = await Promise.all([
-      inPeriod(
-        this.dataSource
-          .createQueryBuilder()
-          .select('r.recordedBy', 'recordedBy')
-          .addSelect('r.villageId', 'villageId')
-          .addSelect('r.householdId', 'householdId')
-          .addSelect('COUNT(*)', 'n')
-          .from(ScoreRecord, 'r'),
-      )
-        .andWhere("r.recordedBy IS NOT NULL AND r.points > 0 AND r.status NOT IN ('REJECTED', 'REVOKED')")
-        .groupBy('r.recordedBy')
-        .addGroupBy('r.villageId')
-        .addGroupBy('r.householdId')
-        .getRawMany(),
-      this.dataSource
-        .createQueryBuilder()
-        .select('h.villageId', 'villageId')
-        .addSelect('COUNT(*)', 'n')
-        .from(Household, 'h')
-        .where("h.villageId IN (:...ids) AND h.status = 'ACTIVE'", { ids })
-        .groupBy('h.villageId')
-        .getRawMany(),
+    const [perPair, householdsOf] = await Promise.all([
+      this.scoring.rewardCounts(ids, period.start, period.next),
+      this.households.activeCountByVillage(ids),
     ]);
-    const householdsOf = byVillage(households);
     const pairs = new Map<string, { recordedBy: number; villageId: number; counts: Map<number, number> }>();
     for (const row of perPair) {
       const key = `${row.recordedBy}|${row.villageId}`;
       const pair = pairs.get(key) ?? {
-        recordedBy: Number(row.recordedBy),
-        villageId: Number(row.villageId),
+        recordedBy: row.recordedBy,
+        villageId: row.villageId,
         counts: new Map<number, number>(),
       };
-      pair.counts.set(Number(row.householdId), Number(row.n));
+      pair.counts.set(row.householdId, row.n);
       pairs.set(key, pair);
     }
     const tested = [...pairs.values()]
@@ -468,18 +350,13 @@ export class TownshipService {
         .map(([id]) => id);
     const topIds = flagged.flatMap((pair) => topOf(pair.counts, pair.result.topHouseholds));
     const [scorers, homes] = await Promise.all([
-      this.dataSource.getRepository(User).find({
-        where: { id: In(flagged.map((pair) => pair.recordedBy)) },
-        select: { id: true, displayName: true, username: true },
-      }),
-      this.dataSource
-        .getRepository(Household)
-        .find({ where: { id: In(topIds) }, select: { id: true, code: true, headName: true } }),
+      this.users.briefs(flagged.map((pair) => pair.recordedBy)),
+      this.households.briefs(topIds),
     ]);
-    const homeOf = new Map(homes.map((h) => [h.id, `${h.code} ${h.headName}`]));
+    const homeOf = new Map([...homes].map(([id, h]) => [id, `${h.code} ${h.headName}`]));
     const threshold = FAIRNESS_ALPHA / tested.length;
     return flagged.map(({ recordedBy, villageId, counts, result }) => {
-      const user = scorers.find((u) => u.id === recordedBy);
+      const user = scorers.get(recordedBy);
       const scorer = user?.displayName ?? String(recordedBy);
       const top = topOf(counts, result.topHouseholds).map((id) => homeOf.get(id) ?? id);
       return {

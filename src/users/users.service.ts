@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, FindOptionsWhere } from 'typeorm';
+import { DataSource, EntityManager, FindOptionsWhere, In } from 'typeorm';
 import { scopeLevel, type Actor } from '../access/actor.js';
 import { can, Permission } from '../access/permissions.js';
 import { levelOfRole, VILLAGE_ROLES, type StaffRole } from '../access/role.js';
@@ -31,6 +31,14 @@ export type PublicUser = Omit<User, 'passwordHash' | 'tokenVersion'>;
 export function publicUser(user: User): PublicUser {
   const { passwordHash: _hash, tokenVersion: _version, ...rest } = user;
   return rest;
+}
+
+/** A staff account as another feature's figures name it. */
+export interface StaffBrief {
+  displayName: string;
+  username: string;
+  householdId: number | null;
+  createdBy: number | null;
 }
 
 @Injectable()
@@ -313,6 +321,27 @@ export class UsersService {
       throw DomainError.validation({ householdId: '所在户必须是本村的户' });
     }
     return { householdId: household.id, noHouseholdInVillage: false };
+  }
+
+  /** Some staff accounts by id: their names, their own household (if any) and who opened the account. */
+  async briefs(ids: number[]): Promise<Map<number, StaffBrief>> {
+    const users = ids.length
+      ? await this.dataSource.getRepository(User).find({
+          where: { id: In([...new Set(ids)]) },
+          select: { id: true, displayName: true, username: true, householdId: true, createdBy: true },
+        })
+      : [];
+    return new Map(
+      users.map((u) => [
+        u.id,
+        {
+          displayName: u.displayName,
+          username: u.username,
+          householdId: u.householdId ?? null,
+          createdBy: u.createdBy ?? null,
+        },
+      ]),
+    );
   }
 }
 
