@@ -109,6 +109,21 @@ export class HouseholdsService {
     return row ?? null;
   }
 
+  /** Each household's door-plate code and head's name by id, in one query (lists that sort by the code). */
+  async codesAndNames(ids: number[]): Promise<Map<number, { code: string; headName: string }>> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Map();
+    const rows = await this.dataSource
+      .getRepository(Household)
+      .find({ where: { id: In(unique) }, select: { id: true, code: true, headName: true } });
+    return new Map(rows.map((h) => [h.id, { code: h.code, headName: h.headName }]));
+  }
+
+  /** A household of the village (null when the id is another village's or none), in the caller's transaction. */
+  inVillage(manager: EntityManager, id: number, villageId: number): Promise<Household | null> {
+    return manager.findOneBy(Household, { id, villageId });
+  }
+
   async get(actor: Actor, id: number): Promise<PublicHousehold> {
     const household = await this.dataSource.getRepository(Household).findOneBy({ id });
     if (!household) throw DomainError.notFound('农户');

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { raw } from '../database/raw.js';
+import { recordsWithOpenOpinions } from '../supervision/record-holds.js';
 
 export interface PostingProblem {
   recordId: number | null;
@@ -14,7 +15,8 @@ const POSTING_KINDS = `('SCORE', 'OPENING')`;
  * What must hold between score records and the passbooks (issue 8): every POSTED record has exactly one posting entry
  * in its own household's book, and its points equal that entry plus its corrections; no other record has entries;
  * every SCORE entry points at a record; no record is left on a closed board (PUBLICIZING in a CLOSED publication) or
- * marked OBJECTED without an open objection or 监督意见. Each check is one aggregate query over the whole county.
+ * marked OBJECTED without an open objection or 监督意见. Each check is one aggregate query over the whole county (the
+ * 监督意见 are supervision's: asked of it only for the few OBJECTED records no objection holds).
  */
 export async function verifyPostings(
   manager: EntityManager,
@@ -73,18 +75,28 @@ export async function verifyPostings(
   for (const e of orphans)
     if (villages.has(Number(e.villageId)))
       problems.push({ recordId: null, entryId: Number(e.id), problem: `${e.kind} 明细没有对应的积分记录` });
-  const stuck = await raw<{ id: number; villageId: number; status: string; publication: string | null }>(
+  const candidates = await raw<{
+    id: number;
+    villageId: number;
+    status: string;
+    publication: string | null;
+    unheld: number | string;
+  }>(
     manager,
-    `SELECT r.id, r."villageId", r.status, p.status AS publication FROM score_record r
+    `SELECT r.id, r."villageId", r.status, p.status AS publication,
+        CASE WHEN p.id IS NULL OR r.status = 'PUBLICIZING' THEN 0 ELSE 1 END AS unheld
+      FROM score_record r
       LEFT JOIN publication p ON p.id = r."publicationId"
       WHERE (r.status IN ('PUBLICIZING', 'OBJECTED') AND p.id IS NULL)
         OR (r.status = 'PUBLICIZING' AND p.status = 'CLOSED')
         OR (r.status = 'OBJECTED' AND NOT EXISTS (
-          SELECT 1 FROM objection o WHERE o."recordId" = r.id AND o.status = 'OPEN') AND NOT EXISTS (
-          SELECT 1 FROM supervision_opinion s
-            WHERE s."targetType" = 'SCORE_RECORD' AND s."targetId" = r.id AND s.status = 'OPEN'))`,
+          SELECT 1 FROM objection o WHERE o."recordId" = r.id AND o.status = 'OPEN'))`,
     [],
   );
+  // OBJECTED without an open objection is stuck unless a 监督意见 holds it: those are supervision's to say.
+  const unheld = candidates.filter((r) => Number(r.unheld) === 1).map((r) => Number(r.id));
+  const opinions = unheld.length ? await recordsWithOpenOpinions(manager, unheld) : new Set<number>();
+  const stuck = candidates.filter((r) => Number(r.unheld) !== 1 || !opinions.has(Number(r.id)));
   for (const r of stuck)
     if (villages.has(Number(r.villageId)))
       problems.push({

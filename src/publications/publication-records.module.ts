@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
+import { HouseholdsModule } from '../households/households.module.js';
+import { RulesModule } from '../rules/rules.module.js';
 import { ScoringModule } from '../scoring/scoring.module.js';
+import { VillagesModule } from '../villages/villages.module.js';
 import { PublicationsService } from './publications.service.js';
 
 /**
@@ -7,7 +10,7 @@ import { PublicationsService } from './publications.service.js';
  * and the supermarket's pages (which the public board reads, so they sit below PublicationsModule) show opinions.
  */
 @Module({
-  imports: [ScoringModule],
+  imports: [ScoringModule, RulesModule, HouseholdsModule, VillagesModule],
   providers: [PublicationsService],
   exports: [PublicationsService],
 })

@@ -14,17 +14,28 @@ import { lockRow } from '../database/locks.js';
 import { raw } from '../database/raw.js';
 import { ReadCache, villageScope } from '../database/read-cache.js';
 import { Transactions } from '../database/transactions.js';
-import { Household } from '../households/household.entity.js';
+import { HouseholdsService } from '../households/households.service.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { outsideRange, withinRange } from '../rules/rule-points.js';
-import { ScoringRuleVersion } from '../rules/scoring-rule-version.entity.js';
-import { ScoringRule } from '../rules/scoring-rule.entity.js';
+import { RulesService } from '../rules/rules.service.js';
 import { OPENING_RULE_CODE } from '../scoring/openings.js';
 import { CouncilService } from '../scoring/council.service.js';
-import { assertMove, moveRecord } from '../scoring/record-status.js';
-import { RecordStatus, ScoreRecord } from '../scoring/score-record.entity.js';
-import { SupervisionOpinion } from '../supervision/supervision-opinion.entity.js';
-import { Village } from '../villages/village.entity.js';
+import {
+  approvedRecordIds,
+  boardRecords,
+  lockRecordRow,
+  publicationOfRecord,
+  publicizingIn,
+  putOnBoard,
+  recordCountsIn,
+  recordIdsIn,
+  recordsByIds,
+  villageOfRecord,
+} from '../scoring/publicized-records.js';
+import { moveRecord } from '../scoring/record-status.js';
+import type { RecordStatus, ScoreRecord } from '../scoring/score-record.entity.js';
+import { openOpinionsOnRecord } from '../supervision/record-holds.js';
+import { VillagesService } from '../villages/villages.service.js';
 import { Objection } from './objection.entity.js';
 import { Publication } from './publication.entity.js';
 import { PUBLICATION_DEFAULT_DAYS, windowDaysError } from './publication-window.js';
@@ -75,6 +86,9 @@ export class PublicationsService {
     private readonly clock: Clock,
     private readonly notices: NoticesService,
     private readonly council: CouncilService,
+    private readonly villages: VillagesService,
+    private readonly households: HouseholdsService,
+    private readonly rules: RulesService,
   ) {}
 
   /** Collects every approved record of the village not yet published into a new publication. */
@@ -82,15 +96,11 @@ export class PublicationsService {
     const refused = windowDaysError(days, this.settings.publicationMinDays);
     if (refused) throw DomainError.validation({ days: refused });
     return this.transactions.run(async (manager) => {
-      const village = await manager.findOneBy(Village, { id: villageId });
+      const village = await this.villages.findIn(manager, villageId);
       if (!village) throw DomainError.notFound('村');
       assertInScope(actor, { townshipId: village.townshipId, villageId });
       await this.ledger.lockBook(manager, villageId);
-      const approved = await raw<{ id: number }>(
-        manager,
-        `SELECT id FROM score_record WHERE "villageId" = $1 AND status = 'APPROVED' ORDER BY id`,
-        [villageId],
-      );
+      const approved = await approvedRecordIds(manager, villageId);
       if (approved.length === 0) throw new DomainError('INVALID_STATE', '没有已审核待公示的记录');
       const now = this.clock.now();
       const startsOn = todayInChina(now);
@@ -105,19 +115,10 @@ export class PublicationsService {
         }),
       );
       // Only the records this update moved are in the publication: one rejected meanwhile stays out of it.
-      assertMove('APPROVED', 'PUBLICIZING');
-      const ids = (
-        await raw<{ id: number }>(
-          manager,
-          `UPDATE score_record SET status = $1, "publicationId" = $2
-            WHERE "villageId" = $3 AND status = $4 AND id <= $5 RETURNING id`,
-          ['PUBLICIZING', publication.id, villageId, 'APPROVED', approved[approved.length - 1].id],
-        )
-      )
-        .map((r) => Number(r.id))
-        .sort((a, b) => a - b);
+      const moved = await putOnBoard(manager, villageId, publication.id, approved[approved.length - 1]);
+      const ids = moved.map((r) => r.id);
       if (ids.length === 0) throw new DomainError('INVALID_STATE', '没有已审核待公示的记录');
-      await this.noticeEach(manager, ids, (r) => ({
+      await this.noticeEach(manager, moved, (r) => ({
         kind: 'RECORD_PUBLICIZING',
         text: noticeText.publicizing(r.title, r.points, publication.endsOn),
         eventKey: `record:${r.id}:publicizing`,
@@ -142,10 +143,7 @@ export class PublicationsService {
   async get(id: number): Promise<{ publication: Publication; recordIds: number[] }> {
     const publication = await this.dataSource.getRepository(Publication).findOneBy({ id });
     if (!publication) throw DomainError.notFound('公示');
-    const records = await this.dataSource
-      .getRepository(ScoreRecord)
-      .find({ where: { publicationId: id }, select: { id: true }, order: { id: 'ASC' } });
-    return { publication, recordIds: records.map((r) => r.id) };
+    return { publication, recordIds: await recordIdsIn(this.dataSource.manager, id) };
   }
 
   /** A village's publications, newest first, with how many records each holds. */
@@ -153,17 +151,10 @@ export class PublicationsService {
     const publications = await this.dataSource
       .getRepository(Publication)
       .find({ where: { villageId }, order: { id: 'DESC' }, take: 100 });
-    const counts: { publicationId: number; n: string | number }[] = publications.length
-      ? await this.dataSource
-          .createQueryBuilder()
-          .select('r.publicationId', 'publicationId')
-          .addSelect('COUNT(*)', 'n')
-          .from(ScoreRecord, 'r')
-          .where('r.publicationId IN (:...ids)', { ids: publications.map((p) => p.id) })
-          .groupBy('r.publicationId')
-          .getRawMany()
-      : [];
-    const count = new Map(counts.map((c) => [Number(c.publicationId), Number(c.n)]));
+    const count = await recordCountsIn(
+      this.dataSource.manager,
+      publications.map((p) => p.id),
+    );
     const today = this.clock.today();
     return publications.map((p) => ({ ...p, records: count.get(p.id) ?? 0, ended: windowEnded(p, today) }));
   }
@@ -171,34 +162,41 @@ export class PublicationsService {
   /** What the board shows of each record: household, rule (as it was when recorded), points, status. */
   async boardRows(publicationIds: number[]) {
     if (publicationIds.length === 0) return [];
-    const rows: Omit<BoardRow, 'councilVotes'>[] = await this.dataSource
-      .createQueryBuilder()
-      .select('r.id', 'recordId')
-      .addSelect('r.publicationId', 'publicationId')
-      .addSelect('r.points', 'points')
-      .addSelect('r.status', 'status')
-      .addSelect('r.occurredOn', 'occurredOn')
-      .addSelect('h.code', 'householdCode')
-      .addSelect('h.headName', 'headName')
-      .addSelect('rule.code', 'ruleCode')
-      .addSelect('v.title', 'ruleTitle')
-      .from(ScoreRecord, 'r')
-      .innerJoin('household', 'h', 'h.id = r.householdId')
-      .innerJoin(ScoringRule, 'rule', 'rule.id = r.ruleId')
-      .innerJoin(ScoringRuleVersion, 'v', 'v.id = r.ruleVersionId')
-      .where('r.publicationId IN (:...ids)', { ids: publicationIds })
-      .orderBy('h.code', 'ASC')
-      .addOrderBy('r.id', 'ASC')
-      .getRawMany();
+    // The records are scoring's, the households' codes and names the households', the rules' codes and titles (as
+    // they were when recorded) the rules': each asked of its owner in one statement, then put together here.
+    const records = await boardRecords(this.dataSource.manager, publicationIds);
+    const [households, codes, titles] = await Promise.all([
+      this.households.codesAndNames(records.map((r) => r.householdId)),
+      this.rules.codes(records.map((r) => r.ruleId)),
+      this.rules.versionTitles(records.map((r) => r.ruleVersionId)),
+    ]);
+    const rows: Omit<BoardRow, 'councilVotes'>[] = records
+      .filter((r) => households.has(r.householdId) && codes.has(r.ruleId) && titles.has(r.ruleVersionId))
+      .map((r) => {
+        const household = households.get(r.householdId) as { code: string; headName: string };
+        return {
+          recordId: r.id,
+          publicationId: r.publicationId,
+          points: r.points,
+          status: r.status,
+          occurredOn: r.occurredOn,
+          householdCode: household.code,
+          headName: household.headName,
+          ruleCode: codes.get(r.ruleId) as string,
+          ruleTitle: titles.get(r.ruleVersionId) as string,
+        };
+      })
+      // By household code, then record: the order the board always had (codes are ASCII, so < is the database's).
+      .sort((a, b) =>
+        a.householdCode < b.householdCode
+          ? -1
+          : a.householdCode > b.householdCode
+            ? 1
+            : a.recordId - b.recordId,
+      );
     // The council's votes: counts, and the voters' names where the village chose to show them.
-    const votes = await this.council.boardLabels(rows.map((row) => Number(row.recordId)));
-    return rows.map((row) => ({
-      ...row,
-      points: Number(row.points),
-      publicationId: Number(row.publicationId),
-      recordId: Number(row.recordId),
-      councilVotes: votes.get(Number(row.recordId)) ?? null,
-    }));
+    const votes = await this.council.boardLabels(rows.map((row) => row.recordId));
+    return rows.map((row) => ({ ...row, councilVotes: votes.get(row.recordId) ?? null }));
   }
 
   /** The open publications of a village: what the public board and the villager page show. */
@@ -223,16 +221,14 @@ export class PublicationsService {
   async publicationOfObjection(objectionId: number): Promise<number> {
     const objection = await this.dataSource.getRepository(Objection).findOneBy({ id: objectionId });
     if (!objection) throw DomainError.notFound('异议');
-    const record = await this.dataSource
-      .getRepository(ScoreRecord)
-      .findOneByOrFail({ id: objection.recordId });
-    if (record.publicationId === null) throw DomainError.notFound('公示');
-    return record.publicationId;
+    const publicationId = await publicationOfRecord(this.dataSource.manager, objection.recordId);
+    if (publicationId === null) throw DomainError.notFound('公示');
+    return publicationId;
   }
 
   /** The objections a household filed, newest first, with the record they were about and the decision. */
   async objectionsByHousehold(householdId: number, limit = 100) {
-    const rows = await raw<{
+    const objections = await raw<{
       id: number;
       recordId: number;
       reason: string;
@@ -241,31 +237,47 @@ export class PublicationsService {
       correctedPoints: number | null;
       createdAt: string | Date;
       resolvedAt: string | Date | null;
-      ruleTitle: string;
-      points: number;
-      headName: string;
     }>(
       this.dataSource,
       `SELECT o.id, o."recordId", o.reason, o.status, o."decisionReason", o."correctedPoints", o."createdAt",
-          o."resolvedAt", v.title AS "ruleTitle", r.points, h."headName"
-        FROM objection o JOIN score_record r ON r.id = o."recordId"
-        JOIN scoring_rule_version v ON v.id = r."ruleVersionId" JOIN household h ON h.id = r."householdId"
-        WHERE o."byHouseholdId" = $1 ORDER BY o.id DESC LIMIT $2`,
+          o."resolvedAt"
+        FROM objection o WHERE o."byHouseholdId" = $1 ORDER BY o.id DESC LIMIT $2`,
       [householdId, limit],
     );
-    return rows.map((o) => ({
-      id: Number(o.id),
-      recordId: Number(o.recordId),
-      reason: o.reason,
-      status: o.status,
-      decision:
-        o.status === 'DISMISSED' ? ('DISMISS' as const) : o.status === 'UPHELD' ? ('UPHOLD' as const) : null,
-      decisionReason: o.decisionReason,
-      correctedPoints: o.correctedPoints === null ? null : Number(o.correctedPoints),
-      ruleTitle: o.ruleTitle,
-      points: Number(o.points),
-      headName: o.headName,
-    }));
+    // The record (scoring's), its rule version's title (the rules') and its household's head (the households').
+    const records = await recordsByIds(
+      this.dataSource.manager,
+      objections.map((o) => Number(o.recordId)),
+    );
+    const [titles, households] = await Promise.all([
+      this.rules.versionTitles([...records.values()].map((r) => r.ruleVersionId)),
+      this.households.codesAndNames([...records.values()].map((r) => r.householdId)),
+    ]);
+    return objections.flatMap((o) => {
+      const r = records.get(Number(o.recordId));
+      const title = r && titles.get(r.ruleVersionId);
+      const household = r && households.get(r.householdId);
+      if (!r || title === undefined || !household) return [];
+      return [
+        {
+          id: Number(o.id),
+          recordId: Number(o.recordId),
+          reason: o.reason,
+          status: o.status,
+          decision:
+            o.status === 'DISMISSED'
+              ? ('DISMISS' as const)
+              : o.status === 'UPHELD'
+                ? ('UPHOLD' as const)
+                : null,
+          decisionReason: o.decisionReason,
+          correctedPoints: o.correctedPoints === null ? null : Number(o.correctedPoints),
+          ruleTitle: title,
+          points: Number(r.points),
+          headName: household.headName,
+        },
+      ];
+    });
   }
 
   /** The last day of each publication's window, by id. */
@@ -277,14 +289,17 @@ export class PublicationsService {
     return new Map(rows.map((p) => [p.id, p.endsOn]));
   }
 
-  async objectionsOf(publicationId: number) {
-    return this.dataSource
-      .getRepository(Objection)
-      .createQueryBuilder('o')
-      .innerJoin(ScoreRecord, 'r', 'r.id = o.recordId')
-      .where('r.publicationId = :publicationId', { publicationId })
-      .orderBy('o.id', 'ASC')
-      .getMany();
+  async objectionsOf(publicationId: number): Promise<Objection[]> {
+    // The publication's records are scoring's to list; their objections are ours (at most 500 ids per statement).
+    const recordIds = await recordIdsIn(this.dataSource.manager, publicationId);
+    const objections: Objection[] = [];
+    for (let start = 0; start < recordIds.length; start += 500)
+      objections.push(
+        ...(await this.dataSource
+          .getRepository(Objection)
+          .findBy({ recordId: In(recordIds.slice(start, start + 500)) })),
+      );
+    return objections.sort((a, b) => a.id - b.id);
   }
 
   /**
@@ -298,7 +313,7 @@ export class PublicationsService {
     return this.transactions.run(async (manager) => {
       const found = await manager.findOneBy(Publication, { id });
       if (!found) throw DomainError.notFound('公示');
-      const village = await manager.findOneByOrFail(Village, { id: found.villageId });
+      const village = await this.villages.getIn(manager, found.villageId);
       if (actor) assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
       // Every move of a record of the village takes its book first: what is read after this is settled.
       await this.ledger.lockBook(manager, village.id);
@@ -317,10 +332,7 @@ export class PublicationsService {
         .where('id = :id AND status = :open', { id, open: 'OPEN' })
         .execute();
       if (flipped.affected !== 1) throw new DomainError('INVALID_STATE', '这次公示已经结束');
-      const records = await manager.find(ScoreRecord, {
-        where: { publicationId: id, status: 'PUBLICIZING' },
-        order: { id: 'ASC' },
-      });
+      const records = await publicizingIn(manager, id);
       // The households' notices in one write for the whole publication (one per record cost 180 ms per 500).
       const told: NewNotice[] = [];
       for (const record of records) told.push(await this.post(manager, record, actor));
@@ -374,7 +386,7 @@ export class PublicationsService {
     return this.transactions.run(async (manager) => {
       const record = await this.lockRecord(manager, recordId);
       if (!record) throw DomainError.notFound('积分记录');
-      const village = await manager.findOneByOrFail(Village, { id: record.villageId });
+      const village = await this.villages.getIn(manager, record.villageId);
       assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
       const publication = record.publicationId
         ? await manager.findOneBy(Publication, { id: record.publicationId })
@@ -385,7 +397,7 @@ export class PublicationsService {
         throw new DomainError('INVALID_STATE', '只能在公示期内对公示中的记录提出异议');
       }
       const objector = onBehalf
-        ? await manager.findOneBy(Household, { id: onBehalf.householdId, villageId: record.villageId })
+        ? await this.households.inVillage(manager, onBehalf.householdId, record.villageId)
         : null;
       if (onBehalf && (!objector || objector.status !== 'ACTIVE'))
         throw DomainError.validation({ householdId: '请选择本村提出异议的农户' });
@@ -457,7 +469,7 @@ export class PublicationsService {
     return this.transactions.run(async (manager) => {
       const found = await manager.findOneBy(Objection, { id: objectionId });
       if (!found) throw DomainError.notFound('异议');
-      const village = await manager.findOneByOrFail(Village, { id: found.villageId });
+      const village = await this.villages.getIn(manager, found.villageId);
       assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
       const record = (await this.lockRecord(manager, found.recordId)) as ScoreRecord;
       const objection = (await lockRow(manager, Objection, objectionId)) as Objection;
@@ -468,7 +480,7 @@ export class PublicationsService {
       if (decision === 'DISMISS' && points !== undefined)
         throw DomainError.validation({ points: '驳回异议时不改分值' });
       if (decision === 'UPHOLD' && points !== undefined) {
-        const version = await manager.findOneByOrFail(ScoringRuleVersion, { id: record.ruleVersionId });
+        const version = await this.rules.versionIn(manager, record.ruleVersionId);
         if (!withinRange(points, version.minPoints, version.maxPoints)) {
           throw DomainError.validation({
             points: outsideRange(version.minPoints, version.maxPoints),
@@ -543,7 +555,7 @@ export class PublicationsService {
   async holdsOn(manager: EntityManager, recordId: number): Promise<number> {
     const [objections, opinions] = await Promise.all([
       manager.countBy(Objection, { recordId, status: 'OPEN' }),
-      manager.countBy(SupervisionOpinion, { targetType: 'SCORE_RECORD', targetId: recordId, status: 'OPEN' }),
+      openOpinionsOnRecord(manager, recordId),
     ]);
     return objections + opinions;
   }
@@ -596,8 +608,7 @@ export class PublicationsService {
   private async post(manager: EntityManager, record: ScoreRecord, actor: Actor | null): Promise<NewNotice> {
     // Marked first, guarded by its state: a record another transaction moved is never posted, nor posted twice.
     await this.move(manager, record, 'POSTED', { postedAt: this.clock.now() });
-    const rule = await manager.findOneByOrFail(ScoringRule, { id: record.ruleId });
-    const version = await manager.findOneByOrFail(ScoringRuleVersion, { id: record.ruleVersionId });
+    const { rule, version } = await this.rules.ruleAndVersion(manager, record.ruleId, record.ruleVersionId);
     await this.ledger.append(manager, {
       householdId: record.householdId,
       amount: record.points,
@@ -630,7 +641,7 @@ export class PublicationsService {
     objectors: Objection[],
     reason: string | null,
   ): Promise<void> {
-    const { title } = await manager.findOneByOrFail(ScoringRuleVersion, { id: record.ruleVersionId });
+    const { title } = await this.rules.versionIn(manager, record.ruleVersionId);
     const outcome = record.status === 'REVOKED' ? '记录已撤销' : `分值定为 ${record.points}`;
     const notices: NewNotice[] = [];
     if (record.status === 'REVOKED')
@@ -664,28 +675,19 @@ export class PublicationsService {
   /** One notice per record to its household, in the caller's transaction (titles from the rule version used). */
   private async noticeEach(
     manager: EntityManager,
-    recordIds: number[],
+    records: { id: number; villageId: number; householdId: number; ruleVersionId: number; points: number }[],
     make: (r: { id: number; points: number; title: string }) => Pick<NewNotice, 'kind' | 'text' | 'eventKey'>,
   ): Promise<void> {
-    const rows: { id: number; villageId: number; householdId: number; points: number; title: string }[] = [];
-    for (let start = 0; start < recordIds.length; start += 500) {
-      const ids = recordIds.slice(start, start + 500);
-      rows.push(
-        ...(await raw<(typeof rows)[number]>(
-          manager,
-          `SELECT r.id, r."villageId", r."householdId", r.points, v.title FROM score_record r
-            JOIN scoring_rule_version v ON v.id = r."ruleVersionId"
-            WHERE r.id IN (${ids.map((_, i) => `$${i + 1}`).join(', ')})`,
-          ids,
-        )),
-      );
-    }
+    const titles = await this.rules.versionTitles(
+      records.map((r) => r.ruleVersionId),
+      manager,
+    );
     await this.notices.add(
       manager,
-      rows.map((r) => ({
-        villageId: Number(r.villageId),
-        householdId: Number(r.householdId),
-        ...make({ id: Number(r.id), points: Number(r.points), title: r.title }),
+      records.map((r) => ({
+        villageId: r.villageId,
+        householdId: r.householdId,
+        ...make({ id: r.id, points: r.points, title: titles.get(r.ruleVersionId) as string }),
       })),
     );
   }
@@ -695,14 +697,10 @@ export class PublicationsService {
    * first, so on PostgreSQL they run one at a time per village and each sees the others' committed result.
    */
   private async lockRecord(manager: EntityManager, recordId: number): Promise<ScoreRecord | null> {
-    const [row] = await raw<{ villageId: number }>(
-      manager,
-      'SELECT "villageId" FROM score_record WHERE id = $1',
-      [recordId],
-    );
-    if (!row) return null;
-    await this.ledger.lockBook(manager, row.villageId);
-    return lockRow(manager, ScoreRecord, recordId);
+    const villageId = await villageOfRecord(manager, recordId);
+    if (villageId === null) return null;
+    await this.ledger.lockBook(manager, villageId);
+    return lockRecordRow(manager, recordId);
   }
 
   /** Moves a record from the state it was read in to the next, refusing if it has moved meanwhile. */

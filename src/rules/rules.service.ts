@@ -287,6 +287,49 @@ export class RulesService {
     return manager.findOneByOrFail(ScoringRuleVersion, { ruleId: rule.id, version: rule.version });
   }
 
+  /** A rule and one of its versions by id, read in the caller's transaction (what a record was made under). */
+  async ruleAndVersion(
+    manager: EntityManager,
+    ruleId: number,
+    versionId: number,
+  ): Promise<{ rule: ScoringRule; version: ScoringRuleVersion }> {
+    const rule = await manager.findOneByOrFail(ScoringRule, { id: ruleId });
+    const version = await manager.findOneByOrFail(ScoringRuleVersion, { id: versionId });
+    return { rule, version };
+  }
+
+  /** A rule version by id, read in the caller's transaction (its range and title as a record was made under it). */
+  versionIn(manager: EntityManager, versionId: number): Promise<ScoringRuleVersion> {
+    return manager.findOneByOrFail(ScoringRuleVersion, { id: versionId });
+  }
+
+  /** Each version's title by id, at most 500 ids per statement, in the caller's transaction when one is given. */
+  async versionTitles(
+    versionIds: number[],
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<Map<number, string>> {
+    const unique = [...new Set(versionIds)];
+    const titles = new Map<number, string>();
+    for (let start = 0; start < unique.length; start += 500) {
+      const rows = await manager.find(ScoringRuleVersion, {
+        where: { id: In(unique.slice(start, start + 500)) },
+        select: { id: true, title: true },
+      });
+      for (const v of rows) titles.set(v.id, v.title);
+    }
+    return titles;
+  }
+
+  /** Each rule's code by id, in one statement. */
+  async codes(ruleIds: number[]): Promise<Map<number, string>> {
+    const unique = [...new Set(ruleIds)];
+    if (unique.length === 0) return new Map();
+    const rows = await this.dataSource
+      .getRepository(ScoringRule)
+      .find({ where: { id: In(unique) }, select: { id: true, code: true } });
+    return new Map(rows.map((r) => [r.id, r.code]));
+  }
+
   private async saveVersion(manager: EntityManager, rule: ScoringRule, actor: Actor): Promise<void> {
     await manager.insert(ScoringRuleVersion, {
       ruleId: rule.id,

@@ -58,6 +58,16 @@ export class VillagesService {
     return village.name;
   }
 
+  /** A village's row, read in the caller's transaction (null when there is none). */
+  findIn(manager: EntityManager, id: number): Promise<Village | null> {
+    return manager.findOneBy(Village, { id });
+  }
+
+  /** A village's row that must exist (a row of the village refers to it), read in the caller's transaction. */
+  getIn(manager: EntityManager, id: number): Promise<Village> {
+    return manager.findOneByOrFail(Village, { id });
+  }
+
   /** Ids and names of a township's villages, or of every village when none is named (for choosers). */
   async names(townshipId?: number): Promise<{ id: number; name: string }[]> {
     return this.dataSource.getRepository(Village).find({

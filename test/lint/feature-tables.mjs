@@ -27,15 +27,7 @@ const ALLOWED = {
   'src/households/households.service.ts': ['village', 'village_group'],
   'src/integrity/integrity.service.ts': ['village'],
   'src/ledger/ledger.service.ts': ['household', 'village'],
-  'src/publications/posting-checks.ts': ['ledger_entry', 'score_record', 'supervision_opinion'],
-  'src/publications/publications.service.ts': [
-    'household',
-    'score_record',
-    'scoring_rule',
-    'scoring_rule_version',
-    'supervision_opinion',
-    'village',
-  ],
+  'src/publications/posting-checks.ts': ['ledger_entry', 'score_record'],
   'src/rankings/lists.service.ts': [
     'household',
     'score_record',
