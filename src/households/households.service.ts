@@ -9,6 +9,7 @@ import { SessionsService } from '../auth/sessions.service.js';
 import { DomainError } from '../common/domain-error.js';
 import { definedOnly } from '../common/objects.js';
 import type { Paged } from '../common/pagination.js';
+import { raw } from '../database/raw.js';
 import { villageScope } from '../database/read-cache.js';
 import { Transactions } from '../database/transactions.js';
 import { Group } from '../villages/group.entity.js';
@@ -28,6 +29,27 @@ export interface NewHousehold {
   phone: string | null;
   pinHash: string | null;
 }
+
+/** A household as lists and rankings name it: no balances, no PIN. */
+export interface HouseholdBrief {
+  id: number;
+  villageId: number;
+  groupId: number | null;
+  code: string;
+  headName: string;
+  status: Household['status'];
+}
+
+const BRIEF = 'id, "villageId", "groupId", code, "headName", status';
+
+const brief = (r: HouseholdBrief): HouseholdBrief => ({
+  id: Number(r.id),
+  villageId: Number(r.villageId),
+  groupId: r.groupId === null ? null : Number(r.groupId),
+  code: r.code,
+  headName: r.headName,
+  status: r.status,
+});
 
 /** Rows per multi-row INSERT: well under SQLite's limits on variables and expression depth. */
 const INSERT_CHUNK = 500;
@@ -87,6 +109,33 @@ export class HouseholdsService {
       .getRepository(Household)
       .find({ where: { id: In(unique) }, select: { id: true, code: true, headName: true } });
     return new Map(rows.map((h) => [h.id, `${h.code} ${h.headName}家`]));
+  }
+
+  /** Households by id, in id order, with what lists and rankings name them by: one plain query. */
+  async briefs(ids: number[]): Promise<HouseholdBrief[]> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return [];
+    const rows = await raw<HouseholdBrief>(
+      this.dataSource,
+      `SELECT ${BRIEF} FROM household WHERE id IN (${unique.map((_, i) => `$${i + 1}`).join(', ')}) ORDER BY id`,
+      unique,
+    );
+    return rows.map(brief);
+  }
+
+  /**
+   * Every household of a village (or of one of its groups), moved-out ones included, in code order: what a ranking
+   * is made of (the ledger's period totals are joined to it by id). One plain query: the monthly ranking reads it.
+   */
+  async briefsInVillage(villageId: number, groupId?: number | null): Promise<HouseholdBrief[]> {
+    const rows = await raw<HouseholdBrief>(
+      this.dataSource,
+      groupId
+        ? `SELECT ${BRIEF} FROM household WHERE "villageId" = $1 AND "groupId" = $2 ORDER BY code`
+        : `SELECT ${BRIEF} FROM household WHERE "villageId" = $1 ORDER BY code`,
+      groupId ? [villageId, groupId] : [villageId],
+    );
+    return rows.map(brief);
   }
 
   async get(actor: Actor, id: number): Promise<PublicHousehold> {

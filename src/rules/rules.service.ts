@@ -104,6 +104,24 @@ export class RulesService {
     return { items: rules.map(ruleView), effectiveOn: newest ? todayInChina(newest) : null };
   }
 
+  /** The ids of the village's rules, retired ones included, whose posted records make a black-list candidate. */
+  async blackListRuleIds(villageId: number): Promise<number[]> {
+    const rules = await this.dataSource
+      .getRepository(ScoringRule)
+      .find({ where: { villageId, blackList: true }, select: { id: true } });
+    return rules.map((r) => r.id);
+  }
+
+  /** The title of each rule version by id, as a record made under it names the rule: one query. */
+  async versionTitles(versionIds: number[]): Promise<Map<number, string>> {
+    const unique = [...new Set(versionIds)];
+    if (unique.length === 0) return new Map();
+    const versions = await this.dataSource
+      .getRepository(ScoringRuleVersion)
+      .find({ where: { id: In(unique) }, select: { id: true, title: true } });
+    return new Map(versions.map((v) => [v.id, v.title]));
+  }
+
   async get(actor: Actor, id: number): Promise<ScoringRule> {
     const rule = await this.dataSource.getRepository(ScoringRule).findOneBy({ id });
     if (!rule) throw DomainError.notFound('积分细则');
