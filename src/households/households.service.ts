@@ -30,6 +30,27 @@ export interface NewHousehold {
   pinHash: string | null;
 }
 
+/** A household as lists and rankings name it: no balances, no PIN. */
+export interface HouseholdBrief {
+  id: number;
+  villageId: number;
+  groupId: number | null;
+  code: string;
+  headName: string;
+  status: Household['status'];
+}
+
+const BRIEF = 'id, "villageId", "groupId", code, "headName", status';
+
+const brief = (r: HouseholdBrief): HouseholdBrief => ({
+  id: Number(r.id),
+  villageId: Number(r.villageId),
+  groupId: r.groupId === null ? null : Number(r.groupId),
+  code: r.code,
+  headName: r.headName,
+  status: r.status,
+});
+
 /** Rows per multi-row INSERT: well under SQLite's limits on variables and expression depth. */
 const INSERT_CHUNK = 500;
 
@@ -122,6 +143,33 @@ export class HouseholdsService {
   /** A household of the village (null when the id is another village's or none), in the caller's transaction. */
   inVillage(manager: EntityManager, id: number, villageId: number): Promise<Household | null> {
     return manager.findOneBy(Household, { id, villageId });
+  }
+
+  /** Households by id, in id order, with what lists and rankings name them by: one plain query. */
+  async briefs(ids: number[]): Promise<HouseholdBrief[]> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return [];
+    const rows = await raw<HouseholdBrief>(
+      this.dataSource,
+      `SELECT ${BRIEF} FROM household WHERE id IN (${unique.map((_, i) => `$${i + 1}`).join(', ')}) ORDER BY id`,
+      unique,
+    );
+    return rows.map(brief);
+  }
+
+  /**
+   * Every household of a village (or of one of its groups), moved-out ones included, in code order: what a ranking
+   * is made of (the ledger's period totals are joined to it by id). One plain query: the monthly ranking reads it.
+   */
+  async briefsInVillage(villageId: number, groupId?: number | null): Promise<HouseholdBrief[]> {
+    const rows = await raw<HouseholdBrief>(
+      this.dataSource,
+      groupId
+        ? `SELECT ${BRIEF} FROM household WHERE "villageId" = $1 AND "groupId" = $2 ORDER BY code`
+        : `SELECT ${BRIEF} FROM household WHERE "villageId" = $1 ORDER BY code`,
+      groupId ? [villageId, groupId] : [villageId],
+    );
+    return rows.map(brief);
   }
 
   async get(actor: Actor, id: number): Promise<PublicHousehold> {
@@ -306,20 +354,5 @@ export class HouseholdsService {
       .where("h.villageId IN (:...ids) AND h.status = 'ACTIVE'", { ids: villageIds })
       .getRawMany();
     return rows.map((r) => ({ id: Number(r.id), villageId: Number(r.villageId) }));
-  }
-
-  /** Code, head's name and group of some households, by id (whatever their status). */
-  async briefs(
-    ids: number[],
-  ): Promise<Map<number, { code: string; headName: string; groupId: number | null }>> {
-    const rows = ids.length
-      ? await this.dataSource.getRepository(Household).find({
-          where: { id: In([...new Set(ids)]) },
-          select: { id: true, code: true, headName: true, groupId: true },
-        })
-      : [];
-    return new Map(
-      rows.map((h) => [h.id, { code: h.code, headName: h.headName, groupId: h.groupId ?? null }]),
-    );
   }
 }

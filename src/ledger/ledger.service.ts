@@ -78,6 +78,25 @@ export class LedgerService {
   }
 
   /**
+   * 分期积分: the earned points of one period (`2026-11`, `2026-Q4`, `2026`) of each household of a village that has
+   * a total for it (by household id; a household without one has earned nothing then). One row per household.
+   */
+  async periodTotals(villageId: number, period: string): Promise<Map<number, number>> {
+    const rows = await raw<{ householdId: number; points: number }>(
+      this.dataSource,
+      'SELECT "householdId", points FROM period_total WHERE "villageId" = $1 AND period = $2',
+      [villageId, period],
+    );
+    return new Map(rows.map((r) => [Number(r.householdId), Number(r.points)]));
+  }
+
+  /** One household's earned points of a period: 0 without a total. */
+  async periodPoints(householdId: number, period: string): Promise<number> {
+    const total = await this.dataSource.getRepository(PeriodTotal).findOneBy({ householdId, period });
+    return total?.points ?? 0;
+  }
+
+  /**
    * Appends one entry. Call it inside a transaction and pass its manager: the caller's write and this one commit
    * together. The hot path of every posting and redemption: five plain statements (the book's counter, the balances,
    * the entry, the chain head, the period totals), each giving back what the next needs.

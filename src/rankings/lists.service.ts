@@ -7,12 +7,11 @@ import { assertInScope } from '../access/scope-policy.js';
 import { AuditService } from '../audit/audit.service.js';
 import { DomainError } from '../common/domain-error.js';
 import { Transactions } from '../database/transactions.js';
-import { Household } from '../households/household.entity.js';
-import { ScoringRuleVersion } from '../rules/scoring-rule-version.entity.js';
-import { ScoringRule } from '../rules/scoring-rule.entity.js';
-import { ScoreRecord } from '../scoring/score-record.entity.js';
-import { Group } from '../villages/group.entity.js';
-import { Village } from '../villages/village.entity.js';
+import { HouseholdsService } from '../households/households.service.js';
+import { RulesService } from '../rules/rules.service.js';
+import { ScoringService } from '../scoring/scoring.service.js';
+import type { Village } from '../villages/village.entity.js';
+import { VillagesService } from '../villages/villages.service.js';
 import { ListEntry, ListEntryStatus, ListKind } from './list-entry.entity.js';
 import type { Period } from '../common/periods.js';
 import { RankingSettingsService } from './ranking-settings.service.js';
@@ -63,6 +62,10 @@ export class ListsService {
     private readonly rankings: RankingsService,
     private readonly audit: AuditService,
     private readonly settings: RankingSettingsService,
+    private readonly households: HouseholdsService,
+    private readonly villages: VillagesService,
+    private readonly scoring: ScoringService,
+    private readonly rules: RulesService,
   ) {}
 
   async candidates(villageId: number, period: Period): Promise<{ red: Candidate[]; black: Candidate[] }> {
@@ -82,30 +85,18 @@ export class ListsService {
         why: `第 ${r.rank} 名，${r.points} 分`,
         entry: entryOf('RED', r.householdId),
       }));
-    const violations = await this.dataSource
-      .createQueryBuilder()
-      .select('r.householdId', 'householdId')
-      .addSelect('v.title', 'title')
-      .addSelect('r.occurredOn', 'occurredOn')
-      .from(ScoreRecord, 'r')
-      .innerJoin(ScoringRule, 'rule', 'rule.id = r.ruleId')
-      .innerJoin(ScoringRuleVersion, 'v', 'v.id = r.ruleVersionId')
-      .where("r.villageId = :villageId AND r.status = 'POSTED' AND rule.blackList = :yes", {
-        villageId,
-        yes: true,
-      })
-      .andWhere('r.occurredOn >= :start AND r.occurredOn < :next', { start: period.start, next: period.next })
-      .orderBy('r.occurredOn', 'ASC')
-      .getRawMany<{ householdId: number; title: string; occurredOn: string }>();
+    // The village's black-list rules (rules), their posted records of the period (scoring), the versions' titles.
+    const blackListRules = await this.rules.blackListRuleIds(villageId);
+    const records = await this.scoring.postedUnder(villageId, blackListRules, period.start, period.next);
+    const titles = await this.rules.versionTitles(records.map((r) => r.ruleVersionId));
     const byHousehold = new Map<number, string[]>();
-    for (const v of violations) {
-      const id = Number(v.householdId);
-      byHousehold.set(id, [...(byHousehold.get(id) ?? []), `${v.occurredOn} ${v.title}`]);
+    for (const r of records) {
+      const title = titles.get(r.ruleVersionId);
+      if (title === undefined) continue;
+      byHousehold.set(r.householdId, [...(byHousehold.get(r.householdId) ?? []), `${r.occurredOn} ${title}`]);
     }
     const pointsOf = new Map(ranking.rows.map((r) => [r.householdId, r]));
-    const households = byHousehold.size
-      ? await this.dataSource.getRepository(Household).findBy({ id: In([...byHousehold.keys()]) })
-      : [];
+    const households = await this.households.briefs([...byHousehold.keys()]);
     const black = households.map((h) => ({
       householdId: h.id,
       code: h.code,
@@ -125,7 +116,7 @@ export class ListsService {
   ): Promise<ListEntry> {
     if (actor.kind !== 'user') throw DomainError.forbidden();
     await this.villageInScope(actor, villageId);
-    const household = await this.dataSource.getRepository(Household).findOneBy({ id: input.householdId });
+    const [household] = await this.households.briefs([input.householdId]);
     if (!household || household.villageId !== villageId)
       throw DomainError.validation({ householdId: '所选农户不是本村的' });
     const { red, black } = await this.candidates(villageId, input.period);
@@ -299,22 +290,38 @@ export class ListsService {
     villageId: number,
     period: Period,
   ): Promise<{ red: PublicListRow[]; black: PublicListRow[] }> {
-    const village = await this.dataSource.getRepository(Village).findOneBy({ id: villageId });
+    const village = await this.villages.kept(villageId, { fresh: true });
     if (!village) throw DomainError.notFound('村');
     const { blackListMode } = await this.settings.get(villageId, { fresh: true });
-    const rows = await this.dataSource
-      .createQueryBuilder()
-      .select(['e.id AS id', 'e.list AS list', 'e.householdId AS "householdId"', 'e.reason AS reason'])
-      .addSelect(['e.status AS status', 'e.closingNote AS "closingNote"', 'h.code AS code'])
-      .addSelect(['h.headName AS "headName"', 'g.name AS "groupName"'])
-      .from(ListEntry, 'e')
-      .innerJoin(Household, 'h', 'h.id = e.householdId')
-      .leftJoin(Group, 'g', 'g.id = h.groupId')
-      .where('e.villageId = :villageId AND e.period = :period', { villageId, period: period.key })
-      .andWhere("e.status IN ('PUBLISHED', 'LIFTED')")
-      .orderBy('e.id', 'ASC')
-      .getRawMany<PublicListRow & { list: ListKind }>();
-    const named = (r: PublicListRow & { list: ListKind }): PublicListRow => ({
+    const entries = await this.dataSource.getRepository(ListEntry).find({
+      where: { villageId, period: period.key, status: In(['PUBLISHED', 'LIFTED']) },
+      order: { id: 'ASC' },
+    });
+    // Each entry with its household's code and name (households) and its group's name (villages).
+    const [households, groups] = await Promise.all([
+      this.households.briefs(entries.map((e) => e.householdId)),
+      this.villages.groupNames(villageId),
+    ]);
+    const householdOf = new Map(households.map((h) => [h.id, h]));
+    const groupNames = new Map(groups.map((g) => [Number(g.id), g.name]));
+    const rows = entries.flatMap((e) => {
+      const h = householdOf.get(Number(e.householdId));
+      if (!h) return [];
+      return [
+        {
+          id: e.id,
+          list: e.list,
+          householdId: e.householdId,
+          reason: e.reason,
+          status: e.status,
+          closingNote: e.closingNote,
+          code: h.code,
+          headName: h.headName,
+          groupName: h.groupId === null ? null : (groupNames.get(h.groupId) ?? null),
+        },
+      ];
+    });
+    const named = (r: (typeof rows)[number]): PublicListRow => ({
       id: Number(r.id),
       householdId: Number(r.householdId),
       code: r.code,
@@ -324,7 +331,7 @@ export class ListsService {
       status: r.status,
       closingNote: r.closingNote,
     });
-    const byGroup = (r: PublicListRow & { list: ListKind }): PublicListRow => ({
+    const byGroup = (r: (typeof rows)[number]): PublicListRow => ({
       ...named(r),
       householdId: null,
       code: null,
@@ -371,7 +378,7 @@ export class ListsService {
   }
 
   private async villageInScope(actor: Actor, villageId: number): Promise<Village> {
-    const village = await this.dataSource.getRepository(Village).findOneBy({ id: villageId });
+    const village = await this.villages.kept(villageId, { fresh: true });
     if (!village) throw DomainError.notFound('村');
     assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
     return village;

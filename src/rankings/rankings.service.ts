@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
+import { DataSource, EntityNotFoundError, In } from 'typeorm';
 import type { Actor } from '../access/actor.js';
 import { can, Permission } from '../access/permissions.js';
 import { assertInScope } from '../access/scope-policy.js';
@@ -8,12 +8,11 @@ import { AuditService } from '../audit/audit.service.js';
 import { DomainError } from '../common/domain-error.js';
 import { ReadCache, villageScope } from '../database/read-cache.js';
 import { Transactions } from '../database/transactions.js';
-import { Household } from '../households/household.entity.js';
+import { HouseholdsService, type HouseholdBrief } from '../households/households.service.js';
+import { LedgerService } from '../ledger/ledger.service.js';
 import { witnessVillageHead } from '../ledger/witness.js';
-import { Group } from '../villages/group.entity.js';
-import { keptVillage } from '../villages/kept-village.js';
-import { Village } from '../villages/village.entity.js';
-import { PeriodTotal } from '../ledger/period-total.entity.js';
+import type { Village } from '../villages/village.entity.js';
+import { VillagesService } from '../villages/villages.service.js';
 import { Clock } from '../common/clock.js';
 import { currentPeriod, dayLabel, parsePeriod, periodEnded, type Period } from '../common/periods.js';
 import { RankingSnapshot, SnapshotRow, SnapshotStatus } from './ranking-snapshot.entity.js';
@@ -81,6 +80,9 @@ export class RankingsService {
     private readonly audit: AuditService,
     private readonly cache: ReadCache,
     private readonly clock: Clock,
+    private readonly households: HouseholdsService,
+    private readonly villages: VillagesService,
+    private readonly ledger: LedgerService,
   ) {}
 
   /**
@@ -93,11 +95,11 @@ export class RankingsService {
     groupId?: number | null,
     options: { fresh?: boolean } = {},
   ): Promise<Ranking> {
-    const village = await keptVillage(this.cache, this.dataSource, villageId, options);
+    const village = await this.villages.kept(villageId, options);
     if (!village) throw DomainError.notFound('村');
     if (groupId) {
-      const group = await this.dataSource.getRepository(Group).findOneBy({ id: groupId });
-      if (!group || group.villageId !== villageId)
+      const groups = await this.villages.groupNames(villageId);
+      if (!groups.some((g) => Number(g.id) === Number(groupId)))
         throw DomainError.validation({ groupId: '村民小组不属于本村' });
     }
     if (options.fresh) return this.computeRanking(village, period, groupId ?? null);
@@ -106,12 +108,21 @@ export class RankingsService {
     );
   }
 
+  /**
+   * The households from households, their totals of the period and the one before from the ledger, the group names
+   * from villages: four queries, joined here by id.
+   */
   private async computeRanking(village: Village, period: Period, groupId: number | null): Promise<Ranking> {
     const villageId = village.id;
-    const [rows, previous] = await Promise.all([
-      this.rankedRows(villageId, period.key, groupId ?? null),
-      this.rankedRows(villageId, period.previous, groupId ?? null),
+    const [households, totals, totalsBefore, groups] = await Promise.all([
+      this.households.briefsInVillage(villageId, groupId),
+      this.ledger.periodTotals(villageId, period.key),
+      this.ledger.periodTotals(villageId, period.previous),
+      this.villages.groupNames(villageId),
     ]);
+    const groupNames = new Map(groups.map((g) => [Number(g.id), g.name]));
+    const rows = rankedRows(households, totals, groupNames);
+    const previous = rankedRows(households, totalsBefore, groupNames);
     const before = new Map(previous.filter((r) => r.rank !== null).map((r) => [r.householdId, r.rank]));
     return {
       period,
@@ -135,70 +146,20 @@ export class RankingsService {
     period: Period,
     options: { fresh?: boolean } = {},
   ): Promise<{ rank: number | null; points: number; households: number }> {
-    const household = await this.dataSource.getRepository(Household).findOneByOrFail({ id: householdId });
+    const [household] = await this.households.briefs([householdId]);
+    // As findOneByOrFail did: a caller passes a household that exists.
+    if (!household) throw new EntityNotFoundError('Household', { id: householdId });
     const ranking = await this.ranking(household.villageId, period, null, options);
     const mine = ranking.rows.find((r) => r.householdId === householdId);
     if (mine) return { rank: mine.rank, points: mine.points, households: ranking.rows.length };
-    const own = await this.dataSource
-      .getRepository(PeriodTotal)
-      .findOneBy({ householdId, period: period.key });
-    const points = own?.points ?? 0;
-    const row = await this.dataSource
-      .createQueryBuilder()
-      .select('SUM(CASE WHEN COALESCE(t.points, 0) > :points THEN 1 ELSE 0 END)', 'higher')
-      .addSelect('COUNT(*)', 'households')
-      .from(Household, 'h')
-      .leftJoin(PeriodTotal, 't', 't.householdId = h.id AND t.period = :period', { period: period.key })
-      .where('h.villageId = :villageId', { villageId: household.villageId })
-      .andWhere("(h.status = 'ACTIVE' OR t.points IS NOT NULL)")
-      .setParameter('points', points)
-      .getRawOne<{ higher: string | number | null; households: string | number }>();
-    return {
-      rank: points === 0 ? null : Number(row?.higher ?? 0) + 1,
-      points,
-      households: Number(row?.households ?? 0),
-    };
-  }
-
-  /**
-   * Every active household of the village (or group) with its total of the period, 0 when it has none; a household
-   * that moved out still shows for a period in which it earned points.
-   */
-  private async rankedRows(villageId: number, periodKey: string, groupId: number | null) {
-    const qb = this.dataSource
-      .createQueryBuilder()
-      .select('h.id', 'householdId')
-      .addSelect('h.code', 'code')
-      .addSelect('h.headName', 'headName')
-      .addSelect('h.groupId', 'groupId')
-      .addSelect('g.name', 'groupName')
-      .addSelect('COALESCE(t.points, 0)', 'points')
-      .from(Household, 'h')
-      .leftJoin(PeriodTotal, 't', 't.householdId = h.id AND t.period = :period', { period: periodKey })
-      .leftJoin(Group, 'g', 'g.id = h.groupId')
-      .where('h.villageId = :villageId', { villageId })
-      .andWhere("(h.status = 'ACTIVE' OR t.points IS NOT NULL)")
-      .orderBy('points', 'DESC')
-      .addOrderBy('h.code', 'ASC');
-    if (groupId) qb.andWhere('h.groupId = :groupId', { groupId });
-    const raw = await qb.getRawMany<{
-      householdId: number;
-      code: string;
-      headName: string;
-      groupId: number | null;
-      groupName: string | null;
-      points: number | string;
-    }>();
-    return competitionRanks(
-      raw.map((r) => ({
-        householdId: Number(r.householdId),
-        code: r.code,
-        headName: r.headName,
-        groupId: r.groupId === null ? null : Number(r.groupId),
-        groupName: r.groupName,
-        points: Number(r.points),
-      })),
-    );
+    const [points, households, totals] = await Promise.all([
+      this.ledger.periodPoints(householdId, period.key),
+      this.households.briefsInVillage(household.villageId),
+      this.ledger.periodTotals(household.villageId, period.key),
+    ]);
+    const counted = households.filter((h) => h.status === 'ACTIVE' || totals.has(h.id));
+    const higher = counted.filter((h) => (totals.get(h.id) ?? 0) > points).length;
+    return { rank: points === 0 ? null : higher + 1, points, households: counted.length };
   }
 
   /**
@@ -331,15 +292,14 @@ export class RankingsService {
 
   /** Submitted snapshots waiting for a township's review, oldest first. */
   async reviewQueue(townshipId: number): Promise<(RankingSnapshot & { villageName: string })[]> {
-    const rows = await this.dataSource
-      .getRepository(RankingSnapshot)
-      .createQueryBuilder('s')
-      .innerJoin(Village, 'v', 'v.id = s.villageId')
-      .addSelect('v.name', 'villageName')
-      .where("v.townshipId = :townshipId AND s.status = 'SUBMITTED'", { townshipId })
-      .orderBy('s.id', 'ASC')
-      .getRawAndEntities();
-    return rows.entities.map((s, i) => Object.assign(s, { villageName: String(rows.raw[i].villageName) }));
+    const villages = await this.villages.names(townshipId);
+    if (villages.length === 0) return [];
+    const names = new Map(villages.map((v) => [Number(v.id), v.name]));
+    const snapshots = await this.dataSource.getRepository(RankingSnapshot).find({
+      where: { villageId: In([...names.keys()]), status: 'SUBMITTED' },
+      order: { id: 'ASC' },
+    });
+    return snapshots.map((s) => Object.assign(s, { villageName: String(names.get(s.villageId)) }));
   }
 
   async snapshot(actor: Actor, id: number): Promise<RankingSnapshot> {
@@ -357,7 +317,7 @@ export class RankingsService {
   }
 
   private async villageInScope(actor: Actor, villageId: number): Promise<Village> {
-    const village = await this.dataSource.getRepository(Village).findOneBy({ id: villageId });
+    const village = await this.villages.kept(villageId, { fresh: true });
     if (!village) throw DomainError.notFound('村');
     assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
     return village;
@@ -381,4 +341,27 @@ export class RankingsService {
     });
     return new Map(snapshots.map((s) => [s.villageId, s.status]));
   }
+}
+
+/**
+ * Every active household of the village (or group) with its total of the period, 0 when it has none; a household
+ * that moved out still shows for a period in which it earned points. By points, then in the households' code order.
+ */
+function rankedRows(
+  households: readonly HouseholdBrief[],
+  totals: ReadonlyMap<number, number>,
+  groupNames: ReadonlyMap<number, string>,
+) {
+  const rows = households
+    .filter((h) => h.status === 'ACTIVE' || totals.has(h.id))
+    .map((h) => ({
+      householdId: h.id,
+      code: h.code,
+      headName: h.headName,
+      groupId: h.groupId,
+      groupName: h.groupId === null ? null : (groupNames.get(h.groupId) ?? null),
+      points: totals.get(h.id) ?? 0,
+    }));
+  // A stable sort: equal points keep the code order the households came in.
+  return competitionRanks(rows.sort((a, b) => b.points - a.points));
 }

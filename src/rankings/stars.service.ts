@@ -1,18 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import type { Actor } from '../access/actor.js';
 import { assertInScope } from '../access/scope-policy.js';
 import { AuditService } from '../audit/audit.service.js';
 import { DomainError } from '../common/domain-error.js';
-import { raw } from '../database/raw.js';
 import { ReadCache, villageScope } from '../database/read-cache.js';
 import { Transactions } from '../database/transactions.js';
-import { Household } from '../households/household.entity.js';
-import { keptVillage } from '../villages/kept-village.js';
-import { Village } from '../villages/village.entity.js';
+import { HouseholdsService } from '../households/households.service.js';
+import { LedgerService } from '../ledger/ledger.service.js';
+import { VillagesService } from '../villages/villages.service.js';
 import { ListsService } from './lists.service.js';
-import { PeriodTotal } from '../ledger/period-total.entity.js';
 import { parsePeriod, type Period } from '../common/periods.js';
 import { RankingSettingsService, type RankingSettingsValues } from './ranking-settings.service.js';
 import { RankingsService } from './rankings.service.js';
@@ -32,20 +28,22 @@ export interface StarRow {
 @Injectable()
 export class StarsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly transactions: Transactions,
     private readonly rankings: RankingsService,
     private readonly lists: ListsService,
     private readonly audit: AuditService,
     private readonly cache: ReadCache,
     private readonly settings: RankingSettingsService,
+    private readonly households: HouseholdsService,
+    private readonly villages: VillagesService,
+    private readonly ledger: LedgerService,
   ) {}
 
   async stars(
     villageId: number,
     year: number,
   ): Promise<{ year: number; thresholds: number[]; rows: StarRow[] }> {
-    const village = await keptVillage(this.cache, this.dataSource, villageId);
+    const village = await this.villages.kept(villageId);
     if (!village) throw DomainError.notFound('村');
     return this.cache.get(`stars:${villageId}:${year}`, villageScope(village), () =>
       this.computeStars(villageId, year),
@@ -83,11 +81,7 @@ export class StarsService {
     options: { fresh?: boolean } = {},
   ): Promise<StarRow | null> {
     // Every passbook page asks: a plain row, and the village from the read cache.
-    const [household] = await raw<Pick<Household, 'villageId' | 'code' | 'headName'>>(
-      this.dataSource,
-      'SELECT "villageId", code, "headName" FROM household WHERE id = $1',
-      [householdId],
-    );
+    const [household] = await this.households.briefs([householdId]);
     if (!household) return null;
     if (!options.fresh) {
       const kept = await this.stars(household.villageId, year);
@@ -96,11 +90,10 @@ export class StarsService {
     }
     const { starThresholds } = await this.settings.get(household.villageId, options);
     const thresholds = parseThresholds(starThresholds) ?? [50, 100, 200, 300, 500];
-    const [total, blackListed] = await Promise.all([
-      this.dataSource.getRepository(PeriodTotal).findOneBy({ householdId, period: String(year) }),
+    const [points, blackListed] = await Promise.all([
+      this.ledger.periodPoints(householdId, String(year)),
       this.lists.isBlackListedIn(householdId, year),
     ]);
-    const points = total?.points ?? 0;
     return {
       householdId,
       code: household.code,
@@ -122,7 +115,7 @@ export class StarsService {
       throw DomainError.validation({
         starThresholds: '请填写 5 个从小到大的正整数，用逗号隔开，例如 50,100,200,300,500',
       });
-    const village = await this.dataSource.getRepository(Village).findOneBy({ id: villageId });
+    const village = await this.villages.kept(villageId, { fresh: true });
     if (!village) throw DomainError.notFound('村');
     assertInScope(actor, { townshipId: village.townshipId, villageId });
     return this.transactions.run(async (manager) => {

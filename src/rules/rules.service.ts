@@ -104,6 +104,14 @@ export class RulesService {
     return { items: rules.map(ruleView), effectiveOn: newest ? todayInChina(newest) : null };
   }
 
+  /** The ids of the village's rules, retired ones included, whose posted records make a black-list candidate. */
+  async blackListRuleIds(villageId: number): Promise<number[]> {
+    const rules = await this.dataSource
+      .getRepository(ScoringRule)
+      .find({ where: { villageId, blackList: true }, select: { id: true } });
+    return rules.map((r) => r.id);
+  }
+
   async get(actor: Actor, id: number): Promise<ScoringRule> {
     const rule = await this.dataSource.getRepository(ScoringRule).findOneBy({ id });
     if (!rule) throw DomainError.notFound('积分细则');

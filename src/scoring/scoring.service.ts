@@ -572,6 +572,38 @@ export class ScoringService {
   }
 
   /**
+   * The village's posted records under some rules with a deed date from `start` up to (not including) `next`, by
+   * deed date (then as recorded): which household, under which rule version, on which day. One query.
+   */
+  async postedUnder(
+    villageId: number,
+    ruleIds: number[],
+    start: string,
+    next: string,
+  ): Promise<{ householdId: number; ruleVersionId: number; occurredOn: string }[]> {
+    if (ruleIds.length === 0) return [];
+    const rows = await this.dataSource
+      .getRepository(ScoreRecord)
+      .createQueryBuilder('r')
+      .select('r.householdId', 'householdId')
+      .addSelect('r.ruleVersionId', 'ruleVersionId')
+      .addSelect('r.occurredOn', 'occurredOn')
+      .where("r.villageId = :villageId AND r.status = 'POSTED' AND r.ruleId IN (:...ruleIds)", {
+        villageId,
+        ruleIds,
+      })
+      .andWhere('r.occurredOn >= :start AND r.occurredOn < :next', { start, next })
+      .orderBy('r.occurredOn', 'ASC')
+      .addOrderBy('r.id', 'ASC')
+      .getRawMany<{ householdId: number; ruleVersionId: number; occurredOn: string }>();
+    return rows.map((r) => ({
+      householdId: Number(r.householdId),
+      ruleVersionId: Number(r.ruleVersionId),
+      occurredOn: r.occurredOn,
+    }));
+  }
+
+  /**
    * The year's posted points per household under rules of one category (the day of the deed decides the year): what
    * an honours campaign's star asks of a household.
    */

@@ -288,10 +288,12 @@ export class TownshipService {
     const homeOf = (userId: number) => recorders.get(userId)?.householdId ?? null;
     const candidates = scored.filter((r) => homeOf(r.recordedBy) !== null);
     if (candidates.length === 0) return [];
-    const households = await this.households.briefs([
-      ...candidates.map((r) => r.householdId),
-      ...candidates.map((r) => homeOf(r.recordedBy) as number),
-    ]);
+    const households = byId(
+      await this.households.briefs([
+        ...candidates.map((r) => r.householdId),
+        ...candidates.map((r) => homeOf(r.recordedBy) as number),
+      ]),
+    );
     const rows: { householdId: number; villageId: number; scorer: string; code: string; headName: string }[] =
       [];
     const seen = new Set<string>();
@@ -351,7 +353,7 @@ export class TownshipService {
     const topIds = flagged.flatMap((pair) => topOf(pair.counts, pair.result.topHouseholds));
     const [scorers, homes] = await Promise.all([
       this.users.briefs(flagged.map((pair) => pair.recordedBy)),
-      this.households.briefs(topIds),
+      this.households.briefs(topIds).then(byId),
     ]);
     const homeOf = new Map([...homes].map(([id, h]) => [id, `${h.code} ${h.headName}`]));
     const threshold = FAIRNESS_ALPHA / tested.length;
@@ -373,4 +375,9 @@ export class TownshipService {
       };
     });
   }
+}
+
+/** Rows by their id. */
+function byId<T extends { id: number }>(rows: readonly T[]): Map<number, T> {
+  return new Map(rows.map((row) => [row.id, row]));
 }
