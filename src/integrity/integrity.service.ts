@@ -4,7 +4,7 @@ import { Transactions } from '../database/transactions.js';
 import { auditChainProblems } from '../audit/audit-chain.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { recordedWitnesses, witnessProblems } from '../ledger/witness.js';
-import { verifyPostings } from '../publications/posting-checks.js';
+import { verifyPostings } from './posting-checks.js';
 import { GoodsService } from '../supermarket/goods.service.js';
 import { RedemptionsService } from '../supermarket/redemptions.service.js';
 import { Village } from '../villages/village.entity.js';

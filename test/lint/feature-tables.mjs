@@ -7,7 +7,8 @@
  * - SQL in string literals naming a table after FROM, JOIN, UPDATE or INTO, and
  * - TypeORM calls given an entity class or a table name (getRepository(X), find(X, …), from('x', …), innerJoin(X, …)…),
  *   and the database/ helpers given an entity (selectRow(manager, X, id), lockRow(manager, X, id)…),
- * and reports each table of another feature. The reads not yet moved are listed in ALLOWED below, file by file: the
+ * and reports each table of another feature. The few parts that read across by design are in BY_DESIGN with the
+ * reason; the reads not yet moved are listed in ALLOWED below, file by file: the
  * check fails on any read not listed, and on any listed read that is gone (so the list only shrinks).
  *
  *   node test/lint/feature-tables.mjs           check (exit 1 on a finding)
@@ -17,17 +18,30 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/**
+ * Parts that read other features' tables by design, with the reason (docs/ARCHITECTURE.md). A path ending in `/` is
+ * a folder.
+ */
+const BY_DESIGN = {
+  'src/integrity/':
+    "the invariant checker compares the features' books with each other straight from their tables: it must not " +
+    'trust the services it checks',
+  'src/access/scope.guard.ts':
+    'the scope rule finds the village and township of whatever a route names, by its table (IN_VILLAGE): one ' +
+    'generic place under every feature, which imports none',
+  'src/ledger/ledger.service.ts':
+    "a household's balances (available, earned) are columns of `household` that only the ledger writes, in the " +
+    "same transaction as the entry; a village's book opens from its row. Moving the balances into a ledger-owned " +
+    "account table is the step issue 14's second kind of book needs",
+};
+
 /** Known cross-feature reads, to be moved behind the owning feature's service. Remove a line when its read is gone. */
 const ALLOWED = {
-  'src/access/scope.guard.ts': ['app_user', 'township', 'village'],
   'src/certificates/certificates.service.ts': ['household', 'village'],
   'src/honours/honours.service.ts': ['household', 'objection', 'village'],
   'src/households/household-proxies.service.ts': ['village'],
   'src/households/household-sheets.service.ts': ['audit_log', 'village', 'village_group'],
   'src/households/households.service.ts': ['village', 'village_group'],
-  'src/integrity/integrity.service.ts': ['village'],
-  'src/ledger/ledger.service.ts': ['household', 'village'],
-  'src/publications/posting-checks.ts': ['ledger_entry', 'score_record'],
   'src/rules/rule-revisions.service.ts': ['village'],
   'src/rules/rules.service.ts': ['township', 'village'],
   'src/scoring/council.service.ts': ['app_user', 'household', 'scoring_rule', 'scoring_rule_version'],
@@ -89,7 +103,8 @@ const skip = (rel) =>
 const found = {};
 for (const file of files) {
   const rel = path.relative(root, file).split(path.sep).join('/');
-  if (skip(rel)) continue;
+  if (skip(rel) || Object.keys(BY_DESIGN).some((p) => (p.endsWith('/') ? rel.startsWith(p) : rel === p)))
+    continue;
   const own = featureOf(file);
   const text = fs.readFileSync(file, 'utf8');
   const tables = new Set();
