@@ -12,6 +12,7 @@ import { JSON_BODY_LIMIT, refuseDeepJson } from './common/bounds.js';
 import { sendError } from './common/error-response.js';
 import { projectRoot } from './common/paths.js';
 import { createValidationPipe } from './common/validation.js';
+import { rememberValidationMetadata } from './common/validation-metadata.js';
 import { registerViewHelpers } from './common/view-helpers.js';
 import { viewLocals } from './common/view-locals.middleware.js';
 import { Settings } from './config/settings.js';
@@ -69,6 +70,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.set('view options', { layout: 'layout' });
   registerViewHelpers(hbs, join(views, 'partials'));
 
+  rememberValidationMetadata();
   app.useGlobalPipes(createValidationPipe());
 
   // The OpenAPI description is built when it is first asked for, not at every start: scanning every route and DTO
