@@ -9,7 +9,7 @@ import { SessionsService } from '../auth/sessions.service.js';
 import { DomainError } from '../common/domain-error.js';
 import { definedOnly } from '../common/objects.js';
 import type { Paged } from '../common/pagination.js';
-import { raw } from '../database/raw.js';
+import { isPostgres, raw } from '../database/raw.js';
 import { villageScope } from '../database/read-cache.js';
 import { Transactions } from '../database/transactions.js';
 import { Group } from '../villages/group.entity.js';
@@ -106,13 +106,17 @@ export class HouseholdsService {
   }
 
   /** Staff in scope, or the household itself. */
-  /** `TY-0001 李大山家` for each id, as lists and receipts name a household, in one query. */
-  async labels(ids: number[]): Promise<Map<number, string>> {
+  /** `TY-0001 李大山家` for each id, as lists and receipts name a household, in one query (in the caller's transaction when given). */
+  async labels(
+    ids: number[],
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<Map<number, string>> {
     const unique = [...new Set(ids)];
     if (unique.length === 0) return new Map();
-    const rows = await this.dataSource
-      .getRepository(Household)
-      .find({ where: { id: In(unique) }, select: { id: true, code: true, headName: true } });
+    const rows = await manager.find(Household, {
+      where: { id: In(unique) },
+      select: { id: true, code: true, headName: true },
+    });
     return new Map(rows.map((h) => [h.id, `${h.code} ${h.headName}家`]));
   }
 
@@ -143,6 +147,22 @@ export class HouseholdsService {
   /** A household of the village (null when the id is another village's or none), in the caller's transaction. */
   inVillage(manager: EntityManager, id: number, villageId: number): Promise<Household | null> {
     return manager.findOneBy(Household, { id, villageId });
+  }
+
+  /**
+   * A household's village and status, in one plain statement in the caller's transaction, and on PostgreSQL its row held
+   * until commit: recording (the busiest write at month end) checks a new record against it. Undefined when none.
+   */
+  async forRecording(
+    manager: EntityManager,
+    id: number,
+  ): Promise<{ id: number; villageId: number; status: Household['status'] } | undefined> {
+    const [household] = await raw<{ id: number; villageId: number; status: Household['status'] }>(
+      manager,
+      `SELECT id, "villageId", status FROM household WHERE id = $1${isPostgres(manager) ? ' FOR NO KEY UPDATE' : ''}`,
+      [id],
+    );
+    return household;
   }
 
   /** Households by id, in id order, with what lists and rankings name them by: one plain query. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { periodKeysOf } from '../common/periods.js';
@@ -94,6 +94,26 @@ export class LedgerService {
   async periodPoints(householdId: number, period: string): Promise<number> {
     const total = await this.dataSource.getRepository(PeriodTotal).findOneBy({ householdId, period });
     return total?.points ?? 0;
+  }
+
+  /** The entry of a kind that points at a thing (a posted record's SCORE entry), read in the caller's transaction. */
+  entryFor(manager: EntityManager, kind: EntryKind, refType: string, refId: number): Promise<LedgerEntry> {
+    return manager.findOneByOrFail(LedgerEntry, { refType, refId, kind });
+  }
+
+  /** Which of some things of a household an entry of the kind points at (its records corrected since posting). */
+  async referenced(
+    householdId: number,
+    kind: EntryKind,
+    refType: string,
+    refIds: number[],
+  ): Promise<Set<number>> {
+    if (refIds.length === 0) return new Set();
+    const entries = await this.dataSource.getRepository(LedgerEntry).find({
+      where: { householdId, kind, refType, refId: In(refIds) },
+      select: { refId: true },
+    });
+    return new Set(entries.map((e) => e.refId as number));
   }
 
   /**

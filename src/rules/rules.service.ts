@@ -8,6 +8,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { todayInChina } from '../common/dates.js';
 import { DomainError } from '../common/domain-error.js';
 import { definedOnly } from '../common/objects.js';
+import { raw } from '../database/raw.js';
 import { scopeOf, villageScope } from '../database/read-cache.js';
 import { Transactions } from '../database/transactions.js';
 import { Township } from '../townships/township.entity.js';
@@ -50,6 +51,20 @@ export function ruleView(rule: ScoringRule) {
     needsCouncil: rule.needsCouncil,
     active: rule.active,
   };
+}
+
+/** A rule as recording checks it, with the id of its current version (plain row: booleans as the database gives them). */
+export interface RuleForRecording {
+  id: number;
+  villageId: number;
+  code: string;
+  active: unknown;
+  minPoints: number;
+  maxPoints: number;
+  evidenceRequired: unknown;
+  capCount: number | null;
+  capPeriod: 'month' | 'year' | null;
+  versionId: number | null;
 }
 
 /** Rules by category, in the order the documents use; categories with no rule left out. */
@@ -336,6 +351,63 @@ export class RulesService {
       .getRepository(ScoringRule)
       .find({ where: { id: In(unique) }, select: { id: true, code: true } });
     return new Map(rows.map((r) => [r.id, r.code]));
+  }
+
+  /**
+   * A rule with the id of its current version, in one plain statement in the caller's transaction: recording (the
+   * busiest write at month end) checks a new record against it. Undefined when there is no such rule.
+   */
+  async forRecording(manager: EntityManager, ruleId: number): Promise<RuleForRecording | undefined> {
+    const [rule] = await raw<RuleForRecording>(
+      manager,
+      `SELECT r.id, r."villageId", r.code, r.active, r."minPoints", r."maxPoints", r."evidenceRequired", r."capCount",
+        r."capPeriod", v.id AS "versionId" FROM scoring_rule r
+        LEFT JOIN scoring_rule_version v ON v."ruleId" = r.id AND v.version = r.version WHERE r.id = $1`,
+      [ruleId],
+    );
+    return rule;
+  }
+
+  /** Whether records under the rule are the 道德评议会's to decide (false when there is no such rule), in the caller's transaction. */
+  async needsCouncil(manager: EntityManager, ruleId: number): Promise<boolean> {
+    const rule = await manager.findOne(ScoringRule, {
+      where: { id: ruleId },
+      select: { needsCouncil: true },
+    });
+    return rule?.needsCouncil ?? false;
+  }
+
+  /** The ids of the village's rules, retired ones included, whose records the 道德评议会 decides. */
+  async councilRuleIds(villageId: number): Promise<number[]> {
+    const rules = await this.dataSource
+      .getRepository(ScoringRule)
+      .find({ where: { villageId, needsCouncil: true }, select: { id: true } });
+    return rules.map((r) => r.id);
+  }
+
+  /** The ids of the village's rules of one category, retired ones included, in the caller's transaction when given. */
+  async idsInCategory(
+    villageId: number,
+    category: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<number[]> {
+    const rules = await manager.find(ScoringRule, {
+      where: { villageId, category: category as ScoringRule['category'] },
+      select: { id: true },
+    });
+    return rules.map((r) => r.id);
+  }
+
+  /** Each rule's category, sorted by category as the database sorts them (then by id), in one statement. */
+  async categories(ruleIds: number[]): Promise<{ id: number; category: string }[]> {
+    const unique = [...new Set(ruleIds)];
+    if (unique.length === 0) return [];
+    const rows = await this.dataSource.getRepository(ScoringRule).find({
+      where: { id: In(unique) },
+      select: { id: true, category: true },
+      order: { category: 'ASC', id: 'ASC' },
+    });
+    return rows.map((r) => ({ id: r.id, category: r.category }));
   }
 
   private async saveVersion(manager: EntityManager, rule: ScoringRule, actor: Actor): Promise<void> {

@@ -10,8 +10,9 @@ import { lockRow } from '../database/locks.js';
 import { insertRow, raw } from '../database/raw.js';
 import { scopeOf } from '../database/read-cache.js';
 import { Transactions } from '../database/transactions.js';
-import { ScoringRule } from '../rules/scoring-rule.entity.js';
-import { User } from '../users/user.entity.js';
+import { HouseholdsService } from '../households/households.service.js';
+import { RulesService } from '../rules/rules.service.js';
+import { UsersService } from '../users/users.service.js';
 import { scopeOfVillage } from '../villages/scope-of-village.js';
 import { councilDecision, tally, tallyLabel, votersLine, type CouncilTally } from './council-decision.js';
 import { CouncilVote, type CouncilVoteChoice } from './council-vote.entity.js';
@@ -62,6 +63,9 @@ export class CouncilService {
     private readonly scoring: ScoringService,
     private readonly settings: ScoringSettingsService,
     private readonly audit: AuditService,
+    private readonly rules: RulesService,
+    private readonly households: HouseholdsService,
+    private readonly users: UsersService,
   ) {}
 
   async vote(actor: Actor, recordId: number, vote: CouncilVoteChoice, comment?: string): Promise<VoteResult> {
@@ -72,8 +76,7 @@ export class CouncilService {
         const record = await lockRow(manager, ScoreRecord, recordId);
         if (!record) throw DomainError.notFound('积分记录');
         assertInScope(actor, await scopeOfVillage(manager, record.villageId));
-        const rule = await manager.findOneByOrFail(ScoringRule, { id: record.ruleId });
-        if (!rule.needsCouncil)
+        if (!(await this.rules.needsCouncil(manager, record.ruleId)))
           throw new DomainError('INVALID_STATE', '这条记录的细则不需要评议会表决，由村两委审核');
         if (record.status !== 'PENDING')
           throw new DomainError(
@@ -184,21 +187,14 @@ export class CouncilService {
       : [];
     const showing = await this.settings.villagesShowingVoters(rows.map((r) => r.villageId));
     const voters = rows.filter((r) => showing.has(r.villageId)).map((r) => r.userId);
-    const names = new Map(
-      (voters.length
-        ? await this.dataSource
-            .getRepository(User)
-            .find({ where: { id: In([...new Set(voters)]) }, select: { id: true, displayName: true } })
-        : []
-      ).map((u) => [u.id, u.displayName]),
-    );
+    const names = await this.users.briefs(voters);
     const byRecord = new Map<number, CouncilVote[]>();
     for (const row of rows) byRecord.set(row.recordId, [...(byRecord.get(row.recordId) ?? []), row]);
     return new Map(
       [...byRecord].map(([id, votes]) => {
         const counts = tallyLabel(tally(votes));
         if (!showing.has(votes[0].villageId)) return [id, counts];
-        const named = votes.map((v) => ({ vote: v.vote, name: names.get(v.userId) ?? '' }));
+        const named = votes.map((v) => ({ vote: v.vote, name: names.get(v.userId)?.displayName ?? '' }));
         return [id, `${counts}（${votersLine(named)}）`];
       }),
     );
@@ -219,10 +215,7 @@ export class CouncilService {
 
   /** The ids of a village's rules that need the council (the review page shows their records as waiting for it). */
   async councilRuleIds(villageId: number): Promise<Set<number>> {
-    const rules = await this.dataSource
-      .getRepository(ScoringRule)
-      .find({ where: { villageId, needsCouncil: true }, select: { id: true } });
-    return new Set(rules.map((r) => r.id));
+    return new Set(await this.rules.councilRuleIds(villageId));
   }
 
   /**
@@ -231,30 +224,32 @@ export class CouncilService {
    */
   async ballots(actor: Actor): Promise<Ballot[]> {
     if (actor.kind !== 'user' || actor.villageId === null) return [];
+    const ruleIds = await this.rules.councilRuleIds(actor.villageId);
+    if (ruleIds.length === 0) return [];
     const rows = await raw<Record<string, unknown>>(
       this.dataSource.manager,
-      `SELECT r.id, r.points, r."occurredOn", r.note, r."evidencePath", r."householdId", h.code AS "householdCode",
-          h."headName", rule.code AS "ruleCode", v.title AS "ruleTitle"
+      `SELECT r.id, r.points, r."occurredOn", r.note, r."evidencePath", r."householdId", r."ruleId", r."ruleVersionId"
         FROM score_record r
-        JOIN scoring_rule rule ON rule.id = r."ruleId"
-        JOIN scoring_rule_version v ON v.id = r."ruleVersionId"
-        JOIN household h ON h.id = r."householdId"
-        WHERE r."villageId" = $1 AND r.status = 'PENDING' AND rule."needsCouncil" = $2
-          AND (r."recordedBy" IS NULL OR r."recordedBy" <> $3) AND r."householdId" <> $4
-          AND NOT EXISTS (SELECT 1 FROM council_vote c WHERE c."recordId" = r.id AND c."userId" = $5)
+        WHERE r."villageId" = $1 AND r.status = 'PENDING'
+          AND (r."recordedBy" IS NULL OR r."recordedBy" <> $2) AND r."householdId" <> $3
+          AND NOT EXISTS (SELECT 1 FROM council_vote c WHERE c."recordId" = r.id AND c."userId" = $4)
+          AND r."ruleId" IN (${ruleIds.map((_, i) => `$${i + 5}`).join(', ')})
         ORDER BY r.id ASC`,
       // Numbered in order of use: SQLite binds them by position.
-      [actor.villageId, true, actor.id, actor.householdId ?? -1, actor.id],
+      [actor.villageId, actor.id, actor.householdId ?? -1, actor.id, ...ruleIds],
     );
+    const households = await this.households.codesAndNames(rows.map((r) => Number(r.householdId)));
+    const codes = await this.rules.codes(rows.map((r) => Number(r.ruleId)));
+    const titles = await this.rules.versionTitles(rows.map((r) => Number(r.ruleVersionId)));
     const tallies = await this.tallies(rows.map((r) => Number(r.id)));
     const quorum = await this.settings.councilQuorum(actor.villageId);
     const namesShown = await this.settings.councilShowNames(actor.villageId);
     return rows.map((r) => ({
       recordId: Number(r.id),
-      householdCode: String(r.householdCode),
-      headName: String(r.headName),
-      ruleCode: String(r.ruleCode),
-      ruleTitle: String(r.ruleTitle),
+      householdCode: String(households.get(Number(r.householdId))?.code),
+      headName: String(households.get(Number(r.householdId))?.headName),
+      ruleCode: String(codes.get(Number(r.ruleId))),
+      ruleTitle: String(titles.get(Number(r.ruleVersionId))),
       points: Number(r.points),
       occurredOn: String(r.occurredOn),
       note: (r.note as string | null) ?? null,

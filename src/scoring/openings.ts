@@ -2,8 +2,8 @@ import type { EntityManager } from 'typeorm';
 import type { StaffActor } from '../access/actor.js';
 import { todayInChina } from '../common/dates.js';
 import { insertRow, raw } from '../database/raw.js';
-import { ScoringRuleVersion } from '../rules/scoring-rule-version.entity.js';
-import { ScoringRule } from '../rules/scoring-rule.entity.js';
+import { householdsWithEntries } from '../ledger/households-with-entries.js';
+import { carryOverRule, ruleIdByCode } from '../rules/carry-over-rule.js';
 import { ScoreRecord } from './score-record.entity.js';
 
 /**
@@ -23,19 +23,18 @@ export async function householdsNotNew(
   manager: EntityManager,
   villageId: number,
 ): Promise<{ withEntries: Set<number>; withOpening: Set<number> }> {
-  const entries = await raw<{ householdId: number }>(
-    manager,
-    'SELECT DISTINCT "householdId" FROM ledger_entry WHERE "villageId" = $1',
-    [villageId],
-  );
-  const openings = await raw<{ householdId: number }>(
-    manager,
-    `SELECT r."householdId" FROM score_record r JOIN scoring_rule rule ON rule.id = r."ruleId"
-      WHERE r."villageId" = $1 AND rule.code = $2 AND r.status IN ${LIVE}`,
-    [villageId, OPENING_RULE_CODE],
-  );
+  const withEntries = await householdsWithEntries(manager, villageId);
+  const ruleId = await ruleIdByCode(manager, villageId, OPENING_RULE_CODE);
+  const openings =
+    ruleId === null
+      ? []
+      : await raw<{ householdId: number }>(
+          manager,
+          `SELECT "householdId" FROM score_record WHERE "villageId" = $1 AND "ruleId" = $2 AND status IN ${LIVE}`,
+          [villageId, ruleId],
+        );
   return {
-    withEntries: new Set(entries.map((e) => Number(e.householdId))),
+    withEntries,
     withOpening: new Set(openings.map((e) => Number(e.householdId))),
   };
 }
@@ -48,7 +47,11 @@ export async function recordOpenings(
   cap: number,
   rows: { householdId: number; amount: number }[],
 ): Promise<ScoreRecord[]> {
-  const { rule, version } = await openingRule(manager, villageId, cap, actor.id);
+  const { rule, version } = await carryOverRule(
+    manager,
+    { villageId, code: OPENING_RULE_CODE, category: '其他', title: OPENING_TITLE, cap },
+    actor.id,
+  );
   const today = todayInChina();
   const records: ScoreRecord[] = [];
   for (const row of rows)
@@ -66,41 +69,4 @@ export async function recordOpenings(
       }),
     );
   return records;
-}
-
-/** The village's carry-over rule, made the first time it is needed; a new version when the township's cap changed. */
-async function openingRule(manager: EntityManager, villageId: number, cap: number, by: number) {
-  let rule = await manager.findOneBy(ScoringRule, { villageId, code: OPENING_RULE_CODE });
-  if (!rule) {
-    rule = await manager.save(
-      manager.create(ScoringRule, {
-        villageId,
-        townshipId: null,
-        code: OPENING_RULE_CODE,
-        category: '其他',
-        title: OPENING_TITLE,
-        minPoints: 1,
-        maxPoints: cap,
-        version: 1,
-        active: false,
-      }),
-    );
-  } else if (rule.maxPoints !== cap) {
-    rule.maxPoints = cap;
-    rule.version += 1;
-    await manager.save(rule);
-  }
-  let version = await manager.findOneBy(ScoringRuleVersion, { ruleId: rule.id, version: rule.version });
-  if (!version)
-    version = await manager.save(
-      manager.create(ScoringRuleVersion, {
-        ruleId: rule.id,
-        version: rule.version,
-        title: rule.title,
-        minPoints: rule.minPoints,
-        maxPoints: rule.maxPoints,
-        createdBy: by,
-      }),
-    );
-  return { rule, version };
 }

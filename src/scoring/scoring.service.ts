@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In } from 'typeorm';
-import type { Actor } from '../access/actor.js';
-import { assertInScope } from '../access/scope-policy.js';
+import { DataSource, EntityManager } from 'typeorm';
+import { scopeLevel, type Actor } from '../access/actor.js';
+import { assertInScope, type ScopeTarget } from '../access/scope-policy.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
 import { isRealDate, todayInChina } from '../common/dates.js';
@@ -18,12 +18,10 @@ import { ScoringSettingsService } from './scoring-settings.service.js';
 import { Transactions } from '../database/transactions.js';
 import { scopeOfVillage } from '../villages/scope-of-village.js';
 import { Household } from '../households/household.entity.js';
-import { LedgerEntry } from '../ledger/ledger-entry.entity.js';
+import { HouseholdsService } from '../households/households.service.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { defaultPoints, outsideRange, withinRange } from '../rules/rule-points.js';
-import { ScoringRuleVersion } from '../rules/scoring-rule-version.entity.js';
-import { ScoringRule } from '../rules/scoring-rule.entity.js';
-import { Village } from '../villages/village.entity.js';
+import { RulesService } from '../rules/rules.service.js';
 import {
   BatchScoreRecordDto,
   CreateScoreRecordDto,
@@ -71,20 +69,6 @@ interface NewRecord {
   idempotencyKey?: string | null;
 }
 
-/** A rule as recording reads it, with the id of its current version (plain row: booleans as the database gives them). */
-interface RuleWithVersion {
-  id: number;
-  villageId: number;
-  code: string;
-  active: unknown;
-  minPoints: number;
-  maxPoints: number;
-  evidenceRequired: unknown;
-  capCount: number | null;
-  capPeriod: 'month' | 'year' | null;
-  versionId: number | null;
-}
-
 /** 登记 and 审核: recording deeds for households and reviewing them, up to APPROVED (publications take it from there). */
 @Injectable()
 export class ScoringService {
@@ -96,6 +80,8 @@ export class ScoringService {
     private readonly clock: Clock,
     private readonly settings: ScoringSettingsService,
     private readonly notices: NoticesService,
+    private readonly rules: RulesService,
+    private readonly households: HouseholdsService,
   ) {}
 
   async list(filter: {
@@ -128,18 +114,8 @@ export class ScoringService {
       .find({ where: { householdId }, order: { id: 'DESC' }, take: limit });
     if (records.length === 0) return [];
     const ids = records.map((r) => r.id);
-    const versions = await this.dataSource
-      .getRepository(ScoringRuleVersion)
-      .findBy({ id: In([...new Set(records.map((r) => r.ruleVersionId))]) });
-    const titles = new Map(versions.map((v) => [v.id, v.title]));
-    const corrected = new Set(
-      (
-        await this.dataSource.getRepository(LedgerEntry).find({
-          where: { householdId, kind: 'SCORE_CORRECTION', refType: 'score_record', refId: In(ids) },
-          select: { refId: true },
-        })
-      ).map((e) => e.refId),
-    );
+    const titles = await this.rules.versionTitles(records.map((r) => r.ruleVersionId));
+    const corrected = await this.ledger.referenced(householdId, 'SCORE_CORRECTION', 'score_record', ids);
     return records.map((r) => ({
       id: r.id,
       ruleId: r.ruleId,
@@ -157,8 +133,7 @@ export class ScoringService {
   async get(actor: Actor, id: number): Promise<ScoreRecord> {
     const record = await this.dataSource.getRepository(ScoreRecord).findOneBy({ id });
     if (!record) throw DomainError.notFound('积分记录');
-    const village = await this.dataSource.getRepository(Village).findOneByOrFail({ id: record.villageId });
-    assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
+    assertInScope(actor, await scopeOfVillage(this.dataSource.manager, record.villageId));
     return record;
   }
 
@@ -219,15 +194,11 @@ export class ScoringService {
           records.push(await this.createRecord(manager, actor, { ...dto, householdId, batchKey }));
         } catch (error) {
           if (error instanceof DomainError) {
-            const household = await manager.findOneBy(Household, { id: householdId });
-            throw new DomainError(
-              error.code,
-              `${household ? `${household.code} ${household.headName}家` : `第 ${householdId} 号户`}：${error.message}`,
-              {
-                ...error.details,
-                householdId,
-              },
-            );
+            const label = (await this.households.labels([householdId], manager)).get(householdId);
+            throw new DomainError(error.code, `${label ?? `第 ${householdId} 号户`}：${error.message}`, {
+              ...error.details,
+              householdId,
+            });
           }
           throw error;
         }
@@ -254,7 +225,7 @@ export class ScoringService {
     return this.transactions.run(async (manager) => {
       if (!(await this.settings.declarationsEnabled(actor.villageId as number, manager)))
         throw new DomainError('INVALID_STATE', '本村暂未开放村民申报');
-      const rule = await manager.findOneBy(ScoringRule, { id: dto.ruleId });
+      const rule = await this.rules.forRecording(manager, dto.ruleId);
       if (rule && rule.minPoints < 0) throw DomainError.validation({ ruleId: '申报只能选择加分的细则' });
       const record = await this.createRecord(manager, actor, { ...dto, householdId: actor.id });
       await this.auditRecord(manager, actor, 'score.declare', record);
@@ -339,11 +310,7 @@ export class ScoringService {
 
   /** A record under a rule that needs the council is the council's to decide: no one committee member approves it. */
   private async assertCommitteeDecides(manager: EntityManager, record: ScoreRecord): Promise<void> {
-    const rule = await manager.findOne(ScoringRule, {
-      where: { id: record.ruleId },
-      select: { needsCouncil: true },
-    });
-    if (rule?.needsCouncil)
+    if (await this.rules.needsCouncil(manager, record.ruleId))
       throw new DomainError(
         'INVALID_STATE',
         '这条记录的细则需要道德评议会表决，由评议会投票决定，村两委不能单独审核',
@@ -360,18 +327,14 @@ export class ScoringService {
   async correct(actor: Actor, id: number, points: number, reason: string): Promise<ScoreRecord> {
     return this.transactions.run(async (manager) => {
       const record = await this.reviewable(manager, actor, id, ['POSTED']);
-      const version = await manager.findOneByOrFail(ScoringRuleVersion, { id: record.ruleVersionId });
+      const version = await this.rules.versionIn(manager, record.ruleVersionId);
       if (!withinRange(points, version.minPoints, version.maxPoints)) {
         throw DomainError.validation({
           points: outsideRange(version.minPoints, version.maxPoints),
         });
       }
       if (points === record.points) throw DomainError.validation({ points: '更正后的分值与原分值相同' });
-      const original = await manager.findOneByOrFail(LedgerEntry, {
-        refType: 'score_record',
-        refId: record.id,
-        kind: 'SCORE',
-      });
+      const original = await this.ledger.entryFor(manager, 'SCORE', 'score_record', record.id);
       const correction = await this.ledger.append(manager, {
         householdId: record.householdId,
         amount: points - record.points,
@@ -407,27 +370,17 @@ export class ScoringService {
     actor: Actor,
     input: NewRecord & { declaredBy?: number },
   ): Promise<ScoreRecord> {
-    // Plain SQL: recording is the busiest write at month end. The household's row is held (PostgreSQL) until commit.
-    const [household] = await raw<{ id: number; villageId: number; status: string; townshipId: number }>(
-      manager,
-      `SELECT h.id, h."villageId", h.status, v."townshipId" FROM household h JOIN village v ON v.id = h."villageId"
-        WHERE h.id = $1${isPostgres(manager) ? ' FOR NO KEY UPDATE OF h' : ''}`,
-      [input.householdId],
-    );
+    // One plain statement each for the household and the rule: recording is the busiest write at month end. The
+    // household's row is held (PostgreSQL) until commit.
+    const household = await this.households.forRecording(manager, input.householdId);
     if (!household) throw DomainError.validation({ householdId: '所选农户不存在' });
-    assertInScope(actor, { townshipId: household.townshipId, villageId: household.villageId });
+    assertInScope(actor, await this.scopeForRecording(manager, actor, household.villageId));
     if (household.status === 'MOVED_OUT')
       throw new DomainError('INVALID_STATE', '该户已迁出，不能再登记积分');
     if (actor.kind === 'user' && actor.householdId === household.id) {
       throw new DomainError('SAME_PERSON', '不能为自家登记积分，请由其他工作人员登记');
     }
-    const [rule] = await raw<RuleWithVersion>(
-      manager,
-      `SELECT r.id, r."villageId", r.code, r.active, r."minPoints", r."maxPoints", r."evidenceRequired", r."capCount",
-        r."capPeriod", v.id AS "versionId" FROM scoring_rule r
-        LEFT JOIN scoring_rule_version v ON v."ruleId" = r.id AND v.version = r.version WHERE r.id = $1`,
-      [input.ruleId],
-    );
+    const rule = await this.rules.forRecording(manager, input.ruleId);
     if (!rule || rule.villageId !== household.villageId)
       throw DomainError.validation({ ruleId: '所选细则不是本村的积分细则' });
     if (!truthy(rule.active)) throw new DomainError('INVALID_STATE', `细则 ${rule.code} 已停用`);
@@ -472,6 +425,20 @@ export class ScoringService {
     });
   }
 
+  /**
+   * What the scope check of a new record needs of the household's village. Only a township's staff are checked by
+   * township, so only for them is the village read (the county may act anywhere; village staff and households are
+   * checked by village): the record path of the village's own staff reads no village row.
+   */
+  private async scopeForRecording(
+    manager: EntityManager,
+    actor: Actor,
+    villageId: number,
+  ): Promise<ScopeTarget> {
+    if (scopeLevel(actor) === 'township') return scopeOfVillage(manager, villageId);
+    return { townshipId: actor.townshipId ?? 0, villageId };
+  }
+
   /** A record the committee may review: in scope, in the right state, and not the reviewer's own. */
   private async reviewable(
     manager: EntityManager,
@@ -505,7 +472,7 @@ export class ScoringService {
     typed: unknown,
     field: string,
   ): Promise<number> {
-    const version = await manager.findOneByOrFail(ScoringRuleVersion, { id: record.ruleVersionId });
+    const version = await this.rules.versionIn(manager, record.ruleVersionId);
     const points = typeof typed === 'string' && /^[+-]?\d{1,9}$/.test(typed.trim()) ? Number(typed) : typed;
     if (typeof points !== 'number' || !withinRange(points, version.minPoints, version.maxPoints)) {
       const range = outsideRange(version.minPoints, version.maxPoints);
@@ -525,7 +492,7 @@ export class ScoringService {
     await moveRecord(manager, record, to, { ...also, reviewedBy: actor.id, reviewedAt: this.clock.now() });
     // A household hears when its own declaration is sent back (a record staff made is reworked by staff).
     if (to === 'REJECTED' && record.declaredBy !== null) {
-      const { title } = await manager.findOneByOrFail(ScoringRuleVersion, { id: record.ruleVersionId });
+      const { title } = await this.rules.versionIn(manager, record.ruleVersionId);
       await this.notices.add(manager, [
         {
           villageId: record.villageId,
@@ -613,14 +580,15 @@ export class ScoringService {
     category: string,
     manager: EntityManager = this.dataSource.manager,
   ): Promise<Map<number, number>> {
+    const ruleIds = await this.rules.idsInCategory(villageId, category, manager);
+    if (ruleIds.length === 0) return new Map();
     const rows = await raw<{ householdId: number; points: number }>(
       manager,
-      `SELECT r."householdId", SUM(r.points) AS points FROM score_record r
-         JOIN scoring_rule s ON s.id = r."ruleId"
-        WHERE r."villageId" = $1 AND r.status = 'POSTED' AND s.category = $2
-          AND r."occurredOn" >= $3 AND r."occurredOn" <= $4
-        GROUP BY r."householdId"`,
-      [villageId, category, `${year}-01-01`, `${year}-12-31`],
+      `SELECT "householdId", SUM(points) AS points FROM score_record
+        WHERE "villageId" = $1 AND status = 'POSTED' AND "occurredOn" >= $2 AND "occurredOn" <= $3
+          AND "ruleId" IN (${ruleIds.map((_, i) => `$${i + 4}`).join(', ')})
+        GROUP BY "householdId"`,
+      [villageId, `${year}-01-01`, `${year}-12-31`, ...ruleIds],
     );
     return new Map(rows.map((r) => [Number(r.householdId), Number(r.points)]));
   }
@@ -651,16 +619,19 @@ export class ScoringService {
     if (villageIds.length === 0) return [];
     const rows = await this.dataSource
       .createQueryBuilder()
-      .select('rule.category', 'label')
+      .select('r.ruleId', 'ruleId')
       .addSelect('SUM(r.points)', 'value')
       .from(ScoreRecord, 'r')
-      .innerJoin(ScoringRule, 'rule', 'rule.id = r.ruleId')
       .where("r.villageId IN (:...ids) AND r.status = 'POSTED'", { ids: villageIds })
       .andWhere('r.occurredOn >= :start AND r.occurredOn < :next', { start, next })
-      .groupBy('rule.category')
-      .orderBy('rule.category', 'ASC')
+      .groupBy('r.ruleId')
       .getRawMany();
-    return rows.map((r) => ({ label: String(r.label), value: Number(r.value) }));
+    const perRule = new Map(rows.map((r) => [Number(r.ruleId), Number(r.value)]));
+    // The rules answer in their categories' order, so the totals come out as ORDER BY category gave them.
+    const perCategory = new Map<string, number>();
+    for (const { id, category } of await this.rules.categories([...perRule.keys()]))
+      perCategory.set(category, (perCategory.get(category) ?? 0) + (perRule.get(id) ?? 0));
+    return [...perCategory].map(([label, value]) => ({ label, value }));
   }
 
   /** Records of some villages whose deed falls on days `start` to before `next` (the township's fairness signals). */
@@ -791,12 +762,8 @@ export class ScoringService {
       .addSelect('r.status', 'status')
       .addSelect('r.rejectReason', 'rejectReason')
       .addSelect('r.occurredOn', 'occurredOn')
-      .addSelect('h.code', 'householdCode')
-      .addSelect('h.headName', 'headName')
-      .addSelect('v.title', 'ruleTitle')
+      .addSelect('r.ruleVersionId', 'ruleVersionId')
       .from(ScoreRecord, 'r')
-      .innerJoin(Household, 'h', 'h.id = r.householdId')
-      .innerJoin(ScoringRuleVersion, 'v', 'v.id = r.ruleVersionId')
       .where('r.recordedBy = :userId AND r.createdAt >= :since', {
         userId,
         // SQLite keeps these timestamps as UTC text; PostgreSQL compares real timestamps.
@@ -804,12 +771,14 @@ export class ScoringService {
       })
       .orderBy('r.id', 'DESC')
       .getRawMany();
+    const households = await this.households.codesAndNames(rows.map((r) => Number(r.householdId)));
+    const titles = await this.rules.versionTitles(rows.map((r) => Number(r.ruleVersionId)));
     return rows.map((r) => ({
       id: Number(r.id),
       householdId: Number(r.householdId),
-      householdCode: String(r.householdCode),
-      headName: String(r.headName),
-      ruleTitle: String(r.ruleTitle),
+      householdCode: String(households.get(Number(r.householdId))?.code),
+      headName: String(households.get(Number(r.householdId))?.headName),
+      ruleTitle: String(titles.get(Number(r.ruleVersionId))),
       points: Number(r.points),
       status: r.status as RecordStatus,
       rejectReason: (r.rejectReason as string | null) ?? null,
