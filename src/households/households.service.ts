@@ -9,6 +9,7 @@ import { SessionsService } from '../auth/sessions.service.js';
 import { DomainError } from '../common/domain-error.js';
 import { definedOnly } from '../common/objects.js';
 import type { Paged } from '../common/pagination.js';
+import { holdRow } from '../database/locks.js';
 import { isPostgres, raw } from '../database/raw.js';
 import { villageScope } from '../database/read-cache.js';
 import { Transactions } from '../database/transactions.js';
@@ -147,6 +148,14 @@ export class HouseholdsService {
   /** A household of the village (null when the id is another village's or none), in the caller's transaction. */
   inVillage(manager: EntityManager, id: number, villageId: number): Promise<Household | null> {
     return manager.findOneBy(Household, { id, villageId });
+  }
+
+  /**
+   * Holds the household's row until the caller's transaction ends, without reading it (PostgreSQL; SQLite writes run
+   * one at a time): a second request for the same household waits for the first to commit.
+   */
+  hold(manager: EntityManager, id: number): Promise<void> {
+    return holdRow(manager, Household, id);
   }
 
   /**

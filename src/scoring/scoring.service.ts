@@ -11,13 +11,12 @@ import { DomainError } from '../common/domain-error.js';
 import { definedOnly } from '../common/objects.js';
 import { isUniqueViolation } from '../common/unique.js';
 import type { Paged } from '../common/pagination.js';
-import { holdRow, lockRow } from '../database/locks.js';
+import { lockRow } from '../database/locks.js';
 import { insertRow, isPostgres, raw, selectRows, truthy, updateRow } from '../database/raw.js';
 import { scopeOf } from '../database/read-cache.js';
 import { ScoringSettingsService } from './scoring-settings.service.js';
 import { Transactions } from '../database/transactions.js';
 import { scopeOfVillage } from '../villages/scope-of-village.js';
-import { Household } from '../households/household.entity.js';
 import { HouseholdsService } from '../households/households.service.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { defaultPoints, outsideRange, withinRange } from '../rules/rule-points.js';
@@ -170,7 +169,7 @@ export class ScoringService {
     return this.transactions.run(async (manager) => {
       // A double tap sends two requests at once: the second waits here until the first is committed (PostgreSQL;
       // on SQLite writes already run one at a time).
-      await holdRow(manager, Household, dto.householdId);
+      await this.households.hold(manager, dto.householdId);
       if (dto.idempotencyKey && actor.kind === 'user') {
         const [earlier] = await selectRows(manager, ScoreRecord, {
           recordedBy: actor.id,

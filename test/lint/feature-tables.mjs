@@ -87,7 +87,8 @@ const SQL = /\b(?:FROM|JOIN|UPDATE|INTO)\s+"?(\w+)"?/g;
 const ORM =
   /\b(?:getRepository|createQueryBuilder|from|into|innerJoin|leftJoin|innerJoinAndSelect|leftJoinAndSelect|find|findOne|findBy|findOneBy|findAndCount|count|countBy|exists|existsBy|insert|update|save|delete|increment|decrement|upsert|sum|maximum|minimum|average|create|remove|preload)\(\s*'?(\w+)'?\s*[,)]/g;
 // database/raw.ts's helpers and database/locks.ts take the entity second: selectRow(manager, Township, id)
-const HELPERS = /\b(?:selectRows?|insertRow|updateRow|updateRowIf|lockRow)\(\s*[\w.]+\s*,\s*(\w+)\s*[,)]/g;
+const HELPERS =
+  /\b(?:selectRows?|insertRow|updateRow|updateRowIf|lockRow|holdRow)\(\s*[\w.]+\s*,\s*(\w+)\s*[,)]/g;
 const skip = (rel) =>
   /\.(entity|spec)\.ts$/.test(rel) || /^src\/(database|cli)\//.test(rel) || rel.includes('/migrations/');
 
