@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, Like } from 'typeorm';
 import type { Actor } from '../access/actor.js';
 import { Clock } from '../common/clock.js';
 import { parseMoment } from '../common/dates.js';
@@ -133,6 +133,24 @@ export class AuditService implements OnModuleDestroy {
       .take(filter.pageSize)
       .getManyAndCount();
     return { items, total };
+  }
+
+  /**
+   * The first entry of an action in a village whose details hold `"key":"value"` (an import names its file there),
+   * read in the caller's transaction; null when there is none.
+   */
+  firstWith(
+    manager: EntityManager,
+    where: { action: string; villageId: number; key: string; value: string },
+  ): Promise<AuditLog | null> {
+    return manager.findOne(AuditLog, {
+      where: {
+        action: where.action,
+        villageId: where.villageId,
+        details: Like(`%"${where.key}":"${where.value}"%`),
+      },
+      order: { id: 'ASC' },
+    });
   }
 
   /** What people acting for the household (亲属代办) did in its name, newest first: the household sees it. */

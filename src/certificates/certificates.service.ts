@@ -9,11 +9,11 @@ import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { Settings } from '../config/settings.js';
 import { Transactions } from '../database/transactions.js';
-import { Household } from '../households/household.entity.js';
+import { HouseholdsService } from '../households/households.service.js';
 import { parsePeriod, type Period } from '../common/periods.js';
 import { RankingsService } from '../rankings/rankings.service.js';
 import { StarsService } from '../rankings/stars.service.js';
-import { Village } from '../villages/village.entity.js';
+import { VillagesService } from '../villages/villages.service.js';
 import { newCertificateCode, normaliseCode, sign, signatureMatches } from './certificate-code.js';
 import { CertificatePayload, CreditCertificate } from './credit-certificate.entity.js';
 
@@ -44,6 +44,8 @@ export class CertificatesService {
     private readonly stars: StarsService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly households: HouseholdsService,
+    private readonly villages: VillagesService,
     settings: Settings,
   ) {
     // A key of its own, derived from the server secret: certificates outlive sessions but share the secret's care.
@@ -52,9 +54,9 @@ export class CertificatesService {
 
   async issue(actor: Actor, householdId: number, purpose?: string): Promise<CreditCertificate> {
     if (actor.kind !== 'user') throw DomainError.forbidden();
-    const household = await this.dataSource.getRepository(Household).findOneBy({ id: householdId });
+    const household = await this.households.findIn(this.dataSource.manager, householdId);
     if (!household) throw DomainError.notFound('农户');
-    const village = await this.dataSource.getRepository(Village).findOneByOrFail({ id: household.villageId });
+    const village = await this.villages.getIn(this.dataSource.manager, household.villageId);
     assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
     const today = this.clock.today();
     const year = Number(today.slice(0, 4));
@@ -107,9 +109,7 @@ export class CertificatesService {
   async get(actor: Actor, id: number): Promise<CreditCertificate> {
     const certificate = await this.dataSource.getRepository(CreditCertificate).findOneBy({ id });
     if (!certificate) throw DomainError.notFound('积分证明');
-    const village = await this.dataSource
-      .getRepository(Village)
-      .findOneByOrFail({ id: certificate.villageId });
+    const village = await this.villages.getIn(this.dataSource.manager, certificate.villageId);
     assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
     return certificate;
   }

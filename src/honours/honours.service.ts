@@ -16,13 +16,14 @@ import { raw } from '../database/raw.js';
 import { villageScope } from '../database/read-cache.js';
 import { Transactions } from '../database/transactions.js';
 import { DoorPlateBadges } from '../households/door-plate-badges.js';
-import { Household } from '../households/household.entity.js';
+import { HouseholdsService } from '../households/households.service.js';
 import { PUBLICATION_DEFAULT_DAYS, windowDaysError } from '../publications/publication-window.js';
 import { ListsService } from '../rankings/lists.service.js';
 import { councilDecision, tally } from '../scoring/council-decision.js';
 import { ScoringSettingsService } from '../scoring/scoring-settings.service.js';
 import { ScoringService } from '../scoring/scoring.service.js';
-import { Village } from '../villages/village.entity.js';
+import type { Village } from '../villages/village.entity.js';
+import { VillagesService } from '../villages/villages.service.js';
 import type {
   CreateCampaignDto,
   HonourObjectionDto,
@@ -103,6 +104,8 @@ export interface HonourLine {
 }
 
 const num = (v: unknown) => Number(v ?? 0);
+/** Door-plate codes in the order the database sorted them (they share the village's prefix; plain text order). */
+const byCode = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * 评选活动 (星级文明户 / 文明家庭 / 道德模范): the committee runs a campaign for a year with named stars; households
@@ -124,6 +127,8 @@ export class HonoursService implements OnModuleInit {
     private readonly scoring: ScoringService,
     private readonly settings: Settings,
     private readonly badges: DoorPlateBadges,
+    private readonly households: HouseholdsService,
+    private readonly villages: VillagesService,
   ) {}
 
   onModuleInit(): void {
@@ -219,7 +224,7 @@ export class HonoursService implements OnModuleInit {
 
   /** Campaigns of a village that take nominations now (the household's own page offers them). */
   async openIn(villageId: number): Promise<CampaignView[]> {
-    const village = await this.dataSource.getRepository(Village).findOneBy({ id: villageId });
+    const village = await this.villages.findIn(this.dataSource.manager, villageId);
     if (!village) return [];
     const campaigns = await this.dataSource
       .getRepository(HonourCampaign)
@@ -239,7 +244,7 @@ export class HonoursService implements OnModuleInit {
           throw new DomainError('INVALID_STATE', '这次评选已公示结果，不再接受提名');
         const star = await manager.findOneBy(HonourStar, { id: dto.starId, campaignId });
         if (!star) throw DomainError.validation({ starId: '请选择这次评选的一颗星' });
-        const household = await manager.findOneBy(Household, { id: dto.householdId });
+        const household = await this.households.findIn(manager, dto.householdId);
         if (!household || household.villageId !== village.id || household.status !== 'ACTIVE')
           throw DomainError.validation({ householdId: '所选农户不是本村的在册农户' });
         if ((await this.lists.blackListedIn(village.id, campaign.year)).has(household.id))
@@ -393,7 +398,7 @@ export class HonoursService implements OnModuleInit {
       const nomination = await manager.findOneBy(HonourNomination, { id: dto.nominationId, campaignId });
       if (!nomination || nomination.status !== 'AWARDED')
         throw DomainError.validation({ nominationId: '请选择一个评上的结果' });
-      const objection = await manager.save(
+      const raised = await manager.save(
         manager.create(HonourObjection, {
           nominationId: nomination.id,
           campaignId,
@@ -405,11 +410,11 @@ export class HonoursService implements OnModuleInit {
         }),
       );
       await this.record(manager, actor, 'honour.object', campaign, village, {
-        objectionId: objection.id,
+        objectionId: raised.id,
         nominationId: nomination.id,
         reason: dto.reason,
       });
-      return { id: objection.id, nominationId: nomination.id, status: objection.status };
+      return { id: raised.id, nominationId: nomination.id, status: raised.status };
     });
   }
 
@@ -417,28 +422,28 @@ export class HonoursService implements OnModuleInit {
   async resolve(actor: Actor, objectionId: number, dto: ResolveHonourObjectionDto) {
     this.assertMay(actor, Permission.Honour.Run, '异议由村两委答复');
     return this.transactions.run(async (manager) => {
-      const objection = await lockRow(manager, HonourObjection, objectionId);
-      if (!objection) throw DomainError.notFound('异议');
-      const { campaign, village } = await this.inScope(manager, actor, objection.campaignId);
-      if (objection.status !== 'OPEN') throw new DomainError('INVALID_STATE', '这条异议已经答复过了');
+      const answered = await lockRow(manager, HonourObjection, objectionId);
+      if (!answered) throw DomainError.notFound('异议');
+      const { campaign, village } = await this.inScope(manager, actor, answered.campaignId);
+      if (answered.status !== 'OPEN') throw new DomainError('INVALID_STATE', '这条异议已经答复过了');
       if (campaign.status !== 'PUBLISHED') throw new DomainError('INVALID_STATE', '评选已经备案，不能再改');
-      objection.status = dto.decision === 'UPHOLD' ? 'UPHELD' : 'DISMISSED';
-      objection.answer = dto.answer;
-      objection.resolvedBy = actor.kind === 'user' ? actor.id : null;
-      objection.resolvedAt = this.clock.now();
-      await manager.save(objection);
+      answered.status = dto.decision === 'UPHOLD' ? 'UPHELD' : 'DISMISSED';
+      answered.answer = dto.answer;
+      answered.resolvedBy = actor.kind === 'user' ? actor.id : null;
+      answered.resolvedAt = this.clock.now();
+      await manager.save(answered);
       if (dto.decision === 'UPHOLD')
-        await manager.update(HonourNomination, objection.nominationId, {
+        await manager.update(HonourNomination, answered.nominationId, {
           status: 'NOT_AWARDED',
           outcomeNote: `异议成立：${dto.answer}`.slice(0, 200),
         });
       await this.record(manager, actor, 'honour.resolve', campaign, village, {
         objectionId,
-        nominationId: objection.nominationId,
+        nominationId: answered.nominationId,
         decision: dto.decision,
         answer: dto.answer,
       });
-      return { id: objection.id, status: objection.status, answer: objection.answer };
+      return { id: answered.id, status: answered.status, answer: answered.answer };
     });
   }
 
@@ -472,7 +477,7 @@ export class HonoursService implements OnModuleInit {
 
   /** Results of a township's villages whose 公示 has ended, waiting for the township's filing (its to-do). */
   async waitingFiling(townshipId: number): Promise<CampaignView[]> {
-    const villages = await this.dataSource.getRepository(Village).find({ where: { townshipId } });
+    const villages = await this.villages.inTownship(townshipId);
     if (villages.length === 0) return [];
     const byId = new Map(villages.map((v) => [v.id, v]));
     const rows = await this.dataSource.getRepository(HonourCampaign).find({
@@ -500,7 +505,7 @@ export class HonoursService implements OnModuleInit {
       [actor.villageId, true, actor.householdId ?? 0, actor.id],
     );
     const out: (NominationView & { campaignId: number; campaignTitle: string })[] = [];
-    const village = await this.dataSource.getRepository(Village).findOneByOrFail({ id: actor.villageId });
+    const village = await this.villages.getIn(this.dataSource.manager, actor.villageId);
     for (const campaignId of [...new Set(rows.map((r) => num(r.campaignId)))]) {
       const campaign = await this.dataSource
         .getRepository(HonourCampaign)
@@ -541,33 +546,50 @@ export class HonoursService implements OnModuleInit {
       campaignId: number;
       year: number;
       title: string;
+      starId: number;
       starName: string;
       householdId: number;
-      code: string;
-      headName: string;
       status: 'AWARDED' | 'WITHDRAWN';
       outcomeNote: string | null;
     }>(
       this.dataSource,
-      `SELECT c.id AS "campaignId", c.year, c.title, s.name AS "starName", n."householdId", h.code, h."headName",
+      `SELECT c.id AS "campaignId", c.year, c.title, s.id AS "starId", s.name AS "starName", n."householdId",
           n.status, n."outcomeNote"
          FROM honour_nomination n JOIN honour_campaign c ON c.id = n."campaignId"
-         JOIN honour_star s ON s.id = n."starId" JOIN household h ON h.id = n."householdId"
+         JOIN honour_star s ON s.id = n."starId"
         WHERE ${conditions.join(' AND ')}
-        ORDER BY c.year DESC, c.id DESC, s.id, h.code`,
+        ORDER BY c.year DESC, c.id DESC, s.id, n.id`,
       params,
     );
-    return rows.map((r) => ({
-      campaignId: num(r.campaignId),
-      year: num(r.year),
-      title: r.title,
-      starName: r.starName,
-      householdId: num(r.householdId),
-      householdCode: r.code,
-      headName: r.headName,
-      status: r.status,
-      note: r.outcomeNote,
-    }));
+    // The households' codes and names are the households' to answer; within a star the lines go by code.
+    const households = await this.households.codesAndNames(rows.map((r) => num(r.householdId)));
+    return rows
+      .filter((r) => households.has(num(r.householdId)))
+      .map((r) => {
+        const household = households.get(num(r.householdId)) as { code: string; headName: string };
+        return {
+          line: {
+            campaignId: num(r.campaignId),
+            year: num(r.year),
+            title: r.title,
+            starName: r.starName,
+            householdId: num(r.householdId),
+            householdCode: household.code,
+            headName: household.headName,
+            status: r.status,
+            note: r.outcomeNote,
+          },
+          starId: num(r.starId),
+        };
+      })
+      .sort(
+        (a, b) =>
+          b.line.year - a.line.year ||
+          b.line.campaignId - a.line.campaignId ||
+          a.starId - b.starId ||
+          byCode(a.line.householdCode, b.line.householdCode),
+      )
+      .map((r) => r.line);
   }
 
   /**
@@ -587,7 +609,7 @@ export class HonoursService implements OnModuleInit {
       where: { villageId, year, status: In(['PUBLISHED', 'FILED']) },
     });
     if (campaigns.length === 0) return;
-    const village = await manager.findOneByOrFail(Village, { id: villageId });
+    const village = await this.villages.getIn(manager, villageId);
     const byId = new Map(campaigns.map((c) => [c.id, c]));
     const given = await manager.find(HonourNomination, {
       where: { campaignId: In([...byId.keys()]), householdId: In(householdIds), status: 'AWARDED' },
@@ -618,8 +640,6 @@ export class HonoursService implements OnModuleInit {
         id: number;
         starId: number;
         householdId: number;
-        code: string;
-        headName: string;
         reason: string | null;
         nominatedBy: number | null;
         status: HonourNomination['status'];
@@ -631,19 +651,28 @@ export class HonoursService implements OnModuleInit {
         abstain: number;
       }>(
         manager,
-        `SELECT n.id, n."starId", n."householdId", h.code, h."headName", n.reason, n."nominatedBy", n.status,
+        `SELECT n.id, n."starId", n."householdId", n.reason, n."nominatedBy", n.status,
             n."councilResult", n.points, n."outcomeNote",
             (SELECT COUNT(*) FROM honour_vote v WHERE v."nominationId" = n.id AND v.vote = 'YES') AS yes,
             (SELECT COUNT(*) FROM honour_vote v WHERE v."nominationId" = n.id AND v.vote = 'NO') AS no,
             (SELECT COUNT(*) FROM honour_vote v WHERE v."nominationId" = n.id AND v.vote = 'ABSTAIN') AS abstain
-           FROM honour_nomination n JOIN household h ON h.id = n."householdId"
-          WHERE n."campaignId" = $1 ORDER BY n."starId", h.code`,
+           FROM honour_nomination n
+          WHERE n."campaignId" = $1 ORDER BY n."starId", n.id`,
         [campaign.id],
       ),
       this.scoringSettings.councilQuorum(village.id, manager),
       manager.find(HonourObjection, { where: { campaignId: campaign.id }, order: { id: 'ASC' } }),
     ]);
     const starOf = new Map(stars.map((s) => [s.id, s]));
+    // The households' codes and names are the households' to answer; within a star the nominations go by code.
+    const households = await this.households.codesAndNames(
+      nominations.map((n) => num(n.householdId)),
+      manager,
+    );
+    const named = nominations
+      .filter((n) => households.has(num(n.householdId)))
+      .map((n) => ({ ...n, ...(households.get(num(n.householdId)) as { code: string; headName: string }) }))
+      .sort((a, b) => num(a.starId) - num(b.starId) || byCode(a.code, b.code));
     return {
       id: campaign.id,
       villageId: village.id,
@@ -664,7 +693,7 @@ export class HonoursService implements OnModuleInit {
         needsCouncil: !!s.needsCouncil,
         criteria: criteriaLabel({ ...s, needsCouncil: !!s.needsCouncil }),
       })),
-      nominations: nominations.map((n) => ({
+      nominations: named.map((n) => ({
         id: num(n.id),
         starId: num(n.starId),
         starName: starOf.get(num(n.starId))?.name ?? '',
@@ -701,7 +730,7 @@ export class HonoursService implements OnModuleInit {
   }
 
   private async villageInScope(manager: EntityManager, actor: Actor, villageId: number): Promise<Village> {
-    const village = await manager.findOneBy(Village, { id: villageId });
+    const village = await this.villages.findIn(manager, villageId);
     if (!village) throw DomainError.notFound('村');
     assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
     return village;

@@ -7,7 +7,8 @@ import { AuditService } from '../audit/audit.service.js';
 import { DomainError } from '../common/domain-error.js';
 import { villageScope } from '../database/read-cache.js';
 import { Transactions } from '../database/transactions.js';
-import { Village } from '../villages/village.entity.js';
+import type { Village } from '../villages/village.entity.js';
+import { VillagesService } from '../villages/villages.service.js';
 import { MemberDto } from './dto/household.dto.js';
 import { HouseholdMember } from './household-member.entity.js';
 import { Household } from './household.entity.js';
@@ -19,6 +20,7 @@ export class HouseholdMembersService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly transactions: Transactions,
     private readonly audit: AuditService,
+    private readonly villages: VillagesService,
   ) {}
 
   list(householdId: number): Promise<HouseholdMember[]> {
@@ -82,6 +84,6 @@ export class HouseholdMembersService {
   private async villageOf(manager: EntityManager, householdId: number): Promise<Village> {
     const household = await manager.findOneBy(Household, { id: householdId });
     if (!household) throw DomainError.notFound('农户');
-    return manager.findOneByOrFail(Village, { id: household.villageId });
+    return this.villages.getIn(manager, household.villageId);
   }
 }

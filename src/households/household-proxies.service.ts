@@ -10,7 +10,7 @@ import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { lockRow } from '../database/locks.js';
 import { Transactions } from '../database/transactions.js';
-import { Village } from '../villages/village.entity.js';
+import { VillagesService } from '../villages/villages.service.js';
 import type { ProxyDto } from './dto/household.dto.js';
 import { HouseholdProxy } from './household-proxy.entity.js';
 import { Household } from './household.entity.js';
@@ -49,6 +49,7 @@ export class HouseholdProxiesService {
     private readonly audit: AuditService,
     private readonly sessions: SessionsService,
     private readonly clock: Clock,
+    private readonly villages: VillagesService,
   ) {}
 
   /** The household's proxies, active first; ended ones stay listed with the day they ended. */
@@ -143,7 +144,7 @@ export class HouseholdProxiesService {
   private async householdInScope(actor: Actor, householdId: number) {
     const household = await this.dataSource.getRepository(Household).findOneBy({ id: householdId });
     if (!household) throw DomainError.notFound('农户');
-    const village = await this.dataSource.getRepository(Village).findOneByOrFail({ id: household.villageId });
+    const village = await this.villages.getIn(this.dataSource.manager, household.villageId);
     assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
     return { household, village };
   }

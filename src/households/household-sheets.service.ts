@@ -1,19 +1,17 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In, Like } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import type { Actor, StaffActor } from '../access/actor.js';
 import { assertInScope } from '../access/scope-policy.js';
-import { AuditLog } from '../audit/audit-log.entity.js';
 import { AuditService } from '../audit/audit.service.js';
 import { DomainError } from '../common/domain-error.js';
-import { lockRow } from '../database/locks.js';
 import { villageScope } from '../database/read-cache.js';
 import { Transactions } from '../database/transactions.js';
-import { Group } from '../villages/group.entity.js';
-import { Village } from '../villages/village.entity.js';
+import type { Village } from '../villages/village.entity.js';
+import { VillagesService } from '../villages/villages.service.js';
 import { householdsNotNew, recordOpenings } from '../scoring/openings.js';
-import { Township } from '../townships/township.entity.js';
+import { TownshipsService } from '../townships/townships.service.js';
 import { householdCode } from './household-code.js';
 import { Household } from './household.entity.js';
 import {
@@ -88,6 +86,8 @@ export class HouseholdSheetsService {
     private readonly transactions: Transactions,
     private readonly households: HouseholdsService,
     private readonly audit: AuditService,
+    private readonly villages: VillagesService,
+    private readonly townships: TownshipsService,
   ) {}
 
   /**
@@ -118,7 +118,7 @@ export class HouseholdSheetsService {
     if (rows.length === 0) throw DomainError.validation({ file: '文件里没有农户' });
     if (rows.length > MAX_ROWS) throw DomainError.validation({ file: `一次最多导入 ${MAX_ROWS} 户` });
     // Groups are never deleted, only retired: a name found here stays a group of this village.
-    const groupRows = await this.dataSource.getRepository(Group).findBy({ villageId });
+    const groupRows = await this.villages.groups(villageId);
     const groups = new Map(groupRows.filter((g) => g.active).map((g) => [g.name, g.id]));
     const checked = checkHouseholdRows(rows, groups);
     if (checked.problems.length > 0) refuse(checked.problems);
@@ -147,7 +147,7 @@ export class HouseholdSheetsService {
     const pinHashes = await hashPins(pins);
     return this.transactions.run(async (manager) => {
       // The same file sent twice at once: the second waits here, then finds the first's audit row.
-      await lockRow(manager, Village, villageId);
+      await this.villages.lockIn(manager, villageId);
       const repeat = await this.earlierImport(manager, village, hash);
       if (repeat) return repeat;
       const created = await this.households.insert(
@@ -203,9 +203,11 @@ export class HouseholdSheetsService {
     village: Village,
     hash: string,
   ): Promise<ImportResult | null> {
-    const audit = await manager.findOne(AuditLog, {
-      where: { action: 'household.import', villageId: village.id, details: Like(`%"file":"${hash}"%`) },
-      order: { id: 'ASC' },
+    const audit = await this.audit.firstWith(manager, {
+      action: 'household.import',
+      villageId: village.id,
+      key: 'file',
+      value: hash,
     });
     if (!audit) return null;
     const { first, last, skipped } = JSON.parse(audit.details as string) as {
@@ -292,9 +294,7 @@ export class HouseholdSheetsService {
   /** The same columns as the import, plus the code, the balances and the status: never a PIN. */
   async exportRows(actor: Actor, villageId: number): Promise<(string | number)[][]> {
     await this.villageInScope(actor, villageId);
-    const groups = new Map(
-      (await this.dataSource.getRepository(Group).findBy({ villageId })).map((g) => [g.id, g.name]),
-    );
+    const groups = new Map((await this.villages.groupNames(villageId)).map((g) => [g.id, g.name]));
     const households = await this.dataSource
       .getRepository(Household)
       .find({ where: { villageId }, order: { code: 'ASC' } });
@@ -322,9 +322,9 @@ export class HouseholdSheetsService {
     if (rows.length === 0) throw DomainError.validation({ file: '文件里没有数据' });
     if (rows.length > MAX_ROWS) throw DomainError.validation({ file: `一次最多导入 ${MAX_ROWS} 户` });
     return this.transactions.run(async (manager) => {
-      const village = await this.villageInScope(actor, villageId);
+      const village = await this.villageInScope(actor, villageId, manager);
       // Two imports at once (PostgreSQL) would both find a household not yet opened: the second waits here.
-      await lockRow(manager, Village, villageId);
+      await this.villages.lockIn(manager, villageId);
       const codes = rows.map((r) => r.cells['户号'].toUpperCase());
       const households = new Map(
         (await manager.findBy(Household, { villageId, code: In(codes.filter(Boolean)) })).map((h) => [
@@ -332,7 +332,8 @@ export class HouseholdSheetsService {
           h,
         ]),
       );
-      const township = await manager.findOneByOrFail(Township, { id: village.townshipId });
+      const township = await this.townships.findIn(manager, village.townshipId);
+      if (!township) throw DomainError.notFound('乡镇');
       const cap = township.openingCap;
       if (cap < 1)
         throw new DomainError('INVALID_STATE', '乡镇还没有设定期初积分上限，暂不能结转期初积分，请联系乡镇');
@@ -379,8 +380,12 @@ export class HouseholdSheetsService {
     });
   }
 
-  private async villageInScope(actor: Actor, villageId: number): Promise<Village> {
-    const village = await this.dataSource.getRepository(Village).findOneBy({ id: villageId });
+  private async villageInScope(
+    actor: Actor,
+    villageId: number,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<Village> {
+    const village = await this.villages.findIn(manager, villageId);
     if (!village) throw DomainError.notFound('村');
     assertInScope(actor, { townshipId: village.townshipId, villageId });
     if (!village.active) throw DomainError.validation({ villageId: '该村已停用' });

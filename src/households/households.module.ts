@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { TownshipsModule } from '../townships/townships.module.js';
 import { VillagesModule } from '../villages/villages.module.js';
 import { DoorPlateBadges } from './door-plate-badges.js';
 import { DoorPlateController } from './door-plate.controller.js';
@@ -11,7 +12,7 @@ import { HouseholdsController } from './households.controller.js';
 import { HouseholdsService } from './households.service.js';
 
 @Module({
-  imports: [VillagesModule],
+  imports: [VillagesModule, TownshipsModule],
   // The fixed paths first: `/households/import` or `/households/door-plates` must not be read as `/households/:id`.
   controllers: [
     HouseholdSheetsController,

@@ -13,8 +13,8 @@ import { holdRow } from '../database/locks.js';
 import { isPostgres, raw } from '../database/raw.js';
 import { villageScope } from '../database/read-cache.js';
 import { Transactions } from '../database/transactions.js';
-import { Group } from '../villages/group.entity.js';
-import { Village } from '../villages/village.entity.js';
+import type { Village } from '../villages/village.entity.js';
+import { VillagesService } from '../villages/villages.service.js';
 import { CreateHouseholdDto, UpdateHouseholdDto } from './dto/household.dto.js';
 import { householdCode } from './household-code.js';
 import { Household } from './household.entity.js';
@@ -74,6 +74,7 @@ export class HouseholdsService {
     private readonly transactions: Transactions,
     private readonly sessions: SessionsService,
     private readonly audit: AuditService,
+    private readonly villages: VillagesService,
   ) {}
 
   async list(filter: {
@@ -135,19 +136,36 @@ export class HouseholdsService {
     return row ?? null;
   }
 
-  /** Each household's door-plate code and head's name by id, in one query (lists that sort by the code). */
-  async codesAndNames(ids: number[]): Promise<Map<number, { code: string; headName: string }>> {
+  /** The household with this door-plate code, read in the caller's transaction (null when there is none). */
+  withCode(manager: EntityManager, code: string): Promise<Household | null> {
+    return manager.findOneBy(Household, { code });
+  }
+
+  /**
+   * Each household's door-plate code and head's name by id, in one query (lists that sort by the code); in the
+   * caller's transaction when given.
+   */
+  async codesAndNames(
+    ids: number[],
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<Map<number, { code: string; headName: string }>> {
     const unique = [...new Set(ids)];
     if (unique.length === 0) return new Map();
-    const rows = await this.dataSource
-      .getRepository(Household)
-      .find({ where: { id: In(unique) }, select: { id: true, code: true, headName: true } });
+    const rows = await manager.find(Household, {
+      where: { id: In(unique) },
+      select: { id: true, code: true, headName: true },
+    });
     return new Map(rows.map((h) => [h.id, { code: h.code, headName: h.headName }]));
   }
 
   /** A household of the village (null when the id is another village's or none), in the caller's transaction. */
   inVillage(manager: EntityManager, id: number, villageId: number): Promise<Household | null> {
     return manager.findOneBy(Household, { id, villageId });
+  }
+
+  /** A household's row, read in the caller's transaction (null when there is none). */
+  findIn(manager: EntityManager, id: number): Promise<Household | null> {
+    return manager.findOneBy(Household, { id });
   }
 
   /**
@@ -207,9 +225,7 @@ export class HouseholdsService {
     if (actor.kind === 'household') {
       if (actor.id !== household.id) throw DomainError.forbidden('只能查看自家的信息');
     } else {
-      const village = await this.dataSource
-        .getRepository(Village)
-        .findOneByOrFail({ id: household.villageId });
+      const village = await this.villages.getIn(this.dataSource.manager, household.villageId);
       assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
     }
     return publicHousehold(household);
@@ -218,7 +234,7 @@ export class HouseholdsService {
   async create(actor: Actor, dto: CreateHouseholdDto): Promise<PublicHousehold> {
     const pinHash = await hashSecret(dto.pin);
     return this.transactions.run(async (manager) => {
-      const village = await manager.findOneBy(Village, { id: dto.villageId });
+      const village = await this.villages.findIn(manager, dto.villageId);
       if (!village) throw DomainError.validation({ villageId: '所选村不存在' });
       assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
       if (!village.active) throw DomainError.validation({ villageId: '该村已停用' });
@@ -296,8 +312,7 @@ export class HouseholdsService {
    */
   async insert(manager: EntityManager, village: Village, rows: NewHousehold[]): Promise<Household[]> {
     if (rows.length === 0) return [];
-    await manager.increment(Village, { id: village.id }, 'householdSeq', rows.length);
-    const { householdSeq } = await manager.findOneByOrFail(Village, { id: village.id });
+    const householdSeq = await this.villages.takeHouseholdNumbers(manager, village.id, rows.length);
     const first = householdSeq - rows.length + 1;
     const values = rows.map((fields, i) => ({
       villageId: village.id,
@@ -325,7 +340,7 @@ export class HouseholdsService {
     return this.transactions.run(async (manager) => {
       const household = await manager.findOneBy(Household, { id });
       if (!household) throw DomainError.notFound('农户');
-      const village = await manager.findOneByOrFail(Village, { id: household.villageId });
+      const village = await this.villages.getIn(manager, household.villageId);
       assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
       const details = await apply(manager, household);
       await manager.save(household);
@@ -352,7 +367,7 @@ export class HouseholdsService {
     groupId: number | undefined,
   ): Promise<number | null> {
     if (!groupId) return null;
-    const group = await manager.findOneBy(Group, { id: groupId });
+    const group = await this.villages.groupIn(manager, groupId);
     if (!group || group.villageId !== villageId)
       throw DomainError.validation({ groupId: '村民小组必须是本村的' });
     return group.id;

@@ -12,7 +12,8 @@ import { definedOnly } from '../common/objects.js';
 import { parseForm } from '../common/validation.js';
 import { villageScope } from '../database/read-cache.js';
 import { Transactions } from '../database/transactions.js';
-import { Village } from '../villages/village.entity.js';
+import type { Village } from '../villages/village.entity.js';
+import { VillagesService } from '../villages/villages.service.js';
 import { CreateRuleDto, UpdateRuleDto } from './dto/rule.dto.js';
 import type { AdoptRuleRevisionDto, RuleChangeDto } from './dto/rule-revision.dto.js';
 import { pointsRange } from './rule-points.js';
@@ -87,6 +88,7 @@ export class RuleRevisionsService {
     private readonly audit: AuditService,
     private readonly rules: RulesService,
     private readonly clock: Clock,
+    private readonly villages: VillagesService,
   ) {}
 
   async create(actor: Actor, villageId: number, changes: RuleChangeDto[]): Promise<RevisionView> {
@@ -213,7 +215,7 @@ export class RuleRevisionsService {
 
   /** Revisions the villages of a township have submitted and that wait for its filing, oldest first. */
   async waitingFiling(townshipId: number): Promise<RevisionView[]> {
-    const villages = await this.dataSource.getRepository(Village).find({ where: { townshipId } });
+    const villages = await this.villages.names(townshipId);
     if (villages.length === 0) return [];
     const names = new Map(villages.map((v) => [v.id, v.name]));
     const rows = await this.dataSource.getRepository(RuleRevision).find({
@@ -338,7 +340,7 @@ export class RuleRevisionsService {
   }
 
   private async villageInScope(manager: EntityManager, actor: Actor, villageId: number): Promise<Village> {
-    const village = await manager.findOneBy(Village, { id: villageId });
+    const village = await this.villages.findIn(manager, villageId);
     if (!village) throw DomainError.notFound('村');
     assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
     return village;

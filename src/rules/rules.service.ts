@@ -11,8 +11,8 @@ import { definedOnly } from '../common/objects.js';
 import { raw } from '../database/raw.js';
 import { scopeOf, villageScope } from '../database/read-cache.js';
 import { Transactions } from '../database/transactions.js';
-import { Township } from '../townships/township.entity.js';
-import { Village } from '../villages/village.entity.js';
+import { TownshipsService } from '../townships/townships.service.js';
+import { VillagesService } from '../villages/villages.service.js';
 import { CreateRuleDto, UpdateRuleDto } from './dto/rule.dto.js';
 import { pointsRange } from './rule-points.js';
 import { ScoringRuleVersion } from './scoring-rule-version.entity.js';
@@ -82,6 +82,8 @@ export class RulesService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly transactions: Transactions,
     private readonly audit: AuditService,
+    private readonly villages: VillagesService,
+    private readonly townships: TownshipsService,
   ) {}
 
   async list(filter: { villageId?: number; townshipId?: number }): Promise<RuleView[]> {
@@ -251,7 +253,7 @@ export class RulesService {
   /** Copies a township's template rules into a village; codes the village already has are skipped. */
   async copyTemplates(actor: Actor, villageId: number, ruleIds?: number[]): Promise<RuleView[]> {
     return this.transactions.run(async (manager) => {
-      const village = await manager.findOneBy(Village, { id: villageId });
+      const village = await this.villages.findIn(manager, villageId);
       if (!village) throw DomainError.notFound('村');
       assertInScope(actor, { townshipId: village.townshipId, villageId });
       const templates = await manager.find(ScoringRule, {
@@ -426,11 +428,11 @@ export class RulesService {
     owner: { villageId?: number; townshipId?: number },
   ): Promise<ScopeTarget> {
     if (owner.villageId) {
-      const village = await manager.findOneBy(Village, { id: owner.villageId });
+      const village = await this.villages.findIn(manager, owner.villageId);
       if (!village) throw DomainError.validation({ villageId: '所选村不存在' });
       return { townshipId: village.townshipId, villageId: village.id };
     }
-    const township = await manager.findOneBy(Township, { id: owner.townshipId });
+    const township = owner.townshipId ? await this.townships.findIn(manager, owner.townshipId) : null;
     if (!township) throw DomainError.validation({ townshipId: '所选乡镇不存在' });
     return { townshipId: township.id };
   }

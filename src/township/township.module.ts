@@ -4,7 +4,9 @@ import { PublicationRecordsModule } from '../publications/publication-records.mo
 import { RankingsModule } from '../rankings/rankings.module.js';
 import { ScoringModule } from '../scoring/scoring.module.js';
 import { SupermarketModule } from '../supermarket/supermarket.module.js';
+import { TownshipsModule } from '../townships/townships.module.js';
 import { UsersModule } from '../users/users.module.js';
+import { VillagesModule } from '../villages/villages.module.js';
 import { TownshipController } from './township.controller.js';
 import { TownshipService } from './township.service.js';
 
@@ -20,6 +22,8 @@ import { TownshipService } from './township.service.js';
     ScoringModule,
     SupermarketModule,
     UsersModule,
+    TownshipsModule,
+    VillagesModule,
   ],
   controllers: [TownshipController],
   providers: [TownshipService],

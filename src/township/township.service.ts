@@ -7,7 +7,6 @@ import { AuditService } from '../audit/audit.service.js';
 import { addDays } from '../common/dates.js';
 import { DomainError } from '../common/domain-error.js';
 import { type Period } from '../common/periods.js';
-import { selectRow, selectRows } from '../database/raw.js';
 import { ReadCache } from '../database/read-cache.js';
 import { HouseholdsService } from '../households/households.service.js';
 import { LedgerService } from '../ledger/ledger.service.js';
@@ -15,9 +14,11 @@ import { PublicationsService } from '../publications/publications.service.js';
 import { RankingsService } from '../rankings/rankings.service.js';
 import { ScoringService } from '../scoring/scoring.service.js';
 import { SupermarketReportsService } from '../supermarket/reports.service.js';
-import { Township } from '../townships/township.entity.js';
+import type { Township } from '../townships/township.entity.js';
+import { TownshipsService } from '../townships/townships.service.js';
 import { UsersService } from '../users/users.service.js';
-import { Village } from '../villages/village.entity.js';
+import type { Village } from '../villages/village.entity.js';
+import { VillagesService } from '../villages/villages.service.js';
 import {
   chanceInWords,
   concentration,
@@ -86,6 +87,8 @@ export class TownshipService {
     private readonly rankings: RankingsService,
     private readonly audit: AuditService,
     private readonly users: UsersService,
+    private readonly townships: TownshipsService,
+    private readonly villages: VillagesService,
   ) {}
 
   /**
@@ -111,12 +114,12 @@ export class TownshipService {
   }
 
   async township(actor: Actor, townshipId: number): Promise<{ township: Township; villages: Village[] }> {
-    // Read on every dashboard view, before the kept dashboard: plain rows rather than the query builder.
-    const township = await selectRow(this.dataSource.manager, Township, townshipId);
+    // Read on every dashboard view, before the kept dashboard: plain rows (each owner reads them so).
+    const township = await this.townships.findIn(this.dataSource.manager, townshipId);
     if (!township) throw DomainError.notFound('乡镇');
     assertInScope(actor, { townshipId });
-    const villages = await selectRows(this.dataSource.manager, Village, { townshipId, active: true });
-    return { township, villages: villages.sort((a, b) => a.id - b.id) };
+    const villages = await this.villages.inTownship(townshipId, { active: true });
+    return { township, villages };
   }
 
   /** A handful of grouped queries for the whole township (one per feature asked), never one query per village. */

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { scopeLevel, type Actor } from '../access/actor.js';
 import { assertInScope } from '../access/scope-policy.js';
 import { AuditService } from '../audit/audit.service.js';
 import { DomainError } from '../common/domain-error.js';
 import { definedOnly } from '../common/objects.js';
+import { selectRow } from '../database/raw.js';
 import { Transactions } from '../database/transactions.js';
 import { CreateTownshipDto, UpdateTownshipDto } from './dto/township.dto.js';
 import { Township } from './township.entity.js';
@@ -17,6 +18,11 @@ export class TownshipsService {
     private readonly transactions: Transactions,
     private readonly audit: AuditService,
   ) {}
+
+  /** A township's row, read in the caller's transaction (null when there is none): a plain row, read on every dashboard. */
+  findIn(manager: EntityManager, id: number): Promise<Township | null> {
+    return selectRow(manager, Township, id);
+  }
 
   /** The townships an actor may see: all for the admin, its own for a township or village role. */
   async list(actor: Actor): Promise<Township[]> {

@@ -13,9 +13,10 @@ import { definedOnly } from '../common/objects.js';
 import type { Paged } from '../common/pagination.js';
 import { scopeOf } from '../database/read-cache.js';
 import { Transactions } from '../database/transactions.js';
-import { Household } from '../households/household.entity.js';
-import { Township } from '../townships/township.entity.js';
-import { Village } from '../villages/village.entity.js';
+import type { Household } from '../households/household.entity.js';
+import { HouseholdsService } from '../households/households.service.js';
+import { TownshipsService } from '../townships/townships.service.js';
+import { VillagesService } from '../villages/villages.service.js';
 import { CreateUserDto, UpdateUserDto } from './dto/user.dto.js';
 import { User } from './user.entity.js';
 
@@ -48,6 +49,9 @@ export class UsersService {
     private readonly transactions: Transactions,
     private readonly sessions: SessionsService,
     private readonly audit: AuditService,
+    private readonly households: HouseholdsService,
+    private readonly townships: TownshipsService,
+    private readonly villages: VillagesService,
   ) {}
 
   /** The name a receipt or a list shows for a staff account ('' when there is none). */
@@ -223,7 +227,7 @@ export class UsersService {
 
   /** The household an account states as its own, for its page. */
   household(id: number): Promise<Household | null> {
-    return this.dataSource.getRepository(Household).findOneBy({ id });
+    return this.households.findIn(this.dataSource.manager, id);
   }
 
   /** Accounts of the actor's scope that wait for the township's confirmation, oldest first. */
@@ -286,13 +290,13 @@ export class UsersService {
     if (level === 'county') return { townshipId: null, villageId: null };
     if (level === 'township') {
       if (!dto.townshipId) throw DomainError.validation({ townshipId: '乡镇审核员必须选择乡镇' });
-      const township = await manager.findOneBy(Township, { id: dto.townshipId });
+      const township = await this.townships.findIn(manager, dto.townshipId);
       if (!township) throw DomainError.validation({ townshipId: '所选乡镇不存在' });
       return { townshipId: township.id, villageId: null };
     }
     if (!VILLAGE_ROLES.includes(role) || !dto.villageId)
       throw DomainError.validation({ villageId: '村级账号必须选择村' });
-    const village = await manager.findOneBy(Village, { id: dto.villageId });
+    const village = await this.villages.findIn(manager, dto.villageId);
     if (!village) throw DomainError.validation({ villageId: '所选村不存在' });
     return { townshipId: village.townshipId, villageId: village.id };
   }
@@ -313,10 +317,10 @@ export class UsersService {
     }
     if (dto.noHousehold) return { householdId: null, noHouseholdInVillage: true };
     if (!named) throw DomainError.validation({ householdId: HOUSEHOLD_REQUIRED });
-    const household = await manager.findOneBy(
-      Household,
-      dto.householdId !== undefined ? { id: dto.householdId } : { code },
-    );
+    const household =
+      dto.householdId !== undefined
+        ? await this.households.findIn(manager, dto.householdId)
+        : await this.households.withCode(manager, code as string);
     if (!household || household.villageId !== villageId) {
       throw DomainError.validation({ householdId: '所在户必须是本村的户' });
     }

@@ -7,14 +7,15 @@ import { AuditService } from '../audit/audit.service.js';
 import { DomainError } from '../common/domain-error.js';
 import { definedOnly } from '../common/objects.js';
 import type { Paged } from '../common/pagination.js';
-import { raw } from '../database/raw.js';
+import { lockRow } from '../database/locks.js';
+import { raw, selectRows } from '../database/raw.js';
 import { ReadCache, villageScope } from '../database/read-cache.js';
 import { RankingSettingsService, type RankingSettingsValues } from '../rankings/ranking-settings.service.js';
 import { ScoringSettingsService } from '../scoring/scoring-settings.service.js';
 import type { SupermarketSettings } from '../supermarket/supermarket-settings.entity.js';
 import { SupermarketSettingsService } from '../supermarket/supermarket-settings.service.js';
 import { Transactions } from '../database/transactions.js';
-import { Township } from '../townships/township.entity.js';
+import { TownshipsService } from '../townships/townships.service.js';
 import { CreateVillageDto, GroupDto, UpdateGroupDto, UpdateVillageDto } from './dto/village.dto.js';
 import { Group } from './group.entity.js';
 import { keptVillage } from './kept-village.js';
@@ -44,6 +45,7 @@ export class VillagesService {
     private readonly supermarketSettings: SupermarketSettingsService,
     private readonly rankingSettings: RankingSettingsService,
     private readonly cache: ReadCache,
+    private readonly townships: TownshipsService,
   ) {}
 
   /** A village's row as pages read it, kept in the read cache until a write in it; `fresh` reads the database. */
@@ -84,6 +86,43 @@ export class VillagesService {
       where: { villageId },
       order: { sortOrder: 'ASC', id: 'ASC' },
     });
+  }
+
+  /** A village's groups, retired ones too, in their order: an import matches names against them. */
+  groups(villageId: number): Promise<Group[]> {
+    return this.dataSource.getRepository(Group).find({
+      where: { villageId },
+      order: { sortOrder: 'ASC', id: 'ASC' },
+    });
+  }
+
+  /** A group's row, read in the caller's transaction (null when there is none). */
+  groupIn(manager: EntityManager, id: number): Promise<Group | null> {
+    return manager.findOneBy(Group, { id });
+  }
+
+  /** A township's villages (only the active ones with `active: true`), in id order: plain rows, read on every dashboard. */
+  async inTownship(townshipId: number, options: { active?: boolean } = {}): Promise<Village[]> {
+    const rows = await selectRows(this.dataSource.manager, Village, {
+      townshipId,
+      ...(options.active !== undefined && { active: options.active }),
+    });
+    return rows.sort((a, b) => a.id - b.id);
+  }
+
+  /** Holds the village's row until the caller's transaction ends (two imports into the village at once wait here). */
+  async lockIn(manager: EntityManager, id: number): Promise<void> {
+    await lockRow(manager, Village, id);
+  }
+
+  /**
+   * Hands out the village's next `count` household numbers in the caller's transaction and gives the last one: the
+   * counter moves once, which on PostgreSQL locks the village row until commit, so no number is given twice.
+   */
+  async takeHouseholdNumbers(manager: EntityManager, id: number, count: number): Promise<number> {
+    await manager.increment(Village, { id }, 'householdSeq', count);
+    const { householdSeq } = await manager.findOneByOrFail(Village, { id });
+    return householdSeq;
   }
 
   /** Villages in the actor's scope; a township filter narrows the admin's view. */
@@ -133,7 +172,7 @@ export class VillagesService {
 
   async create(actor: Actor, dto: CreateVillageDto): Promise<VillageView> {
     return this.transactions.run(async (manager) => {
-      const township = await manager.findOneBy(Township, { id: dto.townshipId });
+      const township = await this.townships.findIn(manager, dto.townshipId);
       if (!township) throw DomainError.validation({ townshipId: '所选乡镇不存在' });
       assertInScope(actor, { townshipId: township.id });
       if (!township.active) throw DomainError.validation({ townshipId: '该乡镇已停用' });
