@@ -49,6 +49,7 @@ const ALLOWED = {
     'score_record',
     'scoring_rule_version',
     'stock_movement',
+    'village',
   ],
 };
 
@@ -75,7 +76,7 @@ for (const file of files.filter((f) => f.endsWith('.entity.ts'))) {
 
 const SQL = /\b(?:FROM|JOIN|UPDATE|INTO)\s+"?(\w+)"?/g;
 const ORM =
-  /\b(?:getRepository|createQueryBuilder|from|into|innerJoin|leftJoin|innerJoinAndSelect|leftJoinAndSelect|find|findOne|findBy|findOneBy|findAndCount|count|countBy|exists|existsBy|insert|update|save|delete|increment|decrement|upsert|sum|maximum|minimum|average|create|remove|preload)\(\s*'?(\w+)'?\s*[,)]/g;
+  /\b(?:getRepository|createQueryBuilder|from|into|innerJoin|leftJoin|innerJoinAndSelect|leftJoinAndSelect|find|findOne|findBy|findOneBy|findOneOrFail|findOneByOrFail|findAndCount|findAndCountBy|count|countBy|exists|existsBy|insert|update|save|delete|increment|decrement|upsert|sum|maximum|minimum|average|create|remove|preload)\(\s*(?:'(\w+)'|(\w+))\s*[,)]/g;
 // database/raw.ts's helpers and database/locks.ts take the entity second: selectRow(manager, Township, id)
 const HELPERS =
   /\b(?:selectRows?|insertRow|updateRow|updateRowIf|lockRow|holdRow)\(\s*[\w.]+\s*,\s*(\w+)\s*[,)]/g;
@@ -92,8 +93,13 @@ for (const file of files) {
   const tables = new Set();
   for (const m of text.matchAll(SQL))
     if (tableOwner.has(m[1]) && tableOwner.get(m[1]) !== own) tables.add(m[1]);
-  for (const m of [...text.matchAll(ORM), ...text.matchAll(HELPERS)]) {
-    const table = classTable.get(m[1]) ?? (tableOwner.has(m[1]) ? m[1] : undefined);
+  // A quoted name is a table ('household'); a bare one only counts as an entity class (Household), not a variable.
+  for (const m of text.matchAll(ORM)) {
+    const table = m[1] !== undefined ? (tableOwner.has(m[1]) ? m[1] : undefined) : classTable.get(m[2]);
+    if (table && tableOwner.get(table) !== own) tables.add(table);
+  }
+  for (const m of text.matchAll(HELPERS)) {
+    const table = classTable.get(m[1]);
     if (table && tableOwner.get(table) !== own) tables.add(table);
   }
   if (tables.size) found[rel] = [...tables].sort();
