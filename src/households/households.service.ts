@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Brackets, DataSource, EntityManager, In } from 'typeorm';
+import { Brackets, DataSource, EntityManager, In, MoreThan } from 'typeorm';
 import type { Actor } from '../access/actor.js';
 import { assertInScope } from '../access/scope-policy.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -9,7 +9,7 @@ import { SessionsService } from '../auth/sessions.service.js';
 import { DomainError } from '../common/domain-error.js';
 import { definedOnly } from '../common/objects.js';
 import type { Paged } from '../common/pagination.js';
-import { holdRow } from '../database/locks.js';
+import { holdRow, lockRow } from '../database/locks.js';
 import { isPostgres, raw } from '../database/raw.js';
 import { villageScope } from '../database/read-cache.js';
 import { Transactions } from '../database/transactions.js';
@@ -190,6 +190,38 @@ export class HouseholdsService {
       [id],
     );
     return household;
+  }
+
+  /** A household's row, held until the caller's transaction ends (after its village's book, as every move takes it). */
+  lockIn(manager: EntityManager, id: number): Promise<Household | null> {
+    return lockRow(manager, Household, id);
+  }
+
+  /** The village a household belongs to (null when there is none), read before its book is locked: one plain query. */
+  async villageOf(id: number): Promise<number | null> {
+    const [row] = await raw<{ villageId: number }>(
+      this.dataSource,
+      'SELECT "villageId" FROM household WHERE id = $1',
+      [id],
+    );
+    return row ? row.villageId : null;
+  }
+
+  /**
+   * The village's households with more than `keep` available points (清零), in id order, in one query; `limit` keeps
+   * the first ones only. In the caller's transaction when a manager is given.
+   */
+  availableAbove(
+    villageId: number,
+    keep: number,
+    options: { manager?: EntityManager; limit?: number } = {},
+  ): Promise<Pick<Household, 'id' | 'available'>[]> {
+    return (options.manager ?? this.dataSource.manager).find(Household, {
+      where: { villageId, available: MoreThan(keep) },
+      select: { id: true, available: true },
+      order: { id: 'ASC' },
+      ...(options.limit !== undefined && { take: options.limit }),
+    });
   }
 
   /** Households by id, in id order, with what lists and rankings name them by: one plain query. */

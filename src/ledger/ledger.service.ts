@@ -267,6 +267,11 @@ export class LedgerService {
     );
   }
 
+  /** The entries that refer to one thing (a redemption's spending and giving back), in the caller's transaction. */
+  entriesFor(manager: EntityManager, refType: string, refId: number): Promise<LedgerEntry[]> {
+    return manager.getRepository(LedgerEntry).findBy({ refType, refId });
+  }
+
   /** A household's entries, newest first: plain rows read by the (household, id) index, a page at a time. */
   async passbook(
     householdId: number,

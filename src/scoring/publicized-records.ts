@@ -168,3 +168,19 @@ export async function villageOfRecord(manager: EntityManager, recordId: number):
 export function lockRecordRow(manager: EntityManager, recordId: number): Promise<ScoreRecord | null> {
   return lockRow(manager, ScoreRecord, recordId);
 }
+
+/**
+ * Records by id (those that exist, any order), with their publication: what a 监督意见 on a record shows of it (its
+ * household and rule version are asked of their owners). One query; the caller passes a few ids.
+ */
+export async function recordsWithPublication(
+  manager: EntityManager,
+  ids: number[],
+): Promise<Pick<ScoreRecord, 'id' | 'publicationId' | 'householdId' | 'ruleVersionId' | 'points'>[]> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return [];
+  return manager.getRepository(ScoreRecord).find({
+    where: { id: In(unique) },
+    select: { id: true, publicationId: true, householdId: true, ruleVersionId: true, points: true },
+  });
+}

@@ -13,7 +13,8 @@ import { lockRow } from '../database/locks.js';
 import { insertRow, raw, selectRows } from '../database/raw.js';
 import { ReadCache } from '../database/read-cache.js';
 import { Transactions } from '../database/transactions.js';
-import { Village } from '../villages/village.entity.js';
+import type { Village } from '../villages/village.entity.js';
+import { VillagesService } from '../villages/villages.service.js';
 import { CreateGoodsDto, StockInDto, StockTakeDto, UpdateGoodsDto } from './dto/supermarket.dto.js';
 import { Goods } from './goods.entity.js';
 import { MovementKind, StockMovement } from './stock-movement.entity.js';
@@ -60,6 +61,7 @@ export class GoodsService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly cache: ReadCache,
+    private readonly villages: VillagesService,
   ) {}
 
   /**
@@ -325,7 +327,7 @@ export class GoodsService {
   }
 
   private async assertVillage(actor: Actor, villageId: number): Promise<Village> {
-    const village = await this.dataSource.getRepository(Village).findOneBy({ id: villageId });
+    const village = await this.villages.findIn(this.dataSource.manager, villageId);
     if (!village) throw DomainError.notFound('村');
     assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
     return village;

@@ -13,7 +13,7 @@ import { raw } from '../database/raw.js';
 import { villageScope } from '../database/read-cache.js';
 import { Transactions } from '../database/transactions.js';
 import { UsersService } from '../users/users.service.js';
-import { Village } from '../villages/village.entity.js';
+import type { Village } from '../villages/village.entity.js';
 import { VillagesService } from '../villages/villages.service.js';
 import { MonthlyStatement, type StatementStatus } from './monthly-statement.entity.js';
 import { SupermarketReportsService, type StockRow } from './reports.service.js';
@@ -258,18 +258,19 @@ export class MonthlyStatementsService {
     const today = this.clock.today();
     if (Number(today.slice(8, 10)) <= STATEMENT_DUE_DAY) return null;
     const month = this.lastMonth(today);
-    const rows = await this.dataSource
-      .createQueryBuilder()
-      .select('v.id', 'id')
-      .addSelect('v.name', 'name')
-      .from(Village, 'v')
-      .leftJoin(MonthlyStatement, 's', 's.villageId = v.id AND s.month = :month', { month: month.key })
-      .where('v.townshipId = :townshipId AND v.active = :active', { townshipId, active: true })
-      .andWhere("(s.status IS NULL OR s.status <> 'SIGNED')")
-      .andWhere('EXISTS (SELECT 1 FROM goods g WHERE g."villageId" = v.id)')
-      .orderBy('v.name', 'ASC')
-      .getRawMany<{ id: number | string; name: string }>();
-    return { month, villages: rows.map((r) => ({ id: Number(r.id), name: r.name })) };
+    // The township's villages are the villages' to say; which of them keep a supermarket and have not signed, ours.
+    const villages = await this.villages.activeNames(townshipId);
+    if (villages.length === 0) return { month, villages };
+    const ids = villages.map((v) => v.id);
+    const rows = await raw<{ villageId: number | string }>(
+      this.dataSource,
+      `SELECT DISTINCT g."villageId" FROM goods g WHERE g."villageId" IN (${ids.map((_, i) => `$${i + 1}`).join(', ')})
+        AND NOT EXISTS (SELECT 1 FROM monthly_statement s
+          WHERE s."villageId" = g."villageId" AND s.month = $${ids.length + 1} AND s.status = 'SIGNED')`,
+      [...ids, month.key],
+    );
+    const late = new Set(rows.map((r) => Number(r.villageId)));
+    return { month, villages: villages.filter((v) => late.has(v.id)) };
   }
 
   private async view(row: MonthlyStatement): Promise<StatementView> {

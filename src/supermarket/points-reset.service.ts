@@ -1,14 +1,14 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, MoreThan } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { Actor } from '../access/actor.js';
 import { assertInScope } from '../access/scope-policy.js';
 import { AuditService, SYSTEM } from '../audit/audit.service.js';
 import { todayInChina } from '../common/dates.js';
 import { DomainError } from '../common/domain-error.js';
 import { Transactions } from '../database/transactions.js';
-import { Household } from '../households/household.entity.js';
+import { HouseholdsService } from '../households/households.service.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { scopeOfVillage } from '../villages/scope-of-village.js';
 import { ResetSettingsDto } from './dto/supermarket.dto.js';
@@ -40,6 +40,7 @@ export class PointsResetService implements OnApplicationShutdown {
     private readonly audit: AuditService,
     private readonly settings: SupermarketSettingsService,
     private readonly notices: NoticesService,
+    private readonly households: HouseholdsService,
   ) {}
 
   /** Due resets are looked for every ten minutes. */
@@ -120,11 +121,9 @@ export class PointsResetService implements OnApplicationShutdown {
   private async warn(villageId: number, coming: ResetNotice): Promise<void> {
     // Once per reset and village (this runs every ten minutes): told when the first household over the kept amount
     // already has its notice, found by the notice's exact key.
-    const households = this.dataSource.getRepository(Household);
-    const where = { villageId, available: MoreThan(coming.keep) };
-    const first = await households.findOne({ where, select: { id: true }, order: { id: 'ASC' } });
+    const [first] = await this.households.availableAbove(villageId, coming.keep, { limit: 1 });
     if (!first || (await this.notices.exists(`reset:${villageId}:${coming.on}:${first.id}`))) return;
-    const over = await households.find({ where, select: { id: true, available: true } });
+    const over = await this.households.availableAbove(villageId, coming.keep);
     await this.transactions.run((manager) =>
       this.notices.add(
         manager,
@@ -144,12 +143,7 @@ export class PointsResetService implements OnApplicationShutdown {
       await this.ledger.lockBook(manager, villageId);
       if (!(await this.settings.claimReset(manager, villageId, on))) return false;
       const { resetKeep } = await this.settings.reset(villageId, { manager });
-      const over = await manager
-        .createQueryBuilder(Household, 'h')
-        .select(['h.id', 'h.available'])
-        .where('h.villageId = :villageId AND h.available > :keep', { villageId, keep: resetKeep })
-        .orderBy('h.id', 'ASC')
-        .getMany();
+      const over = await this.households.availableAbove(villageId, resetKeep, { manager });
       let expired = 0;
       for (const h of over) {
         const amount = resetKeep - h.available;

@@ -14,10 +14,9 @@ import { lockRow } from '../database/locks.js';
 import { insertRow, raw, selectRows } from '../database/raw.js';
 import { Transactions } from '../database/transactions.js';
 import { scopeOfVillage } from '../villages/scope-of-village.js';
-import { Household } from '../households/household.entity.js';
-import { LedgerEntry } from '../ledger/ledger-entry.entity.js';
+import type { Household } from '../households/household.entity.js';
+import { HouseholdsService } from '../households/households.service.js';
 import { LedgerService } from '../ledger/ledger.service.js';
-import { Village } from '../villages/village.entity.js';
 import { VillagesService } from '../villages/villages.service.js';
 import {
   basketFingerprint,
@@ -85,6 +84,7 @@ export class RedemptionsService {
     private readonly clock: Clock,
     private readonly settings: SupermarketSettingsService,
     private readonly villages: VillagesService,
+    private readonly households: HouseholdsService,
   ) {}
 
   /**
@@ -111,15 +111,11 @@ export class RedemptionsService {
     dto: RedeemDto,
     fingerprint: string,
   ): Promise<RedemptionWithLines & { created: boolean }> {
-    const [householdVillage] = await raw<{ villageId: number }>(
-      this.dataSource,
-      'SELECT "villageId" FROM household WHERE id = $1',
-      [dto.householdId],
-    );
-    if (!householdVillage) throw DomainError.validation({ householdId: '所选农户不存在' });
+    const householdVillage = await this.households.villageOf(dto.householdId);
+    if (householdVillage === null) throw DomainError.validation({ householdId: '所选农户不存在' });
     return this.transactions.run(async (manager) => {
-      await this.ledger.lockBook(manager, householdVillage.villageId);
-      const household = (await lockRow(manager, Household, dto.householdId)) as Household;
+      await this.ledger.lockBook(manager, householdVillage);
+      const household = (await this.households.lockIn(manager, dto.householdId)) as Household;
       const [earlier] = await selectRows(manager, Redemption, {
         createdBy: actor.id,
         idempotencyKey: dto.idempotencyKey,
@@ -212,7 +208,7 @@ export class RedemptionsService {
 
   /** The counter's confirm step: prices the basket and checks points, stock and limits, writing nothing. */
   async preview(actor: Actor, householdId: number, items: BasketLine[]): Promise<BasketPreview> {
-    const household = await this.dataSource.getRepository(Household).findOneBy({ id: householdId });
+    const household = await this.households.findIn(this.dataSource.manager, householdId);
     if (!household) throw DomainError.validation({ householdId: '所选农户不存在' });
     const preview = await this.priceBasket(
       this.dataSource.manager,
@@ -355,9 +351,7 @@ export class RedemptionsService {
     if (actor.kind === 'household') {
       if (actor.id !== redemption.householdId) throw DomainError.forbidden('只能查看自家的兑换单');
     } else {
-      const village = await this.dataSource
-        .getRepository(Village)
-        .findOneByOrFail({ id: redemption.villageId });
+      const village = await this.villages.getIn(this.dataSource.manager, redemption.villageId);
       assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
     }
     const lines = await this.dataSource
@@ -415,7 +409,7 @@ export class RedemptionsService {
     if (villageIds.length === 0) return problems;
     const redemptions = await manager.getRepository(Redemption).findBy({ villageId: In(villageIds) });
     for (const r of redemptions) {
-      const entries = await manager.getRepository(LedgerEntry).findBy({ refType: 'redemption', refId: r.id });
+      const entries = await this.ledger.entriesFor(manager, 'redemption', r.id);
       const spent = entries.filter((e) => e.kind === 'REDEMPTION');
       const back = entries.filter((e) => e.kind === 'REDEMPTION_CANCEL');
       if (spent.length !== 1 || spent[0].amount !== -r.totalPoints)

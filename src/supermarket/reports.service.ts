@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Household } from '../households/household.entity.js';
+import { HouseholdsService } from '../households/households.service.js';
 import { Goods } from './goods.entity.js';
 import { RedemptionLine } from './redemption-line.entity.js';
 import { Redemption } from './redemption.entity.js';
@@ -31,7 +31,10 @@ const inPeriod = (kind: 'INITIAL' | 'PURCHASE' | 'DONATION') =>
 /** 超市报表 for a village and a period (China days, both ends included): stock, donors, redemptions. */
 @Injectable()
 export class SupermarketReportsService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly households: HouseholdsService,
+  ) {}
 
   /** Per goods: on hand at the start, in, out (redemptions), returned (cancellations), stock-takes, on hand at the end. */
   async stock(villageId: number, from: string, to: string): Promise<StockRow[]> {
@@ -140,20 +143,24 @@ export class SupermarketReportsService {
       .addGroupBy('l.unit')
       .orderBy('points', 'DESC')
       .getRawMany();
-    const byHousehold = await done(
+    const perHousehold = await done(
       this.dataSource
         .createQueryBuilder()
-        .select('h.code', 'code')
-        .addSelect('h.headName', 'headName')
+        .select('r.householdId', 'householdId')
         .addSelect('COUNT(*)', 'count')
         .addSelect('SUM(r.totalPoints)', 'points')
-        .from(Redemption, 'r')
-        .innerJoin(Household, 'h', 'h.id = r.householdId'),
+        .from(Redemption, 'r'),
     )
-      .groupBy('h.code')
-      .addGroupBy('h.headName')
-      .orderBy('points', 'DESC')
+      .groupBy('r.householdId')
       .getRawMany();
+    // A household's code and name are the households' to say; the code is unique, so a household is one row.
+    const names = await this.households.codesAndNames(perHousehold.map((r) => Number(r.householdId)));
+    const byHousehold = perHousehold
+      .flatMap((r) => {
+        const named = names.get(Number(r.householdId));
+        return named ? [{ ...named, count: num(r.count), points: num(r.points) }] : [];
+      })
+      .sort((a, b) => b.points - a.points || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
     return {
       byDay: byDay.map((r) => ({ day: r.day as string, count: num(r.count), points: num(r.points) })),
       byGoods: byGoods.map((r) => ({
@@ -162,12 +169,7 @@ export class SupermarketReportsService {
         quantity: num(r.quantity),
         points: num(r.points),
       })),
-      byHousehold: byHousehold.map((r) => ({
-        code: r.code as string,
-        headName: r.headName as string,
-        count: num(r.count),
-        points: num(r.points),
-      })),
+      byHousehold,
     };
   }
 

@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
+import { HouseholdsModule } from '../households/households.module.js';
 import { PublicationRecordsModule } from '../publications/publication-records.module.js';
+import { RulesModule } from '../rules/rules.module.js';
+import { VillagesModule } from '../villages/villages.module.js';
 import { SupervisionApiController } from './supervision.api.controller.js';
 import { SupervisionService } from './supervision.service.js';
 
@@ -8,7 +11,7 @@ import { SupervisionService } from './supervision.service.js';
  * supermarket's pages (redemptions, stock movements) can raise and answer them without a circle of modules.
  */
 @Module({
-  imports: [PublicationRecordsModule],
+  imports: [PublicationRecordsModule, HouseholdsModule, RulesModule, VillagesModule],
   controllers: [SupervisionApiController],
   providers: [SupervisionService],
   exports: [SupervisionService],

@@ -7,13 +7,18 @@ import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { lockRow } from '../database/locks.js';
-import { raw } from '../database/raw.js';
 import { villageScope } from '../database/read-cache.js';
 import { Transactions } from '../database/transactions.js';
+import { HouseholdsService } from '../households/households.service.js';
 import { PublicationsService } from '../publications/publications.service.js';
-import { Redemption } from '../supermarket/redemption.entity.js';
-import { StockMovement } from '../supermarket/stock-movement.entity.js';
-import { Village } from '../villages/village.entity.js';
+import { RulesService } from '../rules/rules.service.js';
+import { recordsWithPublication } from '../scoring/publicized-records.js';
+import {
+  movementsWithGoods,
+  receiptNumbers,
+  villageOfSupermarketThing,
+} from '../supermarket/supervised-things.js';
+import { VillagesService } from '../villages/villages.service.js';
 import { SupervisionOpinion, type OpinionTarget } from './supervision-opinion.entity.js';
 
 export function opinionView(o: SupervisionOpinion) {
@@ -43,6 +48,9 @@ export class SupervisionService {
     private readonly publications: PublicationsService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly villages: VillagesService,
+    private readonly households: HouseholdsService,
+    private readonly rules: RulesService,
   ) {}
 
   /** On a record during its window: the record is held (OBJECTED) until the committee answers. */
@@ -53,7 +61,7 @@ export class SupervisionService {
         recordId,
         '只能在公示期内对公示中的记录提出监督意见',
       );
-      const village = await manager.findOneByOrFail(Village, { id: record.villageId });
+      const village = await this.villages.getIn(manager, record.villageId);
       assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
       await this.refuseSecond(manager, 'SCORE_RECORD', recordId);
       const opinion = await manager.save(
@@ -93,12 +101,10 @@ export class SupervisionService {
     text: string,
   ): Promise<SupervisionOpinion> {
     return this.transactions.run(async (manager) => {
-      const target =
-        targetType === 'REDEMPTION'
-          ? await manager.findOneBy(Redemption, { id: targetId })
-          : await manager.findOneBy(StockMovement, { id: targetId });
-      if (!target) throw DomainError.notFound(targetType === 'REDEMPTION' ? '兑换单' : '库存变动');
-      const village = await manager.findOneByOrFail(Village, { id: target.villageId });
+      const targetVillage = await villageOfSupermarketThing(manager, targetType, targetId);
+      if (targetVillage === null)
+        throw DomainError.notFound(targetType === 'REDEMPTION' ? '兑换单' : '库存变动');
+      const village = await this.villages.getIn(manager, targetVillage);
       assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
       await this.refuseSecond(manager, targetType, targetId);
       const opinion = await manager.save(
@@ -134,7 +140,7 @@ export class SupervisionService {
     return this.transactions.run(async (manager) => {
       const found = await manager.findOneBy(SupervisionOpinion, { id: opinionId });
       if (!found) throw DomainError.notFound('监督意见');
-      const village = await manager.findOneByOrFail(Village, { id: found.villageId });
+      const village = await this.villages.getIn(manager, found.villageId);
       assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
       const onRecord = found.targetType === 'SCORE_RECORD';
       // The record (after the village's book) before the opinion: the order every move of a record takes.
@@ -234,40 +240,27 @@ export class SupervisionService {
    */
   async described(opinions: SupervisionOpinion[]): Promise<Map<number, { what: string; href: string }>> {
     const ids = (type: OpinionTarget) => opinions.filter((o) => o.targetType === type).map((o) => o.targetId);
-    const list = (n: number[]) => (n.length ? n.map((_, i) => `$${i + 1}`).join(', ') : 'NULL');
+    const manager = this.dataSource.manager;
     const [records, redemptions, movements] = await Promise.all([
-      raw<{
-        id: number;
-        publicationId: number | null;
-        code: string;
-        headName: string;
-        title: string;
-        points: number;
-      }>(
-        this.dataSource,
-        `SELECT r.id, r."publicationId", h.code, h."headName", v.title, r.points FROM score_record r
-          JOIN household h ON h.id = r."householdId" JOIN scoring_rule_version v ON v.id = r."ruleVersionId"
-          WHERE r.id IN (${list(ids('SCORE_RECORD'))})`,
-        ids('SCORE_RECORD'),
-      ),
-      raw<{ id: number; receiptNo: string }>(
-        this.dataSource,
-        `SELECT id, "receiptNo" FROM redemption WHERE id IN (${list(ids('REDEMPTION'))})`,
-        ids('REDEMPTION'),
-      ),
-      raw<{ id: number; goodsId: number; name: string; quantity: number; occurredOn: string }>(
-        this.dataSource,
-        `SELECT m.id, m."goodsId", g.name, m.quantity, m."occurredOn" FROM stock_movement m
-          JOIN goods g ON g.id = m."goodsId" WHERE m.id IN (${list(ids('STOCK_MOVEMENT'))})`,
-        ids('STOCK_MOVEMENT'),
-      ),
+      recordsWithPublication(manager, ids('SCORE_RECORD')),
+      receiptNumbers(manager, ids('REDEMPTION')),
+      movementsWithGoods(manager, ids('STOCK_MOVEMENT')),
+    ]);
+    // A record's household and rule version are their owners' to name.
+    const [households, titles] = await Promise.all([
+      this.households.codesAndNames(records.map((r) => r.householdId)),
+      this.rules.versionTitles(records.map((r) => r.ruleVersionId)),
     ]);
     const about = new Map<string, { what: string; href: string }>();
-    for (const r of records)
+    for (const r of records) {
+      const household = households.get(r.householdId);
+      const title = titles.get(r.ruleVersionId);
+      if (!household || title === undefined) continue;
       about.set(`SCORE_RECORD:${r.id}`, {
-        what: `${r.code} ${r.headName}家 · ${r.title} ${Number(r.points) > 0 ? '+' : ''}${r.points}`,
+        what: `${household.code} ${household.headName}家 · ${title} ${Number(r.points) > 0 ? '+' : ''}${r.points}`,
         href: r.publicationId ? `/publications/${r.publicationId}` : '/publications',
       });
+    }
     for (const r of redemptions)
       about.set(`REDEMPTION:${r.id}`, {
         what: `兑换单 ${r.receiptNo}`,

@@ -79,6 +79,16 @@ export class VillagesService {
     });
   }
 
+  /** Ids and names of a township's active villages, by name (a township's to-do lists them). */
+  async activeNames(townshipId: number): Promise<{ id: number; name: string }[]> {
+    const rows = await this.dataSource.getRepository(Village).find({
+      select: { id: true, name: true },
+      where: { townshipId, active: true },
+      order: { name: 'ASC' },
+    });
+    return rows.map((v) => ({ id: Number(v.id), name: v.name }));
+  }
+
   /** A village's groups in their order, for a filter. */
   async groupNames(villageId: number): Promise<{ id: number; name: string }[]> {
     return this.dataSource.getRepository(Group).find({
