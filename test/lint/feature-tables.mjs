@@ -35,7 +35,10 @@ const BY_DESIGN = {
     "account table is the step issue 14's second kind of book needs",
 };
 
-/** Known cross-feature reads, to be moved behind the owning feature's service. Remove a line when its read is gone. */
+/**
+ * Known cross-feature reads, to be moved behind the owning feature's service (86 in 29 files when this check came; none
+ * left since 2026-12-04). Remove a line when its read is gone.
+ */
 const ALLOWED = {};
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
