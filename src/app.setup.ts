@@ -9,6 +9,7 @@ import { AuthService } from './auth/auth.service.js';
 import { authenticate } from './auth/authenticate.middleware.js';
 import { boundedInput } from './common/bounded-input.middleware.js';
 import { JSON_BODY_LIMIT, refuseDeepJson } from './common/bounds.js';
+import { keptAnswers } from './common/kept-answers.js';
 import { sendError } from './common/error-response.js';
 import { projectRoot } from './common/paths.js';
 import { createValidationPipe } from './common/validation.js';
@@ -16,6 +17,7 @@ import { rememberValidationMetadata } from './common/validation-metadata.js';
 import { registerViewHelpers } from './common/view-helpers.js';
 import { viewLocals } from './common/view-locals.middleware.js';
 import { Settings } from './config/settings.js';
+import { ReadCache } from './database/read-cache.js';
 
 /** Everything the app needs besides its modules; main.ts and the tests both call it (create with bodyParser: false). */
 export function configureApp(app: NestExpressApplication): NestExpressApplication {
@@ -49,6 +51,8 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
         : false,
     }),
   );
+  // The catalogue's kept answer (decision 006) goes out here: after the security headers, before everything else.
+  app.use(keptAnswers(app.get(ReadCache)));
   app.useStaticAssets(join(views, 'assets'), { prefix: '/assets/', maxAge: '1d' });
   // express.json directly: Nest's useBodyParser keeps `verify` for itself. The depth check runs before JSON.parse.
   app.use(json({ limit: JSON_BODY_LIMIT, verify: refuseDeepJson }));

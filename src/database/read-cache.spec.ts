@@ -97,4 +97,24 @@ describe('the read cache', () => {
     expect(page(await read())).toBe('<td>45 points</td>');
     expect(drawn).toBe(2);
   });
+
+  it('should keep a value read under a stamp only if no write came since, and hand it out until the next write', () => {
+    const cache = new ReadCache();
+    const before = cache.stampOf(village1);
+    cache.written(village1); // committed while the answer was on its way
+    cache.keepAt('answer:/goods?villageId=1', village1, before, '{"stock":20}');
+    expect(cache.peek('answer:/goods?villageId=1')).toBeUndefined();
+
+    const now = cache.stampOf(village1);
+    cache.keepAt('answer:/goods?villageId=1', village1, now, '{"stock":18}');
+    expect(cache.peek('answer:/goods?villageId=1')).toBe('{"stock":18}');
+    cache.written({ villageIds: [2] });
+    expect(cache.peek('answer:/goods?villageId=1')).toBe('{"stock":18}');
+    cache.written(village1);
+    expect(cache.peek('answer:/goods?villageId=1')).toBeUndefined();
+
+    cache.keep(false); // another process's writes could go unheard: nothing is kept
+    cache.keepAt('k', village1, cache.stampOf(village1), 'x');
+    expect(cache.peek('k')).toBeUndefined();
+  });
 });

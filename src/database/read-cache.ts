@@ -21,6 +21,7 @@ export const scopeOf = (villageId?: number | null, townshipId?: number | null): 
 interface Entry {
   value: unknown;
   stamp: string;
+  scope: CacheScope;
 }
 
 /**
@@ -72,15 +73,40 @@ export class ReadCache {
     try {
       const value = await promise;
       // Written while it loaded: the value may be older than the write; it is returned but not kept.
-      if (this.keeping && this.stamp(scope) === stamp) {
-        this.entries.delete(key);
-        this.entries.set(key, { value, stamp });
-        if (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
-      }
+      this.keepAt(key, scope, stamp, value);
       return value;
     } finally {
       if (this.loading.get(key)?.promise === promise) this.loading.delete(key);
     }
+  }
+
+  /**
+   * Where the scope's writes stand now: take it before reading, and give it to `keepAt` with what was read, so that a
+   * value read while a write committed is never kept past it.
+   */
+  stampOf(scope: CacheScope): string {
+    return this.stamp(scope);
+  }
+
+  /** Keeps a value read under `stamp` (from `stampOf`), unless a write in its scope came since. */
+  keepAt(key: string, scope: CacheScope, stamp: string, value: unknown): void {
+    if (!this.keeping || this.stamp(scope) !== stamp) return;
+    this.entries.delete(key);
+    this.entries.set(key, { value, stamp, scope });
+    if (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
+  }
+
+  /** The kept value of `key` if nothing in its scope was written since, without loading anything. */
+  peek(key: string): unknown {
+    const hit = this.entries.get(key);
+    if (!hit) return undefined;
+    if (hit.stamp !== this.stamp(hit.scope)) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    this.entries.delete(key); // most recently used last
+    this.entries.set(key, hit);
+    return hit.value;
   }
 
   /**

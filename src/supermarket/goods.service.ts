@@ -11,7 +11,7 @@ import type { Paged } from '../common/pagination.js';
 import { isUniqueViolation } from '../common/unique.js';
 import { lockRow } from '../database/locks.js';
 import { insertRow, raw, selectRows } from '../database/raw.js';
-import { ReadCache } from '../database/read-cache.js';
+import { type CacheScope, ReadCache } from '../database/read-cache.js';
 import { Transactions } from '../database/transactions.js';
 import type { Village } from '../villages/village.entity.js';
 import { VillagesService } from '../villages/villages.service.js';
@@ -52,6 +52,9 @@ export interface StockMismatch {
   problem: string;
 }
 
+/** What a village's catalogue depends on: writes in the village (its goods, their stock). */
+export const catalogueScope = (villageId: number): CacheScope => ({ villageIds: [villageId] });
+
 /** 商品 and 库存: the catalogue, stock in (purchase or donation), stock-takes, and the movement book behind each level. */
 @Injectable()
 export class GoodsService {
@@ -69,7 +72,7 @@ export class GoodsService {
    * counter): kept until a write in the village. The rows are shared by every reader until then: not to be changed.
    */
   async catalogue(villageId: number): Promise<readonly Goods[]> {
-    return this.cache.get(`catalogue:${villageId}`, { villageIds: [villageId] }, async () =>
+    return this.cache.get(`catalogue:${villageId}`, catalogueScope(villageId), async () =>
       (await selectRows(this.dataSource.manager, Goods, { villageId, active: true })).sort(
         (a, b) => a.pricePoints - b.pricePoints || a.id - b.id,
       ),

@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import type { Actor } from '../access/actor.js';
 import { InScope } from '../access/scope.guard.js';
 import { answerCreated } from '../common/idempotency.js';
+import { KeepAnswer } from '../common/kept-answers.js';
 import { derivedOnce } from '../database/read-cache.js';
 import { Allow } from '../access/allow.js';
 import { Permission } from '../access/permissions.js';
@@ -20,7 +21,7 @@ import {
   UpdateGoodsDto,
 } from './dto/supermarket.dto.js';
 import type { Goods } from './goods.entity.js';
-import { goodsView, GoodsService } from './goods.service.js';
+import { catalogueScope, goodsView, GoodsService } from './goods.service.js';
 import { PointsResetService } from './points-reset.service.js';
 import { redemptionView, RedemptionsService } from './redemptions.service.js';
 
@@ -40,6 +41,8 @@ export class SupermarketApiController {
   /** The catalogue: goods on the shelf, for anyone (the public board shows it too). */
   @Get('goods')
   @Public()
+  // The same for everyone, changed only by a write in the village (the catalogue GoodsService keeps): decision 006.
+  @KeepAnswer((query) => catalogueScope(Number(query.villageId)))
   async catalogue(@Query() query: VillageQuery) {
     return catalogueView(await this.goods.catalogue(query.villageId));
   }

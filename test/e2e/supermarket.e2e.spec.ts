@@ -205,6 +205,41 @@ describe('the points supermarket through the API', () => {
       expect(await stockOf()).toBe(18);
     });
 
+    it('should send a kept catalogue with the same text and headers as a fresh one, until a stock-in, and keep no refusal', async () => {
+      const goods = await createTestGoods(t, clerk, villageId, { stock: 7, pricePoints: 4 });
+      const address = `/api/v1/goods?villageId=${villageId}`;
+      const fresh = await request(t.http).get(address);
+      const kept = await request(t.http).get(address);
+      expect(kept.status).toBe(200);
+      expect(kept.text).toBe(fresh.text);
+      for (const header of [
+        'content-type',
+        'content-length',
+        'content-security-policy',
+        'x-content-type-options',
+      ])
+        expect([header, kept.headers[header]]).toEqual([header, fresh.headers[header]]);
+      const stockOfIn = (body: { items: { id: number; stock: number }[] }) =>
+        body.items.find((g) => g.id === goods.id)?.stock;
+      expect(stockOfIn(kept.body)).toBe(7);
+
+      const bought = await request(t.http)
+        .post(`/api/v1/goods/${goods.id}/stock-in`)
+        .set(auth(clerk))
+        .send({ quantity: 5, source: 'PURCHASE' });
+      expect(bought.status).toBe(200);
+      expect(stockOfIn((await request(t.http).get(address)).body)).toBe(12);
+      expect(stockOfIn((await request(t.http).get(address)).body)).toBe(12);
+
+      // Another village's address is its own answer; a refused address is refused every time.
+      const other = await request(t.http).get(`/api/v1/goods?villageId=${villageId + 100000}`);
+      expect(other.body.items ?? []).not.toContainEqual(expect.objectContaining({ id: goods.id }));
+      for (let i = 0; i < 2; i++) {
+        const refused = await request(t.http).get('/api/v1/goods?villageId=abc');
+        expect(refused.status).toBe(400);
+      }
+    });
+
     it('should answer 400 when the catalogue is asked for without a village', async () => {
       const res = await request(t.http).get('/api/v1/goods');
       expect(res.status).toBe(400);

@@ -4,6 +4,7 @@ import { PublicationsScheduler } from '../../src/publications/publications.sched
 import { createTestApp, TestApp } from '../support/create-test-app.js';
 import { auth } from '../support/factories.js';
 import { postDeeds } from '../support/ranking-fixtures.js';
+import { createTestGoods } from '../support/supermarket-fixtures.js';
 import {
   createScoringScene,
   createTestHousehold,
@@ -122,5 +123,33 @@ const onPostgres = !!process.env.TEST_DATABASE_URL;
       ['甲户', 30],
     ]);
     expect(await boardOn(b)).toContain('乙户（新）');
+  });
+
+  it('should send the new stock at once from the other server’s kept catalogue answer', async () => {
+    const scene = await createScoringScene(a);
+    const clerk = await scene.clerk.token();
+    const goods = await createTestGoods(a, clerk, scene.village.id, { stock: 9 });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const stockOnB = async () =>
+      (
+        (await request(b.http).get(`/api/v1/goods?villageId=${scene.village.id}`)).body.items as {
+          id: number;
+          stock: number;
+        }[]
+      ).find((g) => g.id === goods.id)?.stock;
+    expect(await stockOnB()).toBe(9);
+    expect(await stockOnB()).toBe(9); // now kept on B
+    const bought = await request(a.http)
+      .post(`/api/v1/goods/${goods.id}/stock-in`)
+      .set(auth(clerk))
+      .send({ quantity: 4, source: 'PURCHASE' });
+    expect(bought.status).toBe(200);
+    const boughtAt = Date.now();
+    let stock = await stockOnB();
+    while (stock !== 13 && Date.now() - boughtAt < 2000) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      stock = await stockOnB();
+    }
+    expect(stock).toBe(13);
   });
 });
