@@ -12,6 +12,7 @@ import { ConfigModule } from './config/config.module.js';
 import { Settings } from './config/settings.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HomeModule } from './home/home.module.js';
+import { GridsModule } from './grids/grids.module.js';
 import { HonoursModule } from './honours/honours.module.js';
 import { HouseholdsModule } from './households/households.module.js';
 import { LedgerModule } from './ledger/ledger.module.js';
@@ -56,6 +57,7 @@ export class AppModule {
         SupermarketModule,
         RankingsModule,
         HonoursModule,
+        GridsModule,
         IntegrityModule,
         TownshipModule,
         CertificatesModule,

@@ -158,6 +158,23 @@ export const Permission = {
     /** 备案: the township files a campaign's result. */
     File: 'Honour.File',
   },
+  Grid: {
+    /** 网格: divide the village's households into grids, name each grid's 网格员, decide what grid affairs earn. */
+    Manage: 'Grid.Manage',
+    Read: 'Grid.Read',
+  },
+  GridAffair: {
+    /** 上报 a matter (a villager with a photo, or a 网格员). */
+    Report: 'GridAffair.Report',
+    /** 筛选 (valid or not) and 派单 (to a 网格员 or a household that volunteered). */
+    Screen: 'GridAffair.Screen',
+    /** 办结 a matter dispatched to oneself (the committee may close any). */
+    Handle: 'GridAffair.Handle',
+    /** The village's matters, at every step. */
+    Read: 'GridAffair.Read',
+    /** The matters one's household reported or was given. */
+    ReadOwn: 'GridAffair.ReadOwn',
+  },
   Notice: {
     /** The household's own notices, its records and the objections it filed (`/api/v1/me/*`). */
     ReadOwn: 'Notice.ReadOwn',
@@ -199,6 +216,8 @@ const OVERSIGHT = [
   P.Redemption.Read,
   P.Supermarket.ReadStatement,
   P.AuditLog.Read,
+  P.Grid.Read,
+  P.GridAffair.Read,
 ];
 const SUPERMARKET = [
   P.Goods.Read,
@@ -264,8 +283,23 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     P.Supervision.Answer,
     P.Honour.Run,
     P.Honour.Read,
+    P.Grid.Manage,
+    P.Grid.Read,
+    P.GridAffair.Report,
+    P.GridAffair.Screen,
+    P.GridAffair.Handle,
+    P.GridAffair.Read,
   ],
-  SCORER: [...VILLAGE_STAFF, P.Household.PrintDoorPlates, P.Passbook.PrintSlips, P.ScoreRecord.Record],
+  SCORER: [
+    ...VILLAGE_STAFF,
+    P.Household.PrintDoorPlates,
+    P.Passbook.PrintSlips,
+    P.ScoreRecord.Record,
+    P.Grid.Read,
+    P.GridAffair.Report,
+    P.GridAffair.Handle,
+    P.GridAffair.Read,
+  ],
   CLERK: [...VILLAGE_STAFF, ...SUPERMARKET, P.Household.PrintDoorPlates, P.Passbook.PrintSlips],
   // 村务监督委员会: reads everything of its village (the supermarket's pages too, whose actions ask for more), changes
   // nothing but raising opinions.
@@ -288,6 +322,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     P.AuditLog.Read,
     P.Supervision.Raise,
     P.Honour.Read,
+    P.Grid.Read,
+    P.GridAffair.Read,
   ],
   COUNCIL: [
     ...EVERYONE,
@@ -307,6 +343,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     P.Redemption.ReadOwn,
     P.Notice.ReadOwn,
     P.Honour.TakePart,
+    P.GridAffair.Report,
+    P.GridAffair.Handle,
+    P.GridAffair.ReadOwn,
   ],
 };
 

@@ -262,6 +262,17 @@ export const SENTENCES: Record<string, (s: Say) => string> = {
   'honour.withdraw': (s) => `撤销第 ${text(s.d.nominationId)} 号提名的荣誉：${text(s.d.reason)}`,
   'council.show-names': (s) =>
     s.d.to ? '公示时显示评议会投票人的姓名和所投的票' : '公示时不再显示评议会投票人的姓名，只公示票数',
+  'grid.create': (s) => `划分网格“${text(s.d.name)}”，共 ${text(s.d.households)} 户`,
+  'grid.settings': (s) =>
+    `设定网格事务记分：有效上报${s.d.validReportRuleId ? `按第 ${text(s.d.validReportRuleId)} 号细则记分` : '不记分'}，办结${s.d.handledRuleId ? `按第 ${text(s.d.handledRuleId)} 号细则记分` : '不记分'}`,
+  'gridAffair.report': (s) => `上报第 ${text(s.row.entityId)} 号网格事务：${text(s.d.text)}`,
+  'gridAffair.valid': (s) =>
+    `第 ${text(s.row.entityId)} 号网格事务筛选为有效${s.d.recordId ? `，给上报户登记第 ${text(s.d.recordId)} 号积分记录` : ''}`,
+  'gridAffair.invalid': (s) => `第 ${text(s.row.entityId)} 号网格事务筛选为无效${because(s.d.reason)}`,
+  'gridAffair.dispatch': (s) =>
+    `第 ${text(s.row.entityId)} 号网格事务派单${s.d.assigneeHouseholdId ? `给 ${s.household(s.d.assigneeHouseholdId)}` : ''}，期限 ${text(s.d.dueOn)}`,
+  'gridAffair.close': (s) =>
+    `第 ${text(s.row.entityId)} 号网格事务办结：${text(s.d.note)}${s.d.recordId ? `（登记第 ${text(s.d.recordId)} 号积分记录）` : ''}`,
   'supervision.raise': (s) => `村务监督委员会对${supervised(s)}提出意见：${text(s.d.text)}`,
   'supervision.answer': (s) => `答复村务监督委员会对${supervised(s)}的意见：${text(s.d.answer)}`,
   'statement.sign': (s) =>

@@ -8,3 +8,8 @@ export function answerCreated(res: Response, created: boolean): void {
   res.status(created ? 201 : 200);
   if (!created) res.setHeader(REPLAY_HEADER, 'true');
 }
+
+/** Marks an answer to a step sent again (a double click, a retry) that changed nothing: 200, with the replay header. */
+export function markRepeated(res: Response, repeated: boolean): void {
+  if (repeated) res.setHeader(REPLAY_HEADER, 'true');
+}

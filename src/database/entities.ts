@@ -33,6 +33,8 @@ import { Township } from '../townships/township.entity.js';
 import { User } from '../users/user.entity.js';
 import { Group } from '../villages/group.entity.js';
 import { Village } from '../villages/village.entity.js';
+import { GridAffair } from '../grids/grid-affair.entity.js';
+import { Grid, GridHousehold, GridSettings } from '../grids/grid.entity.js';
 import { HonourCampaign, HonourStar } from '../honours/honour-campaign.entity.js';
 import { HonourNomination, HonourObjection, HonourVote } from '../honours/honour-nomination.entity.js';
 
@@ -77,4 +79,8 @@ export const ENTITIES = [
   HonourNomination,
   HonourVote,
   HonourObjection,
+  Grid,
+  GridHousehold,
+  GridSettings,
+  GridAffair,
 ];

@@ -9,6 +9,7 @@ export const NOTICE_KINDS = [
   'DECLARATION_REJECTED',
   'OBJECTION_DECIDED',
   'POINTS_EXPIRING',
+  'GRID_AFFAIR',
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 

@@ -183,6 +183,21 @@ export class ScoringService {
     });
   }
 
+  /**
+   * A PENDING record that a step of another procedure earns (a valid grid report, a handled matter), made in the
+   * caller's transaction with every check a recorded one has (the rule's village, range and cap) and the same audit.
+   * The caller keeps the record's id with the step, so that a retried step finds it and makes no second one.
+   */
+  async recordIn(
+    manager: EntityManager,
+    actor: Actor,
+    input: NewRecord & { note: string },
+  ): Promise<ScoreRecord> {
+    const record = await this.createRecord(manager, actor, input);
+    await this.auditRecord(manager, actor, 'score.record', record, { note: input.note });
+    return record;
+  }
+
   /** One rule for many households after an inspection: all are recorded, or none. */
   async batch(actor: Actor, dto: BatchScoreRecordDto): Promise<ScoreRecord[]> {
     return this.transactions.run(async (manager) => {

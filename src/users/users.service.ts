@@ -11,6 +11,7 @@ import { SessionsService } from '../auth/sessions.service.js';
 import { DomainError } from '../common/domain-error.js';
 import { definedOnly } from '../common/objects.js';
 import type { Paged } from '../common/pagination.js';
+import { truthy } from '../database/raw.js';
 import { scopeOf } from '../database/read-cache.js';
 import { Transactions } from '../database/transactions.js';
 import type { Household } from '../households/household.entity.js';
@@ -325,6 +326,43 @@ export class UsersService {
       throw DomainError.validation({ householdId: '所在户必须是本村的户' });
     }
     return { householdId: household.id, noHouseholdInVillage: false };
+  }
+
+  /** A village's usable staff accounts (name and role), by name: what a chooser of 网格员 offers. */
+  async villageStaff(villageId: number): Promise<Pick<User, 'id' | 'displayName' | 'role'>[]> {
+    const users = await this.dataSource.getRepository(User).find({
+      where: { villageId, active: true, awaitingConfirmation: false },
+      select: { id: true, displayName: true, role: true },
+      order: { displayName: 'ASC', id: 'ASC' },
+    });
+    return users.map(({ id, displayName, role }) => ({ id, displayName, role }));
+  }
+
+  /**
+   * Who a staff account is for another feature's check (a grid's 网格员, an assignee): its role, village, name and
+   * whether it may log in. Null when there is no such account. In the caller's transaction.
+   */
+  async standing(
+    manager: EntityManager,
+    id: number,
+  ): Promise<
+    (Pick<User, 'id' | 'role' | 'villageId' | 'displayName' | 'householdId'> & { usable: boolean }) | null
+  > {
+    const user = await manager.findOne(User, {
+      where: { id },
+      select: {
+        id: true,
+        role: true,
+        villageId: true,
+        displayName: true,
+        householdId: true,
+        active: true,
+        awaitingConfirmation: true,
+      },
+    });
+    if (!user) return null;
+    const { active, awaitingConfirmation, ...rest } = user;
+    return { ...rest, usable: truthy(active) && !truthy(awaitingConfirmation) };
   }
 
   /** Some staff accounts by id: their names, their own household (if any) and who opened the account. */

@@ -93,6 +93,20 @@ export async function createWorld(t: TestApp) {
   const login = await request(t.http)
     .post('/api/v1/auth/villager-login')
     .send({ householdCode: household.code, pin: '135790' });
+  // 网格事务: one the household reported, screened valid and dispatched back to it (so its own close is allowed).
+  const affair = await request(t.http)
+    .post('/api/v1/grid-affairs')
+    .set(auth(login.body.token as string))
+    .send({ villageId, kind: 'ENVIRONMENT', text: '村口垃圾堆积' });
+  if (affair.status !== 201) throw new Error(`grid affair: ${affair.status} ${JSON.stringify(affair.body)}`);
+  await request(t.http)
+    .post(`/api/v1/grid-affairs/${affair.body.id}/screen`)
+    .set(auth(committee))
+    .send({ valid: true });
+  await request(t.http)
+    .post(`/api/v1/grid-affairs/${affair.body.id}/dispatch`)
+    .set(auth(committee))
+    .send({ householdId: household.id, dueOn: todayInChina() });
   // A draft (never adopted here): a route's writes meet it in a state that refuses them rather than filing it.
   const revision = await request(t.http)
     .post('/api/v1/rule-revisions')
@@ -167,6 +181,7 @@ export async function createWorld(t: TestApp) {
     campaign: campaign.body.id ?? 1,
     honourObjection: honourObjection.body.id ?? 1,
     statement: statement.body.id ?? 1,
+    gridAffair: affair.body.id,
   };
   return {
     scene,
@@ -234,6 +249,7 @@ const SEGMENTS: Record<string, string> = {
   'honour-objections': 'honourObjection',
   'supermarket-statements': 'statement',
   statements: 'statement',
+  'grid-affairs': 'gridAffair',
 };
 
 export function fillPath(path: string, ids: Record<string, number>): string {
