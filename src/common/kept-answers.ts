@@ -62,7 +62,8 @@ export class KeptAnswerInterceptor implements NestInterceptor {
  */
 export function keptAnswers(cache: ReadCache) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    if (req.method !== 'GET' || req.headers.authorization !== undefined) return next();
+    if (req.method !== 'GET' || req.headers.authorization !== undefined || !req.url.startsWith('/api/'))
+      return next();
     const kept = cache.peek(answerKey(req.url));
     if (typeof kept !== 'string') return next();
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
