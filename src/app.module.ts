@@ -28,6 +28,7 @@ import { TownshipsModule } from './townships/townships.module.js';
 import { UsersModule } from './users/users.module.js';
 import { VillagerModule } from './villager/villager.module.js';
 import { VillagesModule } from './villages/villages.module.js';
+import { VolunteeringModule } from './volunteering/volunteering.module.js';
 
 @Module({})
 export class AppModule {
@@ -56,6 +57,7 @@ export class AppModule {
         SupermarketModule,
         RankingsModule,
         HonoursModule,
+        VolunteeringModule,
         IntegrityModule,
         TownshipModule,
         CertificatesModule,

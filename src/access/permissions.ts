@@ -158,6 +158,16 @@ export const Permission = {
     /** 备案: the township files a campaign's result. */
     File: 'Honour.File',
   },
+  Activity: {
+    /** 志愿服务活动: the committee creates an activity and closes it into records for its attendees. */
+    Manage: 'Activity.Manage',
+    /** Sign a household up: a household itself (its own page), or the committee for it. */
+    SignUp: 'Activity.SignUp',
+    /** 签到: take an activity's attendance, with each household's hours. */
+    CheckAttendance: 'Activity.CheckAttendance',
+    /** A village's activities, with who signed up and who came. */
+    Read: 'Activity.Read',
+  },
   Notice: {
     /** The household's own notices, its records and the objections it filed (`/api/v1/me/*`). */
     ReadOwn: 'Notice.ReadOwn',
@@ -177,6 +187,7 @@ const VILLAGE_STAFF = [
   P.ScoringRule.Read,
   P.ScoreRecord.Read,
   P.Ranking.Read,
+  P.Activity.Read,
 ];
 /** What the county and the township oversee: read everything of their villages. */
 const OVERSIGHT = [
@@ -264,8 +275,17 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     P.Supervision.Answer,
     P.Honour.Run,
     P.Honour.Read,
+    P.Activity.Manage,
+    P.Activity.SignUp,
+    P.Activity.CheckAttendance,
   ],
-  SCORER: [...VILLAGE_STAFF, P.Household.PrintDoorPlates, P.Passbook.PrintSlips, P.ScoreRecord.Record],
+  SCORER: [
+    ...VILLAGE_STAFF,
+    P.Household.PrintDoorPlates,
+    P.Passbook.PrintSlips,
+    P.ScoreRecord.Record,
+    P.Activity.CheckAttendance,
+  ],
   CLERK: [...VILLAGE_STAFF, ...SUPERMARKET, P.Household.PrintDoorPlates, P.Passbook.PrintSlips],
   // 村务监督委员会: reads everything of its village (the supermarket's pages too, whose actions ask for more), changes
   // nothing but raising opinions.
@@ -288,6 +308,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     P.AuditLog.Read,
     P.Supervision.Raise,
     P.Honour.Read,
+    P.Activity.Read,
   ],
   COUNCIL: [
     ...EVERYONE,
@@ -297,6 +318,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     P.Publication.Read,
     P.Council.Vote,
     P.Honour.Read,
+    P.Activity.Read,
   ],
   VILLAGER: [
     ...EVERYONE,
@@ -307,6 +329,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     P.Redemption.ReadOwn,
     P.Notice.ReadOwn,
     P.Honour.TakePart,
+    P.Activity.SignUp,
+    P.Activity.Read,
   ],
 };
 

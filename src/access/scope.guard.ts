@@ -31,6 +31,7 @@ const NAMES: Record<ScopeKind, string> = {
   campaign: '评选活动',
   honourObjection: '评选异议',
   statement: '超市月度账目',
+  activity: '志愿服务活动',
 };
 
 /** Things that live in a village, with their table: the scope check joins them to their village. */
@@ -51,6 +52,7 @@ const IN_VILLAGE = {
   campaign: 'honour_campaign',
   honourObjection: 'honour_objection',
   statement: 'monthly_statement',
+  activity: 'activity',
 } as const;
 
 /** The route acts on the `kind` whose id is at `source` (e.g. `params.id`): the ScopeGuard checks it is in scope. */

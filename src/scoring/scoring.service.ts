@@ -363,6 +363,22 @@ export class ScoringService {
     });
   }
 
+  /**
+   * A PENDING record another feature makes inside its own transaction (a volunteer activity's close): the same checks
+   * as any record (the household's state, the rule's range and cap), audited as 登记积分 with `extra` in its details.
+   * A refusal is a DomainError thrown before anything is written, so the caller may skip the household and go on.
+   */
+  async recordIn(
+    manager: EntityManager,
+    actor: Actor,
+    input: Pick<NewRecord, 'householdId' | 'ruleId' | 'occurredOn' | 'points' | 'note'>,
+    extra: object = {},
+  ): Promise<ScoreRecord> {
+    const record = await this.createRecord(manager, actor, input);
+    await this.auditRecord(manager, actor, 'score.record', record, extra);
+    return record;
+  }
+
   /** The checks every new record passes, whoever records it. */
   private async createRecord(
     manager: EntityManager,

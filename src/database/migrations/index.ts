@@ -20,6 +20,7 @@ import { CouncilVotes1765700000000 } from './1765700000000-CouncilVotes.js';
 import { MonthlyStatements1765800000000 } from './1765800000000-MonthlyStatements.js';
 import { CouncilShowNames1765850000000 } from './1765850000000-CouncilShowNames.js';
 import { HonourCampaigns1765900000000 } from './1765900000000-HonourCampaigns.js';
+import { VolunteerActivities1766100000000 } from './1766100000000-VolunteerActivities.js';
 
 /** Every migration in order. Listed as classes (not a glob) so that compiled and ts-jest runs load the same set. */
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   MonthlyStatements1765800000000,
   CouncilShowNames1765850000000,
   HonourCampaigns1765900000000,
+  VolunteerActivities1766100000000,
 ];
