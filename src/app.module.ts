@@ -29,6 +29,7 @@ import { TownshipsModule } from './townships/townships.module.js';
 import { UsersModule } from './users/users.module.js';
 import { VillagerModule } from './villager/villager.module.js';
 import { VillagesModule } from './villages/villages.module.js';
+import { VolunteeringModule } from './volunteering/volunteering.module.js';
 
 @Module({})
 export class AppModule {
@@ -58,6 +59,7 @@ export class AppModule {
         RankingsModule,
         HonoursModule,
         GridsModule,
+        VolunteeringModule,
         IntegrityModule,
         TownshipModule,
         CertificatesModule,

@@ -175,6 +175,16 @@ export const Permission = {
     /** The matters one's household reported or was given. */
     ReadOwn: 'GridAffair.ReadOwn',
   },
+  Activity: {
+    /** 志愿服务活动: the committee creates an activity and closes it into records for its attendees. */
+    Manage: 'Activity.Manage',
+    /** Sign a household up: a household itself (its own page), or the committee for it. */
+    SignUp: 'Activity.SignUp',
+    /** 签到: take an activity's attendance, with each household's hours. */
+    CheckAttendance: 'Activity.CheckAttendance',
+    /** A village's activities, with who signed up and who came. */
+    Read: 'Activity.Read',
+  },
   Notice: {
     /** The household's own notices, its records and the objections it filed (`/api/v1/me/*`). */
     ReadOwn: 'Notice.ReadOwn',
@@ -194,6 +204,7 @@ const VILLAGE_STAFF = [
   P.ScoringRule.Read,
   P.ScoreRecord.Read,
   P.Ranking.Read,
+  P.Activity.Read,
 ];
 /** What the county and the township oversee: read everything of their villages. */
 const OVERSIGHT = [
@@ -289,6 +300,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     P.GridAffair.Screen,
     P.GridAffair.Handle,
     P.GridAffair.Read,
+    P.Activity.Manage,
+    P.Activity.SignUp,
+    P.Activity.CheckAttendance,
   ],
   SCORER: [
     ...VILLAGE_STAFF,
@@ -299,6 +313,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     P.GridAffair.Report,
     P.GridAffair.Handle,
     P.GridAffair.Read,
+    P.Activity.CheckAttendance,
   ],
   CLERK: [...VILLAGE_STAFF, ...SUPERMARKET, P.Household.PrintDoorPlates, P.Passbook.PrintSlips],
   // 村务监督委员会: reads everything of its village (the supermarket's pages too, whose actions ask for more), changes
@@ -324,6 +339,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     P.Honour.Read,
     P.Grid.Read,
     P.GridAffair.Read,
+    P.Activity.Read,
   ],
   COUNCIL: [
     ...EVERYONE,
@@ -333,6 +349,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     P.Publication.Read,
     P.Council.Vote,
     P.Honour.Read,
+    P.Activity.Read,
   ],
   VILLAGER: [
     ...EVERYONE,
@@ -346,6 +363,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     P.GridAffair.Report,
     P.GridAffair.Handle,
     P.GridAffair.ReadOwn,
+    P.Activity.SignUp,
+    P.Activity.Read,
   ],
 };
 

@@ -260,6 +260,14 @@ export const SENTENCES: Record<string, (s: Say) => string> = {
     `答复对第 ${text(s.d.nominationId)} 号提名的异议：${s.d.decision === 'UPHOLD' ? '异议成立，不授予' : '驳回'}（${text(s.d.answer)}）`,
   'honour.file': (s) => `乡镇备案第 ${text(s.row.entityId)} 号评选活动“${text(s.d.title)}”的结果`,
   'honour.withdraw': (s) => `撤销第 ${text(s.d.nominationId)} 号提名的荣誉：${text(s.d.reason)}`,
+  'activity.create': (s) =>
+    `发布第 ${text(s.row.entityId)} 号志愿服务活动“${text(s.d.title)}”${s.d.on ? `（${text(s.d.on)}，名额 ${text(s.d.places)} 户）` : ''}`,
+  'activity.signup': (s) =>
+    `${s.household()} 报名第 ${text(s.row.entityId)} 号志愿服务活动“${text(s.d.title)}”`,
+  'activity.attend': (s) =>
+    `${s.household()} 参加第 ${text(s.row.entityId)} 号志愿服务活动“${text(s.d.title)}”签到${text(s.d.hours) ? `，服务 ${text(s.d.hours)} 小时` : ''}`,
+  'activity.close': (s) =>
+    `结束第 ${text(s.row.entityId)} 号志愿服务活动“${text(s.d.title)}”，为 ${ids(s.d.recordIds).length} 户登记待审核的积分${Array.isArray(s.d.skipped) && s.d.skipped.length ? `，${s.d.skipped.length} 户未登记（如细则的次数已满）` : ''}`,
   'council.show-names': (s) =>
     s.d.to ? '公示时显示评议会投票人的姓名和所投的票' : '公示时不再显示评议会投票人的姓名，只公示票数',
   'grid.create': (s) => `划分网格“${text(s.d.name)}”，共 ${text(s.d.households)} 户`,

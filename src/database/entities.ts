@@ -28,6 +28,9 @@ import { MonthlyStatement } from '../supermarket/monthly-statement.entity.js';
 import { RedemptionLine } from '../supermarket/redemption-line.entity.js';
 import { Redemption } from '../supermarket/redemption.entity.js';
 import { StockMovement } from '../supermarket/stock-movement.entity.js';
+import { Activity } from '../volunteering/activity.entity.js';
+import { ActivityAttendance } from '../volunteering/activity-attendance.entity.js';
+import { ActivitySignup } from '../volunteering/activity-signup.entity.js';
 import { SupermarketSettings } from '../supermarket/supermarket-settings.entity.js';
 import { Township } from '../townships/township.entity.js';
 import { User } from '../users/user.entity.js';
@@ -83,4 +86,7 @@ export const ENTITIES = [
   GridHousehold,
   GridSettings,
   GridAffair,
+  Activity,
+  ActivitySignup,
+  ActivityAttendance,
 ];

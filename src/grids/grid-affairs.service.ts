@@ -121,12 +121,17 @@ export class GridAffairsService {
       affair.screenedBy = actor.id;
       affair.screenedAt = this.clock.now();
       if (dto.valid && settings.validReportRuleId && affair.reportedByHouseholdId) {
-        const record = await this.scoring.recordIn(manager, actor, {
-          householdId: affair.reportedByHouseholdId,
-          ruleId: settings.validReportRuleId,
-          occurredOn: todayInChina(affair.createdAt),
-          note: `网格事务第 ${affair.id} 号：有效上报`,
-        });
+        const record = await this.scoring.recordIn(
+          manager,
+          actor,
+          {
+            householdId: affair.reportedByHouseholdId,
+            ruleId: settings.validReportRuleId,
+            occurredOn: todayInChina(affair.createdAt),
+            note: `网格事务第 ${affair.id} 号：有效上报`,
+          },
+          { gridAffairId: affair.id },
+        );
         affair.reportRecordId = record.id;
       }
       await manager.save(affair);
@@ -243,12 +248,17 @@ export class GridAffairsService {
       const settings = await this.grids.settings(affair.villageId, manager);
       if (settings.handledRuleId && affair.assigneeHouseholdId) {
         // The household is recorded by the committee's rule, as any deed: its own close is reviewed like a declaration.
-        const record = await this.scoring.recordIn(manager, actor, {
-          householdId: affair.assigneeHouseholdId,
-          ruleId: settings.handledRuleId,
-          occurredOn: todayInChina(affair.handledAt),
-          note: `网格事务第 ${affair.id} 号：办结`,
-        });
+        const record = await this.scoring.recordIn(
+          manager,
+          actor,
+          {
+            householdId: affair.assigneeHouseholdId,
+            ruleId: settings.handledRuleId,
+            occurredOn: todayInChina(affair.handledAt),
+            note: `网格事务第 ${affair.id} 号：办结`,
+          },
+          { gridAffairId: affair.id },
+        );
         affair.handledRecordId = record.id;
       }
       await manager.save(affair);

@@ -183,21 +183,6 @@ export class ScoringService {
     });
   }
 
-  /**
-   * A PENDING record that a step of another procedure earns (a valid grid report, a handled matter), made in the
-   * caller's transaction with every check a recorded one has (the rule's village, range and cap) and the same audit.
-   * The caller keeps the record's id with the step, so that a retried step finds it and makes no second one.
-   */
-  async recordIn(
-    manager: EntityManager,
-    actor: Actor,
-    input: NewRecord & { note: string },
-  ): Promise<ScoreRecord> {
-    const record = await this.createRecord(manager, actor, input);
-    await this.auditRecord(manager, actor, 'score.record', record, { note: input.note });
-    return record;
-  }
-
   /** One rule for many households after an inspection: all are recorded, or none. */
   async batch(actor: Actor, dto: BatchScoreRecordDto): Promise<ScoreRecord[]> {
     return this.transactions.run(async (manager) => {
@@ -376,6 +361,22 @@ export class ScoringService {
       await this.auditRecord(manager, actor, 'score.correct', record, { from: before, to: points, reason });
       return record;
     });
+  }
+
+  /**
+   * A PENDING record another feature makes inside its own transaction (a volunteer activity's close): the same checks
+   * as any record (the household's state, the rule's range and cap), audited as 登记积分 with `extra` in its details.
+   * A refusal is a DomainError thrown before anything is written, so the caller may skip the household and go on.
+   */
+  async recordIn(
+    manager: EntityManager,
+    actor: Actor,
+    input: Pick<NewRecord, 'householdId' | 'ruleId' | 'occurredOn' | 'points' | 'note'>,
+    extra: object = {},
+  ): Promise<ScoreRecord> {
+    const record = await this.createRecord(manager, actor, input);
+    await this.auditRecord(manager, actor, 'score.record', record, extra);
+    return record;
   }
 
   /** The checks every new record passes, whoever records it. */

@@ -145,6 +145,13 @@ export async function createWorld(t: TestApp) {
     .set(auth(committee));
   if (statement.status !== 200)
     throw new Error(`statement: ${statement.status} ${JSON.stringify(statement.body)}`);
+  // 志愿服务活动 of yesterday under the rule, open (the matrix's empty bodies are refused before they change it).
+  const activity = await request(t.http)
+    .post('/api/v1/activities')
+    .set(auth(committee))
+    .send({ villageId, title: '清扫村道', on: daysAgo(1), place: '村委会门口', places: 5, ruleId: rule.id });
+  if (activity.status !== 201)
+    throw new Error(`activity: ${activity.status} ${JSON.stringify(activity.body)}`);
   const group = (
     await t.dataSource.query(`SELECT id FROM village_group WHERE "villageId" = ${villageId} LIMIT 1`)
   )[0];
@@ -182,6 +189,7 @@ export async function createWorld(t: TestApp) {
     honourObjection: honourObjection.body.id ?? 1,
     statement: statement.body.id ?? 1,
     gridAffair: affair.body.id,
+    activity: activity.body.id ?? 1,
   };
   return {
     scene,
@@ -250,6 +258,7 @@ const SEGMENTS: Record<string, string> = {
   'supermarket-statements': 'statement',
   statements: 'statement',
   'grid-affairs': 'gridAffair',
+  activities: 'activity',
 };
 
 export function fillPath(path: string, ids: Record<string, number>): string {
