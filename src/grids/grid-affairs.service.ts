@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { Between, DataSource, EntityManager, In } from 'typeorm';
 import type { Actor } from '../access/actor.js';
 import { can, Permission } from '../access/permissions.js';
 import { assertInScope } from '../access/scope-policy.js';
@@ -346,17 +346,31 @@ export class GridAffairsService {
     return { households, users: new Map([...users].map(([id, u]) => [id, u.displayName])) };
   }
 
-  /** How many matters of some villages were reported, found valid and handled by their due day (the township's view). */
+  /**
+   * The township's participation figures: per village, the matters reported in [start, next) (China days), those of
+   * them screened valid (at any step after), and those handled by their due day.
+   */
   async countsByVillage(
     villageIds: number[],
+    start: string,
+    next: string,
   ): Promise<Map<number, { reported: number; valid: number; onTime: number }>> {
     const out = new Map<number, { reported: number; valid: number; onTime: number }>();
     if (villageIds.length === 0) return out;
+    // A day's margin either side of the UTC bounds; the China day of each is then compared exactly.
     const rows = await this.dataSource.getRepository(GridAffair).find({
-      where: { villageId: In(villageIds) },
-      select: { villageId: true, status: true, dueOn: true, handledAt: true },
+      where: {
+        villageId: In(villageIds),
+        createdAt: Between(
+          new Date(Date.parse(`${start}T00:00:00Z`) - 86_400_000),
+          new Date(`${next}T00:00:00Z`),
+        ),
+      },
+      select: { villageId: true, status: true, dueOn: true, handledAt: true, createdAt: true },
     });
     for (const r of rows) {
+      const day = todayInChina(r.createdAt);
+      if (day < start || day >= next) continue;
       const c = out.get(r.villageId) ?? { reported: 0, valid: 0, onTime: 0 };
       c.reported++;
       if (r.status !== 'REPORTED' && r.status !== 'INVALID') c.valid++;

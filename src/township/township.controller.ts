@@ -1,5 +1,5 @@
 import { Controller, Get, Param, ParseIntPipe, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { scopeLevel, type Actor } from '../access/actor.js';
 import { InScope } from '../access/scope.guard.js';
@@ -92,6 +92,22 @@ export class TownshipController {
     return { period: p.key, items: await this.townships.fairness(villages, p) };
   }
 
+  @Get('api/v1/townships/:id/participation')
+  @ApiOperation({
+    summary: '群众参与：各村本期网格事务上报、有效、按期办结，志愿服务时长，有积分入账的户数占比',
+  })
+  @Allow(Permission.Township.Overview)
+  @InScope('township', 'params.id')
+  async participation(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseIntPipe) id: number,
+    @Query('period') period?: string,
+  ) {
+    const p = periodOrRefuse(period);
+    const { villages } = await this.townships.township(actor, id);
+    return { period: p.key, villages: await this.townships.participation(villages, p) };
+  }
+
   @Get('township')
   @ApiExcludeEndpoint()
   @Allow(Permission.Township.Overview)
@@ -117,6 +133,7 @@ export class TownshipController {
       formError: parsed ? undefined : '期间写得不对，下面显示的是上个月',
       ...dashboardView(dashboard),
       signals: dashboard.signals,
+      participation: dashboard.participation,
       exportQuery: `townshipId=${townshipId}&period=${period.key}`,
     });
   }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { GridsModule } from '../grids/grids.module.js';
 import { HouseholdsModule } from '../households/households.module.js';
 import { PublicationRecordsModule } from '../publications/publication-records.module.js';
 import { RankingsModule } from '../rankings/rankings.module.js';
@@ -7,6 +8,7 @@ import { SupermarketModule } from '../supermarket/supermarket.module.js';
 import { TownshipsModule } from '../townships/townships.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { VillagesModule } from '../villages/villages.module.js';
+import { VolunteeringModule } from '../volunteering/volunteering.module.js';
 import { TownshipController } from './township.controller.js';
 import { TownshipService } from './township.service.js';
 
@@ -16,6 +18,7 @@ import { TownshipService } from './township.service.js';
  */
 @Module({
   imports: [
+    GridsModule,
     HouseholdsModule,
     PublicationRecordsModule,
     RankingsModule,
@@ -24,6 +27,7 @@ import { TownshipService } from './township.service.js';
     UsersModule,
     TownshipsModule,
     VillagesModule,
+    VolunteeringModule,
   ],
   controllers: [TownshipController],
   providers: [TownshipService],

@@ -8,6 +8,7 @@ import { addDays } from '../common/dates.js';
 import { DomainError } from '../common/domain-error.js';
 import { type Period } from '../common/periods.js';
 import { ReadCache } from '../database/read-cache.js';
+import { GridAffairsService } from '../grids/grid-affairs.service.js';
 import { HouseholdsService } from '../households/households.service.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { PublicationsService } from '../publications/publications.service.js';
@@ -19,6 +20,7 @@ import { TownshipsService } from '../townships/townships.service.js';
 import { UsersService } from '../users/users.service.js';
 import type { Village } from '../villages/village.entity.js';
 import { VillagesService } from '../villages/villages.service.js';
+import { VolunteeringService } from '../volunteering/volunteering.service.js';
 import {
   chanceInWords,
   concentration,
@@ -73,6 +75,20 @@ function auditLink(period: Period, villageId: number, person: string, action: st
 /** p = 0.0034, p < 0.000001. */
 const pText = (p: number) => (p < 1e-6 ? '< 0.000001' : `= ${Number(p.toPrecision(2))}`);
 
+/** One village's 群众参与 figures for a period. */
+export interface ParticipationRow {
+  villageId: number;
+  name: string;
+  affairsReported: number;
+  affairsValid: number;
+  affairsHandledOnTime: number;
+  volunteerHours: number;
+  households: number;
+  householdsWithPoints: number;
+  /** Percent, one decimal. */
+  shareWithPoints: number;
+}
+
 /** 乡镇总览: every village of a township side by side for a period, charts, and fairness signals to look into. */
 @Injectable()
 export class TownshipService {
@@ -89,6 +105,8 @@ export class TownshipService {
     private readonly users: UsersService,
     private readonly townships: TownshipsService,
     private readonly villages: VillagesService,
+    private readonly gridAffairs: GridAffairsService,
+    private readonly volunteering: VolunteeringService,
   ) {}
 
   /**
@@ -101,14 +119,15 @@ export class TownshipService {
       `township:${townshipId}:${period.key}:${ids.join(',')}`,
       { villageIds: ids, townshipIds: [townshipId] },
       async () => {
-        const [rows, categories, trend, distribution, signals] = await Promise.all([
+        const [rows, categories, trend, distribution, signals, participation] = await Promise.all([
           this.overview(villages, period),
           this.byCategory(ids, period),
           this.trend(ids, trendMonths),
           this.distribution(ids, period),
           this.fairness(villages, period),
+          this.participation(villages, period),
         ]);
-        return { period, rows, categories, trend, distribution, signals };
+        return { period, rows, categories, trend, distribution, signals, participation };
       },
     );
   }
@@ -146,6 +165,37 @@ export class TownshipService {
       snapshotStatus: snapshotOf.get(v.id) ?? null,
       lastActivity: lastOf.get(v.id) ?? null,
     }));
+  }
+
+  /**
+   * 群众参与, built from the data (nothing here is a form for staff to fill, no check-ins, no staff league tables):
+   * per village, the grid affairs reported in the period, found valid and handled by their due day; volunteer hours of
+   * the period's activities; and the share of active households with any points posted in the period.
+   */
+  async participation(villages: Village[], period: Period): Promise<ParticipationRow[]> {
+    const ids = villages.map((v) => v.id);
+    const [affairs, hours, households, posted] = await Promise.all([
+      this.gridAffairs.countsByVillage(ids, period.start, period.next),
+      this.volunteering.hoursByVillage(ids, period.start, period.next),
+      this.households.activeOf(ids),
+      this.ledger.pointsByHousehold(ids, period.key),
+    ]);
+    return villages.map((v) => {
+      const mine = households.filter((h) => h.villageId === v.id);
+      const withPoints = mine.filter((h) => posted.has(h.id)).length;
+      const a = affairs.get(v.id) ?? { reported: 0, valid: 0, onTime: 0 };
+      return {
+        villageId: v.id,
+        name: v.name,
+        affairsReported: a.reported,
+        affairsValid: a.valid,
+        affairsHandledOnTime: a.onTime,
+        volunteerHours: Math.round((hours.get(v.id) ?? 0) * 10) / 10,
+        households: mine.length,
+        householdsWithPoints: withPoints,
+        shareWithPoints: mine.length === 0 ? 0 : Math.round((1000 * withPoints) / mine.length) / 10,
+      };
+    });
   }
 
   /** Posted points of the period by rule category (rewards and deductions netted per category). */

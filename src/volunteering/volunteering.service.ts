@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { Between, DataSource, EntityManager, In } from 'typeorm';
 import type { Actor } from '../access/actor.js';
 import { assertInScope } from '../access/scope-policy.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -299,6 +299,31 @@ export class VolunteeringService {
   }
 
   /** The activity and its village, after the scope check; `lock` holds the activity's row until commit. */
+  /**
+   * 志愿服务 hours per village of the activities held in [start, next) (YYYY-MM-DD, China days), from the attendance
+   * taken: the township's participation figures. An attendance without hours counts none.
+   */
+  async hoursByVillage(villageIds: number[], start: string, next: string): Promise<Map<number, number>> {
+    const out = new Map<number, number>();
+    if (villageIds.length === 0) return out;
+    const activities = await this.dataSource.getRepository(Activity).find({
+      where: { villageId: In(villageIds), on: Between(start, next) },
+      select: { id: true, villageId: true, on: true },
+    });
+    const held = activities.filter((a) => a.on < next);
+    if (held.length === 0) return out;
+    const villageOf = new Map(held.map((a) => [a.id, a.villageId]));
+    const attendance = await this.dataSource.getRepository(ActivityAttendance).find({
+      where: { activityId: In([...villageOf.keys()]) },
+      select: { activityId: true, hours: true },
+    });
+    for (const a of attendance) {
+      const villageId = villageOf.get(a.activityId) as number;
+      out.set(villageId, (out.get(villageId) ?? 0) + (a.hours === null ? 0 : Number(a.hours)));
+    }
+    return out;
+  }
+
   private async inScope(
     manager: EntityManager,
     actor: Actor,
