@@ -21,6 +21,7 @@ import {
   UpdateHouseholdDto,
 } from './dto/household.dto.js';
 import { HouseholdMembersService } from './household-members.service.js';
+import { DoorPlateBadges } from './door-plate-badges.js';
 import { HouseholdProxiesService } from './household-proxies.service.js';
 import { HouseholdsService } from './households.service.js';
 import { newPin } from './pin.js';
@@ -34,6 +35,7 @@ export class HouseholdsController {
     private readonly villages: VillagesService,
     private readonly members: HouseholdMembersService,
     private readonly proxies: HouseholdProxiesService,
+    private readonly badges: DoorPlateBadges,
   ) {}
 
   @Get()
@@ -279,6 +281,8 @@ export class HouseholdsController {
       household,
       village,
       groupName: group?.name ?? '',
+      // What the door plate shows besides the code: its grid (网格), named stars.
+      badges: (await this.badges.of([id])).get(id) ?? [],
       groupOptions: village.groups.filter((g) => g.active).map((g) => ({ value: g.id, label: g.name })),
       canEdit: can(actor, Permission.Household.Update) && household.status === 'ACTIVE',
       members: await this.members.list(id),

@@ -93,6 +93,7 @@ describe('grids and grid affairs', () => {
     // The door plate names the grid.
     const agent = await loggedIn(t, scene.villageAdmin.username, TEST_PASSWORD);
     expect((await agent.get(`/households/${a.id}/door-plate`)).text).toContain('网格：第一网格');
+    expect((await agent.get(`/households/${a.id}`)).text).toContain('网格：第一网格');
   });
 
   it('should make exactly one record for a valid report, however often it is sent and screened', async () => {
