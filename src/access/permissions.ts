@@ -178,7 +178,7 @@ export const Permission = {
   Activity: {
     /** 志愿服务活动: the committee creates an activity and closes it into records for its attendees. */
     Manage: 'Activity.Manage',
-    /** Sign a household up: a household itself (its own page), or the committee for it. */
+    /** A household signs itself up (its own page); the committee signs households up with `Manage`. */
     SignUp: 'Activity.SignUp',
     /** 签到: take an activity's attendance, with each household's hours. */
     CheckAttendance: 'Activity.CheckAttendance',
@@ -301,7 +301,6 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     P.GridAffair.Handle,
     P.GridAffair.Read,
     P.Activity.Manage,
-    P.Activity.SignUp,
     P.Activity.CheckAttendance,
   ],
   SCORER: [

@@ -46,7 +46,7 @@ export class VolunteeringApiController {
   }
 
   @Post('activities/:id/signups')
-  @Allow(Permission.Activity.SignUp)
+  @Allow(Permission.Activity.SignUp, Permission.Activity.Manage)
   @InScope('activity', 'params.id')
   @ApiOperation({
     summary: '报名：农户为本户报名，或村两委为本村一户报名',

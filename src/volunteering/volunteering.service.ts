@@ -324,6 +324,36 @@ export class VolunteeringService {
     return out;
   }
 
+  /** Refuses a village outside the actor's scope, or none at all. */
+  async assertVillage(actor: Actor, villageId: number): Promise<void> {
+    const village = await this.villages.findIn(this.dataSource.manager, villageId);
+    if (!village) throw DomainError.notFound('村');
+    assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
+  }
+
+  /** The villages whose activities the actor may choose between (its township's, or the county's). */
+  villagesOf(actor: Actor): Promise<{ id: number; name: string }[]> {
+    return this.villages.names(actor.townshipId ?? undefined);
+  }
+
+  /** The activities a household signed up for (ids). */
+  async signedUpBy(householdId: number): Promise<Set<number>> {
+    const rows = await this.dataSource
+      .getRepository(ActivitySignup)
+      .find({ where: { householdId }, select: { activityId: true } });
+    return new Set(rows.map((r) => r.activityId));
+  }
+
+  /** A household of the village by its code (户号), for the pages' 按户号 forms; refused in words on `field`. */
+  async householdByCode(villageId: number, code: string | undefined, field: string): Promise<number> {
+    const household = code
+      ? await this.households.withCode(this.dataSource.manager, code.trim().toUpperCase())
+      : null;
+    if (!household || household.villageId !== villageId || household.status !== 'ACTIVE')
+      throw DomainError.validation({ [field]: '没有这个户号的本村在册农户' });
+    return household.id;
+  }
+
   private async inScope(
     manager: EntityManager,
     actor: Actor,
