@@ -175,6 +175,12 @@ export const Permission = {
     /** The matters one's household reported or was given. */
     ReadOwn: 'GridAffair.ReadOwn',
   },
+  Inspection: {
+    /** 入户检查: open a round, send what was found at each household, submit it as records. */
+    Run: 'Inspection.Run',
+    /** The village's rounds and their entries. */
+    Read: 'Inspection.Read',
+  },
   Notice: {
     /** The household's own notices, its records and the objections it filed (`/api/v1/me/*`). */
     ReadOwn: 'Notice.ReadOwn',
@@ -218,6 +224,7 @@ const OVERSIGHT = [
   P.AuditLog.Read,
   P.Grid.Read,
   P.GridAffair.Read,
+  P.Inspection.Read,
 ];
 const SUPERMARKET = [
   P.Goods.Read,
@@ -289,6 +296,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     P.GridAffair.Screen,
     P.GridAffair.Handle,
     P.GridAffair.Read,
+    P.Inspection.Run,
+    P.Inspection.Read,
   ],
   SCORER: [
     ...VILLAGE_STAFF,
@@ -299,6 +308,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     P.GridAffair.Report,
     P.GridAffair.Handle,
     P.GridAffair.Read,
+    P.Inspection.Run,
+    P.Inspection.Read,
   ],
   CLERK: [...VILLAGE_STAFF, ...SUPERMARKET, P.Household.PrintDoorPlates, P.Passbook.PrintSlips],
   // 村务监督委员会: reads everything of its village (the supermarket's pages too, whose actions ask for more), changes
@@ -324,6 +335,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     P.Honour.Read,
     P.Grid.Read,
     P.GridAffair.Read,
+    P.Inspection.Read,
   ],
   COUNCIL: [
     ...EVERYONE,

@@ -33,6 +33,7 @@ const NAMES: Record<ScopeKind, string> = {
   statement: '超市月度账目',
   grid: '网格',
   gridAffair: '网格事务',
+  inspectionRound: '入户检查',
 };
 
 /** Things that live in a village, with their table: the scope check joins them to their village. */
@@ -55,6 +56,7 @@ const IN_VILLAGE = {
   statement: 'monthly_statement',
   grid: 'grid',
   gridAffair: 'grid_affair',
+  inspectionRound: 'inspection_round',
 } as const;
 
 /** The route acts on the `kind` whose id is at `source` (e.g. `params.id`): the ScopeGuard checks it is in scope. */

@@ -21,6 +21,7 @@ import { MonthlyStatements1765800000000 } from './1765800000000-MonthlyStatement
 import { CouncilShowNames1765850000000 } from './1765850000000-CouncilShowNames.js';
 import { HonourCampaigns1765900000000 } from './1765900000000-HonourCampaigns.js';
 import { GridAffairs1766000000000 } from './1766000000000-GridAffairs.js';
+import { InspectionRounds1766200000000 } from './1766200000000-InspectionRounds.js';
 
 /** Every migration in order. Listed as classes (not a glob) so that compiled and ts-jest runs load the same set. */
 export const MIGRATIONS = [
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   CouncilShowNames1765850000000,
   HonourCampaigns1765900000000,
   GridAffairs1766000000000,
+  InspectionRounds1766200000000,
 ];
