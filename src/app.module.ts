@@ -14,6 +14,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { HomeModule } from './home/home.module.js';
 import { GridsModule } from './grids/grids.module.js';
 import { HonoursModule } from './honours/honours.module.js';
+import { InspectionsModule } from './inspections/inspections.module.js';
 import { HouseholdsModule } from './households/households.module.js';
 import { LedgerModule } from './ledger/ledger.module.js';
 import { PassbookModule } from './passbook/passbook.module.js';
@@ -60,6 +61,7 @@ export class AppModule {
         HonoursModule,
         GridsModule,
         VolunteeringModule,
+        InspectionsModule,
         IntegrityModule,
         TownshipModule,
         CertificatesModule,

@@ -185,6 +185,12 @@ export const Permission = {
     /** A village's activities, with who signed up and who came. */
     Read: 'Activity.Read',
   },
+  Inspection: {
+    /** 入户检查: open a round, send what was found at each household, submit it as records. */
+    Run: 'Inspection.Run',
+    /** The village's rounds and their entries. */
+    Read: 'Inspection.Read',
+  },
   Notice: {
     /** The household's own notices, its records and the objections it filed (`/api/v1/me/*`). */
     ReadOwn: 'Notice.ReadOwn',
@@ -229,6 +235,7 @@ const OVERSIGHT = [
   P.AuditLog.Read,
   P.Grid.Read,
   P.GridAffair.Read,
+  P.Inspection.Read,
 ];
 const SUPERMARKET = [
   P.Goods.Read,
@@ -302,6 +309,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     P.GridAffair.Read,
     P.Activity.Manage,
     P.Activity.CheckAttendance,
+    P.Inspection.Run,
+    P.Inspection.Read,
   ],
   SCORER: [
     ...VILLAGE_STAFF,
@@ -313,6 +322,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     P.GridAffair.Handle,
     P.GridAffair.Read,
     P.Activity.CheckAttendance,
+    P.Inspection.Run,
+    P.Inspection.Read,
   ],
   CLERK: [...VILLAGE_STAFF, ...SUPERMARKET, P.Household.PrintDoorPlates, P.Passbook.PrintSlips],
   // 村务监督委员会: reads everything of its village (the supermarket's pages too, whose actions ask for more), changes
@@ -339,6 +350,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     P.Grid.Read,
     P.GridAffair.Read,
     P.Activity.Read,
+    P.Inspection.Read,
   ],
   COUNCIL: [
     ...EVERYONE,

@@ -34,6 +34,7 @@ const NAMES: Record<ScopeKind, string> = {
   grid: '网格',
   gridAffair: '网格事务',
   activity: '志愿服务活动',
+  inspectionRound: '入户检查',
 };
 
 /** Things that live in a village, with their table: the scope check joins them to their village. */
@@ -57,6 +58,7 @@ const IN_VILLAGE = {
   grid: 'grid',
   gridAffair: 'grid_affair',
   activity: 'activity',
+  inspectionRound: 'inspection_round',
 } as const;
 
 /** The route acts on the `kind` whose id is at `source` (e.g. `params.id`): the ScopeGuard checks it is in scope. */

@@ -281,6 +281,12 @@ export const SENTENCES: Record<string, (s: Say) => string> = {
     `第 ${text(s.row.entityId)} 号网格事务派单${s.d.assigneeHouseholdId ? `给 ${s.household(s.d.assigneeHouseholdId)}` : ''}，期限 ${text(s.d.dueOn)}`,
   'gridAffair.close': (s) =>
     `第 ${text(s.row.entityId)} 号网格事务办结：${text(s.d.note)}${s.d.recordId ? `（登记第 ${text(s.d.recordId)} 号积分记录）` : ''}`,
+  'inspection.open': (s) =>
+    `开始第 ${text(s.row.entityId)} 号入户检查“${text(s.d.title)}”${s.d.category ? `，检查${text(s.d.category)}类细则` : ''}`,
+  'inspection.entry': (s) =>
+    `第 ${text(s.row.entityId)} 号入户检查记下 ${s.household()}：${s.rule()}${s.d.points !== undefined && s.d.points !== null ? ` ${signedPoints(Number(s.d.points))} 分` : ''}${because(s.d.note, '情况')}`,
+  'inspection.submit': (s) =>
+    `提交第 ${text(s.row.entityId)} 号入户检查“${text(s.d.title)}”，登记 ${text(s.d.records ?? 0)} 条积分记录`,
   'supervision.raise': (s) => `村务监督委员会对${supervised(s)}提出意见：${text(s.d.text)}`,
   'supervision.answer': (s) => `答复村务监督委员会对${supervised(s)}的意见：${text(s.d.answer)}`,
   'statement.sign': (s) =>

@@ -38,6 +38,7 @@ import { Group } from '../villages/group.entity.js';
 import { Village } from '../villages/village.entity.js';
 import { GridAffair } from '../grids/grid-affair.entity.js';
 import { Grid, GridHousehold, GridSettings } from '../grids/grid.entity.js';
+import { InspectionEntry, InspectionRound } from '../inspections/inspection-round.entity.js';
 import { HonourCampaign, HonourStar } from '../honours/honour-campaign.entity.js';
 import { HonourNomination, HonourObjection, HonourVote } from '../honours/honour-nomination.entity.js';
 
@@ -89,4 +90,6 @@ export const ENTITIES = [
   Activity,
   ActivitySignup,
   ActivityAttendance,
+  InspectionRound,
+  InspectionEntry,
 ];

@@ -154,6 +154,24 @@ export class GridsService implements OnModuleInit {
     return new Map(rows.map((r) => [r.householdId, names.get(r.gridId) ?? '']));
   }
 
+  /** A grid's village and its households, in id order (null when there is no such grid): an inspection round's doors. */
+  async members(
+    gridId: number,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<{ villageId: number; householdIds: number[] } | null> {
+    const grid = await manager.findOne(Grid, {
+      where: { id: gridId },
+      select: { id: true, villageId: true },
+    });
+    if (!grid) return null;
+    const rows = await manager.find(GridHousehold, {
+      where: { gridId },
+      select: { householdId: true },
+      order: { householdId: 'ASC' },
+    });
+    return { villageId: grid.villageId, householdIds: rows.map((r) => r.householdId) };
+  }
+
   /** What a village's grid affairs earn (no rule: nothing). */
   async settings(villageId: number, manager: EntityManager = this.dataSource.manager): Promise<GridSettings> {
     return (

@@ -400,6 +400,22 @@ export class RulesService {
     return rules.map((r) => r.id);
   }
 
+  /**
+   * The village's active rules of one category, by code: an inspection round's checklist (入户检查). In the caller's
+   * transaction when given.
+   */
+  async activeInCategory(
+    villageId: number,
+    category: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<Pick<ScoringRule, 'id' | 'code' | 'title' | 'minPoints' | 'maxPoints' | 'evidenceRequired'>[]> {
+    return manager.find(ScoringRule, {
+      where: { villageId, category: category as ScoringRule['category'], active: true },
+      select: { id: true, code: true, title: true, minPoints: true, maxPoints: true, evidenceRequired: true },
+      order: { code: 'ASC' },
+    });
+  }
+
   /** Each rule's category, sorted by category as the database sorts them (then by id), in one statement. */
   async categories(ruleIds: number[]): Promise<{ id: number; category: string }[]> {
     const unique = [...new Set(ruleIds)];

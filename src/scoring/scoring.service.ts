@@ -183,25 +183,34 @@ export class ScoringService {
     });
   }
 
+  /**
+   * Runs one household's part of a many-household write (a batch, an inspection round's submit): a refusal names the
+   * household (`TY-0001 李大山家：…`, and `householdId` in its details), so that the person sees which one.
+   */
+  async namingHousehold<T>(manager: EntityManager, householdId: number, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      const label = (await this.households.labels([householdId], manager)).get(householdId);
+      throw new DomainError(error.code, `${label ?? `第 ${householdId} 号户`}：${error.message}`, {
+        ...error.details,
+        householdId,
+      });
+    }
+  }
+
   /** One rule for many households after an inspection: all are recorded, or none. */
   async batch(actor: Actor, dto: BatchScoreRecordDto): Promise<ScoreRecord[]> {
     return this.transactions.run(async (manager) => {
       const batchKey = randomUUID();
       const records: ScoreRecord[] = [];
-      for (const householdId of dto.householdIds) {
-        try {
-          records.push(await this.createRecord(manager, actor, { ...dto, householdId, batchKey }));
-        } catch (error) {
-          if (error instanceof DomainError) {
-            const label = (await this.households.labels([householdId], manager)).get(householdId);
-            throw new DomainError(error.code, `${label ?? `第 ${householdId} 号户`}：${error.message}`, {
-              ...error.details,
-              householdId,
-            });
-          }
-          throw error;
-        }
-      }
+      for (const householdId of dto.householdIds)
+        records.push(
+          await this.namingHousehold(manager, householdId, () =>
+            this.createRecord(manager, actor, { ...dto, householdId, batchKey }),
+          ),
+        );
       this.transactions.changed(manager, scopeOf(records[0]?.villageId));
       await this.audit.record(
         actor,
@@ -371,7 +380,7 @@ export class ScoringService {
   async recordIn(
     manager: EntityManager,
     actor: Actor,
-    input: Pick<NewRecord, 'householdId' | 'ruleId' | 'occurredOn' | 'points' | 'note'>,
+    input: Pick<NewRecord, 'householdId' | 'ruleId' | 'occurredOn' | 'points' | 'note' | 'evidencePath'>,
     extra: object = {},
   ): Promise<ScoreRecord> {
     const record = await this.createRecord(manager, actor, input);

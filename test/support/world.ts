@@ -107,6 +107,13 @@ export async function createWorld(t: TestApp) {
     .post(`/api/v1/grid-affairs/${affair.body.id}/dispatch`)
     .set(auth(committee))
     .send({ householdId: household.id, dueOn: todayInChina() });
+  // 入户检查: an open round over the village's households, its checklist the village's 德治 rules.
+  const round = await request(t.http)
+    .post('/api/v1/inspection-rounds')
+    .set(auth(committee))
+    .send({ villageId, title: '德治入户检查', category: '德治' });
+  if (round.status !== 201)
+    throw new Error(`inspection round: ${round.status} ${JSON.stringify(round.body)}`);
   // A draft (never adopted here): a route's writes meet it in a state that refuses them rather than filing it.
   const revision = await request(t.http)
     .post('/api/v1/rule-revisions')
@@ -190,6 +197,7 @@ export async function createWorld(t: TestApp) {
     statement: statement.body.id ?? 1,
     gridAffair: affair.body.id,
     activity: activity.body.id ?? 1,
+    inspectionRound: round.body.id,
   };
   return {
     scene,
@@ -259,6 +267,7 @@ const SEGMENTS: Record<string, string> = {
   statements: 'statement',
   'grid-affairs': 'gridAffair',
   activities: 'activity',
+  'inspection-rounds': 'inspectionRound',
 };
 
 export function fillPath(path: string, ids: Record<string, number>): string {

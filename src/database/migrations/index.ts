@@ -22,6 +22,7 @@ import { CouncilShowNames1765850000000 } from './1765850000000-CouncilShowNames.
 import { HonourCampaigns1765900000000 } from './1765900000000-HonourCampaigns.js';
 import { GridAffairs1766000000000 } from './1766000000000-GridAffairs.js';
 import { VolunteerActivities1766100000000 } from './1766100000000-VolunteerActivities.js';
+import { InspectionRounds1766200000000 } from './1766200000000-InspectionRounds.js';
 
 /** Every migration in order. Listed as classes (not a glob) so that compiled and ts-jest runs load the same set. */
 export const MIGRATIONS = [
@@ -49,4 +50,5 @@ export const MIGRATIONS = [
   HonourCampaigns1765900000000,
   GridAffairs1766000000000,
   VolunteerActivities1766100000000,
+  InspectionRounds1766200000000,
 ];
