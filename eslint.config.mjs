@@ -56,6 +56,20 @@ export default tseslint.config(
   },
   {
     files: ['views/assets/**/*.js'],
-    languageOptions: { globals: { document: 'readonly', window: 'readonly', localStorage: 'readonly' } },
+    languageOptions: {
+      globals: {
+        document: 'readonly',
+        window: 'readonly',
+        localStorage: 'readonly',
+        navigator: 'readonly',
+        location: 'readonly',
+        fetch: 'readonly',
+        caches: 'readonly',
+        crypto: 'readonly',
+        URL: 'readonly',
+        URLSearchParams: 'readonly',
+        FormData: 'readonly',
+      },
+    },
   },
 );

@@ -15,6 +15,7 @@ import { projectRoot } from './common/paths.js';
 import { createValidationPipe } from './common/validation.js';
 import { rememberValidationMetadata } from './common/validation-metadata.js';
 import { registerViewHelpers } from './common/view-helpers.js';
+import { serveVendorScripts } from './common/vendor-scripts.js';
 import { viewLocals } from './common/view-locals.middleware.js';
 import { Settings } from './config/settings.js';
 import { ReadCache } from './database/read-cache.js';
@@ -54,6 +55,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   // The catalogue's kept answer (decision 006) goes out here: after the security headers, before everything else.
   app.use(keptAnswers(app.get(ReadCache)));
   app.useStaticAssets(join(views, 'assets'), { prefix: '/assets/', maxAge: '1d' });
+  serveVendorScripts(app);
   // express.json directly: Nest's useBodyParser keeps `verify` for itself. The depth check runs before JSON.parse.
   app.use(json({ limit: JSON_BODY_LIMIT, verify: refuseDeepJson }));
   app.useBodyParser('urlencoded', { extended: false, limit: '1mb' });

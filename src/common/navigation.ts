@@ -41,6 +41,8 @@ export function navigationFor(actor: Actor | undefined, path: string): NavLink[]
     if (actor.villageId) links.push({ href: '/rules', label: '积分细则', group: '积分' });
     if (actor.villageId && can(actor, P.GridAffair.Read))
       links.push({ href: '/grid-affairs', label: '网格事务', group: '管理' });
+    if (actor.villageId && can(actor, P.Inspection.Run))
+      links.push({ href: '/inspection-rounds', label: '入户检查', group: '积分' });
     if (actor.villageId && can(actor, P.Activity.Read))
       links.push({ href: '/activities', label: '志愿服务', group: '管理' });
     if (can(actor, P.Council.Vote)) links.push({ href: '/council', label: '评议会表决', group: '积分' });

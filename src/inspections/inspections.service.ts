@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import type { Actor } from '../access/actor.js';
 import { assertInScope } from '../access/scope-policy.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -92,6 +92,19 @@ export class InspectionsService {
       return round;
     });
     return this.detail(round);
+  }
+
+  /** A village's rounds, the newest first, with how many entries each has. */
+  async ofVillage(villageId: number): Promise<(InspectionRound & { entries: number })[]> {
+    const rounds = await this.dataSource
+      .getRepository(InspectionRound)
+      .find({ where: { villageId }, order: { id: 'DESC' }, take: 100 });
+    const entries = rounds.length
+      ? await this.dataSource
+          .getRepository(InspectionEntry)
+          .find({ where: { roundId: In(rounds.map((r) => r.id)) }, select: { roundId: true } })
+      : [];
+    return rounds.map((r) => ({ ...r, entries: entries.filter((e) => e.roundId === r.id).length }));
   }
 
   /** A round with its checklist, its households and its entries, for staff of its village. */
