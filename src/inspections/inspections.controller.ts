@@ -1,4 +1,16 @@
-import { Body, Controller, Get, Header, Param, ParseIntPipe, Post, Req, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Header,
+  Param,
+  ParseIntPipe,
+  Post,
+  Req,
+  Res,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
@@ -11,7 +23,10 @@ import { DomainError } from '../common/domain-error.js';
 import { sendError } from '../common/error-response.js';
 import { submitForm } from '../common/forms.js';
 import { markRepeated } from '../common/idempotency.js';
+import { uploadRefusal } from '../common/upload.interceptor.js';
 import { parseForm } from '../common/validation.js';
+import { EvidenceStore } from '../scoring/evidence.store.js';
+import { PhotoUploadInterceptor } from '../scoring/photo-upload.interceptor.js';
 import { GridsService } from '../grids/grids.service.js';
 import { RULE_CATEGORIES } from '../rules/scoring-rule.entity.js';
 import { CreateEntryDto, CreateRoundDto } from './dto/inspections.dto.js';
@@ -30,6 +45,7 @@ export class InspectionsController {
   constructor(
     private readonly inspections: InspectionsService,
     private readonly grids: GridsService,
+    private readonly evidence: EvidenceStore,
   ) {}
 
   @Get('inspection-rounds')
@@ -80,14 +96,18 @@ export class InspectionsController {
   @Post('inspection-rounds/:id/entries')
   @Allow(Permission.Inspection.Run)
   @InScope('inspectionRound', 'params.id')
+  @UseInterceptors(PhotoUploadInterceptor)
   async entry(
     @CurrentActor() actor: Actor,
     @Req() req: Request,
     @Res() res: Response,
     @Param('id', ParseIntPipe) id: number,
     @Body() body: Record<string, string> = {},
+    @UploadedFile() photo?: { buffer: Buffer; size: number },
   ) {
     const add = async () => {
+      const refusal = uploadRefusal(req);
+      if (refusal) throw refusal;
       const dto = await parseForm(CreateEntryDto, {
         householdId: body.householdId,
         ruleId: body.ruleId,
@@ -95,7 +115,16 @@ export class InspectionsController {
         note: body.note || undefined,
         idempotencyKey: body.idempotencyKey,
       });
-      return this.inspections.addEntry(actor, id, dto);
+      // The photo (现场照片) is kept only with a new entry: a finding sent again leaves no second copy.
+      const photoPath = await this.evidence.save(photo);
+      const added = await this.inspections
+        .addEntry(actor, id, dto, photoPath)
+        .catch(async (error: unknown) => {
+          await this.evidence.discard(photoPath);
+          throw error;
+        });
+      if (!added.created) await this.evidence.discard(photoPath);
+      return added;
     };
     if (req.accepts(['html', 'json']) === 'json') {
       try {

@@ -32,6 +32,11 @@ async function until(page: Page, expression: string, timeout = 20000): Promise<v
 }
 /** Whether as many findings as `n` wait on the phone (the page keeps the number on its root). */
 const waiting = (n: number) => `document.querySelector('[data-round]')?.dataset.waiting === '${n}'`;
+/** A 1×1 PNG: the courtyard's photo. */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64',
+);
 const count = async (sql: string) => Number(Object.values((await t.dataSource.query(sql))[0])[0]);
 
 async function openRound(title: string): Promise<number> {
@@ -80,6 +85,11 @@ describe('an inspection round with no signal, on a 390×844 phone', () => {
       await page.getByLabel('户号或户主姓名').fill(code);
       const card = page.locator('[data-household]:visible');
       expect(await card.count()).toBe(1);
+      // The first with a photo of the courtyard, kept on the phone with the finding.
+      if (code === 'TY-0001')
+        await card
+          .getByLabel('现场照片（可不传）')
+          .setInputFiles({ name: 'yard.png', mimeType: 'image/png', buffer: PNG });
       await card.getByRole('button', { name: /^记录/ }).click();
     }
     await until(page, waiting(3));
@@ -90,6 +100,11 @@ describe('an inspection round with no signal, on a 390×844 phone', () => {
     await context.setOffline(false);
     await until(page, waiting(0), 20000);
     expect(await count(`SELECT COUNT(*) FROM inspection_entry WHERE "roundId" = ${roundId}`)).toBe(3);
+    expect(
+      await count(
+        `SELECT COUNT(*) FROM inspection_entry WHERE "roundId" = ${roundId} AND "photoPath" IS NOT NULL`,
+      ),
+    ).toBe(1);
     await page.getByRole('button', { name: '提交本轮检查' }).click();
     await page.waitForURL(url(`/inspection-rounds/${roundId}`));
     expect(

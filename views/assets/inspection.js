@@ -18,6 +18,12 @@
     window.crypto && crypto.randomUUID
       ? crypto.randomUUID()
       : `k${Date.now().toString(36)}${Math.random().toString(36).slice(2, 12)}`;
+  const formOf = (finding) => {
+    const body = new FormData();
+    for (const [name, value] of Object.entries(finding.fields)) body.append(name, value);
+    if (finding.photo) body.append('photo', finding.photo, finding.photo.name || 'photo.jpg');
+    return body;
+  };
   const ofRound = async (store) =>
     (await entries(store))
       .map(([, value]) => value)
@@ -57,12 +63,8 @@
           res = await fetch(`/inspection-rounds/${roundId}/entries`, {
             method: 'POST',
             credentials: 'same-origin',
-            headers: {
-              accept: 'application/json',
-              'content-type': 'application/x-www-form-urlencoded',
-              'x-csrf-token': csrf,
-            },
-            body: new URLSearchParams(finding.fields),
+            headers: { accept: 'application/json', 'x-csrf-token': csrf },
+            body: formOf(finding),
           });
         } catch {
           break; // no signal after all: it stays waiting
@@ -90,6 +92,9 @@
       event.preventDefault();
       const data = new FormData(form);
       data.delete('_csrf');
+      // The photo is kept on the phone as it is (IndexedDB stores files), and sent with the finding.
+      const photo = data.get('photo');
+      data.delete('photo');
       const key = newKey();
       data.set('idempotencyKey', key);
       const select = form.querySelector('select');
@@ -99,6 +104,7 @@
           roundId,
           at: Date.now() + Math.random() / 1000,
           fields: Object.fromEntries(data),
+          photo: photo && photo.size > 0 ? photo : null,
           label: form.dataset.label,
           rule: select ? select.options[select.selectedIndex].textContent : '',
         },
