@@ -195,7 +195,12 @@ export class InspectionsController {
       title: round.title,
       // The page keeps working without signal (issue 21): its findings wait in IndexedDB until sent.
       pageScripts: open
-        ? ['/assets/vendor/idb-keyval.js', '/assets/vendor/zxing-browser.js', '/assets/inspection.js']
+        ? [
+            '/assets/vendor/idb-keyval.js',
+            '/assets/vendor/zxing-browser.js',
+            '/assets/door-plate-scan.js',
+            '/assets/inspection.js',
+          ]
         : [],
       round,
       open,

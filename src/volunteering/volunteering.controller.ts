@@ -210,6 +210,8 @@ export class VolunteeringController {
     const open = activity.status === 'OPEN';
     return {
       title: activity.title,
+      // 扫门牌签到: door plates read by the camera (zxing, served by the app).
+      pageScripts: open ? ['/assets/vendor/zxing-browser.js', '/assets/door-plate-scan.js'] : [],
       activity,
       rows,
       open,

@@ -76,6 +76,8 @@ describe('an inspection round with no signal, on a 390×844 phone', () => {
       page,
       `caches.open('inspection-pages').then((c) => c.match('/inspection-rounds/${roundId}')).then(Boolean)`,
     );
+    // The door-plate reader (zxing, served by the app) loaded under the pages' CSP: its button shows.
+    expect(await page.getByRole('button', { name: '扫门牌二维码' }).isVisible()).toBe(true);
     await phone.look('inspection-round');
 
     await context.setOffline(true);

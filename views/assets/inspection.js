@@ -138,44 +138,6 @@
       send();
     });
 
-  // 扫门牌: the door plate's QR code holds /villager?code=<户号>; reading it shows that household only.
-  const scan = root.querySelector('[data-scan]');
-  const scanner = root.querySelector('[data-scanner]');
-  if (scan && scanner && window.ZXingBrowser && navigator.mediaDevices) {
-    scan.hidden = false;
-    let controls = null;
-    const stop = () => {
-      if (controls) controls.stop();
-      controls = null;
-      scanner.hidden = true;
-      scan.textContent = '扫门牌二维码';
-    };
-    scan.addEventListener('click', async () => {
-      if (controls) return stop();
-      scanner.hidden = false;
-      scan.textContent = '停止扫码';
-      try {
-        const reader = new window.ZXingBrowser.BrowserQRCodeReader();
-        controls = await reader.decodeFromConstraints(
-          { video: { facingMode: 'environment' } },
-          scanner.querySelector('video'),
-          (result) => {
-            if (!result) return;
-            const code = doorPlateCode(result.getText());
-            if (!code) return;
-            if (find) find.value = code;
-            filter(code);
-            stop();
-          },
-        );
-      } catch {
-        stop();
-        status.hidden = false;
-        status.textContent = '打不开摄像头：请输入户号查找。';
-      }
-    });
-  }
-
   window.addEventListener('online', send);
   window.addEventListener('offline', show);
   show().then(send);
@@ -197,13 +159,3 @@
       .catch(() => {});
   }
 })();
-
-/** The household code a door plate's QR code holds (`…/villager?code=TY-0001`), or null for any other code. */
-function doorPlateCode(text) {
-  try {
-    const code = new URL(text, location.origin).searchParams.get('code');
-    return code && /^[A-Za-z0-9-]{1,20}$/.test(code) ? code.toUpperCase() : null;
-  } catch {
-    return null;
-  }
-}
