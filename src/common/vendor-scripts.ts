@@ -22,13 +22,15 @@ export const VENDOR_SCRIPTS: Record<string, string> = {
   'workbox/workbox-strategies.prod.js': 'workbox-strategies/build/workbox-strategies.prod.js',
 };
 
+/** One middleware under `/assets/vendor/` (one layer for every request to pass, not one per file). */
 export function serveVendorScripts(app: NestExpressApplication): void {
   const modules = join(projectRoot(), 'node_modules');
-  for (const [name, file] of Object.entries(VENDOR_SCRIPTS)) {
-    const path = join(modules, file);
-    app.use(`/assets/vendor/${name}`, (req: Request, res: Response, next: () => void) => {
-      if (req.method !== 'GET' && req.method !== 'HEAD') return next();
-      res.sendFile(path, { maxAge: '1d', headers: { 'Content-Type': 'text/javascript; charset=utf-8' } });
-    });
-  }
+  const files = new Map(
+    Object.entries(VENDOR_SCRIPTS).map(([name, file]) => [`/${name}`, join(modules, file)]),
+  );
+  app.use('/assets/vendor', (req: Request, res: Response, next: () => void) => {
+    const path = files.get(req.path);
+    if (!path || (req.method !== 'GET' && req.method !== 'HEAD')) return next();
+    res.sendFile(path, { maxAge: '1d', headers: { 'Content-Type': 'text/javascript; charset=utf-8' } });
+  });
 }
