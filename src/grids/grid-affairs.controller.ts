@@ -23,7 +23,6 @@ import { todayInChina } from '../common/dates.js';
 import { DomainError } from '../common/domain-error.js';
 import { submitForm } from '../common/forms.js';
 import { markRepeated } from '../common/idempotency.js';
-import { uploadRefusal } from '../common/upload.interceptor.js';
 import { parseForm } from '../common/validation.js';
 import { RulesService } from '../rules/rules.service.js';
 import { EvidenceStore } from '../scoring/evidence.store.js';
@@ -271,37 +270,33 @@ export class GridAffairsController {
     photo: Photo,
     back: string,
   ) {
-    const refusal = uploadRefusal(req);
-    if (refusal) throw refusal;
-    const dto = await parseForm(ReportAffairDto, {
-      villageId: actor.villageId ?? undefined,
-      kind: body.kind,
-      text: body.text,
-      place: body.place || undefined,
-      idempotencyKey: body.idempotencyKey || undefined,
-    });
-    const photoPath = await this.evidence.save(photo);
-    const { affair, created } = await this.affairs
-      .report(actor, dto, photoPath)
-      .catch(async (error: unknown) => {
-        await this.evidence.discard(photoPath);
-        throw error;
-      });
-    if (!created) await this.evidence.discard(photoPath);
+    const { affair, created } = await this.evidence.keepWith(
+      req,
+      photo,
+      async (photoPath) => {
+        const dto = await parseForm(ReportAffairDto, {
+          villageId: actor.villageId ?? undefined,
+          kind: body.kind,
+          text: body.text,
+          place: body.place || undefined,
+          idempotencyKey: body.idempotencyKey || undefined,
+        });
+        return this.affairs.report(actor, dto, photoPath);
+      },
+      (r) => r.created,
+    );
     markRepeated(res, !created);
     return { redirect: back, message: `已上报（第 ${affair.id} 号），村两委筛选后会告诉您` };
   }
 
   private async closeFrom(actor: Actor, id: number, req: Request, note: string | undefined, photo: Photo) {
-    const refusal = uploadRefusal(req);
-    if (refusal) throw refusal;
     const dto = await parseForm(CloseAffairDto, { note });
-    const photoPath = await this.evidence.save(photo);
-    const { repeated } = await this.affairs.close(actor, id, dto, photoPath).catch(async (error: unknown) => {
-      await this.evidence.discard(photoPath);
-      throw error;
-    });
-    if (repeated) await this.evidence.discard(photoPath);
+    const { repeated } = await this.evidence.keepWith(
+      req,
+      photo,
+      (photoPath) => this.affairs.close(actor, id, dto, photoPath),
+      (r) => !r.repeated,
+    );
     return repeated;
   }
 

@@ -121,18 +121,12 @@ export class GridAffairsService {
       affair.screenedBy = actor.id;
       affair.screenedAt = this.clock.now();
       if (dto.valid && settings.validReportRuleId && affair.reportedByHouseholdId) {
-        const record = await this.scoring.recordIn(
-          manager,
-          actor,
-          {
-            householdId: affair.reportedByHouseholdId,
-            ruleId: settings.validReportRuleId,
-            occurredOn: todayInChina(affair.createdAt),
-            note: `网格事务第 ${affair.id} 号：有效上报`,
-          },
-          { gridAffairId: affair.id },
-        );
-        affair.reportRecordId = record.id;
+        affair.reportRecordId = await this.earn(manager, actor, affair, {
+          householdId: affair.reportedByHouseholdId,
+          ruleId: settings.validReportRuleId,
+          on: affair.createdAt,
+          step: '有效上报',
+        });
       }
       await manager.save(affair);
       if (affair.reportedByHouseholdId)
@@ -248,18 +242,12 @@ export class GridAffairsService {
       const settings = await this.grids.settings(affair.villageId, manager);
       if (settings.handledRuleId && affair.assigneeHouseholdId) {
         // The household is recorded by the committee's rule, as any deed: its own close is reviewed like a declaration.
-        const record = await this.scoring.recordIn(
-          manager,
-          actor,
-          {
-            householdId: affair.assigneeHouseholdId,
-            ruleId: settings.handledRuleId,
-            occurredOn: todayInChina(affair.handledAt),
-            note: `网格事务第 ${affair.id} 号：办结`,
-          },
-          { gridAffairId: affair.id },
-        );
-        affair.handledRecordId = record.id;
+        affair.handledRecordId = await this.earn(manager, actor, affair, {
+          householdId: affair.assigneeHouseholdId,
+          ruleId: settings.handledRuleId,
+          on: affair.handledAt,
+          step: '办结',
+        });
       }
       await manager.save(affair);
       if (affair.reportedByHouseholdId)
@@ -388,6 +376,27 @@ export class GridAffairsService {
     const village = await this.villages.getIn(manager, affair.villageId);
     assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
     return affair;
+  }
+
+  /** The PENDING record a paid step makes, in the step's transaction (the affair keeps its id: once). */
+  private async earn(
+    manager: EntityManager,
+    actor: Actor,
+    affair: GridAffair,
+    what: { householdId: number; ruleId: number; on: Date; step: string },
+  ): Promise<number> {
+    const record = await this.scoring.recordIn(
+      manager,
+      actor,
+      {
+        householdId: what.householdId,
+        ruleId: what.ruleId,
+        occurredOn: todayInChina(what.on),
+        note: `网格事务第 ${affair.id} 号：${what.step}`,
+      },
+      { gridAffairId: affair.id },
+    );
+    return record.id;
   }
 
   private async tell(

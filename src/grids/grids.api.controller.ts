@@ -21,7 +21,6 @@ import { Permission } from '../access/permissions.js';
 import { InScope } from '../access/scope.guard.js';
 import { CurrentActor } from '../auth/decorators.js';
 import { answerCreated, markRepeated } from '../common/idempotency.js';
-import { uploadRefusal } from '../common/upload.interceptor.js';
 import { EvidenceStore } from '../scoring/evidence.store.js';
 import { PhotoUploadInterceptor } from '../scoring/photo-upload.interceptor.js';
 import {
@@ -97,16 +96,12 @@ export class GridsApiController {
     @Res({ passthrough: true }) res: Response,
     @UploadedFile() photo?: { buffer: Buffer; size: number },
   ) {
-    const refusal = uploadRefusal(req);
-    if (refusal) throw refusal;
-    const photoPath = await this.evidence.save(photo);
-    const { affair, created } = await this.affairs
-      .report(actor, dto, photoPath)
-      .catch(async (error: unknown) => {
-        await this.evidence.discard(photoPath);
-        throw error;
-      });
-    if (!created) await this.evidence.discard(photoPath);
+    const { affair, created } = await this.evidence.keepWith(
+      req,
+      photo,
+      (photoPath) => this.affairs.report(actor, dto, photoPath),
+      (r) => r.created,
+    );
     answerCreated(res, created);
     return affairView(affair);
   }
@@ -172,16 +167,12 @@ export class GridsApiController {
     @Res({ passthrough: true }) res: Response,
     @UploadedFile() photo?: { buffer: Buffer; size: number },
   ) {
-    const refusal = uploadRefusal(req);
-    if (refusal) throw refusal;
-    const photoPath = await this.evidence.save(photo);
-    const { affair, repeated } = await this.affairs
-      .close(actor, id, dto, photoPath)
-      .catch(async (error: unknown) => {
-        await this.evidence.discard(photoPath);
-        throw error;
-      });
-    if (repeated) await this.evidence.discard(photoPath);
+    const { affair, repeated } = await this.evidence.keepWith(
+      req,
+      photo,
+      (photoPath) => this.affairs.close(actor, id, dto, photoPath),
+      (r) => !r.repeated,
+    );
     markRepeated(res, repeated);
     return affairView(affair);
   }

@@ -19,7 +19,6 @@ import { Permission } from '../access/permissions.js';
 import { InScope } from '../access/scope.guard.js';
 import { CurrentActor } from '../auth/decorators.js';
 import { answerCreated, markRepeated } from '../common/idempotency.js';
-import { uploadRefusal } from '../common/upload.interceptor.js';
 import { EvidenceStore } from '../scoring/evidence.store.js';
 import { PhotoUploadInterceptor } from '../scoring/photo-upload.interceptor.js';
 import { CreateEntryDto, CreateRoundDto } from './dto/inspections.dto.js';
@@ -66,16 +65,12 @@ export class InspectionsApiController {
     @Res({ passthrough: true }) res: Response,
     @UploadedFile() photo?: { buffer: Buffer; size: number },
   ) {
-    const refusal = uploadRefusal(req);
-    if (refusal) throw refusal;
-    const photoPath = await this.evidence.save(photo);
-    const { entry, created } = await this.inspections
-      .addEntry(actor, id, dto, photoPath)
-      .catch(async (error: unknown) => {
-        await this.evidence.discard(photoPath);
-        throw error;
-      });
-    if (!created) await this.evidence.discard(photoPath);
+    const { entry, created } = await this.evidence.keepWith(
+      req,
+      photo,
+      (photoPath) => this.inspections.addEntry(actor, id, dto, photoPath),
+      (r) => r.created,
+    );
     answerCreated(res, created);
     return entryView(entry);
   }

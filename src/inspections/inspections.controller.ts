@@ -23,7 +23,6 @@ import { DomainError } from '../common/domain-error.js';
 import { sendError } from '../common/error-response.js';
 import { submitForm } from '../common/forms.js';
 import { markRepeated } from '../common/idempotency.js';
-import { uploadRefusal } from '../common/upload.interceptor.js';
 import { parseForm } from '../common/validation.js';
 import { EvidenceStore } from '../scoring/evidence.store.js';
 import { PhotoUploadInterceptor } from '../scoring/photo-upload.interceptor.js';
@@ -105,9 +104,8 @@ export class InspectionsController {
     @Body() body: Record<string, string> = {},
     @UploadedFile() photo?: { buffer: Buffer; size: number },
   ) {
+    // The photo (现场照片) is kept only with a new entry: a finding sent again leaves no second copy.
     const add = async () => {
-      const refusal = uploadRefusal(req);
-      if (refusal) throw refusal;
       const dto = await parseForm(CreateEntryDto, {
         householdId: body.householdId,
         ruleId: body.ruleId,
@@ -115,16 +113,12 @@ export class InspectionsController {
         note: body.note || undefined,
         idempotencyKey: body.idempotencyKey,
       });
-      // The photo (现场照片) is kept only with a new entry: a finding sent again leaves no second copy.
-      const photoPath = await this.evidence.save(photo);
-      const added = await this.inspections
-        .addEntry(actor, id, dto, photoPath)
-        .catch(async (error: unknown) => {
-          await this.evidence.discard(photoPath);
-          throw error;
-        });
-      if (!added.created) await this.evidence.discard(photoPath);
-      return added;
+      return this.evidence.keepWith(
+        req,
+        photo,
+        (photoPath) => this.inspections.addEntry(actor, id, dto, photoPath),
+        (r) => r.created,
+      );
     };
     if (req.accepts(['html', 'json']) === 'json') {
       try {

@@ -3,7 +3,9 @@ import { mkdirSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Injectable } from '@nestjs/common';
+import type { Request } from 'express';
 import { DomainError } from '../common/domain-error.js';
+import { uploadRefusal } from '../common/upload.interceptor.js';
 import { Settings } from '../config/settings.js';
 
 export const MAX_EVIDENCE_BYTES = 5 * 1024 * 1024;
@@ -37,6 +39,31 @@ export class EvidenceStore {
     const name = `${randomBytes(16).toString('hex')}.${type}`;
     await writeFile(join(this.dir, name), file.buffer, { flag: 'wx' });
     return name;
+  }
+
+  /**
+   * A write with the request's photo (or none): the photo is checked and saved first (refused in words when multer
+   * refused it, or when it is no JPEG or PNG, or too large), handed to `write`, and removed again when the write is
+   * refused or keeps nothing (`kept` false: the same request again). No photo is left behind that nothing names.
+   */
+  async keepWith<T>(
+    req: Request,
+    file: { buffer: Buffer; size: number } | undefined,
+    write: (photoPath: string | null) => Promise<T>,
+    kept: (result: T) => boolean,
+  ): Promise<T> {
+    const refusal = uploadRefusal(req);
+    if (refusal) throw refusal;
+    const path = await this.save(file);
+    let result: T;
+    try {
+      result = await write(path);
+    } catch (error) {
+      await this.discard(path);
+      throw error;
+    }
+    if (!kept(result)) await this.discard(path);
+    return result;
   }
 
   /** Removes a photo that no record kept (the record was refused, or was a repeat). */
