@@ -68,7 +68,8 @@ export class GridAffairsService {
     if (repeat) return { affair: repeat, created: false };
     return this.transactions
       .run(async (manager) => {
-        const village = await this.villages.getIn(manager, dto.villageId);
+        const village = await this.villages.findIn(manager, dto.villageId);
+        if (!village) throw DomainError.notFound('村');
         assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
         if (dto.householdId !== undefined) {
           const household = await this.households.inVillage(manager, dto.householdId, village.id);

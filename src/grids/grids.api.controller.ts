@@ -87,7 +87,7 @@ export class GridsApiController {
   @ApiOperation({ summary: '上报网格事务（可附照片 photo）' })
   @ApiConsumes('application/json', 'multipart/form-data')
   @Allow(Permission.GridAffair.Report)
-  @InScope('village', 'body.villageId')
+  // No @InScope: a multipart body is read after the guards; the service checks the village's scope.
   @UseInterceptors(PhotoUploadInterceptor)
   async report(
     @CurrentActor() actor: Actor,

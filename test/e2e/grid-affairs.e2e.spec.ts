@@ -241,4 +241,31 @@ describe('grids and grid affairs', () => {
     const missing = await step(committee, 999999, 'screen', { valid: true });
     expect(missing.status).toBe(404);
   });
+
+  it('should keep a report’s photo by multipart, and refuse a file that is not a picture with nothing written', async () => {
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+      'base64',
+    );
+    const withPhoto = await request(t.http)
+      .post('/api/v1/grid-affairs')
+      .set(auth(scorer))
+      .field('villageId', String(villageId))
+      .field('kind', 'SAFETY')
+      .field('text', '桥栏杆松了')
+      .attach('photo', png, { filename: 'bridge.png', contentType: 'image/png' });
+    expect(withPhoto.status).toBe(201);
+    expect(withPhoto.body.hasPhoto).toBe(true);
+    const before = Number((await t.dataSource.query('SELECT COUNT(*) AS n FROM grid_affair'))[0].n);
+    const notPicture = await request(t.http)
+      .post('/api/v1/grid-affairs')
+      .set(auth(scorer))
+      .field('villageId', String(villageId))
+      .field('kind', 'SAFETY')
+      .field('text', '桥栏杆松了')
+      .attach('photo', Buffer.from('GIF89a-not-a-png'), { filename: 'x.png', contentType: 'image/png' });
+    expect(notPicture.status).toBe(400);
+    expect(notPicture.body.error.details.photo).toBe('照片只能是 JPEG 或 PNG 图片');
+    expect(Number((await t.dataSource.query('SELECT COUNT(*) AS n FROM grid_affair'))[0].n)).toBe(before);
+  });
 });
