@@ -310,7 +310,7 @@ export class GridAffairsController {
     if (actor.villageId) return actor.villageId;
     const id = Number(villageId);
     if (!Number.isSafeInteger(id) || id < 1) return null;
-    await this.grids.assertVillage(actor, id);
+    await this.villages.inScope(actor, id);
     return id;
   }
 

@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Between, DataSource, EntityManager, In } from 'typeorm';
 import type { Actor } from '../access/actor.js';
 import { can, Permission } from '../access/permissions.js';
-import { assertInScope } from '../access/scope-policy.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
 import { isRealDate, todayInChina } from '../common/dates.js';
@@ -68,9 +67,7 @@ export class GridAffairsService {
     if (repeat) return { affair: repeat, created: false };
     return this.transactions
       .run(async (manager) => {
-        const village = await this.villages.findIn(manager, dto.villageId);
-        if (!village) throw DomainError.notFound('村');
-        assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
+        const village = await this.villages.inScope(actor, dto.villageId, manager);
         if (dto.householdId !== undefined) {
           const household = await this.households.inVillage(manager, dto.householdId, village.id);
           if (!household) throw DomainError.validation({ householdId: '请选择本村的农户' });
@@ -289,9 +286,7 @@ export class GridAffairsService {
     } else {
       const villageId = query.villageId ?? actor.villageId;
       if (!villageId) throw DomainError.validation({ villageId: '请选择村' });
-      const village = await this.villages.findIn(this.dataSource.manager, villageId);
-      if (!village) throw DomainError.notFound('村');
-      assertInScope(actor, { townshipId: village.townshipId, villageId });
+      await this.villages.inScope(actor, villageId);
       rows = await repo.find({
         where: { villageId, ...(query.status && { status: query.status }) },
         order: { id: 'DESC' },
@@ -310,8 +305,7 @@ export class GridAffairsService {
       if (affair.reportedByHouseholdId !== actor.id && affair.assigneeHouseholdId !== actor.id)
         throw DomainError.forbidden('只能查看自家上报或承办的事务');
     } else {
-      const village = await this.villages.getIn(this.dataSource.manager, affair.villageId);
-      assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
+      await this.villages.inScope(actor, affair.villageId);
     }
     return Object.assign(affair, { overdue: isOverdue(affair, todayInChina(this.clock.now())) });
   }
@@ -374,8 +368,7 @@ export class GridAffairsService {
   private async held(manager: EntityManager, actor: Actor, id: number): Promise<GridAffair> {
     const affair = await lockRow(manager, GridAffair, id);
     if (!affair) throw DomainError.notFound('网格事务');
-    const village = await this.villages.getIn(manager, affair.villageId);
-    assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
+    await this.villages.inScope(actor, affair.villageId, manager);
     return affair;
   }
 

@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
 import type { Actor } from '../access/actor.js';
 import { can, Permission } from '../access/permissions.js';
-import { assertInScope } from '../access/scope-policy.js';
 import { AuditService } from '../audit/audit.service.js';
 import { DomainError } from '../common/domain-error.js';
 import { isUniqueViolation } from '../common/unique.js';
@@ -14,7 +13,6 @@ import { DoorPlateBadges } from '../households/door-plate-badges.js';
 import { HouseholdsService } from '../households/households.service.js';
 import { RulesService } from '../rules/rules.service.js';
 import { UsersService } from '../users/users.service.js';
-import { VillagesService } from '../villages/villages.service.js';
 import type { CreateGridDto, GridSettingsDto } from './dto/grids.dto.js';
 import { Grid, GridHousehold, GridSettings } from './grid.entity.js';
 
@@ -38,7 +36,6 @@ export class GridsService implements OnModuleInit {
     private readonly users: UsersService,
     private readonly rules: RulesService,
     private readonly badges: DoorPlateBadges,
-    private readonly villages: VillagesService,
   ) {}
 
   onModuleInit(): void {
@@ -107,14 +104,7 @@ export class GridsService implements OnModuleInit {
         if (isUniqueViolation(error)) throw DomainError.validation({ name: '本村已有同名的网格' });
         throw error;
       })
-      .then((grid) => this.view(grid));
-  }
-
-  /** Refuses a village outside the actor's scope (a township's reviewer asking for another township's village). */
-  async assertVillage(actor: Actor, villageId: number): Promise<void> {
-    const village = await this.villages.findIn(this.dataSource.manager, villageId);
-    if (!village) throw DomainError.notFound('村');
-    assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
+      .then(async (grid) => (await this.views([grid]))[0]);
   }
 
   /** The village's grids, by name. */
@@ -122,7 +112,7 @@ export class GridsService implements OnModuleInit {
     const grids = await this.dataSource
       .getRepository(Grid)
       .find({ where: { villageId }, order: { name: 'ASC' } });
-    return Promise.all(grids.map((g) => this.view(g)));
+    return this.views(grids);
   }
 
   /** The village's active households not yet in a grid, in code order: what a new grid is made of. */
@@ -239,21 +229,23 @@ export class GridsService implements OnModuleInit {
     return user;
   }
 
-  private async view(grid: Grid): Promise<GridView> {
-    const members = await this.dataSource.getRepository(GridHousehold).find({
-      where: { gridId: grid.id },
-      order: { householdId: 'ASC' },
-    });
-    const scorer = grid.scorerUserId
-      ? (await this.users.briefs([grid.scorerUserId])).get(grid.scorerUserId)
-      : null;
-    return {
+  /** Grids as the API shows them: their households and 网格员's names in one query each, whatever their number. */
+  private async views(grids: Grid[]): Promise<GridView[]> {
+    if (grids.length === 0) return [];
+    const [members, scorers] = await Promise.all([
+      this.dataSource.getRepository(GridHousehold).find({
+        where: { gridId: In(grids.map((g) => g.id)) },
+        order: { householdId: 'ASC' },
+      }),
+      this.users.briefs(grids.map((g) => g.scorerUserId).filter((id): id is number => id !== null)),
+    ]);
+    return grids.map((grid) => ({
       id: grid.id,
       villageId: grid.villageId,
       name: grid.name,
       scorerUserId: grid.scorerUserId,
-      scorerName: scorer?.displayName ?? null,
-      householdIds: members.map((m) => m.householdId),
-    };
+      scorerName: grid.scorerUserId ? (scorers.get(grid.scorerUserId)?.displayName ?? null) : null,
+      householdIds: members.filter((m) => m.gridId === grid.id).map((m) => m.householdId),
+    }));
   }
 }

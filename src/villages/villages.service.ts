@@ -65,6 +65,21 @@ export class VillagesService {
     return manager.findOneBy(Village, { id });
   }
 
+  /**
+   * A village the actor may act in, read in the caller's transaction when given: 404 when there is none, 403 outside
+   * the actor's scope. What a feature checks when a village comes from a form or a query rather than a guarded path.
+   */
+  async inScope(
+    actor: Actor,
+    id: number,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<Village> {
+    const village = await manager.findOneBy(Village, { id });
+    if (!village) throw DomainError.notFound('村');
+    assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
+    return village;
+  }
+
   /** A village's row that must exist (a row of the village refers to it), read in the caller's transaction. */
   getIn(manager: EntityManager, id: number): Promise<Village> {
     return manager.findOneByOrFail(Village, { id });

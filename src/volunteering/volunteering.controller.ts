@@ -181,7 +181,7 @@ export class VolunteeringController {
   }
 
   private async listContext(actor: Actor, chosen?: number) {
-    if (chosen) await this.volunteering.assertVillage(actor, chosen);
+    if (chosen) await this.volunteering.villageInScope(actor, chosen);
     const villageId = chosen ?? this.villageOf(actor);
     const [activities, rules] = await Promise.all([
       this.volunteering.ofVillage(villageId),

@@ -324,11 +324,9 @@ export class VolunteeringService {
     return out;
   }
 
-  /** Refuses a village outside the actor's scope, or none at all. */
-  async assertVillage(actor: Actor, villageId: number): Promise<void> {
-    const village = await this.villages.findIn(this.dataSource.manager, villageId);
-    if (!village) throw DomainError.notFound('村');
-    assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
+  /** A village chosen by the township or the county, checked against their scope. */
+  async villageInScope(actor: Actor, villageId: number): Promise<void> {
+    await this.villages.inScope(actor, villageId);
   }
 
   /** The villages whose activities the actor may choose between (its township's, or the county's). */

@@ -240,6 +240,7 @@ describe('grids and grid affairs', () => {
     expect(wrongWorker.body.error.details.assigneeUserId).toBe('请选择本村在用的网格员账号');
     const missing = await step(committee, 999999, 'screen', { valid: true });
     expect(missing.status).toBe(404);
+    expect((await report(scorer, { villageId: 999999 })).status).toBe(404);
   });
 
   it('should keep a report’s photo by multipart, and refuse a file that is not a picture with nothing written', async () => {

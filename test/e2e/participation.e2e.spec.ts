@@ -124,5 +124,9 @@ describe('the township’s participation figures', () => {
       .get(`/api/v1/townships/${scene.township.id}/participation?period=${month}`)
       .set(auth(committee));
     expect(refused.status).toBe(403);
+    const badPeriod = await request(t.http)
+      .get(`/api/v1/townships/${scene.township.id}/participation?period=2026-13`)
+      .set(auth(await scene.townshipUser.token()));
+    expect(badPeriod.status).toBe(400);
   });
 });
