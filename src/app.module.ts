@@ -9,6 +9,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { CertificatesModule } from './certificates/certificates.module.js';
 import { ErrorFilter } from './common/error.filter.js';
 import { ConfigModule } from './config/config.module.js';
+import { CreditModule } from './credit/credit.module.js';
 import { Settings } from './config/settings.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HomeModule } from './home/home.module.js';
@@ -64,6 +65,7 @@ export class AppModule {
         InspectionsModule,
         IntegrityModule,
         TownshipModule,
+        CreditModule,
         CertificatesModule,
         HomeModule,
         VillagerModule,

@@ -1,4 +1,4 @@
-import { levelOfRole, type HOUSEHOLD_ROLE, type Role, type ScopeLevel, type StaffRole } from './role.js';
+import { levelOfAccount, type HOUSEHOLD_ROLE, type Role, type ScopeLevel, type StaffRole } from './role.js';
 
 /** Who is acting: a staff account or a household (villager login), with the address the request came from. */
 export type Actor = StaffActor | HouseholdActor;
@@ -36,5 +36,5 @@ export function roleOf(actor: Actor | null | undefined): Role | null {
 
 /** How far the actor's scope reaches: the whole county, its township, or its village. */
 export function scopeLevel(actor: Actor): ScopeLevel {
-  return levelOfRole(actor.role);
+  return levelOfAccount(actor.role, actor.townshipId);
 }

@@ -191,6 +191,42 @@ export const Permission = {
     /** The village's rounds and their entries. */
     Read: 'Inspection.Read',
   },
+  Party: {
+    /** 党员: mark a household member as a party member with a login, the branch's rule list and 五星 thresholds, members' yearly commitments (承诺) and the households each is linked to (党员联系农户). */
+    Manage: 'Party.Manage',
+    /** 党员量化积分: record a member's points, approve another branch member's record, open 党内公示, answer objections, post. */
+    Record: 'Party.Record',
+    /** The branch's members, records in 公示 and rankings (what the branch's members see). */
+    Read: 'Party.Read',
+    /** A party member's own book (存折). */
+    ReadOwn: 'Party.ReadOwn',
+    /** A party member objects to a record in 党内公示. */
+    Object: 'Party.Object',
+  },
+  CreditGrade: {
+    /** 信用户评定: the village's grade rules (thresholds the village voted), the year's grades, their 公示 and filing. */
+    Configure: 'CreditGrade.Configure',
+    /** A village's grades and the villages' grades (信用村). */
+    Read: 'CreditGrade.Read',
+    /** 备案: the township files a village's grades of a year, or returns them. */
+    File: 'CreditGrade.File',
+    /** A household objects to its grade during its 公示. */
+    Object: 'CreditGrade.Object',
+  },
+  Consent: {
+    /** A household makes and revokes the codes that let a bank see its grade and points (its own page). */
+    ManageOwn: 'Consent.ManageOwn',
+    /** The committee makes or revokes a code for a household that comes in person. */
+    ManageOnBehalf: 'Consent.ManageOnBehalf',
+  },
+  Bank: {
+    /** A loan officer looks a household up with its consent code. */
+    Lookup: 'Bank.Lookup',
+    /** A loan officer records what came of an application (granted or declined, an amount band). */
+    RecordOutcome: 'Bank.RecordOutcome',
+    /** The township's and the county's view of banks' outcomes, in aggregate only. */
+    ReadOutcomes: 'Bank.ReadOutcomes',
+  },
   Notice: {
     /** The household's own notices, its records and the objections it filed (`/api/v1/me/*`). */
     ReadOwn: 'Notice.ReadOwn',
@@ -236,6 +272,8 @@ const OVERSIGHT = [
   P.Grid.Read,
   P.GridAffair.Read,
   P.Inspection.Read,
+  P.CreditGrade.Read,
+  P.Bank.ReadOutcomes,
 ];
 const SUPERMARKET = [
   P.Goods.Read,
@@ -259,6 +297,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     P.List.Withdraw,
     P.RuleRevision.File,
     P.Honour.File,
+    P.CreditGrade.File,
   ],
   VILLAGE_ADMIN: [
     ...VILLAGE_STAFF,
@@ -311,6 +350,11 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     P.Activity.CheckAttendance,
     P.Inspection.Run,
     P.Inspection.Read,
+    P.Party.Manage,
+    P.Party.Read,
+    P.CreditGrade.Configure,
+    P.CreditGrade.Read,
+    P.Consent.ManageOnBehalf,
   ],
   SCORER: [
     ...VILLAGE_STAFF,
@@ -351,6 +395,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     P.GridAffair.Read,
     P.Activity.Read,
     P.Inspection.Read,
+    P.CreditGrade.Read,
   ],
   COUNCIL: [
     ...EVERYONE,
@@ -376,7 +421,23 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     P.GridAffair.ReadOwn,
     P.Activity.SignUp,
     P.Activity.Read,
+    P.CreditGrade.Object,
+    P.Consent.ManageOwn,
   ],
+  // 党支部: the village's party branch keeps its members' books; it sees the village's households (to link members to
+  // them) but none of their points' workings.
+  PARTY_BRANCH: [
+    P.Account.ManageOwn,
+    P.Village.Read,
+    P.Household.Read,
+    P.Party.Manage,
+    P.Party.Record,
+    P.Party.Read,
+  ],
+  // 党员: a party member's own login, for the member's own book and the branch's 党内公示.
+  PARTY_MEMBER: [P.Account.ManageOwn, P.Party.Read, P.Party.ReadOwn, P.Party.Object],
+  // 银行信贷员: a county bank's loan officer sees a household only through the household's consent code.
+  BANK: [P.Account.ManageOwn, P.Bank.Lookup, P.Bank.RecordOutcome],
 };
 
 const GRANTED = new Map(ROLES.map((role) => [role, new Set<Permission>(ROLE_PERMISSIONS[role])]));

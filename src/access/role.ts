@@ -7,6 +7,9 @@ export const STAFF_ROLES = [
   'CLERK',
   'SUPERVISOR',
   'COUNCIL',
+  'PARTY_BRANCH',
+  'PARTY_MEMBER',
+  'BANK',
 ] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
 /** The role of a household's login. */
@@ -20,13 +23,22 @@ export const VILLAGE_ROLES: readonly StaffRole[] = [
   'CLERK',
   'SUPERVISOR',
   'COUNCIL',
+  'PARTY_BRANCH',
 ];
 
 /** How far a role reaches: the whole county (the admin), one township, or one village. */
 export type ScopeLevel = 'county' | 'township' | 'village';
 
 export function levelOfRole(role: Role): ScopeLevel {
-  return role === 'ADMIN' ? 'county' : role === 'TOWNSHIP' ? 'township' : 'village';
+  return role === 'ADMIN' ? 'county' : role === 'TOWNSHIP' || role === 'BANK' ? 'township' : 'village';
+}
+
+/**
+ * A county bank's loan officer serves one township, or the whole county when the account names none (API.md POST
+ * /users): the one role whose reach depends on the account, not only on the role.
+ */
+export function levelOfAccount(role: Role, townshipId: number | null): ScopeLevel {
+  return role === 'BANK' && townshipId === null ? 'county' : levelOfRole(role);
 }
 
 export const ROLE_LABELS: Record<Role, string> = {
@@ -37,5 +49,8 @@ export const ROLE_LABELS: Record<Role, string> = {
   CLERK: '超市管理员',
   SUPERVISOR: '村务监督委员会',
   COUNCIL: '道德评议会成员',
+  PARTY_BRANCH: '党支部',
+  PARTY_MEMBER: '党员',
+  BANK: '银行信贷员',
   VILLAGER: '村民',
 };

@@ -69,10 +69,23 @@ describe('scope policy', () => {
     );
   });
 
-  it('should let a village committee create only scorers, clerks and council members, never its own supervisors', () => {
-    expect(assignableRoles(staff({ role: 'VILLAGE_ADMIN' }))).toEqual(['SCORER', 'CLERK', 'COUNCIL']);
+  it('should let a village committee create only scorers, clerks, council members and its party branch, never its own supervisors', () => {
+    expect(assignableRoles(staff({ role: 'VILLAGE_ADMIN' }))).toEqual([
+      'SCORER',
+      'CLERK',
+      'COUNCIL',
+      'PARTY_BRANCH',
+    ]);
+    expect(assignableRoles(staff({ role: 'VILLAGE_ADMIN' }))).not.toContain('BANK');
     expect(assignableRoles(staff({ role: 'TOWNSHIP' }))).not.toContain('TOWNSHIP');
     expect(assignableRoles(staff({ role: 'TOWNSHIP' }))).toContain('SUPERVISOR');
     expect(assignableRoles(staff({ role: 'SCORER' }))).toEqual([]);
+  });
+
+  it('should give a bank officer the township it serves, or the whole county when it names none', () => {
+    const bank = (townshipId: number | null) => staff({ role: 'BANK', townshipId, villageId: null });
+    expect(inScope(bank(1), { townshipId: 1, villageId: 7 })).toBe(true);
+    expect(inScope(bank(1), { townshipId: 2, villageId: 9 })).toBe(false);
+    expect(inScope(bank(null), { townshipId: 2, villageId: 9 })).toBe(true);
   });
 });

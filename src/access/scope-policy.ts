@@ -36,11 +36,11 @@ export function assertInScope(actor: Actor, target: ScopeTarget, message = 'Âè™Ë
 export function assignableRoles(actor: Actor): readonly string[] {
   switch (actor.role) {
     case 'ADMIN':
-      return ['ADMIN', 'TOWNSHIP', ...VILLAGE_ROLES];
+      return ['ADMIN', 'TOWNSHIP', 'BANK', ...VILLAGE_ROLES];
     case 'TOWNSHIP':
-      return VILLAGE_ROLES;
+      return [...VILLAGE_ROLES, 'BANK'];
     case 'VILLAGE_ADMIN':
-      return ['SCORER', 'CLERK', 'COUNCIL'];
+      return ['SCORER', 'CLERK', 'COUNCIL', 'PARTY_BRANCH'];
     default:
       return [];
   }

@@ -289,6 +289,8 @@ export class UsersService {
   ): Promise<{ townshipId: number | null; villageId: number | null }> {
     const level = levelOfRole(role);
     if (level === 'county') return { townshipId: null, villageId: null };
+    // A bank's loan officer serves one township, or the whole county when none is chosen.
+    if (role === 'BANK' && !dto.townshipId) return { townshipId: null, villageId: null };
     if (level === 'township') {
       if (!dto.townshipId) throw DomainError.validation({ townshipId: '乡镇审核员必须选择乡镇' });
       const township = await this.townships.findIn(manager, dto.townshipId);

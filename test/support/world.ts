@@ -7,7 +7,16 @@ import { createScoringScene, createTestRule, daysAgo } from './scoring-fixtures.
 import { createHouseholdWithPoints, createTestGoods, newKey } from './supermarket-fixtures.js';
 
 export type Role =
-  'ADMIN' | 'TOWNSHIP' | 'VILLAGE_ADMIN' | 'SCORER' | 'CLERK' | 'SUPERVISOR' | 'COUNCIL' | 'VILLAGER';
+  | 'ADMIN'
+  | 'TOWNSHIP'
+  | 'VILLAGE_ADMIN'
+  | 'SCORER'
+  | 'CLERK'
+  | 'SUPERVISOR'
+  | 'COUNCIL'
+  | 'PARTY_BRANCH'
+  | 'BANK'
+  | 'VILLAGER';
 export const ROLES: Role[] = [
   'ADMIN',
   'TOWNSHIP',
@@ -16,6 +25,8 @@ export const ROLES: Role[] = [
   'CLERK',
   'SUPERVISOR',
   'COUNCIL',
+  'PARTY_BRANCH',
+  'BANK',
   'VILLAGER',
 ];
 
@@ -29,6 +40,9 @@ export async function createWorld(t: TestApp) {
   const committee = await scene.villageAdmin.token();
   const clerk = await scene.clerk.token();
   const councilMember = await createTestUser(t, { role: 'COUNCIL', villageId });
+  // 党支部 of the village, and a bank's loan officer serving the village's township.
+  const branch = await createTestUser(t, { role: 'PARTY_BRANCH', villageId });
+  const banker = await createTestUser(t, { role: 'BANK', townshipId: scene.township.id });
   const household = await createHouseholdWithPoints(t, committee, villageId, 200);
   const rule = await createTestRule(t, committee, villageId, { points: 10 });
   await postDeeds(t, scene, [{ householdId: household.id, points: 20, occurredOn: daysAgo(1) }]);
@@ -171,6 +185,8 @@ export async function createWorld(t: TestApp) {
     CLERK: clerk,
     SUPERVISOR: await supervisor.token(),
     COUNCIL: await councilMember.token(),
+    PARTY_BRANCH: await branch.token(),
+    BANK: await banker.token(),
     VILLAGER: login.body.token as string,
   };
   const ids: Record<string, number> = {
@@ -202,6 +218,8 @@ export async function createWorld(t: TestApp) {
   return {
     scene,
     supervisor,
+    branch,
+    banker,
     household,
     tokens,
     ids,
@@ -231,6 +249,8 @@ export async function createWorld(t: TestApp) {
                 CLERK: scene.clerk,
                 SUPERVISOR: supervisor,
                 COUNCIL: councilMember,
+                PARTY_BRANCH: branch,
+                BANK: banker,
               }[role].username;
       return loggedIn(t, username, role === 'ADMIN' ? 'admin-pass-2026' : TEST_PASSWORD);
     },
