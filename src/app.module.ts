@@ -18,6 +18,7 @@ import { HonoursModule } from './honours/honours.module.js';
 import { InspectionsModule } from './inspections/inspections.module.js';
 import { HouseholdsModule } from './households/households.module.js';
 import { LedgerModule } from './ledger/ledger.module.js';
+import { PartyModule } from './party/party.module.js';
 import { PassbookModule } from './passbook/passbook.module.js';
 import { PublicationsModule } from './publications/publications.module.js';
 import { RulesModule } from './rules/rules.module.js';
@@ -63,6 +64,7 @@ export class AppModule {
         GridsModule,
         VolunteeringModule,
         InspectionsModule,
+        PartyModule,
         IntegrityModule,
         TownshipModule,
         CreditModule,

@@ -26,6 +26,9 @@ export const VILLAGE_ROLES: readonly StaffRole[] = [
   'PARTY_BRANCH',
 ];
 
+/** The role of a party member's own login, opened with the member (never chosen on the accounts page). */
+export const PARTY_MEMBER_ROLE: StaffRole = 'PARTY_MEMBER';
+
 /** How far a role reaches: the whole county (the admin), one township, or one village. */
 export type ScopeLevel = 'county' | 'township' | 'village';
 

@@ -35,6 +35,11 @@ const NAMES: Record<ScopeKind, string> = {
   gridAffair: '网格事务',
   activity: '志愿服务活动',
   inspectionRound: '入户检查',
+  partyMember: '党员',
+  partyRecord: '党员积分记录',
+  partyPublication: '党内公示',
+  partyObjection: '异议',
+  partyCommitment: '承诺',
 };
 
 /** Things that live in a village, with their table: the scope check joins them to their village. */
@@ -59,6 +64,11 @@ const IN_VILLAGE = {
   gridAffair: 'grid_affair',
   activity: 'activity',
   inspectionRound: 'inspection_round',
+  partyMember: 'party_member',
+  partyRecord: 'party_record',
+  partyPublication: 'party_publication',
+  partyObjection: 'party_objection',
+  partyCommitment: 'party_commitment',
 } as const;
 
 /** The route acts on the `kind` whose id is at `source` (e.g. `params.id`): the ScopeGuard checks it is in scope. */

@@ -88,11 +88,16 @@ export const headsFileOf = (backupFile: string) => backupFile.replace(/\.db$/, '
 export function headsOf(file: string): Omit<BackupHeads, 'backup' | 'takenAt'> {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
+    // A backup taken before party members' books (issue 22) has no accounts' entries to leave out.
+    const hasAccounts = (db.prepare('PRAGMA table_info(ledger_entry)').all() as { name: string }[]).some(
+      (c) => c.name === 'accountId',
+    );
+    const households = (alias: string) => (hasAccounts ? ` AND ${alias}."accountId" IS NULL` : '');
     const villages = db
       .prepare(
         `SELECT v.id AS villageId, v.name AS name, COALESCE(e.seq, 0) AS seq, COALESCE(e.hash, '') AS hash
-          FROM village v LEFT JOIN ledger_entry e ON e."villageId" = v.id
-            AND e.seq = (SELECT MAX(seq) FROM ledger_entry m WHERE m."villageId" = v.id)
+          FROM village v LEFT JOIN ledger_entry e ON e."villageId" = v.id${households('e')}
+            AND e.seq = (SELECT MAX(seq) FROM ledger_entry m WHERE m."villageId" = v.id${households('m')})
           ORDER BY v.id`,
       )
       .all() as BackupHeads['villages'];

@@ -8,8 +8,17 @@ import { HouseholdProxy } from '../households/household-proxy.entity.js';
 import { BookWitness } from '../ledger/book-witness.entity.js';
 import { LedgerEntry } from '../ledger/ledger-entry.entity.js';
 import { LedgerBook } from '../ledger/ledger-book.entity.js';
+import { LedgerAccount } from '../ledger/ledger-account.entity.js';
 import { NoticeDelivery } from '../notices/notice-delivery.entity.js';
 import { Notice } from '../notices/notice.entity.js';
+import { PartyMember } from '../party/party-member.entity.js';
+import { PartyRule } from '../party/party-rule.entity.js';
+import { PartySettings } from '../party/party-settings.entity.js';
+import { PartyPublication } from '../party/party-publication.entity.js';
+import { PartyRecord } from '../party/party-record.entity.js';
+import { PartyObjection } from '../party/party-objection.entity.js';
+import { PartyCommitment } from '../party/party-commitment.entity.js';
+import { PartyLink } from '../party/party-link.entity.js';
 import { Objection } from '../publications/objection.entity.js';
 import { SupervisionOpinion } from '../supervision/supervision-opinion.entity.js';
 import { Publication } from '../publications/publication.entity.js';
@@ -66,6 +75,15 @@ export const ENTITIES = [
   NoticeDelivery,
   LedgerEntry,
   LedgerBook,
+  LedgerAccount,
+  PartyMember,
+  PartyRule,
+  PartySettings,
+  PartyPublication,
+  PartyRecord,
+  PartyObjection,
+  PartyCommitment,
+  PartyLink,
   BookWitness,
   Goods,
   StockMovement,

@@ -135,6 +135,25 @@ const START_LINKS: StartLink[] = [
     label: '账号',
     hint: '为各村开设工作人员账号',
   },
+  // 党员量化积分: the branch (and the committee) on the branch's page; a member starts with their own book.
+  {
+    shows: (a) => can(a, P.Party.Read) && !can(a, P.Party.ReadOwn),
+    href: '/party',
+    label: '党员量化积分',
+    hint: '党员登记、积分审核、党内公示、排名和五星党员',
+  },
+  {
+    shows: (a) => can(a, P.Party.ReadOwn),
+    href: '/party/me',
+    label: '我的党员积分',
+    hint: '积分存折、承诺践诺和联系户',
+  },
+  {
+    shows: (a) => can(a, P.Party.ReadOwn),
+    href: '/party',
+    label: '党内公示和排名',
+    hint: '支部公示中的记录（可提异议）和党员排名',
+  },
   {
     shows: (a) => can(a, P.User.Manage) && scopeLevel(a) === 'village',
     href: '/admin/users',

@@ -29,6 +29,35 @@ export class HouseholdMembersService {
       .find({ where: { householdId }, order: { id: 'ASC' } });
   }
 
+  /** One member of any household, read in the caller's transaction (null when there is none). */
+  getIn(manager: EntityManager, memberId: number): Promise<HouseholdMember | null> {
+    return manager.findOneBy(HouseholdMember, { id: memberId });
+  }
+
+  /** The members marked 党员 of a village's households still in the village, with their household (the branch's chooser). */
+  async partyMembersOfVillage(
+    villageId: number,
+  ): Promise<{ id: number; name: string; householdId: number; householdCode: string; headName: string }[]> {
+    const rows = await this.dataSource
+      .createQueryBuilder(HouseholdMember, 'm')
+      .innerJoin(Household, 'h', 'h.id = m.householdId')
+      .select([
+        'm.id AS id',
+        'm.name AS name',
+        'h.id AS "householdId"',
+        'h.code AS "householdCode"',
+        'h.headName AS "headName"',
+      ])
+      .where('h.villageId = :villageId AND m.partyMember = :yes AND h.status = :active', {
+        villageId,
+        yes: true,
+        active: 'ACTIVE',
+      })
+      .orderBy('m.id', 'ASC')
+      .getRawMany();
+    return rows.map((r) => ({ ...r, id: Number(r.id), householdId: Number(r.householdId) }));
+  }
+
   async add(actor: Actor, householdId: number, dto: MemberDto): Promise<HouseholdMember> {
     return this.transactions.run(async (manager) => {
       const village = await this.villageOf(manager, householdId);

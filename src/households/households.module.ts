@@ -27,6 +27,6 @@ import { HouseholdsService } from './households.service.js';
     HouseholdMembersService,
     HouseholdProxiesService,
   ],
-  exports: [DoorPlateBadges, HouseholdsService, HouseholdProxiesService],
+  exports: [DoorPlateBadges, HouseholdsService, HouseholdProxiesService, HouseholdMembersService],
 })
 export class HouseholdsModule {}

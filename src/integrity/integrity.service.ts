@@ -53,8 +53,10 @@ export class IntegrityService {
     );
     const audit = await auditChainProblems(manager, []);
     const problems = [
-      ...ledger.mismatches.map(
-        (m) => `账本：农户 ${m.householdId ?? '-'}，明细 ${m.entryId ?? '-'}：${m.problem}`,
+      ...ledger.mismatches.map((m) =>
+        m.accountId
+          ? `账本：账户 ${m.accountId}，明细 ${m.entryId ?? '-'}：${m.problem}`
+          : `账本：农户 ${m.householdId ?? '-'}，明细 ${m.entryId ?? '-'}：${m.problem}`,
       ),
       ...(ledger.chainValid ? [] : ['账本：记录链被破坏']),
       ...stock.map((m) => `库存：商品 ${m.goodsId}：${m.problem}`),

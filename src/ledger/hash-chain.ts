@@ -4,7 +4,9 @@ import { createHash } from 'node:crypto';
 export interface ChainedFields {
   villageId: number;
   seq: number;
-  householdId: number;
+  householdId: number | null;
+  /** Set on an account's entry only, and then sealed too (household entries hash as they always have). */
+  accountId?: number | null;
   amount: number;
   kind: string;
   refType: string | null;
@@ -39,6 +41,7 @@ export function entryHash(prevHash: string, e: ChainedFields): string {
     e.createdBy ?? '',
     e.createdAt,
   ];
+  if (e.accountId !== null && e.accountId !== undefined) fields.push(`account:${e.accountId}`);
   return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
 }
 

@@ -8,7 +8,7 @@ import { raw } from '../database/raw.js';
 export async function householdsWithEntries(manager: EntityManager, villageId: number): Promise<Set<number>> {
   const rows = await raw<{ householdId: number }>(
     manager,
-    'SELECT DISTINCT "householdId" FROM ledger_entry WHERE "villageId" = $1',
+    'SELECT DISTINCT "householdId" FROM ledger_entry WHERE "villageId" = $1 AND "householdId" IS NOT NULL',
     [villageId],
   );
   return new Set(rows.map((e) => Number(e.householdId)));

@@ -7,12 +7,15 @@ export const ENTRY_KINDS = [
   'REDEMPTION_CANCEL',
   'OPENING',
   'RESET',
+  'PARTY_SCORE',
+  'PARTY_BASE',
 ] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 
 /**
- * 存折明细: one change of a household's points. Never updated or deleted; a mistake is corrected by a new entry that
- * points at the old one. Each entry carries the hash of the previous entry of its village's book.
+ * 存折明细: one change of a household's points, or of another account's (`accountId`: a party member's book). Never
+ * updated or deleted; a mistake is corrected by a new entry that points at the old one. Each entry carries the hash of
+ * the previous entry of its book: the village's household book, or the account's own.
  */
 @Entity('ledger_entry')
 export class LedgerEntry {
@@ -22,12 +25,17 @@ export class LedgerEntry {
   @Column({ type: 'integer' })
   villageId: number;
 
-  /** Position in the village's book: 1, 2, 3, … with no gaps. */
+  /** Position in its book (the village's household book, or the account's): 1, 2, 3, … with no gaps. */
   @Column({ type: 'integer' })
   seq: number;
 
-  @Column({ type: 'integer' })
-  householdId: number;
+  /** The household whose balances moved; null on an account's entry. */
+  @Column({ type: 'integer', nullable: true })
+  householdId: number | null;
+
+  /** The account whose balances moved (a party member's book); null on a household's entry. */
+  @Column({ type: 'integer', nullable: true })
+  accountId: number | null;
 
   /** Signed change of available points. */
   @Column({ type: 'integer' })

@@ -8,11 +8,18 @@ import { isPostgres, raw } from '../database/raw.js';
 import { Transactions } from '../database/transactions.js';
 import { bookHeadView, type BookHeadView } from './book-head.js';
 import { checkChain, entryHash, GENESIS } from './hash-chain.js';
+import { LedgerAccount, type AccountKind } from './ledger-account.entity.js';
 import { EntryKind, LedgerEntry } from './ledger-entry.entity.js';
 import { PeriodTotal } from './period-total.entity.js';
 
 /** Kinds that count towards earned (累计积分): scores, their corrections, and points carried over from paper. */
-export const EARNED_KINDS: readonly EntryKind[] = ['SCORE', 'SCORE_CORRECTION', 'OPENING'];
+export const EARNED_KINDS: readonly EntryKind[] = [
+  'SCORE',
+  'SCORE_CORRECTION',
+  'OPENING',
+  'PARTY_SCORE',
+  'PARTY_BASE',
+];
 
 /** Kinds that count towards a period's ranking, by deed date: deeds of the period (paper history has no period). */
 export const PERIOD_KINDS: readonly EntryKind[] = ['SCORE', 'SCORE_CORRECTION'];
@@ -45,8 +52,13 @@ export interface PassbookRow {
   correctsEntryId: number | null;
 }
 
+/** An entry of another kind of account (a party member's book): the same fields, without a household. */
+export type NewAccountEntry = Omit<NewEntry, 'householdId'>;
+
 export interface Mismatch {
   householdId: number | null;
+  /** Set when the mismatch is in an account's book (a party member's). */
+  accountId?: number | null;
   entryId: number | null;
   problem: string;
 }
@@ -54,6 +66,8 @@ export interface Mismatch {
 export interface VerifyReport {
   ok: boolean;
   households: number;
+  /** Books of other kinds checked (party members'). */
+  accounts: number;
   entries: number;
   chainValid: boolean;
   mismatches: Mismatch[];
@@ -305,6 +319,7 @@ export class LedgerService {
     const manager = within;
     const mismatches: Mismatch[] = [];
     let households = 0;
+    let accounts = 0;
     let entries = 0;
     let chainValid = true;
     for (const villageId of villageIds) {
@@ -324,7 +339,10 @@ export class LedgerService {
         const slice = await manager
           .getRepository(LedgerEntry)
           .createQueryBuilder('e')
-          .where('e.villageId = :villageId AND e.seq > :after', { villageId, after: lastSeq })
+          .where('e.villageId = :villageId AND e.seq > :after AND e.accountId IS NULL', {
+            villageId,
+            after: lastSeq,
+          })
           .orderBy('e.seq', 'ASC')
           .limit(5000)
           .getMany();
@@ -341,7 +359,8 @@ export class LedgerService {
           });
         if (problems.length > 0) chainValid = false;
         for (const e of slice) {
-          const b = balances.get(e.householdId) ?? { available: 0, earned: 0 };
+          const householdId = e.householdId ?? 0;
+          const b = balances.get(householdId) ?? { available: 0, earned: 0 };
           b.available += e.amount;
           if (EARNED_KINDS.includes(e.kind)) b.earned += e.amount;
           if (b.available !== e.availableAfter || b.earned !== e.earnedAfter) {
@@ -351,7 +370,7 @@ export class LedgerService {
               problem: `记录后的余额应为 可用 ${b.available} / 累计 ${b.earned}`,
             });
           }
-          balances.set(e.householdId, b);
+          balances.set(householdId, b);
           if (PERIOD_KINDS.includes(e.kind))
             for (const period of periodKeysOf(e.occurredOn)) {
               const key = `${e.householdId}|${period}`;
@@ -407,8 +426,223 @@ export class LedgerService {
           });
         }
       }
+      const checked = await this.verifyAccounts(manager, villageId);
+      accounts += checked.accounts;
+      entries += checked.entries;
+      if (!checked.chainValid) chainValid = false;
+      mismatches.push(...checked.mismatches);
     }
-    return { ok: mismatches.length === 0, households, entries, chainValid, mismatches };
+    return { ok: mismatches.length === 0, households, accounts, entries, chainValid, mismatches };
+  }
+
+  /**
+   * The same checks on each account of a village (party members' books): every entry's hash and link in the account's
+   * own chain, the balances after each entry, and the account's balances and head against its entries.
+   */
+  private async verifyAccounts(
+    manager: EntityManager,
+    villageId: number,
+  ): Promise<{ accounts: number; entries: number; chainValid: boolean; mismatches: Mismatch[] }> {
+    const mismatches: Mismatch[] = [];
+    let entries = 0;
+    let chainValid = true;
+    const accounts = await manager
+      .getRepository(LedgerAccount)
+      .find({ where: { villageId }, order: { id: 'ASC' } });
+    for (const account of accounts) {
+      let available = 0;
+      let earned = 0;
+      let prev = null as LedgerEntry | null;
+      for (;;) {
+        const slice = await manager
+          .getRepository(LedgerEntry)
+          .createQueryBuilder('e')
+          .where('e.accountId = :id AND e.seq > :after', { id: account.id, after: prev?.seq ?? 0 })
+          .orderBy('e.seq', 'ASC')
+          .limit(5000)
+          .getMany();
+        if (slice.length === 0) break;
+        const problems = checkChain(slice, prev ? { seq: prev.seq, hash: prev.hash } : undefined);
+        if (problems.length > 0) chainValid = false;
+        for (const p of problems)
+          mismatches.push({
+            householdId: null,
+            accountId: account.id,
+            entryId: p.entryId,
+            problem: p.problem,
+          });
+        for (const e of slice) {
+          available += e.amount;
+          if (EARNED_KINDS.includes(e.kind)) earned += e.amount;
+          if (e.householdId !== null || available !== e.availableAfter || earned !== e.earnedAfter)
+            mismatches.push({
+              householdId: e.householdId,
+              accountId: account.id,
+              entryId: e.id,
+              problem:
+                e.householdId !== null
+                  ? '账户的记录不应动用农户的积分'
+                  : `记录后的余额应为 可用 ${available} / 累计 ${earned}`,
+            });
+        }
+        entries += slice.length;
+        prev = slice[slice.length - 1];
+      }
+      if ((prev?.seq ?? 0) !== account.seq || (prev?.hash ?? '') !== account.head) {
+        chainValid = false;
+        mismatches.push({
+          householdId: null,
+          accountId: account.id,
+          entryId: null,
+          problem: `账户 ${account.id} 的末尾与记录的链头不符（可能有记录被删除）`,
+        });
+      }
+      if (available !== account.available || earned !== account.earned)
+        mismatches.push({
+          householdId: null,
+          accountId: account.id,
+          entryId: null,
+          problem: `账户余额为 可用 ${account.available} / 累计 ${account.earned}，明细合计为 可用 ${available} / 累计 ${earned}`,
+        });
+    }
+    return { accounts: accounts.length, entries, chainValid, mismatches };
+  }
+
+  /** Opens an account (a book of its own) for a holder that is not a household, in the caller's transaction. */
+  async openAccount(manager: EntityManager, kind: AccountKind, villageId: number): Promise<number> {
+    const [row] = await raw<{ id: number }>(
+      manager,
+      'INSERT INTO ledger_account (kind, "villageId", seq, head, available, earned) VALUES ($1, $2, 0, \'\', 0, 0) RETURNING id',
+      [kind, villageId],
+    );
+    return Number(row.id);
+  }
+
+  /**
+   * Appends one entry to an account's own book, in the caller's transaction: the same entry, hash chain and balances
+   * as a household's, with the account's row as counter, balances and head (and lock) in one statement. No household
+   * row is touched.
+   */
+  async appendToAccount(
+    manager: EntityManager,
+    accountId: number,
+    input: NewAccountEntry,
+  ): Promise<LedgerEntry> {
+    if (!Number.isSafeInteger(input.amount)) throw DomainError.validation({ amount: '积分必须是整数' });
+    const earnedDelta = EARNED_KINDS.includes(input.kind) ? input.amount : 0;
+    const [account] = await raw<{
+      villageId: number;
+      seq: number;
+      head: string;
+      available: number;
+      earned: number;
+    }>(
+      manager,
+      `UPDATE ledger_account SET seq = seq + 1, available = available + $1, earned = earned + $2 WHERE id = $3${
+        input.mustStayCovered ? ' AND available + $4 >= 0' : ''
+      } RETURNING "villageId", seq, head, available, earned`,
+      [input.amount, earnedDelta, accountId, ...(input.mustStayCovered ? [input.amount] : [])],
+    );
+    if (!account) {
+      if (input.mustStayCovered) throw new DomainError('INSUFFICIENT_POINTS', '可用积分不足');
+      throw DomainError.notFound('账户');
+    }
+    const fields = {
+      villageId: Number(account.villageId),
+      seq: Number(account.seq),
+      householdId: null,
+      accountId,
+      amount: input.amount,
+      kind: input.kind,
+      refType: input.refType ?? null,
+      refId: input.refId ?? null,
+      correctsEntryId: input.correctsEntryId ?? null,
+      availableAfter: Number(account.available),
+      earnedAfter: Number(account.earned),
+      description: input.description.slice(0, 200),
+      occurredOn: input.occurredOn,
+      createdBy: input.createdBy ?? null,
+      createdAt: this.clock.now().toISOString(),
+    };
+    const prevHash = account.head || GENESIS;
+    const hash = entryHash(prevHash, fields);
+    const [inserted] = await raw<{ id: number }>(
+      manager,
+      `INSERT INTO ledger_entry ("villageId", seq, "householdId", "accountId", amount, kind, "refType", "refId",
+        "correctsEntryId", "availableAfter", "earnedAfter", description, "occurredOn", "createdBy", "createdAt",
+        "prevHash", hash)
+        VALUES ($1, $2, NULL, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
+      [
+        fields.villageId,
+        fields.seq,
+        accountId,
+        fields.amount,
+        fields.kind,
+        fields.refType,
+        fields.refId,
+        fields.correctsEntryId,
+        fields.availableAfter,
+        fields.earnedAfter,
+        fields.description,
+        fields.occurredOn,
+        fields.createdBy,
+        fields.createdAt,
+        prevHash,
+        hash,
+      ],
+    );
+    await raw(manager, 'UPDATE ledger_account SET head = $1 WHERE id = $2', [hash, accountId]);
+    return Object.assign(new LedgerEntry(), { id: Number(inserted.id), ...fields, prevHash, hash });
+  }
+
+  /** Accounts' balances (available, earned), by account id. */
+  async accountBalances(accountIds: number[]): Promise<Map<number, { available: number; earned: number }>> {
+    if (accountIds.length === 0) return new Map();
+    const rows = await this.dataSource.getRepository(LedgerAccount).find({
+      where: { id: In(accountIds) },
+      select: { id: true, available: true, earned: true },
+    });
+    return new Map(rows.map((a) => [a.id, { available: a.available, earned: a.earned }]));
+  }
+
+  /** An account's entries, newest first (as a household's passbook). */
+  accountPassbook(
+    accountId: number,
+    filter: { limit?: number; offset?: number } = {},
+  ): Promise<PassbookRow[]> {
+    return raw<PassbookRow>(
+      this.dataSource,
+      `SELECT id, amount, kind, "availableAfter", "earnedAfter", description, "occurredOn", "createdAt",
+        "correctsEntryId" FROM ledger_entry WHERE "accountId" = $1 ORDER BY seq DESC LIMIT $2 OFFSET $3`,
+      [accountId, filter.limit ?? 500, filter.offset ?? 0],
+    );
+  }
+
+  /**
+   * Earned points of some accounts in a month (`2026-11`) or a year (`2026`), by deed date: summed from the entries (a
+   * branch has tens of members, each with a few entries a month).
+   */
+  async accountPeriodPoints(accountIds: number[], period: string): Promise<Map<number, number>> {
+    if (accountIds.length === 0) return new Map();
+    const from = period.length === 4 ? `${period}-01-01` : `${period}-01`;
+    const to = period.length === 4 ? `${period}-12-31` : `${period}-31`;
+    const rows = await this.dataSource
+      .createQueryBuilder()
+      .select('e.accountId', 'accountId')
+      .addSelect('SUM(e.amount)', 'points')
+      .from(LedgerEntry, 'e')
+      .where(
+        'e.accountId IN (:...ids) AND e.occurredOn >= :from AND e.occurredOn <= :to AND e.kind IN (:...kinds)',
+        {
+          ids: accountIds,
+          from,
+          to,
+          kinds: EARNED_KINDS,
+        },
+      )
+      .groupBy('e.accountId')
+      .getRawMany();
+    return new Map(rows.map((r) => [Number(r.accountId), Number(r.points ?? 0)]));
   }
 
   /** Earned points of a period per village (the per-period totals summed): the township's 本期积分. */

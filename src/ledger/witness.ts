@@ -110,14 +110,14 @@ export async function witnessProblems(
       const part = seqs.slice(i, i + 500);
       const rows = await raw<{ id: number; seq: number; hash: string }>(
         runner,
-        `SELECT id, seq, hash FROM ledger_entry WHERE "villageId" = $1 AND seq IN (${part.map((_, j) => `$${j + 2}`).join(', ')})`,
+        `SELECT id, seq, hash FROM ledger_entry WHERE "villageId" = $1 AND "accountId" IS NULL AND seq IN (${part.map((_, j) => `$${j + 2}`).join(', ')})`,
         [villageId, ...part],
       );
       for (const r of rows) entries.set(Number(r.seq), { id: Number(r.id), hash: r.hash });
     }
     const [last] = await raw<{ seq: number | null }>(
       runner,
-      'SELECT MAX(seq) AS seq FROM ledger_entry WHERE "villageId" = $1',
+      'SELECT MAX(seq) AS seq FROM ledger_entry WHERE "villageId" = $1 AND "accountId" IS NULL',
       [villageId],
     );
     const bookSeq = Number(last?.seq ?? 0);

@@ -20,6 +20,8 @@ export const KIND_LABELS: Record<EntryKind, string> = {
   REDEMPTION_CANCEL: '兑换撤销',
   OPENING: '期初积分',
   RESET: '积分清零',
+  PARTY_SCORE: '党员积分',
+  PARTY_BASE: '党员基础分',
 };
 
 /** 积分存折: what a household (or staff in scope) reads, and the verification of the moral bank. */

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, FindOptionsWhere, In } from 'typeorm';
 import { scopeLevel, type Actor } from '../access/actor.js';
 import { can, Permission } from '../access/permissions.js';
-import { levelOfRole, VILLAGE_ROLES, type StaffRole } from '../access/role.js';
+import { levelOfRole, PARTY_MEMBER_ROLE, VILLAGE_ROLES, type StaffRole } from '../access/role.js';
 import { assertInScope, assignableRoles, ScopeTarget } from '../access/scope-policy.js';
 import { AuditService } from '../audit/audit.service.js';
 import { hashSecret } from '../auth/password.js';
@@ -328,6 +328,46 @@ export class UsersService {
       throw DomainError.validation({ householdId: '所在户必须是本村的户' });
     }
     return { householdId: household.id, noHouseholdInVillage: false };
+  }
+
+  /**
+   * A party member's own login (issue 22), opened with the member in the caller's transaction: the PIN is its secret,
+   * the member's household its stated household. Usable at once (the branch or the committee vouches for the person).
+   */
+  async openPartyLogin(
+    manager: EntityManager,
+    actor: Actor,
+    login: {
+      username: string;
+      displayName: string;
+      pin: string;
+      townshipId: number;
+      villageId: number;
+      householdId: number;
+    },
+  ): Promise<number> {
+    const taken = await manager
+      .createQueryBuilder(User, 'u')
+      .where('LOWER(u.username) = LOWER(:name)', { name: login.username })
+      .getExists();
+    if (taken) throw DomainError.duplicate('username', `登录名 ${login.username} 已被使用`);
+    const user = await manager.save(
+      manager.create(User, {
+        username: login.username,
+        passwordHash: await hashSecret(login.pin),
+        displayName: login.displayName,
+        role: PARTY_MEMBER_ROLE,
+        townshipId: login.townshipId,
+        villageId: login.villageId,
+        householdId: login.householdId,
+        noHouseholdInVillage: false,
+        active: true,
+        awaitingConfirmation: false,
+        createdBy: actor.kind === 'user' ? actor.id : null,
+      }),
+    );
+    this.transactions.changed(manager, scopeOf(user.villageId, user.townshipId));
+    return user.id;
   }
 
   /** A village's usable staff accounts (name and role), by name: what a chooser of 网格员 offers. */

@@ -31,8 +31,9 @@ const BY_DESIGN = {
     'generic place under every feature, which imports none',
   'src/ledger/ledger.service.ts':
     "a household's balances (available, earned) are columns of `household` that only the ledger writes, in the " +
-    "same transaction as the entry; a village's book opens from its row. Moving the balances into a ledger-owned " +
-    "account table is the step issue 14's second kind of book needs",
+    "same transaction as the entry; a village's book opens from its row. The second kind of account (a party " +
+    "member's book, issue 22) lives in the ledger-owned `ledger_account`; moving households' balances there too " +
+    'would end this exemption, at the price of a join on every passbook and ranking read',
 };
 
 /**

@@ -15,6 +15,7 @@ export type Role =
   | 'SUPERVISOR'
   | 'COUNCIL'
   | 'PARTY_BRANCH'
+  | 'PARTY_MEMBER'
   | 'BANK'
   | 'VILLAGER';
 export const ROLES: Role[] = [
@@ -26,6 +27,7 @@ export const ROLES: Role[] = [
   'SUPERVISOR',
   'COUNCIL',
   'PARTY_BRANCH',
+  'PARTY_MEMBER',
   'BANK',
   'VILLAGER',
 ];
@@ -177,6 +179,52 @@ export async function createWorld(t: TestApp) {
     await t.dataSource.query(`SELECT id FROM village_group WHERE "villageId" = ${villageId} LIMIT 1`)
   )[0];
 
+  // 党员量化积分: a registered party member (with its own login), a branch rule, a PENDING record, a record in 党内公示
+  // (approved by a second branch member) with the member's objection, and a commitment.
+  const branchToken = await branch.token();
+  const partyPerson = await request(t.http)
+    .post(`/api/v1/households/${household.id}/members`)
+    .set(auth(committee))
+    .send({ name: '王党员', relation: '子女', partyMember: true });
+  const partyMember = await request(t.http)
+    .post('/api/v1/party-members')
+    .set(auth(committee))
+    .send({ memberId: partyPerson.body.id, pin: '246810' });
+  if (partyMember.status !== 201)
+    throw new Error(`party member: ${partyMember.status} ${JSON.stringify(partyMember.body)}`);
+  const partyMemberToken = await t.token(partyMember.body.username, '246810');
+  const partyRule = await request(t.http)
+    .post('/api/v1/party-rules')
+    .set(auth(branchToken))
+    .send({ villageId, category: 'SERVICE', title: '走访联系户', points: 5 });
+  const partyRecord = async () =>
+    request(t.http)
+      .post('/api/v1/party-records')
+      .set(auth(branchToken))
+      .send({ partyMemberId: partyMember.body.id, ruleId: partyRule.body.id, occurredOn: daysAgo(1) });
+  const pendingPartyRecord = await partyRecord();
+  const publicised = await partyRecord();
+  const secondBranch = await createTestUser(t, { role: 'PARTY_BRANCH', villageId });
+  await request(t.http)
+    .post(`/api/v1/party-records/${publicised.body.id}/approve`)
+    .set(auth(await secondBranch.token()));
+  const partyPublication = await request(t.http)
+    .post('/api/v1/party-publications')
+    .set(auth(branchToken))
+    .send({ villageId, days: 5 });
+  const partyObjection = await request(t.http)
+    .post(`/api/v1/party-records/${publicised.body.id}/objections`)
+    .set(auth(partyMemberToken))
+    .send({ reason: '核实一下' });
+  const commitment = await request(t.http)
+    .post(`/api/v1/party-members/${partyMember.body.id}/commitments`)
+    .set(auth(branchToken))
+    .send({ year: 2026, promise: '帮扶两户困难群众' });
+  if (commitment.status !== 201 || partyObjection.status !== 201)
+    throw new Error(
+      `party: ${commitment.status} ${partyObjection.status} ${JSON.stringify(partyObjection.body)}`,
+    );
+
   const tokens: Record<Role, string> = {
     ADMIN: await t.adminToken(),
     TOWNSHIP: await scene.townshipUser.token(),
@@ -185,7 +233,8 @@ export async function createWorld(t: TestApp) {
     CLERK: clerk,
     SUPERVISOR: await supervisor.token(),
     COUNCIL: await councilMember.token(),
-    PARTY_BRANCH: await branch.token(),
+    PARTY_BRANCH: branchToken,
+    PARTY_MEMBER: partyMemberToken,
     BANK: await banker.token(),
     VILLAGER: login.body.token as string,
   };
@@ -214,6 +263,11 @@ export async function createWorld(t: TestApp) {
     gridAffair: affair.body.id,
     activity: activity.body.id ?? 1,
     inspectionRound: round.body.id,
+    partyMember: partyMember.body.id,
+    partyRecord: pendingPartyRecord.body.id,
+    partyPublication: partyPublication.body.id,
+    partyObjection: partyObjection.body.id,
+    partyCommitment: commitment.body.id,
   };
   return {
     scene,
@@ -237,6 +291,7 @@ export async function createWorld(t: TestApp) {
           .send({ _csrf: csrf, householdCode: household.code, pin: '135790' });
         return agent;
       }
+      if (role === 'PARTY_MEMBER') return loggedIn(t, partyMember.body.username, '246810');
       const username =
         role === 'ADMIN'
           ? 'admin'
@@ -288,6 +343,20 @@ const SEGMENTS: Record<string, string> = {
   'grid-affairs': 'gridAffair',
   activities: 'activity',
   'inspection-rounds': 'inspectionRound',
+  'party-members': 'partyMember',
+  'party-records': 'partyRecord',
+  'party-publications': 'partyPublication',
+  'party-objections': 'partyObjection',
+  'party-commitments': 'partyCommitment',
+};
+
+/** The same words under the party branch's pages (`/party/members/:id` is a party member, not a household's). */
+const PARTY_PAGES: Record<string, string> = {
+  members: 'partyMember',
+  records: 'partyRecord',
+  publications: 'partyPublication',
+  objections: 'partyObjection',
+  commitments: 'partyCommitment',
 };
 
 export function fillPath(path: string, ids: Record<string, number>): string {
@@ -298,7 +367,10 @@ export function fillPath(path: string, ids: Record<string, number>): string {
       const name = part.slice(1);
       if (name === 'memberId') return String(ids.member);
       if (name === 'recordId') return String(ids.record);
-      const kind = SEGMENTS[parts[i - 1]] ?? name.replace(/Id$/, '');
+      const kind =
+        (parts[1] === 'party' ? PARTY_PAGES[parts[i - 1]] : undefined) ??
+        SEGMENTS[parts[i - 1]] ??
+        name.replace(/Id$/, '');
       return String(ids[kind] ?? 1);
     })
     .join('/');
