@@ -8,6 +8,7 @@ import { Clock } from '../common/clock.js';
 import { addDays, isRealDate } from '../common/dates.js';
 import { DomainError } from '../common/domain-error.js';
 import { Settings } from '../config/settings.js';
+import { villageScope } from '../database/read-cache.js';
 import { Transactions } from '../database/transactions.js';
 import { DoorPlateBadges } from '../households/door-plate-badges.js';
 import { HouseholdMembersService } from '../households/household-members.service.js';
@@ -95,6 +96,15 @@ export class PartyService implements OnModuleInit {
     return new Set(rows.map((r) => r.householdId));
   }
 
+  /** 党员户挂牌 on the public board: the village's households with a registered party member, as lists name them. */
+  async partyHouseholdLabels(villageId: number): Promise<string[]> {
+    const rows = await this.dataSource
+      .getRepository(PartyMember)
+      .find({ where: { villageId }, select: { householdId: true } });
+    const labels = await this.households.labels(rows.map((r) => r.householdId));
+    return [...labels.values()].sort();
+  }
+
   /** POST /party-members: a member marked 党员 gets a book on the ledger and a login of their own. */
   async register(actor: Actor, dto: RegisterPartyMemberDto): Promise<PartyMemberView> {
     return this.transactions.run(async (manager) => {
@@ -129,6 +139,8 @@ export class PartyService implements OnModuleInit {
           createdBy: actor.kind === 'user' ? actor.id : null,
         }),
       );
+      // The board (党员户) and door plates read it.
+      this.transactions.changed(manager, villageScope(village));
       await this.audit.record(
         actor,
         {

@@ -15,6 +15,7 @@ import { ruleLine, signedPoints } from '../rules/rule-points.js';
 import { RuleRevisionsService } from '../rules/rule-revisions.service.js';
 import { groupByCategory, RulesService } from '../rules/rules.service.js';
 import { HonoursService } from '../honours/honours.service.js';
+import { PartyService } from '../party/party.service.js';
 import { honoursByStar } from '../honours/honours.presenter.js';
 import { GoodsService } from '../supermarket/goods.service.js';
 import { MonthlyStatementsService, statementPage } from '../supermarket/monthly-statements.service.js';
@@ -27,7 +28,17 @@ import { PublicationsService } from './publications.service.js';
  * `/public/villages/:id`: the village's notice board, open to anyone with no login, printable on A4. It shows only
  * what is public (household, rule, points); never phones, notes or photos.
  */
-const SECTIONS = ['publication', 'ranking', 'lists', 'stars', 'honours', 'catalogue', 'books', 'rules'];
+const SECTIONS = [
+  'publication',
+  'ranking',
+  'lists',
+  'stars',
+  'honours',
+  'party',
+  'catalogue',
+  'books',
+  'rules',
+];
 
 /** How many signed monthly statements the board's 超市账目 shows, newest first. */
 const BOOKS_MONTHS = 3;
@@ -59,9 +70,10 @@ export class PublicBoardController {
     private readonly supervision: SupervisionService,
     private readonly honours: HonoursService,
     private readonly statements: MonthlyStatementsService,
+    private readonly party: PartyService,
   ) {}
 
-  /** `?section=publication|ranking|lists|stars|honours|catalogue|books|rules` prints one section on its own A4 sheet. */
+  /** `?section=publication|ranking|lists|stars|honours|party|catalogue|books|rules` prints one section on its own A4 sheet. */
   @Public()
   @Get(':id')
   @Render('public/board')
@@ -98,6 +110,7 @@ export class PublicBoardController {
       honours,
       books,
       shopOpinions,
+      partyHouseholds,
     ] = await Promise.all([
       this.publications.openInVillage(id),
       this.goods.catalogue(id),
@@ -112,6 +125,8 @@ export class PublicBoardController {
       this.statements.published(id, BOOKS_MONTHS),
       // The supervision committee's opinions on redemptions and stock movements, with the committee's answers.
       this.supervision.onSupermarket(id),
+      // 党员户挂牌: the households with a registered party member.
+      this.party.partyHouseholdLabels(id),
     ]);
     // The supervision committee's opinions on the records on the board, with the committee's answers.
     const opinions = await this.supervision.onRecords(open.flatMap((p) => p.rows.map((r) => r.recordId)));
@@ -125,6 +140,7 @@ export class PublicBoardController {
       bookHead: await this.ledger.bookHead(id),
       catalogue,
       honours: honoursByStar(honours),
+      partyHouseholds,
       // 超市月度账目, as the supervision committee signed them.
       books: books.map(statementPage),
       shopOpinions: shopOpinions.map((o) => ({ ...o, raisedOn: chinaDay(o.raisedOn) })),

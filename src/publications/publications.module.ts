@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { PartyModule } from '../party/party.module.js';
 import { HonoursModule } from '../honours/honours.module.js';
 import { HouseholdsModule } from '../households/households.module.js';
 import { RankingsModule } from '../rankings/rankings.module.js';
@@ -16,6 +17,7 @@ import { PublicationRecordsModule } from './publication-records.module.js';
 @Module({
   imports: [
     HonoursModule,
+    PartyModule,
     HouseholdsModule,
     ScoringModule,
     VillagesModule,

@@ -309,14 +309,21 @@ describe('party members’ points on the one ledger', () => {
     expect(page.text).not.toMatch(/赵党员<\/a> <strong>五星党员/);
   });
 
-  it('should show 党员户 on the household’s door plate', async () => {
+  it('should show 党员户 on the household’s door plate and the public board', async () => {
     const committeePages = await loggedIn(t, scene.villageAdmin.username, TEST_PASSWORD);
     const plate = await committeePages.get(`/households/${household.id}/door-plate`);
     expect(plate.status).toBe(200);
     expect(plate.text).toContain('党员户');
+    const board = await request(t.http).get(`/public/villages/${villageId}?section=party`);
+    expect(board.status).toBe(200);
+    expect(board.text).toContain(`${household.code} `);
+    expect(board.text).toContain(`${otherHousehold.code} `);
     const none = await createHouseholdWithPoints(t, committee, villageId, 10);
     const plain = await committeePages.get(`/households/${none.id}/door-plate`);
     expect(plain.text).not.toContain('党员户');
+    expect((await request(t.http).get(`/public/villages/${villageId}?section=party`)).text).not.toContain(
+      `${none.code} `,
+    );
   });
 
   it('should refuse a record for the recorder’s own household, and bad input with a Chinese message', async () => {
