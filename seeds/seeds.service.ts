@@ -25,6 +25,7 @@ import { UsersService } from '../src/users/users.service.js';
 import { Group } from '../src/villages/group.entity.js';
 import { Village } from '../src/villages/village.entity.js';
 import { DEMO_GOODS } from './demo-goods.js';
+import { DemoParty } from './demo-party.js';
 import { DemoHistory, demoShelfOpenedAt } from './demo-history.js';
 import { DEMO_RULES } from './demo-rules.js';
 import {
@@ -52,6 +53,7 @@ export class SeedsService implements OnApplicationBootstrap {
     private readonly clock: Clock,
     private readonly statements: MonthlyStatementsService,
     private readonly honours: HonoursService,
+    private readonly party: DemoParty,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -60,6 +62,7 @@ export class SeedsService implements OnApplicationBootstrap {
       await this.ensureDemoCounty();
       if (this.settings.demoHistory === 'on') await this.history.ensure(DEMO_VILLAGES.map((v) => v.code));
       await this.ensureDemoProcedures();
+      await this.party.ensure();
     }
   }
 

@@ -31,6 +31,10 @@ export class PartyMember {
   @Column({ type: 'integer' })
   userId: number;
 
+  /** The login's name: the household's code and the member's number in it (`ty-0001-dy1`). */
+  @Column({ type: 'varchar', length: 40 })
+  username: string;
+
   @Column({ type: 'integer', nullable: true })
   createdBy: number | null;
 

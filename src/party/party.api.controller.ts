@@ -34,7 +34,8 @@ export class PartyApiController {
   @Post('party-members')
   @Allow(Permission.Party.Manage)
   @ApiOperation({
-    summary: '登记党员：标为党员的家庭成员得到自己的党员积分账户和登录名（dy+成员编号），密码为 PIN',
+    summary:
+      '登记党员：标为党员的家庭成员得到自己的党员积分账户和登录名（户号-dy序号，如 ty-0001-dy1），密码为 PIN',
     description:
       '答复 {id, householdId, available, earned}；同一成员再登记 409 DUPLICATE；没有标为党员 400。',
   })

@@ -119,7 +119,8 @@ export class PartyService implements OnModuleInit {
       if (await manager.existsBy(PartyMember, { memberId: person.id }))
         throw DomainError.duplicate('memberId', `${person.name} 已登记为党员`);
       const accountId = await this.ledger.openAccount(manager, 'PARTY_MEMBER', village.id);
-      const username = `dy${person.id}`;
+      const sameHousehold = await manager.countBy(PartyMember, { householdId: household.id });
+      const username = `${household.code.toLowerCase()}-dy${sameHousehold + 1}`;
       const userId = await this.users.openPartyLogin(manager, actor, {
         username,
         displayName: person.name,
@@ -136,6 +137,7 @@ export class PartyService implements OnModuleInit {
           name: person.name,
           accountId,
           userId,
+          username,
           createdBy: actor.kind === 'user' ? actor.id : null,
         }),
       );
@@ -232,7 +234,7 @@ export class PartyService implements OnModuleInit {
         id: member.id,
         householdId: member.householdId,
         name: member.name,
-        username: `dy${member.memberId}`,
+        username: member.username,
         available: b.available,
         earned: b.earned,
       },

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { DEMO_GOODS } from '../../seeds/demo-goods.js';
 import { SeedsService } from '../../seeds/seeds.service.js';
+import { STAFF_ROLES } from '../../src/access/role.js';
 import { DEMO_PASSWORD, DEMO_PIN, DEMO_STAFF, DEMO_VILLAGES } from '../../seeds/demo-county.js';
 import { createTestApp, TestApp } from '../support/create-test-app.js';
 import { auth, csrfFrom } from '../support/factories.js';
@@ -24,7 +25,8 @@ describe('SEED=demo: the demo county', () => {
     const roles = (await t.dataSource.query('SELECT DISTINCT role FROM app_user'))
       .map((r: { role: string }) => r.role)
       .sort();
-    expect(roles).toEqual(['ADMIN', 'CLERK', 'COUNCIL', 'SCORER', 'SUPERVISOR', 'TOWNSHIP', 'VILLAGE_ADMIN']);
+    // Every staff role, the party branch's members' own logins (PARTY_MEMBER) and the bank's loan officer included.
+    expect(roles).toEqual([...STAFF_ROLES].sort());
   });
 
   it('should give each village and the township template list 25–35 rules over all six categories', async () => {

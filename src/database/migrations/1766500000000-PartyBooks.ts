@@ -63,6 +63,7 @@ export class PartyBooks1766500000000 implements MigrationInterface {
           c.text('name', 40),
           c.int('accountId'),
           c.int('userId'),
+          c.text('username', 40),
           c.int('createdBy', { isNullable: true }),
           c.createdAt(),
         ],
