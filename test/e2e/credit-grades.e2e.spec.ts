@@ -263,6 +263,24 @@ describe('credit grades (信用户评定)', () => {
     expect(page.text).toMatch(new RegExp(`${scene.village.name}[\\s\\S]*?未达标`));
   });
 
+  it('should describe its routes in the OpenAPI description, with the year as a query parameter', async () => {
+    const res = await request(t.http).get('/api/docs-json');
+    const paths = res.body.paths as Record<string, Record<string, { parameters?: { name: string }[] }>>;
+    for (const path of [
+      '/api/v1/villages/{id}/credit-grade-rules',
+      '/api/v1/villages/{id}/credit-grades',
+      '/api/v1/villages/{id}/credit-grades/compute',
+      '/api/v1/villages/{id}/credit-grades/publicize',
+      '/api/v1/villages/{id}/credit-grades/objections',
+      '/api/v1/villages/{id}/credit-grades/objections/{objectionId}/answer',
+      '/api/v1/villages/{id}/credit-grades/submit',
+      '/api/v1/villages/{id}/credit-grades/file',
+      '/api/v1/villages/{id}/credit-grades/return',
+    ])
+      expect(Object.keys(paths)).toContain(path);
+    expect(paths['/api/v1/villages/{id}/credit-grades'].get.parameters?.map((p) => p.name)).toContain('year');
+  });
+
   it('should show the household its grade on /villager and take an objection there during the 公示', async () => {
     // A second village of the same township, its grades in 公示.
     const committee2 = await scene.neighbourAdmin.token();
@@ -293,5 +311,76 @@ describe('credit grades (信用户评定)', () => {
     const after = await agent.get('/villager');
     expect(after.text).toContain('我家今年的积分算少了');
     expect(after.text).toContain('等待答复');
+  });
+
+  it('should show the rules form again with what was typed and the field marked when the committee’s rules are wrong', async () => {
+    const agent = await loggedIn(t, scene.neighbourAdmin.username, TEST_PASSWORD);
+    const page = await agent.get('/credit-grades');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('公示中');
+    expect(page.text).toContain('邻村户');
+    const refused = await agent
+      .post('/credit-grades/rules')
+      .type('form')
+      .send({
+        _csrf: csrfFrom(page.text),
+        year,
+        level0Name: '优秀',
+        level0MinPoints: '50',
+        level1Name: '良好',
+        level1MinPoints: '80',
+        level2Name: '一般',
+        level2MinPoints: '0',
+      });
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain('value="优秀"');
+    expect(refused.text).toMatch(/id="f-level0MinPoints"[^>]*aria-invalid="true"/);
+    expect(refused.text).toContain('不能低于下一级');
+    // Nothing changed.
+    const rules = await request(t.http)
+      .get(`/api/v1/villages/${scene.neighbour.id}/credit-grade-rules`)
+      .set(auth(await scene.neighbourAdmin.token()));
+    expect(rules.body.levels.map((l: { name: string }) => l.name)).toEqual(['AAA', 'AA', 'A', 'B']);
+  });
+
+  it('should let the township choose a village, then return its submitted grades on the page with a reason', async () => {
+    const v2 = scene.neighbour.id;
+    const committee2 = await scene.neighbourAdmin.token();
+    const open = (
+      await request(t.http).get(`/api/v1/villages/${v2}/credit-grades?year=${year}`).set(auth(committee2))
+    ).body.objections[0];
+    const dismissed = await post(
+      `/api/v1/villages/${v2}/credit-grades/objections/${open.id}/answer`,
+      committee2,
+      {
+        decision: 'DISMISS',
+        answer: '积分核对无误',
+      },
+    );
+    expect(dismissed.body).toMatchObject({ status: 'DISMISSED', gradeAfter: 'B' });
+    const agent = await loggedIn(t, scene.townshipUser.username, TEST_PASSWORD);
+    const chooser = await agent.get('/credit-grades');
+    expect(chooser.text).toContain(`/credit-grades?villageId=${v2}`);
+    await onDay(addDays(todayInChina(), 3), async () => {
+      expect((await post(`/api/v1/villages/${v2}/credit-grades/submit`, committee2, { year })).status).toBe(
+        200,
+      );
+      const page = await agent.get(`/credit-grades?villageId=${v2}&year=${year}`);
+      expect(page.text).toContain('已报乡镇备案');
+      const empty = await agent
+        .post('/credit-grades/return')
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), villageId: v2, year, returnComment: '' });
+      expect(empty.status).toBe(400);
+      expect(empty.text).toMatch(/id="f-returnComment"[^>]*aria-invalid="true"/);
+      const returned = await agent
+        .post('/credit-grades/return')
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), villageId: v2, year, returnComment: 'AAA 门槛偏低，请重新表决' });
+      expect(returned.status).toBe(303);
+      const after = await agent.get(`/credit-grades?villageId=${v2}&year=${year}`);
+      expect(after.text).toContain('乡镇退回');
+      expect(after.text).toContain('AAA 门槛偏低，请重新表决');
+    });
   });
 });
