@@ -6,6 +6,7 @@ import { Allow } from '../access/allow.js';
 import { can, Permission } from '../access/permissions.js';
 import { CurrentActor } from '../auth/decorators.js';
 import { DomainError } from '../common/domain-error.js';
+import { markRepeated } from '../common/idempotency.js';
 import { FormBody, FormPage, type FormRequest } from '../common/form-page.js';
 import { parseForm } from '../common/validation.js';
 import { windowDaysHint } from '../publications/publication-window.js';
@@ -67,13 +68,17 @@ export class CreditGradesController {
   @Post('rules')
   @Allow(Permission.CreditGrade.Configure)
   @FormPage(VIEW, { context: pageAgain })
-  async setRules(@CurrentActor() actor: Actor, @Body() body: Record<string, unknown> = {}) {
+  async setRules(
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) res: Response,
+    @Body() body: Record<string, unknown> = {},
+  ) {
     const villageId = this.mine(actor);
     const year = this.yearIn(body);
     const { rows, levels } = levelsOf(body);
     try {
       const dto = await parseForm(CreditGradeRulesDto, { levels, blackListGrade: body.blackListGrade });
-      await this.credit.setRules(actor, villageId, dto);
+      markRepeated(res, (await this.credit.setRules(actor, villageId, dto)).repeated);
     } catch (error) {
       if (!(error instanceof DomainError) || error.code !== 'VALIDATION_FAILED') throw error;
       throw DomainError.validation(
@@ -87,9 +92,14 @@ export class CreditGradesController {
   @Post('compute')
   @Allow(Permission.CreditGrade.Configure)
   @FormPage(VIEW, { context: pageAgain })
-  async compute(@CurrentActor() actor: Actor, @FormBody(CreditYearDto) dto: CreditYearDto) {
+  async compute(
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) res: Response,
+    @FormBody(CreditYearDto) dto: CreditYearDto,
+  ) {
     const villageId = this.mine(actor);
-    const { result } = await this.credit.compute(actor, villageId, dto.year);
+    const { result, repeated } = await this.credit.compute(actor, villageId, dto.year);
+    markRepeated(res, repeated);
     return {
       redirect: back(actor, villageId, dto.year),
       message: `已评定${dto.year}年 ${result.rows.length} 户的信用等级，核对后公示`,
@@ -99,9 +109,14 @@ export class CreditGradesController {
   @Post('publicize')
   @Allow(Permission.CreditGrade.Configure)
   @FormPage(VIEW, { context: pageAgain })
-  async publicize(@CurrentActor() actor: Actor, @FormBody(PublicizeGradesDto) dto: PublicizeGradesDto) {
+  async publicize(
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) res: Response,
+    @FormBody(PublicizeGradesDto) dto: PublicizeGradesDto,
+  ) {
     const villageId = this.mine(actor);
-    const { result } = await this.credit.publicize(actor, villageId, dto.year, dto.days);
+    const { result, repeated } = await this.credit.publicize(actor, villageId, dto.year, dto.days);
+    markRepeated(res, repeated);
     return {
       redirect: back(actor, villageId, dto.year),
       message: `信用等级已公示，公示到 ${result.windowEndsOn}`,
@@ -111,16 +126,24 @@ export class CreditGradesController {
   @Post('objections')
   @Allow(Permission.CreditGrade.Configure)
   @FormPage(VIEW, { context: pageAgain })
-  async object(@CurrentActor() actor: Actor, @FormBody(GradeObjectionDto) dto: GradeObjectionDto) {
+  async object(
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) res: Response,
+    @FormBody(GradeObjectionDto) dto: GradeObjectionDto,
+  ) {
     const villageId = this.mine(actor);
-    await this.credit.object(actor, villageId, dto);
+    markRepeated(res, (await this.credit.object(actor, villageId, dto)).repeated);
     return { redirect: back(actor, villageId, dto.year), message: '已代村民登记异议，请尽快答复' };
   }
 
   @Post('answer')
   @Allow(Permission.CreditGrade.Configure)
   @FormPage(VIEW, { context: pageAgain })
-  async answer(@CurrentActor() actor: Actor, @Body() body: Record<string, unknown> = {}) {
+  async answer(
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) res: Response,
+    @Body() body: Record<string, unknown> = {},
+  ) {
     const villageId = this.mine(actor);
     const year = yearOrRefuse(body.year);
     const objectionId = Number(body.objectionId);
@@ -130,7 +153,8 @@ export class CreditGradesController {
       grade: body.grade,
       answer: body.answer,
     });
-    const { result } = await this.credit.answer(actor, villageId, objectionId, dto);
+    const { result, repeated } = await this.credit.answer(actor, villageId, objectionId, dto);
+    markRepeated(res, repeated);
     return {
       redirect: back(actor, villageId, year),
       message:
@@ -143,19 +167,28 @@ export class CreditGradesController {
   @Post('submit')
   @Allow(Permission.CreditGrade.Configure)
   @FormPage(VIEW, { context: pageAgain })
-  async submit(@CurrentActor() actor: Actor, @FormBody(CreditYearDto) dto: CreditYearDto) {
+  async submit(
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) res: Response,
+    @FormBody(CreditYearDto) dto: CreditYearDto,
+  ) {
     const villageId = this.mine(actor);
-    await this.credit.submit(actor, villageId, dto.year);
+    markRepeated(res, (await this.credit.submit(actor, villageId, dto.year)).repeated);
     return { redirect: back(actor, villageId, dto.year), message: `${dto.year}年信用等级已报乡镇备案` };
   }
 
   @Post('file')
   @Allow(Permission.CreditGrade.File)
   @FormPage(VIEW, { context: pageAgain })
-  async file(@CurrentActor() actor: Actor, @Body() body: Record<string, unknown> = {}) {
+  async file(
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) res: Response,
+    @Body() body: Record<string, unknown> = {},
+  ) {
     const villageId = this.chosen(actor, body.villageId);
     const dto = await parseForm(FileGradesDto, { year: body.year, comment: body.comment });
-    const { result } = await this.credit.decide(actor, villageId, dto.year, 'file', dto.comment);
+    const { result, repeated } = await this.credit.decide(actor, villageId, dto.year, 'file', dto.comment);
+    markRepeated(res, repeated);
     return {
       redirect: back(actor, villageId, dto.year),
       message: `已备案${result.villageName}${dto.year}年的信用等级`,
@@ -165,10 +198,15 @@ export class CreditGradesController {
   @Post('return')
   @Allow(Permission.CreditGrade.File)
   @FormPage(VIEW, { context: pageAgain, fieldNames: () => ({ comment: 'returnComment' }) })
-  async giveBack(@CurrentActor() actor: Actor, @Body() body: Record<string, unknown> = {}) {
+  async giveBack(
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) res: Response,
+    @Body() body: Record<string, unknown> = {},
+  ) {
     const villageId = this.chosen(actor, body.villageId);
     const dto = await parseForm(ReturnGradesDto, { year: body.year, comment: body.returnComment });
-    const { result } = await this.credit.decide(actor, villageId, dto.year, 'return', dto.comment);
+    const { result, repeated } = await this.credit.decide(actor, villageId, dto.year, 'return', dto.comment);
+    markRepeated(res, repeated);
     return {
       redirect: back(actor, villageId, dto.year),
       message: `已退回${result.villageName}${dto.year}年的信用等级`,

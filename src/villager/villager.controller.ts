@@ -24,6 +24,7 @@ import { VillagerLoginDto } from '../auth/dto/login.dto.js';
 import { SessionsService } from '../auth/sessions.service.js';
 import { chinaTime, todayInChina } from '../common/dates.js';
 import { DomainError } from '../common/domain-error.js';
+import { markRepeated } from '../common/idempotency.js';
 import { submitForm } from '../common/forms.js';
 import { parseForm } from '../common/validation.js';
 import { GradeObjectionDto } from '../credit/dto/credit-grade.dto.js';
@@ -204,7 +205,7 @@ export class VillagerController {
     };
     await submitForm(res, form, async () => {
       const dto = await parseForm(GradeObjectionDto, { year: body.year, reason: body.creditReason });
-      await this.credit.object(actor, actor.villageId as number, dto);
+      markRepeated(res, (await this.credit.object(actor, actor.villageId as number, dto)).repeated);
       return { redirect: '/villager#credit-grade', message: '您对信用等级的异议已提交，村两委会核实答复' };
     });
   }

@@ -308,9 +308,20 @@ describe('credit grades (信用户评定)', () => {
       .type('form')
       .send({ _csrf: csrfFrom(home.text), year, creditReason: '我家今年的积分算少了' });
     expect(sent.status).toBe(303);
+    // Sent twice (a double tap): the same objection, nothing written.
+    const twice = await agent
+      .post('/villager/credit-grade/objection')
+      .type('form')
+      .send({ _csrf: csrfFrom(home.text), year, creditReason: '我家今年的积分算少了' });
+    expect(twice.status).toBe(303);
+    expect(twice.headers[REPLAY_HEADER.toLowerCase()]).toBe('true');
     const after = await agent.get('/villager');
     expect(after.text).toContain('我家今年的积分算少了');
     expect(after.text).toContain('等待答复');
+    const objections = (
+      await request(t.http).get(`/api/v1/villages/${v2}/credit-grades?year=${year}`).set(auth(committee2))
+    ).body.objections;
+    expect(objections).toHaveLength(1);
   });
 
   it('should show the rules form again with what was typed and the field marked when the committee’s rules are wrong', async () => {
@@ -378,6 +389,11 @@ describe('credit grades (信用户评定)', () => {
         .type('form')
         .send({ _csrf: csrfFrom(page.text), villageId: v2, year, returnComment: 'AAA 门槛偏低，请重新表决' });
       expect(returned.status).toBe(303);
+      const twice = await agent
+        .post('/credit-grades/return')
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), villageId: v2, year, returnComment: 'AAA 门槛偏低，请重新表决' });
+      expect(twice.headers[REPLAY_HEADER.toLowerCase()]).toBe('true');
       const after = await agent.get(`/credit-grades?villageId=${v2}&year=${year}`);
       expect(after.text).toContain('乡镇退回');
       expect(after.text).toContain('AAA 门槛偏低，请重新表决');
