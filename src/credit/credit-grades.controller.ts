@@ -238,6 +238,7 @@ export class CreditGradesController {
       this.credit.rules(actor, villageId),
     ]);
     const grades = gradesPage(view, today);
+    const rulesTyped = !!typed && Object.keys(typed).some((k) => /^level\dName$/.test(k));
     const configure = can(actor, Permission.CreditGrade.Configure);
     const status = grades.status;
     const fresh = status === null || status === 'COMPUTED' || status === 'RETURNED';
@@ -257,10 +258,10 @@ export class CreditGradesController {
       grades,
       rules,
       rulesSetLabel: rules.setAt ? new Date(rules.setAt).toISOString().slice(0, 10) : '',
-      // The rules form shows what was typed when it was the form refused, else the rules as stored.
-      ...rulesForm(
-        typed && Object.keys(typed).some((k) => /^level\dName$/.test(k)) ? typed : rulesValues(rules),
-      ),
+      // The rules form shows what was typed when it was the form refused, else the rules as stored; it stays folded
+      // away once the village has voted, unless it is the form refused.
+      ...rulesForm(rulesTyped ? typed : rulesValues(rules)),
+      rulesOpen: rulesTyped || !rules.voted,
       gradeOptions: grades.levels.map((l) => ({ value: l.name, label: l.name })),
       householdOptions: households,
       daysHint: windowDaysHint(this.settings.publicationMinDays),
