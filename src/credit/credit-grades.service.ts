@@ -494,20 +494,26 @@ export class CreditGradesService {
     });
   }
 
-  /** The village grade (信用村) of each village whose grades of the year have been publicised: the township's overview. */
+  /**
+   * Each village's grades of the year as the township's overview shows them: where they stand, and the village grade
+   * (信用村) once they have been publicised (null before, and after the township returned them).
+   */
   async villageGrades(
     villageIds: number[],
     year: number,
-  ): Promise<Map<number, { status: RunStatus; statusLabel: string; villageGrade: VillageGrade }>> {
+  ): Promise<Map<number, { status: RunStatus; statusLabel: string; villageGrade: VillageGrade | null }>> {
     if (villageIds.length === 0) return new Map();
-    const runs = await this.dataSource.getRepository(CreditGradeRun).find({
-      where: { villageId: In(villageIds), year, status: In([...STANDING_STATUSES]) },
-    });
-    if (runs.length === 0) return new Map();
-    const rows = await this.dataSource.getRepository(CreditGrade).find({
-      where: { runId: In(runs.map((r) => r.id)) },
-      select: { runId: true, grade: true, blackListed: true },
-    });
+    const runs = await this.dataSource
+      .getRepository(CreditGradeRun)
+      .find({ where: { villageId: In(villageIds), year } });
+    const standing = runs.filter((r) => STANDING_STATUSES.includes(r.status));
+    const rows =
+      standing.length === 0
+        ? []
+        : await this.dataSource.getRepository(CreditGrade).find({
+            where: { runId: In(standing.map((r) => r.id)) },
+            select: { runId: true, grade: true, blackListed: true },
+          });
     return new Map(
       runs.map((run) => {
         const mine = rows.filter((r) => r.runId === run.id);
@@ -517,11 +523,13 @@ export class CreditGradesService {
           {
             status: run.status,
             statusLabel: RUN_STATUS_LABELS[run.status],
-            villageGrade: villageGradeOf(
-              levels[levels.length - 1].name,
-              mine.map((r) => r.grade),
-              mine.filter((r) => r.blackListed).length,
-            ),
+            villageGrade: STANDING_STATUSES.includes(run.status)
+              ? villageGradeOf(
+                  levels[levels.length - 1].name,
+                  mine.map((r) => r.grade),
+                  mine.filter((r) => r.blackListed).length,
+                )
+              : null,
           },
         ];
       }),

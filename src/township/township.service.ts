@@ -216,9 +216,9 @@ export class TownshipService {
         return {
           villageId: v.id,
           name: v.name,
-          statusLabel: c?.statusLabel ?? '未公示',
-          grade: c?.villageGrade.grade ?? '—',
-          reason: c?.villageGrade.reason ?? '',
+          statusLabel: c?.statusLabel ?? '未评定',
+          grade: c?.villageGrade?.grade ?? '—',
+          reason: c?.villageGrade?.reason ?? '公示后评定',
         };
       }),
     };

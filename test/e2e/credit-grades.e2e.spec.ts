@@ -397,6 +397,11 @@ describe('credit grades (信用户评定)', () => {
       const after = await agent.get(`/credit-grades?villageId=${v2}&year=${year}`);
       expect(after.text).toContain('乡镇退回');
       expect(after.text).toContain('AAA 门槛偏低，请重新表决');
+      // Returned grades are not a village grade: the overview says where they stand instead.
+      const overview = await agent.get(`/township?period=${year}`);
+      expect(overview.text).toMatch(
+        new RegExp(`${scene.neighbour.name}</a></td><td[^>]*>乡镇退回</td><td[^>]*><strong>—</strong>`),
+      );
     });
   });
 });
