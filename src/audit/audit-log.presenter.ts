@@ -260,6 +260,26 @@ export const SENTENCES: Record<string, (s: Say) => string> = {
     `答复对第 ${text(s.d.nominationId)} 号提名的异议：${s.d.decision === 'UPHOLD' ? '异议成立，不授予' : '驳回'}（${text(s.d.answer)}）`,
   'honour.file': (s) => `乡镇备案第 ${text(s.row.entityId)} 号评选活动“${text(s.d.title)}”的结果`,
   'honour.withdraw': (s) => `撤销第 ${text(s.d.nominationId)} 号提名的荣誉：${text(s.d.reason)}`,
+  'credit.rules': (s) =>
+    `设定信用等级标准${Array.isArray(s.d.levels) ? `：${s.d.levels.map(text).join('，')}` : ''}${s.d.blackListGrade ? `；上过黑榜的农户最高评为 ${text(s.d.blackListGrade)}` : ''}`,
+  'credit.compute': (s) =>
+    `评定${text(s.d.year)}年信用等级${s.d.households !== undefined ? `，共 ${text(s.d.households)} 户` : ''}${
+      s.d.byGrade && typeof s.d.byGrade === 'object'
+        ? `（${Object.entries(s.d.byGrade as Details)
+            .map(([g, n]) => `${g} ${text(n)} 户`)
+            .join('，')}）`
+        : ''
+    }`,
+  'credit.publicize': (s) =>
+    `公示${text(s.d.year)}年信用等级${s.d.windowEndsOn ? `，公示到 ${text(s.d.windowEndsOn)}` : ''}`,
+  'credit.object': (s) =>
+    `对 ${s.household()} 的${text(s.d.year)}年信用等级${s.d.grade ? `（${text(s.d.grade)}）` : ''}提出异议${because(s.d.reason)}`,
+  'credit.answer': (s) =>
+    `答复对 ${s.household()} 信用等级的异议：${s.d.decision === 'UPHOLD' ? `异议成立，等级由 ${text(s.d.from)} 改为 ${text(s.d.to)}` : '驳回'}${because(s.d.answer)}`,
+  'credit.submit': (s) => `${text(s.d.year)}年信用等级报乡镇备案`,
+  'credit.file': (s) =>
+    `乡镇备案${s.village()}${text(s.d.year)}年的信用等级${s.d.comment ? `，意见：${text(s.d.comment)}` : ''}`,
+  'credit.return': (s) => `乡镇退回${s.village()}${text(s.d.year)}年的信用等级${because(s.d.comment)}`,
   'activity.create': (s) =>
     `发布第 ${text(s.row.entityId)} 号志愿服务活动“${text(s.d.title)}”${s.d.on ? `（${text(s.d.on)}，名额 ${text(s.d.places)} 户）` : ''}`,
   'activity.signup': (s) =>

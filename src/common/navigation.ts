@@ -66,6 +66,8 @@ export function navigationFor(actor: Actor | undefined, path: string): NavLink[]
       links.push({ href: '/lists', label: '红黑榜', group: '排名' });
     if (can(actor, P.Honour.File) || (can(actor, P.Honour.Read) && actor.villageId))
       links.push({ href: '/honours', label: '评选', group: '排名' });
+    if (can(actor, P.CreditGrade.File) || (can(actor, P.CreditGrade.Read) && actor.villageId))
+      links.push({ href: '/credit-grades', label: '信用户', group: '排名' });
     // The admin opens a township's overview from its village list, naming the township.
     if (can(actor, P.Township.Overview) && actor.townshipId)
       links.push({ href: '/township', label: '乡镇总览', group: '排名' });

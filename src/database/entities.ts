@@ -49,6 +49,12 @@ import { GridAffair } from '../grids/grid-affair.entity.js';
 import { Grid, GridHousehold, GridSettings } from '../grids/grid.entity.js';
 import { InspectionEntry, InspectionRound } from '../inspections/inspection-round.entity.js';
 import { HonourCampaign, HonourStar } from '../honours/honour-campaign.entity.js';
+import {
+  CreditGrade,
+  CreditGradeObjection,
+  CreditGradeRules,
+  CreditGradeRun,
+} from '../credit/credit-grade.entity.js';
 import { HonourNomination, HonourObjection, HonourVote } from '../honours/honour-nomination.entity.js';
 
 export const ENTITIES = [
@@ -110,4 +116,8 @@ export const ENTITIES = [
   ActivityAttendance,
   InspectionRound,
   InspectionEntry,
+  CreditGradeRules,
+  CreditGradeRun,
+  CreditGrade,
+  CreditGradeObjection,
 ];

@@ -112,6 +112,18 @@ const START_LINKS: StartLink[] = [
     hint: '本村的积分清单',
   },
   {
+    shows: (a) => can(a, P.CreditGrade.Configure),
+    href: '/credit-grades',
+    label: '信用户评定',
+    hint: '按本村表决的标准评定信用等级，公示，报乡镇备案',
+  },
+  {
+    shows: (a) => can(a, P.CreditGrade.File),
+    href: '/credit-grades',
+    label: '信用户评定备案',
+    hint: '各村报来的信用等级：备案或退回',
+  },
+  {
     shows: (a) => can(a, P.Supermarket.Operate) && !can(a, P.Goods.Edit),
     href: '/supermarket/reports',
     label: '超市账目',

@@ -134,6 +134,7 @@ export class TownshipController {
       ...dashboardView(dashboard),
       signals: dashboard.signals,
       participation: dashboard.participation,
+      credit: dashboard.credit,
       exportQuery: `townshipId=${townshipId}&period=${period.key}`,
     });
   }

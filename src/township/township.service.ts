@@ -8,6 +8,8 @@ import { addDays } from '../common/dates.js';
 import { DomainError } from '../common/domain-error.js';
 import { type Period } from '../common/periods.js';
 import { ReadCache } from '../database/read-cache.js';
+import { VILLAGE_GRADE_RULE } from '../credit/credit-grade-rules.js';
+import { CreditGradesService } from '../credit/credit-grades.service.js';
 import { GridAffairsService } from '../grids/grid-affairs.service.js';
 import { HouseholdsService } from '../households/households.service.js';
 import { LedgerService } from '../ledger/ledger.service.js';
@@ -107,6 +109,7 @@ export class TownshipService {
     private readonly villages: VillagesService,
     private readonly gridAffairs: GridAffairsService,
     private readonly volunteering: VolunteeringService,
+    private readonly credit: CreditGradesService,
   ) {}
 
   /**
@@ -119,15 +122,16 @@ export class TownshipService {
       `township:${townshipId}:${period.key}:${ids.join(',')}`,
       { villageIds: ids, townshipIds: [townshipId] },
       async () => {
-        const [rows, categories, trend, distribution, signals, participation] = await Promise.all([
+        const [rows, categories, trend, distribution, signals, participation, credit] = await Promise.all([
           this.overview(villages, period),
           this.byCategory(ids, period),
           this.trend(ids, trendMonths),
           this.distribution(ids, period),
           this.fairness(villages, period),
           this.participation(villages, period),
+          this.creditVillages(villages, Number(period.key.slice(0, 4))),
         ]);
-        return { period, rows, categories, trend, distribution, signals, participation };
+        return { period, rows, categories, trend, distribution, signals, participation, credit };
       },
     );
   }
@@ -196,6 +200,28 @@ export class TownshipService {
         shareWithPoints: mine.length === 0 ? 0 : Math.round((1000 * withPoints) / mine.length) / 10,
       };
     });
+  }
+
+  /** 信用村: each village's grade from its households' credit grades of the year, once they have been publicised. */
+  async creditVillages(villages: Village[], year: number) {
+    const of = await this.credit.villageGrades(
+      villages.map((v) => v.id),
+      year,
+    );
+    return {
+      year,
+      rule: VILLAGE_GRADE_RULE,
+      rows: villages.map((v) => {
+        const c = of.get(v.id);
+        return {
+          villageId: v.id,
+          name: v.name,
+          statusLabel: c?.statusLabel ?? '未评定',
+          grade: c?.villageGrade?.grade ?? '—',
+          reason: c?.villageGrade?.reason ?? '公示后评定',
+        };
+      }),
+    };
   }
 
   /** Posted points of the period by rule category (rewards and deductions netted per category). */

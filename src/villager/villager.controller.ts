@@ -24,8 +24,11 @@ import { VillagerLoginDto } from '../auth/dto/login.dto.js';
 import { SessionsService } from '../auth/sessions.service.js';
 import { chinaTime, todayInChina } from '../common/dates.js';
 import { DomainError } from '../common/domain-error.js';
+import { markRepeated } from '../common/idempotency.js';
 import { submitForm } from '../common/forms.js';
 import { parseForm } from '../common/validation.js';
+import { GradeObjectionDto } from '../credit/dto/credit-grade.dto.js';
+import { CreditGradesService } from '../credit/credit-grades.service.js';
 import { HonourObjectionDto, NominateDto } from '../honours/dto/honour.dto.js';
 import { campaignPage } from '../honours/honours.presenter.js';
 import { HonoursService } from '../honours/honours.service.js';
@@ -71,6 +74,7 @@ export class VillagerController {
     private readonly villages: VillagesService,
     private readonly villager: VillagerService,
     private readonly honourCampaigns: HonoursService,
+    private readonly credit: CreditGradesService,
   ) {}
 
   @Public()
@@ -182,6 +186,27 @@ export class VillagerController {
       });
       await this.honourCampaigns.object(actor, id, dto);
       return { redirect: '/villager/honours', message: '您的异议已提交，村两委会核实答复' };
+    });
+  }
+
+  /** 信用户评定: the household objects to its own grade during the grades' 公示. */
+  @Post('credit-grade/objection')
+  @Allow(Permission.CreditGrade.Object)
+  async objectToGrade(
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+    @Body() body: Record<string, string>,
+  ) {
+    const form = {
+      view: 'villager/home',
+      context: () => this.homeContext(actor),
+      values: body,
+      fieldNames: { reason: 'creditReason' },
+    };
+    await submitForm(res, form, async () => {
+      const dto = await parseForm(GradeObjectionDto, { year: body.year, reason: body.creditReason });
+      markRepeated(res, (await this.credit.object(actor, actor.villageId as number, dto)).repeated);
+      return { redirect: '/villager#credit-grade', message: '您对信用等级的异议已提交，村两委会核实答复' };
     });
   }
 
@@ -303,6 +328,7 @@ export class VillagerController {
       publicizingMine: publicizing.filter((r) => r.mine).length,
       declarationsEnabled: await this.scoringSettings.declarationsEnabled(village.id),
       resetNotice: book.resetNotice,
+      credit: await this.credit.ownGrade(actor),
     };
   }
 
