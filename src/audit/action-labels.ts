@@ -108,6 +108,10 @@ export const ACTION_LABELS: Record<string, string> = {
   'list.withdraw': '撤回红黑榜条目',
   'certificate.issue': '开具积分证明',
   'certificate.revoke': '撤销积分证明',
+  'consent.create': '生成银行查询授权码',
+  'consent.revoke': '撤销银行查询授权码',
+  'bank.lookup': '银行凭授权码查询农户',
+  'bank.outcome': '银行记录贷款结果',
   'backup.restore_forced': '强制恢复备份',
   'seed.history': '生成演示历史',
 };

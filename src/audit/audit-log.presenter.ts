@@ -349,6 +349,13 @@ export const SENTENCES: Record<string, (s: Say) => string> = {
   'certificate.issue': (s) =>
     `为 ${s.household()} 开具积分证明 ${text(s.d.code)}${s.d.earned !== undefined ? `（累计获得 ${text(s.d.earned)} 分）` : ''}`,
   'certificate.revoke': (s) => `撤销积分证明 ${text(s.d.code)}${because(s.d.reason)}`,
+  'consent.create': (s) =>
+    `为 ${s.entityHousehold()} 生成银行查询授权码（尾号 ${text(s.d.lastDigits)}，到 ${text(s.d.expiresOn)} 有效）`,
+  'consent.revoke': (s) => `撤销 ${s.entityHousehold()} 尾号 ${text(s.d.lastDigits)} 的银行查询授权码`,
+  'bank.lookup': (s) =>
+    `凭尾号 ${text(s.d.lastDigits)} 的授权码查看 ${s.entityHousehold()} 的信用等级和积分`,
+  'bank.outcome': (s) =>
+    `记录 ${s.entityHousehold()} 的贷款结果：${s.d.outcome === 'GRANTED' ? '已放贷' : '未放贷'}（${text(s.d.band)}）`,
   'backup.restore_forced': (s) => `强制恢复备份 ${text(s.d.file)}${because(s.d.reason)}`,
   'seed.history': (s) =>
     `生成${s.village()}演示历史：${text(s.d.months)} 个月，入账记录 ${text(s.d.postedRecords)} 条，兑换 ${text(s.d.redeemedPoints)} 分`,

@@ -39,6 +39,9 @@ import { Village } from '../villages/village.entity.js';
 import { GridAffair } from '../grids/grid-affair.entity.js';
 import { Grid, GridHousehold, GridSettings } from '../grids/grid.entity.js';
 import { InspectionEntry, InspectionRound } from '../inspections/inspection-round.entity.js';
+import { ConsentCode } from '../bank/consent-code.entity.js';
+import { ConsentUse } from '../bank/consent-use.entity.js';
+import { LoanOutcome } from '../bank/loan-outcome.entity.js';
 import { HonourCampaign, HonourStar } from '../honours/honour-campaign.entity.js';
 import { HonourNomination, HonourObjection, HonourVote } from '../honours/honour-nomination.entity.js';
 
@@ -92,4 +95,7 @@ export const ENTITIES = [
   ActivityAttendance,
   InspectionRound,
   InspectionEntry,
+  ConsentCode,
+  ConsentUse,
+  LoanOutcome,
 ];

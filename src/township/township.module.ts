@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { BankModule } from '../bank/bank.module.js';
 import { GridsModule } from '../grids/grids.module.js';
 import { HouseholdsModule } from '../households/households.module.js';
 import { PublicationRecordsModule } from '../publications/publication-records.module.js';
@@ -18,6 +19,7 @@ import { TownshipService } from './township.service.js';
  */
 @Module({
   imports: [
+    BankModule,
     GridsModule,
     HouseholdsModule,
     PublicationRecordsModule,

@@ -15,6 +15,8 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Actor } from '../access/actor.js';
 import { safeNext } from '../auth/auth.controller.js';
+import { consentLines } from '../bank/bank.presenter.js';
+import { ConsentCodesService } from '../bank/consent-codes.service.js';
 import { AuthService } from '../auth/auth.service.js';
 import { loginClient } from '../auth/cookies.js';
 import { Allow } from '../access/allow.js';
@@ -71,6 +73,7 @@ export class VillagerController {
     private readonly villages: VillagesService,
     private readonly villager: VillagerService,
     private readonly honourCampaigns: HonoursService,
+    private readonly consents: ConsentCodesService,
   ) {}
 
   @Public()
@@ -182,6 +185,37 @@ export class VillagerController {
       });
       await this.honourCampaigns.object(actor, id, dto);
       return { redirect: '/villager/honours', message: '您的异议已提交，村两委会核实答复' };
+    });
+  }
+
+  /** 授权银行查询: the household makes a code for a bank's loan officer; the digits are shown this once. */
+  @Post('consents')
+  @Allow(Permission.Consent.ManageOwn)
+  async createConsent(@CurrentActor() actor: Actor, @Res() res: Response) {
+    const form = { view: 'villager/home', context: () => this.homeContext(actor), values: {} };
+    await submitForm(res, form, async () => {
+      const { code, expiresOn } = await this.consents.create(actor, actor.id);
+      return {
+        redirect: '/villager#bank-consents',
+        message: `您的授权码是 ${code}，到 ${expiresOn} 前有效。请只告诉要给您办积分贷的银行信贷员；这个号码只显示这一次，请记下来。`,
+      };
+    });
+  }
+
+  @Post('consents/:id/revoke')
+  @Allow(Permission.Consent.ManageOwn)
+  async revokeConsent(
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+    @Param('id', ParseIntPipe) id: number,
+  ) {
+    const form = { view: 'villager/home', context: () => this.homeContext(actor), values: {} };
+    await submitForm(res, form, async () => {
+      const consent = await this.consents.revoke(actor, actor.id, { id });
+      return {
+        redirect: '/villager#bank-consents',
+        message: `尾号 ${consent.lastDigits} 的授权码已撤销，银行不能再凭它查询`,
+      };
     });
   }
 
@@ -303,6 +337,7 @@ export class VillagerController {
       publicizingMine: publicizing.filter((r) => r.mine).length,
       declarationsEnabled: await this.scoringSettings.declarationsEnabled(village.id),
       resetNotice: book.resetNotice,
+      consents: consentLines(await this.consents.ofHousehold(household.id)),
     };
   }
 

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { BankModule } from '../bank/bank.module.js';
 import { HonoursModule } from '../honours/honours.module.js';
 import { HouseholdsModule } from '../households/households.module.js';
 import { PassbookModule } from '../passbook/passbook.module.js';
@@ -13,6 +14,7 @@ import { VillagerService } from './villager.service.js';
 
 @Module({
   imports: [
+    BankModule,
     HonoursModule,
     PassbookModule,
     PublicationsModule,

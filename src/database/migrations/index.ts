@@ -23,6 +23,7 @@ import { HonourCampaigns1765900000000 } from './1765900000000-HonourCampaigns.js
 import { GridAffairs1766000000000 } from './1766000000000-GridAffairs.js';
 import { VolunteerActivities1766100000000 } from './1766100000000-VolunteerActivities.js';
 import { InspectionRounds1766200000000 } from './1766200000000-InspectionRounds.js';
+import { BankConsents1766400000000 } from './1766400000000-BankConsents.js';
 
 /** Every migration in order. Listed as classes (not a glob) so that compiled and ts-jest runs load the same set. */
 export const MIGRATIONS = [
@@ -51,4 +52,5 @@ export const MIGRATIONS = [
   GridAffairs1766000000000,
   VolunteerActivities1766100000000,
   InspectionRounds1766200000000,
+  BankConsents1766400000000,
 ];
