@@ -352,8 +352,7 @@ export const SENTENCES: Record<string, (s: Say) => string> = {
   'consent.create': (s) =>
     `为 ${s.entityHousehold()} 生成银行查询授权码（尾号 ${text(s.d.lastDigits)}，到 ${text(s.d.expiresOn)} 有效）`,
   'consent.revoke': (s) => `撤销 ${s.entityHousehold()} 尾号 ${text(s.d.lastDigits)} 的银行查询授权码`,
-  'bank.lookup': (s) =>
-    `凭尾号 ${text(s.d.lastDigits)} 的授权码查看 ${s.entityHousehold()} 的信用等级和积分`,
+  'bank.lookup': (s) => `凭尾号 ${text(s.d.lastDigits)} 的授权码查看 ${s.entityHousehold()} 的信用等级和积分`,
   'bank.outcome': (s) =>
     `记录 ${s.entityHousehold()} 的贷款结果：${s.d.outcome === 'GRANTED' ? '已放贷' : '未放贷'}（${text(s.d.band)}）`,
   'backup.restore_forced': (s) => `强制恢复备份 ${text(s.d.file)}${because(s.d.reason)}`,

@@ -51,7 +51,12 @@ export interface BankView {
 export interface OutcomeSummary {
   period: string;
   bands: readonly LoanBand[];
-  villages: { villageId: number; name: string; counts: Record<Outcome, Record<LoanBand, number>>; total: number }[];
+  villages: {
+    villageId: number;
+    name: string;
+    counts: Record<Outcome, Record<LoanBand, number>>;
+    total: number;
+  }[];
   totals: Record<Outcome, Record<LoanBand, number>>;
 }
 
@@ -61,7 +66,10 @@ const OUTSIDE = '这户不在您服务的乡镇，不能查询';
 
 function emptyCounts(): Record<Outcome, Record<LoanBand, number>> {
   const row = () => Object.fromEntries(LOAN_BANDS.map((b) => [b, 0])) as Record<LoanBand, number>;
-  return Object.fromEntries(LOAN_OUTCOMES.map((o) => [o, row()])) as Record<Outcome, Record<LoanBand, number>>;
+  return Object.fromEntries(LOAN_OUTCOMES.map((o) => [o, row()])) as Record<
+    Outcome,
+    Record<LoanBand, number>
+  >;
 }
 
 /**
@@ -253,7 +261,9 @@ export class BankLookupsService {
 
   private async reserve(userId: number): Promise<Reservation> {
     try {
-      return await this.throttle.reserve([{ key: `bank:${userId}`, limit: WRONG_CODE_LIMIT, personal: false }]);
+      return await this.throttle.reserve([
+        { key: `bank:${userId}`, limit: WRONG_CODE_LIMIT, personal: false },
+      ]);
     } catch (error) {
       if (!(error instanceof DomainError) || error.code !== 'RATE_LIMITED') throw error;
       const seconds = Number(error.details.retryAfterSeconds ?? 600);

@@ -37,7 +37,11 @@ export class BankController {
   /** A POST, so that the code stays out of addresses, history and logs; the household is shown in the answer. */
   @Post('bank/lookup')
   @Allow(Permission.Bank.Lookup)
-  async lookup(@CurrentActor() actor: Actor, @Res() res: Response, @Body() body: Record<string, string> = {}) {
+  async lookup(
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+    @Body() body: Record<string, string> = {},
+  ) {
     try {
       const view = await this.lookups.lookup(actor, body.consentCode);
       res.status(200).render('bank/index', {
@@ -47,13 +51,21 @@ export class BankController {
       });
     } catch (error) {
       if (!(error instanceof DomainError) || error.status >= 500) throw error;
-      await renderRefusal(res, { view: 'bank/index', context: () => this.bankContext(), values: body }, error);
+      await renderRefusal(
+        res,
+        { view: 'bank/index', context: () => this.bankContext(), values: body },
+        error,
+      );
     }
   }
 
   @Post('bank/outcomes')
   @Allow(Permission.Bank.RecordOutcome)
-  async outcome(@CurrentActor() actor: Actor, @Res() res: Response, @Body() body: Record<string, string> = {}) {
+  async outcome(
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+    @Body() body: Record<string, string> = {},
+  ) {
     const form = {
       view: 'bank/index',
       context: () => this.bankContext(),
@@ -78,7 +90,11 @@ export class BankController {
   @Get('households/:id/consents')
   @Allow(Permission.Consent.ManageOnBehalf)
   @InScope('household', 'params.id')
-  async consentsPage(@CurrentActor() actor: Actor, @Res() res: Response, @Param('id', ParseIntPipe) id: number) {
+  async consentsPage(
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+    @Param('id', ParseIntPipe) id: number,
+  ) {
     res.render('bank/consents', await this.consentsContext(actor, id));
   }
 

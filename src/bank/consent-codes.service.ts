@@ -74,7 +74,8 @@ export class ConsentCodesService {
       // Two clicks at once wait here, so the cap below counts the first one's code.
       const household = await this.households.lockIn(manager, householdId);
       if (!household) throw DomainError.notFound('农户');
-      if (household.status !== 'ACTIVE') throw new DomainError('INVALID_STATE', '已迁出的农户不能再授权银行查询');
+      if (household.status !== 'ACTIVE')
+        throw new DomainError('INVALID_STATE', '已迁出的农户不能再授权银行查询');
       const today = this.clock.today();
       const [{ n }] = await raw<{ n: number | string }>(
         manager,
@@ -115,7 +116,11 @@ export class ConsentCodesService {
   }
 
   /** Revokes one of the household's codes, named by its id (pages) or its digits (the API). */
-  async revoke(actor: Actor, householdId: number, which: { id: number } | { code: string }): Promise<ConsentCode> {
+  async revoke(
+    actor: Actor,
+    householdId: number,
+    which: { id: number } | { code: string },
+  ): Promise<ConsentCode> {
     await this.assertMayManage(actor, householdId);
     const repo = this.dataSource.getRepository(ConsentCode);
     let consent: ConsentCode | null;

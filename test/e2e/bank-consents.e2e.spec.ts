@@ -67,7 +67,9 @@ describe('the bank view with the household consent', () => {
   });
   afterAll(() => t.close());
   // Each test starts with no live code, so that the five-code cap is its own test's business.
-  afterEach(() => t.dataSource.query(`UPDATE consent_code SET status = 'REVOKED' WHERE "householdId" = ${household.id}`));
+  afterEach(() =>
+    t.dataSource.query(`UPDATE consent_code SET status = 'REVOKED' WHERE "householdId" = ${household.id}`),
+  );
 
   it('should make a six-digit code for 30 days, shown once and stored only as a hash', async () => {
     const { code, expiresOn } = await newCode();
@@ -139,9 +141,7 @@ describe('the bank view with the household consent', () => {
 
   it('should refuse a revoked code and an expired one, recording nothing', async () => {
     const revoked = await newCode();
-    const gone = await request(t.http)
-      .delete(`/api/v1/me/consents/${revoked.code}`)
-      .set(auth(villager));
+    const gone = await request(t.http).delete(`/api/v1/me/consents/${revoked.code}`).set(auth(villager));
     expect(gone.status).toBe(200);
     expect(gone.body.status).toBe('REVOKED');
     const expiring = await newCode();
@@ -257,9 +257,7 @@ describe('the bank view with the household consent', () => {
   });
 
   it('should stop an officer guessing codes for a while, even with a right one', async () => {
-    const guesser = await (
-      await createTestUser(t, { role: 'BANK', townshipId: scene.township.id })
-    ).token();
+    const guesser = await (await createTestUser(t, { role: 'BANK', townshipId: scene.township.id })).token();
     const { code } = await newCode();
     const wrong = code === '999999' ? '999998' : '999999';
     for (let i = 0; i < 5; i++) expect((await lookup(guesser, wrong)).status).toBe(403);
@@ -271,9 +269,7 @@ describe('the bank view with the household consent', () => {
   });
 
   it('should show the grade line and a QR code of the verify address on the certificate', async () => {
-    const list = await request(t.http)
-      .get(`/api/v1/households/${household.id}`)
-      .set(auth(committee));
+    const list = await request(t.http).get(`/api/v1/households/${household.id}`).set(auth(committee));
     expect(list.status).toBe(200);
     const [row] = await t.dataSource.query(
       `SELECT id, code FROM credit_certificate WHERE "householdId" = ${household.id} ORDER BY id DESC LIMIT 1`,
