@@ -46,7 +46,6 @@ describe.each([
   ['a 1280×900 desk', 1280, 900, 'TY-0002'],
 ])('the bank view with consent on %s', (name, width, height, householdCode) => {
   const screen = browserWindow(() => ({ browser, baseUrl }), width, height);
-  const shot = (page: string) => `${page}-${width}`;
   let code = '';
   beforeEach(() => screen.open());
   afterEach(() => screen.context?.close());
@@ -65,7 +64,7 @@ describe.each([
     const section = page.locator('#bank-consents');
     expect(await section.innerText()).toContain(`尾号 ${code.slice(-2)} 的授权码`);
     expect(await section.innerText()).toContain('有效');
-    await screen.look(shot('villager-consents'));
+    await screen.look('villager-consents');
     screen.expectNoProblems();
   });
 
@@ -77,27 +76,24 @@ describe.each([
       .first()
       .click();
     await page.waitForURL(url('/bank'));
-    await screen.look(shot('bank'));
-    await page
-      .getByLabel('授权码')
-      .first()
-      .fill(code === '000000' ? '000001' : '000000');
+    await screen.look('bank');
+    await page.locator('#f-consentCode').fill(code === '000000' ? '000001' : '000000');
     await page.getByRole('button', { name: '查看' }).click();
     expect(await page.getByRole('alert').innerText()).toContain('授权码不对');
     expect(await page.locator('#f-consentCode').getAttribute('aria-invalid')).toBe('true');
-    await screen.look(shot('bank-refused'));
+    await screen.look('bank-refused');
     await page.locator('#f-consentCode').fill(code);
     await page.getByRole('button', { name: '查看' }).click();
     const found = page.locator('#found');
     expect(await found.innerText()).toContain(householdCode);
     expect(await found.innerText()).toContain('累计积分');
-    await screen.look(shot('bank-found'));
-    await page.getByLabel('结果').selectOption({ label: '已放贷' });
-    await page.getByLabel('金额档').selectOption('5-10万');
+    await screen.look('bank-found');
+    await page.locator('#f-outcome').selectOption({ label: '已放贷' });
+    await page.locator('#f-band').selectOption('5-10万');
     await page.getByRole('button', { name: '记录' }).click();
     await page.waitForURL(url('/bank'));
     expect(await page.getByRole('status').innerText()).toContain('已记录贷款结果');
-    await screen.look(shot('bank-recorded'));
+    await screen.look('bank-recorded');
     screen.expectNoProblems();
   });
 
@@ -113,7 +109,7 @@ describe.each([
     expect(section).toContain('贷款结果：已放贷（5-10万）');
     expect(section).not.toContain(code);
     await page.locator('#bank-consents').scrollIntoViewIfNeeded();
-    await screen.look(shot('villager-consent-used'));
+    await screen.look('villager-consent-used');
     screen.expectNoProblems();
   });
 });
