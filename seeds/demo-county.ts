@@ -24,6 +24,7 @@ export interface DemoStaff {
 
 export const DEMO_STAFF: DemoStaff[] = [
   { username: 'qs_township', displayName: '王建国（青山镇）', role: 'TOWNSHIP' },
+  { username: 'qs_bank', displayName: '赵信贷（青山农商银行）', role: 'BANK' },
   { username: 'ty_admin', displayName: '李书记', role: 'VILLAGE_ADMIN', village: 'TY', household: 'TY-0007' },
   { username: 'ty_scorer', displayName: '张组长', role: 'SCORER', village: 'TY', household: 'TY-0003' },
   { username: 'ty_grid', displayName: '陈网格员', role: 'SCORER', village: 'TY', household: 'TY-0005' },

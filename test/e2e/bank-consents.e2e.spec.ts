@@ -241,6 +241,32 @@ describe('the bank view with the household consent', () => {
     expect(revoked.status).toBe(200);
   });
 
+  it("should let the committee make and revoke a code on the household's page", async () => {
+    const agent = await loggedIn(t, scene.villageAdmin.username, TEST_PASSWORD);
+    const card = await agent.get(`/households/${household.id}`);
+    expect(card.text).toContain(`href="/households/${household.id}/consents"`);
+    const page = await agent.get(`/households/${household.id}/consents`);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
+    const made = await agent
+      .post(`/households/${household.id}/consents`)
+      .type('form')
+      .send({ _csrf: csrf })
+      .redirects(1);
+    const code = /授权码 (\d{6})/.exec(made.text)![1];
+    expect(made.text).toContain(`尾号 ${code.slice(-2)} 的授权码`);
+    expect((await lookup(officer, code)).status).toBe(200);
+    const [row] = await t.dataSource.query(
+      `SELECT id FROM consent_code WHERE "householdId" = ${household.id} AND status = 'ACTIVE'`,
+    );
+    const revoked = await agent
+      .post(`/households/${household.id}/consents/${row.id}/revoke`)
+      .type('form')
+      .send({ _csrf: csrf })
+      .redirects(1);
+    expect(revoked.text).toContain('已撤销');
+    expect((await lookup(officer, code)).status).toBe(403);
+  });
+
   it('should hold at most five live codes per household', async () => {
     const other = await createTestHousehold(t, committee, scene.village.id);
     for (let i = 0; i < 5; i++)

@@ -24,7 +24,16 @@ describe('SEED=demo: the demo county', () => {
     const roles = (await t.dataSource.query('SELECT DISTINCT role FROM app_user'))
       .map((r: { role: string }) => r.role)
       .sort();
-    expect(roles).toEqual(['ADMIN', 'CLERK', 'COUNCIL', 'SCORER', 'SUPERVISOR', 'TOWNSHIP', 'VILLAGE_ADMIN']);
+    expect(roles).toEqual([
+      'ADMIN',
+      'BANK',
+      'CLERK',
+      'COUNCIL',
+      'SCORER',
+      'SUPERVISOR',
+      'TOWNSHIP',
+      'VILLAGE_ADMIN',
+    ]);
   });
 
   it('should give each village and the township template list 25–35 rules over all six categories', async () => {
