@@ -185,6 +185,17 @@ describe('the bank view with the household consent', () => {
     );
     expect(rows).toEqual([{ outcome: 'GRANTED' }]);
 
+    // A double click: both sent at once, one outcome.
+    const twin = { ...body, consentCode: (await newCode()).code };
+    const both = await Promise.all(
+      [1, 2].map(() => request(t.http).post('/api/v1/bank/outcomes').set(auth(officer)).send(twin)),
+    );
+    expect(both.map((r) => r.status).sort()).toEqual([200, 201]);
+    const [{ n }] = await t.dataSource.query(
+      `SELECT COUNT(*) AS n FROM loan_outcome o JOIN consent_code c ON c.id = o."consentId" WHERE c."householdId" = ${household.id}`,
+    );
+    expect(Number(n)).toBe(2);
+
     const bad = await request(t.http)
       .post('/api/v1/bank/outcomes')
       .set(auth(officer))
@@ -206,8 +217,8 @@ describe('the bank view with the household consent', () => {
       .set(auth(await scene.townshipUser.token()));
     expect(res.status).toBe(200);
     const village = res.body.villages.find((v: { villageId: number }) => v.villageId === scene.village.id);
-    expect(village.counts.GRANTED['5-10万']).toBe(1);
-    expect(village.total).toBe(1);
+    expect(village.counts.GRANTED['5-10万']).toBe(2);
+    expect(village.total).toBe(2);
     const text = JSON.stringify(res.body);
     expect(text).not.toContain(household.code);
     expect(text).not.toContain('householdId');
@@ -265,6 +276,22 @@ describe('the bank view with the household consent', () => {
       .redirects(1);
     expect(revoked.text).toContain('已撤销');
     expect((await lookup(officer, code)).status).toBe(403);
+  });
+
+  it('should describe its JSON routes in the OpenAPI description, and not its pages', async () => {
+    const res = await request(t.http).get('/api/docs-json');
+    const paths = Object.keys(res.body.paths);
+    for (const path of [
+      '/api/v1/me/consents',
+      '/api/v1/me/consents/{code}',
+      '/api/v1/households/{id}/consents',
+      '/api/v1/bank/households',
+      '/api/v1/bank/outcomes',
+      '/api/v1/townships/{id}/loan-outcomes',
+    ])
+      expect(paths).toContain(path);
+    expect(paths.filter((p) => p.startsWith('/bank'))).toEqual([]);
+    expect(res.body.paths['/api/v1/bank/outcomes'].post.tags).toEqual(['bank 银行授权查询']);
   });
 
   it('should hold at most five live codes per household', async () => {
