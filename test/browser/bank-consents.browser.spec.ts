@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals';
 import type { Browser } from 'playwright-core';
 import request from 'supertest';
+import { todayInChina } from '../../src/common/dates.js';
 import { DEMO_PASSWORD, DEMO_PIN } from '../../seeds/demo-county.js';
 import { browserWindow, launchBrowser, listenOnFreePort } from '../support/browser.js';
 import { createTestApp, type TestApp } from '../support/create-test-app.js';
@@ -110,6 +111,19 @@ describe.each([
     expect(section).not.toContain(code);
     await page.locator('#bank-consents').scrollIntoViewIfNeeded();
     await screen.look('villager-consent-used');
+    screen.expectNoProblems();
+  });
+
+  it('should show the township the outcomes counted per village and band, no household named', async () => {
+    const { page } = screen;
+    await screen.logIn('qs_township');
+    await page.goto(url(`/township?period=${todayInChina().slice(0, 4)}`));
+    const table = page.locator('table.loan-outcomes');
+    const row = table.locator('tr').filter({ hasText: '桃源村' });
+    expect(await row.locator('td[data-label="已放贷"]').innerText()).not.toBe('0');
+    expect(await table.innerText()).not.toContain(householdCode);
+    await table.scrollIntoViewIfNeeded();
+    await screen.look('township-loan-outcomes');
     screen.expectNoProblems();
   });
 });

@@ -307,6 +307,14 @@ describe('the bank view with the household consent', () => {
       .send({});
     expect(sixth.status).toBe(409);
     expect(sixth.body.error.message).toMatch(/最多同时有 5 个/);
+    // On its own page the household gets its page back, with the reason.
+    const agent = await villagerAgent(t, other.code, '135790');
+    const page = await agent.get('/villager');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
+    const refused = await agent.post('/villager/consents').type('form').send({ _csrf: csrf });
+    expect(refused.status).toBe(409);
+    expect(refused.text).toContain('最多同时有 5 个有效的授权码');
+    expect(refused.text).toContain('授权银行查询');
   });
 
   it('should stop an officer guessing codes for a while, even with a right one', async () => {
