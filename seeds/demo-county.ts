@@ -24,6 +24,7 @@ export interface DemoStaff {
 
 export const DEMO_STAFF: DemoStaff[] = [
   { username: 'qs_township', displayName: '王建国（青山镇）', role: 'TOWNSHIP' },
+  { username: 'qs_bank', displayName: '赵信贷（青山农商银行）', role: 'BANK' },
   { username: 'ty_admin', displayName: '李书记', role: 'VILLAGE_ADMIN', village: 'TY', household: 'TY-0007' },
   { username: 'ty_scorer', displayName: '张组长', role: 'SCORER', village: 'TY', household: 'TY-0003' },
   { username: 'ty_grid', displayName: '陈网格员', role: 'SCORER', village: 'TY', household: 'TY-0005' },
@@ -73,8 +74,6 @@ export const DEMO_STAFF: DemoStaff[] = [
   // 党支部 (issue 22): two branch members, so that one records and the other approves.
   { username: 'ty_party', displayName: '王支书', role: 'PARTY_BRANCH', village: 'TY', household: 'TY-0002' },
   { username: 'ty_party2', displayName: '陈委员', role: 'PARTY_BRANCH', village: 'TY', noHousehold: true },
-  // 银行信贷员 of the county's rural bank, serving 青山镇.
-  { username: 'qs_bank', displayName: '农商行 周经理', role: 'BANK' },
   { username: 'lh_admin', displayName: '赵主任', role: 'VILLAGE_ADMIN', village: 'LH', noHousehold: true },
   { username: 'lh_scorer', displayName: '孙组长', role: 'SCORER', village: 'LH', household: 'LH-0001' },
   { username: 'lh_clerk', displayName: '周超市', role: 'CLERK', village: 'LH', household: 'LH-0002' },

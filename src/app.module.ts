@@ -6,6 +6,7 @@ import { AuditModule } from './audit/audit.module.js';
 import { useSecretHashCost } from './auth/password.js';
 import { NoticesModule } from './notices/notices.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { BankModule } from './bank/bank.module.js';
 import { CertificatesModule } from './certificates/certificates.module.js';
 import { ErrorFilter } from './common/error.filter.js';
 import { ConfigModule } from './config/config.module.js';
@@ -69,6 +70,7 @@ export class AppModule {
         TownshipModule,
         CreditModule,
         CertificatesModule,
+        BankModule,
         HomeModule,
         VillagerModule,
         SeedsModule,

@@ -369,6 +369,36 @@ export const SENTENCES: Record<string, (s: Say) => string> = {
   'certificate.issue': (s) =>
     `为 ${s.household()} 开具积分证明 ${text(s.d.code)}${s.d.earned !== undefined ? `（累计获得 ${text(s.d.earned)} 分）` : ''}`,
   'certificate.revoke': (s) => `撤销积分证明 ${text(s.d.code)}${because(s.d.reason)}`,
+  'consent.create': (s) =>
+    `为 ${s.entityHousehold()} 生成银行查询授权码（尾号 ${text(s.d.lastDigits)}，到 ${text(s.d.expiresOn)} 有效）`,
+  'consent.revoke': (s) => `撤销 ${s.entityHousehold()} 尾号 ${text(s.d.lastDigits)} 的银行查询授权码`,
+  'party.member_register': (s) =>
+    `登记党员 ${text(s.d.name)}${s.d.username ? `，登录名 ${text(s.d.username)}` : ''}`,
+  'party.rule_create': (s) =>
+    `新增党员积分细则“${text(s.d.title)}”${s.d.points !== undefined ? `（${text(s.d.points)} 分）` : ''}`,
+  'party.settings': (s) =>
+    `设定党员积分：${s.d.monthlyBase ? `每月基础分 ${text(s.d.monthlyBase)} 分，` : ''}一至五星 ${text(s.d.starThresholds)}`,
+  'party.record': (s) =>
+    `为党员 ${text(s.d.member)} 登记“${text(s.d.rule)}”${s.d.points !== undefined ? ` ${text(s.d.points)} 分` : ''}`,
+  'party.record_approve': (s) => `审核通过党员积分记录 ${text(s.row.entityId)}`,
+  'party.record_reject': (s) => `退回党员积分记录 ${text(s.row.entityId)}${because(s.d.reason)}`,
+  'party.publication_open': (s) =>
+    `开始党内公示${s.d.records !== undefined ? ` ${text(s.d.records)} 条记录` : ''}${s.d.days !== undefined ? `，${text(s.d.days)} 天` : ''}`,
+  'party.objection': (s) => `对党员积分记录 ${text(s.row.entityId)} 提出异议${because(s.d.reason)}`,
+  'party.objection_uphold': (s) =>
+    `党员积分记录 ${text(s.row.entityId)} 的异议成立，记录撤回${because(s.d.reason)}`,
+  'party.objection_dismiss': (s) => `党员积分记录 ${text(s.row.entityId)} 的异议不成立${because(s.d.reason)}`,
+  'party.publication_close': (s) =>
+    `党内公示结束${s.d.posted !== undefined ? `，${text(s.d.posted)} 条记录记入党员积分账户` : ''}`,
+  'party.monthly_base': (s) =>
+    `记党员每月基础分${s.d.month ? ` ${text(s.d.month)}` : ''}${s.d.members !== undefined ? `：${text(s.d.members)} 位党员各 ${text(s.d.points)} 分` : ''}`,
+  'party.commitment': (s) =>
+    `记下党员${s.d.year ? ` ${text(s.d.year)} 年` : ''}的承诺${s.d.promise ? `：${text(s.d.promise)}` : ''}`,
+  'party.fulfilment': (s) => `记录党员践诺${s.d.fulfilment ? `：${text(s.d.fulfilment)}` : ''}`,
+  'party.link': (s) => `添加党员联系户${s.d.household ? ` ${text(s.d.household)}` : ''}`,
+  'bank.lookup': (s) => `凭尾号 ${text(s.d.lastDigits)} 的授权码查看 ${s.entityHousehold()} 的信用等级和积分`,
+  'bank.outcome': (s) =>
+    `记录 ${s.entityHousehold()} 的贷款结果：${s.d.outcome === 'GRANTED' ? '已放贷' : '未放贷'}（${text(s.d.band)}）`,
   'backup.restore_forced': (s) => `强制恢复备份 ${text(s.d.file)}${because(s.d.reason)}`,
   'seed.history': (s) =>
     `生成${s.village()}演示历史：${text(s.d.months)} 个月，入账记录 ${text(s.d.postedRecords)} 条，兑换 ${text(s.d.redeemedPoints)} 分`,

@@ -20,6 +20,6 @@ import { SessionsService } from './sessions.service.js';
     ScopeGuard,
     { provide: APP_GUARD, useExisting: ScopeGuard },
   ],
-  exports: [AuthService, SessionsService, ScopeGuard],
+  exports: [AuthService, SessionsService, ScopeGuard, LoginThrottle],
 })
 export class AuthModule {}

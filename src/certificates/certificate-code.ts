@@ -1,4 +1,5 @@
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
+import QRCode from 'qrcode';
 
 /** Letters and digits that cannot be mistaken for each other when read aloud or typed (no 0/O, 1/I/L). */
 const ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
@@ -24,4 +25,9 @@ export function signatureMatches(key: string, payload: string, signature: string
   const expected = Buffer.from(sign(key, payload), 'hex');
   const given = Buffer.from(signature, 'hex');
   return expected.length === given.length && timingSafeEqual(expected, given);
+}
+
+/** The certificate's QR code: its `/verify/:code` address, so that a bank's phone opens the check at once. */
+export function verifyQr(url: string): Promise<string> {
+  return QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 });
 }

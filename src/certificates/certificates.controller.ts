@@ -13,6 +13,7 @@ import { submitForm } from '../common/forms.js';
 import { trim } from '../common/transforms.js';
 import { parseForm } from '../common/validation.js';
 import { HouseholdsService } from '../households/households.service.js';
+import { verifyQr } from './certificate-code.js';
 import { yearStanding } from './certificates.presenter.js';
 import { certificateView, CertificatesService, VerifyStatus } from './certificates.service.js';
 
@@ -181,11 +182,13 @@ export class CertificatesController {
 
   private async showContext(actor: Actor, req: Request, id: number) {
     const c = withStanding(certificateView(await this.certificates.get(actor, id)));
+    const verifyUrl = `${req.protocol}://${req.get('host')}/verify/${c.code}`;
     return {
       title: `积分证明 ${c.code}`,
       c,
       starText: '★'.repeat(c.stars),
-      verifyUrl: `${req.protocol}://${req.get('host')}/verify/${c.code}`,
+      verifyUrl,
+      qr: await verifyQr(verifyUrl),
       canRevoke: can(actor, Permission.CreditCertificate.Revoke) && c.status === 'ISSUED',
     };
   }

@@ -8,6 +8,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { Settings } from '../config/settings.js';
+import { CreditGradesService } from '../credit/credit-grades.service.js';
 import { Transactions } from '../database/transactions.js';
 import { HouseholdsService } from '../households/households.service.js';
 import { parsePeriod, type Period } from '../common/periods.js';
@@ -16,6 +17,7 @@ import { StarsService } from '../rankings/stars.service.js';
 import { VillagesService } from '../villages/villages.service.js';
 import { newCertificateCode, normaliseCode, sign, signatureMatches } from './certificate-code.js';
 import { CertificatePayload, CreditCertificate } from './credit-certificate.entity.js';
+import { standingGrade } from './household-grade.js';
 
 export type VerifyStatus = 'VALID' | 'ALTERED' | 'REVOKED' | 'NOT_FOUND';
 
@@ -46,6 +48,7 @@ export class CertificatesService {
     private readonly clock: Clock,
     private readonly households: HouseholdsService,
     private readonly villages: VillagesService,
+    private readonly grades: CreditGradesService,
     settings: Settings,
   ) {
     // A key of its own, derived from the server secret: certificates outlive sessions but share the secret's care.
@@ -60,9 +63,10 @@ export class CertificatesService {
     assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
     const today = this.clock.today();
     const year = Number(today.slice(0, 4));
-    const [rank, star] = await Promise.all([
+    const [rank, star, grade] = await Promise.all([
       this.rankings.rankOf(household.id, parsePeriod(String(year)) as Period, { fresh: true }),
       this.stars.starsOf(household.id, year, { fresh: true }),
+      standingGrade(this.grades, household.id, year),
     ]);
     const payload: CertificatePayload = {
       villageName: village.name,
@@ -74,6 +78,7 @@ export class CertificatesService {
       rank: rank.rank,
       households: rank.households,
       stars: star?.stars ?? 0,
+      grade,
       issuedOn: today,
       purpose: purpose?.trim() || '申请积分贷',
     };
@@ -118,6 +123,14 @@ export class CertificatesService {
     return this.dataSource
       .getRepository(CreditCertificate)
       .find({ where: { householdId }, order: { id: 'DESC' } });
+  }
+
+  /** The household's newest certificate that is issued, not revoked and unaltered (what a bank may lean on). */
+  async latestValid(householdId: number): Promise<CreditCertificate | null> {
+    const issued = await this.dataSource
+      .getRepository(CreditCertificate)
+      .find({ where: { householdId, status: 'ISSUED' }, order: { id: 'DESC' }, take: 10 });
+    return issued.find((c) => signatureMatches(this.key, c.payloadJson, c.signature)) ?? null;
   }
 
   /** Anyone (a bank) checks a code: genuine and unaltered, revoked, altered, or unknown. */

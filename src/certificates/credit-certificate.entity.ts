@@ -12,6 +12,8 @@ export interface CertificatePayload {
   rank: number | null;
   households: number;
   stars: number;
+  /** 信用等级 standing when issued (this year's, else last year's); absent on certificates issued before grades. */
+  grade?: { year: number; grade: string } | null;
   issuedOn: string;
   purpose: string;
 }

@@ -46,6 +46,7 @@ export function navigationFor(actor: Actor | undefined, path: string): NavLink[]
     if (actor.villageId && can(actor, P.Activity.Read))
       links.push({ href: '/activities', label: '志愿服务', group: '管理' });
     if (can(actor, P.Council.Vote)) links.push({ href: '/council', label: '评议会表决', group: '积分' });
+    if (can(actor, P.Bank.Lookup)) links.push({ href: '/bank', label: '积分贷查询' });
     if (can(actor, P.ScoreRecord.Record)) links.push({ href: '/scoring/new', label: '登记', group: '积分' });
     if (can(actor, P.ScoreRecord.Approve))
       links.push({ href: '/scoring/review', label: '审核', group: '积分' });

@@ -48,6 +48,9 @@ import { Village } from '../villages/village.entity.js';
 import { GridAffair } from '../grids/grid-affair.entity.js';
 import { Grid, GridHousehold, GridSettings } from '../grids/grid.entity.js';
 import { InspectionEntry, InspectionRound } from '../inspections/inspection-round.entity.js';
+import { ConsentCode } from '../bank/consent-code.entity.js';
+import { ConsentUse } from '../bank/consent-use.entity.js';
+import { LoanOutcome } from '../bank/loan-outcome.entity.js';
 import { HonourCampaign, HonourStar } from '../honours/honour-campaign.entity.js';
 import {
   CreditGrade,
@@ -120,4 +123,7 @@ export const ENTITIES = [
   CreditGradeRun,
   CreditGrade,
   CreditGradeObjection,
+  ConsentCode,
+  ConsentUse,
+  LoanOutcome,
 ];

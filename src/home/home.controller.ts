@@ -130,6 +130,12 @@ const START_LINKS: StartLink[] = [
     hint: '兑换、入库、库存的报表和明细',
   },
   {
+    shows: (a) => can(a, P.Bank.Lookup),
+    href: '/bank',
+    label: '积分贷查询',
+    hint: '凭农户给的授权码查看信用等级和积分，记录贷款结果',
+  },
+  {
     shows: (a) => can(a, P.AuditLog.Read) && inVillage(a),
     href: '/audit',
     label: '操作日志',

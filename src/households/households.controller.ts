@@ -289,6 +289,7 @@ export class HouseholdsController {
       relationOptions: RELATIONS.map((r) => ({ value: r, label: r })),
       isCommittee: can(actor, Permission.Household.Update),
       canManageProxies: can(actor, Permission.Household.ManageProxies) && household.status === 'ACTIVE',
+      canManageConsents: can(actor, Permission.Consent.ManageOnBehalf),
       proxies: (await this.proxies.list(actor, id)).map((p) => ({
         ...p,
         since: todayInChina(p.createdAt),

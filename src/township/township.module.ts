@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CreditModule } from '../credit/credit.module.js';
+import { BankModule } from '../bank/bank.module.js';
 import { GridsModule } from '../grids/grids.module.js';
 import { HouseholdsModule } from '../households/households.module.js';
 import { PublicationRecordsModule } from '../publications/publication-records.module.js';
@@ -20,6 +21,7 @@ import { TownshipService } from './township.service.js';
 @Module({
   imports: [
     CreditModule,
+    BankModule,
     GridsModule,
     HouseholdsModule,
     PublicationRecordsModule,

@@ -15,6 +15,8 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Actor } from '../access/actor.js';
 import { safeNext } from '../auth/auth.controller.js';
+import { consentLines } from '../bank/bank.presenter.js';
+import { ConsentCodesService } from '../bank/consent-codes.service.js';
 import { AuthService } from '../auth/auth.service.js';
 import { loginClient } from '../auth/cookies.js';
 import { Allow } from '../access/allow.js';
@@ -75,6 +77,7 @@ export class VillagerController {
     private readonly villager: VillagerService,
     private readonly honourCampaigns: HonoursService,
     private readonly credit: CreditGradesService,
+    private readonly consents: ConsentCodesService,
   ) {}
 
   @Public()
@@ -210,6 +213,37 @@ export class VillagerController {
     });
   }
 
+  /** 授权银行查询: the household makes a code for a bank's loan officer; the digits are shown this once. */
+  @Post('consents')
+  @Allow(Permission.Consent.ManageOwn)
+  async createConsent(@CurrentActor() actor: Actor, @Res() res: Response) {
+    const form = { view: 'villager/home', context: () => this.homeContext(actor), values: {} };
+    await submitForm(res, form, async () => {
+      const { code, expiresOn } = await this.consents.create(actor, actor.id);
+      return {
+        redirect: '/villager#bank-consents',
+        message: `您的授权码是 ${code}，到 ${expiresOn} 前有效。请只告诉要给您办积分贷的银行信贷员；这个号码只显示这一次，请记下来。`,
+      };
+    });
+  }
+
+  @Post('consents/:id/revoke')
+  @Allow(Permission.Consent.ManageOwn)
+  async revokeConsent(
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+    @Param('id', ParseIntPipe) id: number,
+  ) {
+    const form = { view: 'villager/home', context: () => this.homeContext(actor), values: {} };
+    await submitForm(res, form, async () => {
+      const consent = await this.consents.revoke(actor, actor.id, { id });
+      return {
+        redirect: '/villager#bank-consents',
+        message: `尾号 ${consent.lastDigits} 的授权码已撤销，银行不能再凭它查询`,
+      };
+    });
+  }
+
   /** The village's open 公示, the household's own records first, each with its objection box. */
   @Get('publicity')
   @Allow(Permission.Household.ReadOwn)
@@ -329,6 +363,7 @@ export class VillagerController {
       declarationsEnabled: await this.scoringSettings.declarationsEnabled(village.id),
       resetNotice: book.resetNotice,
       credit: await this.credit.ownGrade(actor),
+      consents: consentLines(await this.consents.ofHousehold(household.id)),
     };
   }
 

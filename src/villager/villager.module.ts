@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CreditModule } from '../credit/credit.module.js';
+import { BankModule } from '../bank/bank.module.js';
 import { HonoursModule } from '../honours/honours.module.js';
 import { HouseholdsModule } from '../households/households.module.js';
 import { PassbookModule } from '../passbook/passbook.module.js';
@@ -15,6 +16,7 @@ import { VillagerService } from './villager.service.js';
 @Module({
   imports: [
     CreditModule,
+    BankModule,
     HonoursModule,
     PassbookModule,
     PublicationsModule,

@@ -18,6 +18,9 @@ const NARROWER: Record<string, Role[]> = {
   'PATCH /api/v1/rules/:id': ['VILLAGE_ADMIN'],
   'POST /rules/:id': ['VILLAGE_ADMIN'],
   'GET /rules/:id/edit': ['VILLAGE_ADMIN'],
+  // A loan officer too is refused without a household's consent code (bank-consents.e2e covers the code's way in).
+  'GET /api/v1/bank/households': [],
+  'POST /bank/lookup': [],
 };
 
 type Actor = Role | 'ANONYMOUS' | 'NEIGHBOUR';

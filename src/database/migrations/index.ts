@@ -24,6 +24,7 @@ import { GridAffairs1766000000000 } from './1766000000000-GridAffairs.js';
 import { VolunteerActivities1766100000000 } from './1766100000000-VolunteerActivities.js';
 import { InspectionRounds1766200000000 } from './1766200000000-InspectionRounds.js';
 import { CreditGrades1766300000000 } from './1766300000000-CreditGrades.js';
+import { BankConsents1766400000000 } from './1766400000000-BankConsents.js';
 import { PartyBooks1766500000000 } from './1766500000000-PartyBooks.js';
 
 /** Every migration in order. Listed as classes (not a glob) so that compiled and ts-jest runs load the same set. */
@@ -54,5 +55,6 @@ export const MIGRATIONS = [
   VolunteerActivities1766100000000,
   InspectionRounds1766200000000,
   CreditGrades1766300000000,
+  BankConsents1766400000000,
   PartyBooks1766500000000,
 ];
