@@ -99,12 +99,14 @@ describe('a villager on a 390×844 phone', () => {
     await page.waitForURL(url('/villager'));
     expect(await phone.h1().innerText()).toBe('李大山家的积分');
     expect(await page.locator('.balance').first().innerText()).toContain('5');
-    // The order of the page: balances, the passbook, my records, my objections, notices.
+    // The order of the page: balances, the passbook, my records, my objections, notices, then the codes the household
+    // gives a bank (issue 22; its credit grade shows once the village has publicised grades).
     expect(await page.locator('main h2').allInnerTexts()).toEqual([
       '存折明细',
       '我家的积分记录',
       '我家提出的异议',
       expect.stringMatching(/^通知（\d+ 条未读）$/),
+      '授权银行查询',
     ]);
     // Each passbook line's amount and running balance inside the 390 px screen, without sideways scrolling.
     const line = page.locator('.passbook-entries .entry').filter({ hasText: '参加村里组织的志愿服务活动' });

@@ -349,4 +349,19 @@ describe('party members’ points on the one ledger', () => {
     expect(badDay.status).toBe(400);
     void branchAUser;
   });
+
+  it('should describe the party routes in the OpenAPI description', async () => {
+    const res = await request(t.http).get('/api/docs-json');
+    const paths = Object.keys(res.body.paths);
+    for (const path of [
+      '/api/v1/party-members',
+      '/api/v1/party-records',
+      '/api/v1/party-members/{id}/passbook',
+      '/api/v1/party-records/{id}/approve',
+      '/api/v1/party-publications',
+      '/api/v1/party-publications/{id}/close',
+      '/api/v1/party-rankings',
+    ])
+      expect(paths).toContain(path);
+  });
 });
