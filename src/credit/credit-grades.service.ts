@@ -140,6 +140,15 @@ export class CreditGradesService {
     return this.clock.today();
   }
 
+  /** The township's to-do: villages' grades of a year submitted and waiting to be filed. */
+  async waitingFiling(townshipId: number): Promise<number> {
+    const villages = await this.villages.inTownship(townshipId);
+    if (villages.length === 0) return 0;
+    return this.dataSource
+      .getRepository(CreditGradeRun)
+      .countBy({ villageId: In(villages.map((v) => v.id)), status: 'SUBMITTED' });
+  }
+
   /** A household's grade of a year as it stands after 公示 (filed or at least publicised), or null when it has none. */
   async gradeOf(householdId: number, year: number): Promise<string | null> {
     const rows = await raw<{ grade: string }>(

@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { CreditModule } from '../credit/credit.module.js';
+import { PartyModule } from '../party/party.module.js';
 import { HonoursModule } from '../honours/honours.module.js';
 import { PublicationsModule } from '../publications/publications.module.js';
 import { RankingsModule } from '../rankings/rankings.module.js';
@@ -18,6 +20,8 @@ import { StartPageService } from './start-page.service.js';
     SupermarketModule,
     TownshipModule,
     RulesModule,
+    PartyModule,
+    CreditModule,
   ],
   controllers: [HomeController],
   providers: [StartPageService],

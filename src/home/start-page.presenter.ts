@@ -65,6 +65,21 @@ export function todoItems(f: StartPageFacts): TodoItem[] {
       hint: f.lowStock.length ? names(f.lowStock) : '商品库存充足',
       href: '/supermarket/goods',
     });
+  // 党员量化积分: only when something waits (most accounts of the village are not the branch's).
+  if (f.party?.toApprove)
+    count(f.party.toApprove, {
+      before: '党员积分',
+      after: '条待审核',
+      hint: '其他支部成员登记的记录，由您审核',
+      href: '/party#queue',
+    });
+  if (f.party?.toPost)
+    count(f.party.toPost, {
+      before: '党内公示期满',
+      after: '次待入账',
+      hint: '答复异议后入账',
+      href: '/party#publicity',
+    });
   if (f.honourBallots)
     count(f.honourBallots, {
       before: '评选提名',
@@ -100,6 +115,12 @@ export function todoItems(f: StartPageFacts): TodoItem[] {
       before: '待备案评选结果',
       hint: '各村评选活动公示期满、报来备案的结果',
       href: '/honours',
+    });
+  if (f.creditFilings !== undefined)
+    count(f.creditFilings, {
+      before: '待备案信用户评定',
+      hint: '各村公示期满、报来备案的信用等级',
+      href: '/credit-grades',
     });
   // One line a late village, and none before the 6th or once every village has signed: nothing to chase then.
   if (f.lateStatements)

@@ -7,7 +7,9 @@ import { currentPeriod, type Period } from '../common/periods.js';
 import { PublicationsService } from '../publications/publications.service.js';
 import { RankingsService } from '../rankings/rankings.service.js';
 import { CouncilService, type Ballot } from '../scoring/council.service.js';
+import { CreditGradesService } from '../credit/credit-grades.service.js';
 import { HonoursService } from '../honours/honours.service.js';
+import { PartyService } from '../party/party.service.js';
 import { RuleRevisionsService } from '../rules/rule-revisions.service.js';
 import { ScoringService, type RecordedRow } from '../scoring/scoring.service.js';
 import { GoodsService } from '../supermarket/goods.service.js';
@@ -35,6 +37,10 @@ export interface StartPageFacts {
   honourBallots?: number;
   /** 评选活动 results of the township's villages waiting for its filing. */
   honourFilings?: number;
+  /** 信用户评定 submitted by the township's villages and waiting to be filed. */
+  creditFilings?: number;
+  /** 党员量化积分: records waiting for this branch member's approval, and 党内公示 ended waiting to post. */
+  party?: { toApprove: number; toPost: number };
   /** 监督意见 waiting for the committee's answer (the committee's to-do). */
   opinionsToAnswer?: number;
   /** The supervision committee's page: what is on the board now, and its opinions waiting for an answer. */
@@ -59,6 +65,8 @@ export class StartPageService {
     private readonly ruleRevisions: RuleRevisionsService,
     private readonly honours: HonoursService,
     private readonly statements: MonthlyStatementsService,
+    private readonly party: PartyService,
+    private readonly credit: CreditGradesService,
   ) {}
 
   async facts(actor: Actor): Promise<StartPageFacts> {
@@ -85,6 +93,7 @@ export class StartPageService {
       opinions,
       supervision,
       honourBallots,
+      party,
     ] = await Promise.all([
       when(can(actor, P.ScoreRecord.Approve), () => this.scoring.pendingCount(villageId)),
       when(can(actor, P.Objection.Resolve), () => this.publications.openObjectionCount(villageId)),
@@ -98,6 +107,7 @@ export class StartPageService {
       when(can(actor, P.Supervision.Answer), () => this.supervision.waiting(villageId)),
       when(can(actor, P.Supervision.Raise), () => this.supervisionFacts(villageId)),
       when(can(actor, P.Council.Vote), () => this.honours.ballotsFor(actor)),
+      when(can(actor, P.Party.Record), () => this.party.toDo(actor, villageId)),
     ]);
     return {
       pendingRecords,
@@ -112,6 +122,7 @@ export class StartPageService {
       opinionsToAnswer: opinions?.length,
       supervision,
       honourBallots: honourBallots?.length,
+      party,
     };
   }
 
@@ -140,7 +151,7 @@ export class StartPageService {
     if (townshipId === null || actor.villageId !== null) return {};
     // Signals of the last ended month: the running one is still filling up.
     const period = currentPeriod('month', addDays(currentPeriod('month', this.clock.today()).start, -1));
-    const [reviews, filings, signals, honourFilings, late] = await Promise.all([
+    const [reviews, filings, signals, honourFilings, late, creditFilings] = await Promise.all([
       can(actor, P.Ranking.Review) ? this.rankings.reviewQueue(townshipId) : undefined,
       can(actor, P.RuleRevision.File) ? this.ruleRevisions.waitingFiling(townshipId) : undefined,
       can(actor, P.Township.Overview)
@@ -150,11 +161,13 @@ export class StartPageService {
         : undefined,
       can(actor, P.Honour.File) ? this.honours.waitingFiling(townshipId) : undefined,
       can(actor, P.Township.Overview) ? this.statements.late(townshipId) : undefined,
+      can(actor, P.CreditGrade.File) ? this.credit.waitingFiling(townshipId) : undefined,
     ]);
     return {
       rankingReviews: reviews?.length,
       ruleFilings: filings?.length,
       honourFilings: honourFilings?.length,
+      creditFilings,
       signals: signals && { period, count: signals.length },
       lateStatements: late ?? undefined,
     };

@@ -16,6 +16,9 @@ import { Household } from './household.entity.js';
 /** 家庭成员: personal data, not ledger data, so a member can be removed (the audit log keeps that it happened). */
 @Injectable()
 export class HouseholdMembersService {
+  /** Features above that keep a member from being removed (a registered party member has a book): why, or null. */
+  private readonly keepers: ((manager: EntityManager, memberId: number) => Promise<string | null>)[] = [];
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly transactions: Transactions,
@@ -27,6 +30,11 @@ export class HouseholdMembersService {
     return this.dataSource
       .getRepository(HouseholdMember)
       .find({ where: { householdId }, order: { id: 'ASC' } });
+  }
+
+  /** A feature above says when a member must not be removed (its reason is the refusal's message). */
+  keepWhile(check: (manager: EntityManager, memberId: number) => Promise<string | null>): void {
+    this.keepers.push(check);
   }
 
   /** One member of any household, read in the caller's transaction (null when there is none). */
@@ -93,6 +101,10 @@ export class HouseholdMembersService {
       assertInScope(actor, { townshipId: village.townshipId, villageId: village.id });
       const member = await manager.findOneBy(HouseholdMember, { id: memberId, householdId });
       if (!member) throw DomainError.notFound('家庭成员');
+      for (const keeper of this.keepers) {
+        const why = await keeper(manager, memberId);
+        if (why) throw new DomainError('INVALID_STATE', why);
+      }
       await manager.delete(HouseholdMember, { id: memberId });
       this.transactions.changed(manager, villageScope(village));
       await this.audit.record(

@@ -4,6 +4,7 @@ import { Transactions } from '../database/transactions.js';
 import { auditChainProblems } from '../audit/audit-chain.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { recordedWitnesses, witnessProblems } from '../ledger/witness.js';
+import { verifyPartyPostings } from './party-posting-checks.js';
 import { verifyPostings } from './posting-checks.js';
 import { GoodsService } from '../supermarket/goods.service.js';
 import { RedemptionsService } from '../supermarket/redemptions.service.js';
@@ -21,7 +22,8 @@ export interface IntegrityReport {
  * The invariant checker: what must hold whatever happened (a crash, a race, a restore). Every village's book verifies
  * (balances and per-period totals equal their entries, the hash chain is whole), every stock level equals its
  * movements, every receipt has exactly one entry (and one cancellation entry if cancelled), every posted score record
- * exactly one posting entry of its points and no record left unposted on a closed board, every book continues the
+ * exactly one posting entry of its points and no record left unposted on a closed board (and every posted party
+ * record one entry in its member's book), every book continues the
  * heads the township wrote down, and the audit log's chain is whole.
  */
 @Injectable()
@@ -46,6 +48,7 @@ export class IntegrityService {
     const stock = await this.goods.verifyStock(villageIds, manager);
     const receipts = await this.redemptions.verifyReceipts(villageIds, manager);
     const postings = await verifyPostings(manager, villageIds);
+    const partyPostings = await verifyPartyPostings(manager, villageIds);
     // Heads the township wrote down at its reviews: a book rewritten or cut behind them shows here.
     const witnessed = await witnessProblems(
       manager,
@@ -66,6 +69,7 @@ export class IntegrityService {
           ? `积分记录：${m.recordId}：${m.problem}`
           : `账本：明细 ${m.entryId}：${m.problem}`,
       ),
+      ...partyPostings.map((m) => `党员积分记录：${m.recordId}：${m.problem}`),
       ...witnessed.map((w) => `链头：${w.message}`),
       ...audit,
     ];

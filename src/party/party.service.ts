@@ -80,6 +80,12 @@ export class PartyService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
+    // A registered party member keeps their book and login: the household's member list cannot drop them.
+    this.members.keepWhile(async (manager, memberId) =>
+      (await manager.existsBy(PartyMember, { memberId }))
+        ? '该成员已登记为党员，有自己的党员积分账户和登录，不能从户里删除'
+        : null,
+    );
     // 党员户挂牌: a household with a registered party member shows it on its door plate (and wherever badges show).
     this.badges.add(async (householdIds) => {
       const households = await this.partyHouseholds(householdIds);
@@ -393,6 +399,28 @@ export class PartyService implements OnModuleInit {
       ruleTitle: title.get(r.ruleId) ?? '',
       objections: objections.filter((o) => o.recordId === r.id),
     }));
+  }
+
+  /**
+   * A branch member's to-do: records waiting for someone other than their recorder (the member's own are another's to
+   * approve), and 党内公示 windows that have ended and wait to post.
+   */
+  async toDo(actor: Actor, villageId: number): Promise<{ toApprove: number; toPost: number }> {
+    const [pending, open] = await Promise.all([
+      this.dataSource.getRepository(PartyRecord).find({
+        where: { villageId, status: 'PENDING' },
+        select: { id: true, recordedBy: true },
+      }),
+      this.dataSource.getRepository(PartyPublication).find({
+        where: { villageId, status: 'OPEN' },
+        select: { id: true, endsOn: true },
+      }),
+    ]);
+    const today = this.clock.today();
+    return {
+      toApprove: pending.filter((r) => r.recordedBy !== actor.id).length,
+      toPost: open.filter((p) => p.endsOn < today).length,
+    };
   }
 
   /** Approve (another branch member than the recorder) or reject a PENDING record. */

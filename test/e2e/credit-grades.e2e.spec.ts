@@ -230,6 +230,9 @@ describe('credit grades (信用户评定)', () => {
       const submitted = await post(`${base()}/credit-grades/submit`, committee, { year });
       expect(submitted.status).toBe(200);
       expect(submitted.body.status).toBe('SUBMITTED');
+      // The township's start page counts it among what waits to be filed.
+      const home = await (await loggedIn(t, scene.townshipUser.username, TEST_PASSWORD)).get('/');
+      expect(home.text).toMatch(/待备案信用户评定 <strong class="todo-count">1<\/strong>/);
       // Filing is the township's, not the committee's.
       expect((await post(`${base()}/credit-grades/file`, committee, { year })).status).toBe(403);
       const filed = await post(`${base()}/credit-grades/file`, township, { year, comment: '同意备案' });

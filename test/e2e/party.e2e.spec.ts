@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals';
 import request from 'supertest';
 import { Clock } from '../../src/common/clock.js';
+import { IntegrityService } from '../../src/integrity/integrity.service.js';
 import { createTestApp, TestApp } from '../support/create-test-app.js';
 import { auth, createTestUser, loggedIn, TEST_PASSWORD } from '../support/factories.js';
 import { createScoringScene, daysAgo } from '../support/scoring-fixtures.js';
@@ -103,6 +104,15 @@ describe('party members’ points on the one ledger', () => {
     });
     expect(refused.status).toBe(400);
     expect(refused.body.error.details.memberId).toContain('党员');
+    // A registered member cannot be dropped from the household's members (their book and login stay).
+    const [registered] = await t.dataSource.query(
+      `SELECT "memberId" FROM party_member WHERE id = ${partyMember.id}`,
+    );
+    const dropped = await request(t.http)
+      .delete(`/api/v1/households/${household.id}/members/${registered.memberId}`)
+      .set(auth(committee));
+    expect(dropped.status).toBe(409);
+    expect(dropped.body.error.message).toContain('党员');
   });
 
   it('should post a member’s approved, publicised record into the member’s book and leave every household unchanged', async () => {
@@ -222,6 +232,24 @@ describe('party members’ points on the one ledger', () => {
       );
     } finally {
       await t.dataSource.query(`UPDATE ledger_entry SET amount = ${entry.amount} WHERE id = ${entry.id}`);
+    }
+  });
+
+  it('should find, in the invariant check, a posted party record whose entry no longer matches it', async () => {
+    const integrity = t.app.get(IntegrityService);
+    expect((await integrity.check()).problems).toEqual([]);
+    const [posted] = await t.dataSource.query(
+      `SELECT id, points FROM party_record WHERE status = 'POSTED' ORDER BY id LIMIT 1`,
+    );
+    await t.dataSource.query(
+      `UPDATE party_record SET points = ${Number(posted.points) + 1} WHERE id = ${posted.id}`,
+    );
+    try {
+      expect((await integrity.check()).problems).toEqual([
+        `党员积分记录：${posted.id}：记录分值为 ${Number(posted.points) + 1}，入账明细为 ${posted.points}`,
+      ]);
+    } finally {
+      await t.dataSource.query(`UPDATE party_record SET points = ${posted.points} WHERE id = ${posted.id}`);
     }
   });
 
@@ -348,6 +376,27 @@ describe('party members’ points on the one ledger', () => {
     });
     expect(badDay.status).toBe(400);
     void branchAUser;
+  });
+
+  it('should put a record on the other branch member’s to-do, not on its recorder’s', async () => {
+    const recorded = await api('post', '/api/v1/party-records', branchA, {
+      partyMemberId: partyMember.id,
+      ruleId: rule.id,
+      occurredOn: daysAgo(1),
+    });
+    expect(recorded.status).toBe(201);
+    const nameOf = async (id: number) =>
+      (await t.dataSource.query(`SELECT username FROM app_user WHERE id = ${id}`))[0].username as string;
+    const todo = async (username: string) => {
+      const page = await (await loggedIn(t, username, TEST_PASSWORD)).get('/');
+      return /href="\/party#queue"[^]*?<\/a>/.exec(page.text)?.[0] ?? '';
+    };
+    const pending = Number(
+      (await t.dataSource.query(`SELECT COUNT(*) AS n FROM party_record WHERE status = 'PENDING'`))[0].n,
+    );
+    const third = await createTestUser(t, { role: 'PARTY_BRANCH', villageId });
+    expect(await todo(await nameOf(third.id))).toContain(`${pending}`);
+    expect(await todo(await nameOf(branchAUser.id))).toBe('');
   });
 
   it('should describe the party routes in the OpenAPI description', async () => {

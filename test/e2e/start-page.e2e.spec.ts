@@ -153,6 +153,7 @@ describe('the start page: each role’s to-do, with counts that link to the work
       ['待审核排名 0', '/township/reviews'],
       ['待备案细则修订 0', '/rule-revisions'],
       ['待备案评选结果 0', '/honours'],
+      ['待备案信用户评定 0', '/credit-grades'],
       [`值得关注 ${signals.body.items.length} 条`, `/township?period=${lastMonth}`],
     ]);
   });
