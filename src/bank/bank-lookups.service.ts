@@ -12,6 +12,7 @@ import { DomainError } from '../common/domain-error.js';
 import type { Period } from '../common/periods.js';
 import { CreditGradesService } from '../credit/credit-grades.service.js';
 import { raw } from '../database/raw.js';
+import { scopeOf } from '../database/read-cache.js';
 import { Transactions } from '../database/transactions.js';
 import type { Household } from '../households/household.entity.js';
 import { HouseholdsService } from '../households/households.service.js';
@@ -165,6 +166,8 @@ export class BankLookupsService {
         }),
       );
       await manager.save(manager.create(ConsentUse, this.use(actor, consent, 'OUTCOME')));
+      // The township's kept dashboard counts outcomes: a new one redraws it.
+      this.transactions.changed(manager, scopeOf(household.villageId));
       await this.audit.record(
         actor,
         {

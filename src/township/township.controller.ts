@@ -5,7 +5,6 @@ import { scopeLevel, type Actor } from '../access/actor.js';
 import { InScope } from '../access/scope.guard.js';
 import { Allow } from '../access/allow.js';
 import { can, Permission } from '../access/permissions.js';
-import { BankLookupsService } from '../bank/bank-lookups.service.js';
 import { outcomeTable } from '../bank/bank.presenter.js';
 import { CurrentActor } from '../auth/decorators.js';
 import { chinaTime } from '../common/dates.js';
@@ -61,7 +60,6 @@ export class TownshipController {
   constructor(
     private readonly townships: TownshipService,
     private readonly clock: Clock,
-    private readonly bank: BankLookupsService,
   ) {}
 
   /** The month before this one: the last whose numbers are complete, what the township looks at first. */
@@ -138,9 +136,7 @@ export class TownshipController {
       signals: dashboard.signals,
       participation: dashboard.participation,
       credit: dashboard.credit,
-      loanOutcomes: can(actor, Permission.Bank.ReadOutcomes)
-        ? outcomeTable(await this.bank.summary(villages, period))
-        : null,
+      loanOutcomes: can(actor, Permission.Bank.ReadOutcomes) ? outcomeTable(dashboard.loans) : null,
       exportQuery: `townshipId=${townshipId}&period=${period.key}`,
     });
   }

@@ -8,6 +8,7 @@ import { addDays } from '../common/dates.js';
 import { DomainError } from '../common/domain-error.js';
 import { type Period } from '../common/periods.js';
 import { ReadCache } from '../database/read-cache.js';
+import { BankLookupsService } from '../bank/bank-lookups.service.js';
 import { VILLAGE_GRADE_RULE } from '../credit/credit-grade-rules.js';
 import { CreditGradesService } from '../credit/credit-grades.service.js';
 import { GridAffairsService } from '../grids/grid-affairs.service.js';
@@ -110,6 +111,7 @@ export class TownshipService {
     private readonly gridAffairs: GridAffairsService,
     private readonly volunteering: VolunteeringService,
     private readonly credit: CreditGradesService,
+    private readonly bank: BankLookupsService,
   ) {}
 
   /**
@@ -122,16 +124,19 @@ export class TownshipService {
       `township:${townshipId}:${period.key}:${ids.join(',')}`,
       { villageIds: ids, townshipIds: [townshipId] },
       async () => {
-        const [rows, categories, trend, distribution, signals, participation, credit] = await Promise.all([
-          this.overview(villages, period),
-          this.byCategory(ids, period),
-          this.trend(ids, trendMonths),
-          this.distribution(ids, period),
-          this.fairness(villages, period),
-          this.participation(villages, period),
-          this.creditVillages(villages, Number(period.key.slice(0, 4))),
-        ]);
-        return { period, rows, categories, trend, distribution, signals, participation, credit };
+        const [rows, categories, trend, distribution, signals, participation, credit, loans] =
+          await Promise.all([
+            this.overview(villages, period),
+            this.byCategory(ids, period),
+            this.trend(ids, trendMonths),
+            this.distribution(ids, period),
+            this.fairness(villages, period),
+            this.participation(villages, period),
+            this.creditVillages(villages, Number(period.key.slice(0, 4))),
+            // 积分贷结果: counts only (who may see them is the page's question).
+            this.bank.summary(villages, period),
+          ]);
+        return { period, rows, categories, trend, distribution, signals, participation, credit, loans };
       },
     );
   }

@@ -227,11 +227,24 @@ describe('the bank view with the household consent', () => {
       .set(auth(await scene.townshipUser.token()));
     expect(far.status).toBe(403);
 
-    const page = await (
-      await loggedIn(t, scene.townshipUser.username, TEST_PASSWORD)
-    ).get(`/township?period=${year}`);
+    const townshipPages = await loggedIn(t, scene.townshipUser.username, TEST_PASSWORD);
+    const page = await townshipPages.get(`/township?period=${year}`);
     expect(page.text).toContain('积分贷结果');
     expect(page.text).not.toContain(household.code);
+    // The dashboard is kept between writes; a new outcome is a write in the village and redraws it.
+    const granted = (html: string) =>
+      Number(
+        /<td data-label="已放贷" class="num">(\d+)<\/td>/.exec(
+          html.split('积分贷结果').slice(1).join(''),
+        )?.[1],
+      );
+    expect(granted(page.text)).toBe(2);
+    const another = await request(t.http)
+      .post('/api/v1/bank/outcomes')
+      .set(auth(officer))
+      .send({ consentCode: (await newCode()).code, outcome: 'GRANTED', band: '<5万' });
+    expect(another.status).toBe(201);
+    expect(granted((await townshipPages.get(`/township?period=${year}`)).text)).toBe(3);
   });
 
   it('should let the committee make a code for a household of its village, and no one else', async () => {
