@@ -7,7 +7,7 @@ import { periodKeysOf } from '../common/periods.js';
 import { isPostgres, raw } from '../database/raw.js';
 import { Transactions } from '../database/transactions.js';
 import { bookHeadView, type BookHeadView } from './book-head.js';
-import { checkChain, entryHash, GENESIS } from './hash-chain.js';
+import { checkChain, entryHash, GENESIS, type ChainedFields } from './hash-chain.js';
 import { LedgerAccount, type AccountKind } from './ledger-account.entity.js';
 import { EntryKind, LedgerEntry } from './ledger-entry.entity.js';
 import { PeriodTotal } from './period-total.entity.js';
@@ -157,6 +157,7 @@ export class LedgerService {
       villageId: village.id,
       seq: village.seq,
       householdId: household.id,
+      accountId: null,
       amount: input.amount,
       kind: input.kind,
       refType: input.refType ?? null,
@@ -169,17 +170,35 @@ export class LedgerService {
       createdBy: input.createdBy ?? null,
       createdAt: this.clock.now().toISOString(),
     };
-    const prevHash = village.head || GENESIS;
+    const entry = await this.writeEntry(manager, fields, village.head);
+    await raw(manager, 'UPDATE ledger_book SET head = $1 WHERE "villageId" = $2', [entry.hash, village.id]);
+    if (PERIOD_KINDS.includes(input.kind) && input.amount !== 0)
+      await this.addToPeriods(manager, village.id, household.id, input.occurredOn, input.amount);
+    return entry;
+  }
+
+  /**
+   * Seals an entry onto its book's head and writes it: the one INSERT of both kinds of account (a household's entry
+   * has no account, an account's no household).
+   */
+  private async writeEntry(
+    manager: EntityManager,
+    fields: ChainedFields & { accountId: number | null },
+    head: string,
+  ): Promise<LedgerEntry> {
+    const prevHash = head || GENESIS;
     const hash = entryHash(prevHash, fields);
     const [inserted] = await raw<{ id: number }>(
       manager,
-      `INSERT INTO ledger_entry ("villageId", seq, "householdId", amount, kind, "refType", "refId", "correctsEntryId",
-        "availableAfter", "earnedAfter", description, "occurredOn", "createdBy", "createdAt", "prevHash", hash)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
+      `INSERT INTO ledger_entry ("villageId", seq, "householdId", "accountId", amount, kind, "refType", "refId",
+        "correctsEntryId", "availableAfter", "earnedAfter", description, "occurredOn", "createdBy", "createdAt",
+        "prevHash", hash)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id`,
       [
         fields.villageId,
         fields.seq,
         fields.householdId,
+        fields.accountId,
         fields.amount,
         fields.kind,
         fields.refType,
@@ -195,11 +214,7 @@ export class LedgerService {
         hash,
       ],
     );
-    const entry = Object.assign(new LedgerEntry(), { id: inserted.id, ...fields, prevHash, hash });
-    await raw(manager, 'UPDATE ledger_book SET head = $1 WHERE "villageId" = $2', [hash, village.id]);
-    if (PERIOD_KINDS.includes(input.kind) && input.amount !== 0)
-      await this.addToPeriods(manager, village.id, household.id, input.occurredOn, input.amount);
-    return entry;
+    return Object.assign(new LedgerEntry(), { ...fields, id: Number(inserted.id), prevHash, hash });
   }
 
   /** Keeps the month, quarter and year totals of the deed date in step with the entry, in the same transaction. */
@@ -564,35 +579,9 @@ export class LedgerService {
       createdBy: input.createdBy ?? null,
       createdAt: this.clock.now().toISOString(),
     };
-    const prevHash = account.head || GENESIS;
-    const hash = entryHash(prevHash, fields);
-    const [inserted] = await raw<{ id: number }>(
-      manager,
-      `INSERT INTO ledger_entry ("villageId", seq, "householdId", "accountId", amount, kind, "refType", "refId",
-        "correctsEntryId", "availableAfter", "earnedAfter", description, "occurredOn", "createdBy", "createdAt",
-        "prevHash", hash)
-        VALUES ($1, $2, NULL, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
-      [
-        fields.villageId,
-        fields.seq,
-        accountId,
-        fields.amount,
-        fields.kind,
-        fields.refType,
-        fields.refId,
-        fields.correctsEntryId,
-        fields.availableAfter,
-        fields.earnedAfter,
-        fields.description,
-        fields.occurredOn,
-        fields.createdBy,
-        fields.createdAt,
-        prevHash,
-        hash,
-      ],
-    );
-    await raw(manager, 'UPDATE ledger_account SET head = $1 WHERE id = $2', [hash, accountId]);
-    return Object.assign(new LedgerEntry(), { id: Number(inserted.id), ...fields, prevHash, hash });
+    const entry = await this.writeEntry(manager, fields, account.head);
+    await raw(manager, 'UPDATE ledger_account SET head = $1 WHERE id = $2', [entry.hash, accountId]);
+    return entry;
   }
 
   /** Accounts' balances (available, earned), by account id. */
