@@ -563,7 +563,7 @@ export class CreditGradesService {
     });
     if (!run) return null;
     const village = await this.villages.getIn(this.dataSource.manager, run.villageId);
-    const view = await this.view(this.dataSource.manager, village, run.year);
+    const view = await this.view(this.dataSource.manager, village, run.year, actor.householdId);
     const row = view.rows.find((r) => r.householdId === actor.householdId);
     if (!row) return null;
     return {
@@ -631,7 +631,16 @@ export class CreditGradesService {
     return { village, run };
   }
 
-  private async view(manager: EntityManager, village: Village, year: number): Promise<GradesView> {
+  /**
+   * A village's grades of a year; with `householdId`, only that household's row and objections (a household's own
+   * page reads one row, not the village's hundreds; the village grade is then not meaningful and left to the caller).
+   */
+  private async view(
+    manager: EntityManager,
+    village: Village,
+    year: number,
+    householdId?: number,
+  ): Promise<GradesView> {
     const run = await manager.findOneBy(CreditGradeRun, { villageId: village.id, year });
     const base = {
       villageId: village.id,
@@ -656,8 +665,13 @@ export class CreditGradesService {
         objections: [],
       };
     const [grades, objections] = await Promise.all([
-      manager.find(CreditGrade, { where: { runId: run.id } }),
-      manager.find(CreditGradeObjection, { where: { runId: run.id }, order: { id: 'ASC' } }),
+      manager.find(CreditGrade, {
+        where: { runId: run.id, ...(householdId !== undefined && { householdId }) },
+      }),
+      manager.find(CreditGradeObjection, {
+        where: { runId: run.id, ...(householdId !== undefined && { householdId }) },
+        order: { id: 'ASC' },
+      }),
     ]);
     const names = await this.households.codesAndNames(
       grades.map((g) => g.householdId),

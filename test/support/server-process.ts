@@ -36,6 +36,17 @@ export async function startServerProcess(
   env: Record<string, string> = {},
 ): Promise<ServerProcess> {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run "npm run build" first (npm test does)`);
+  // A port found free may be taken again before the server binds it (other test workers open ephemeral ports all the
+  // time, some of them this app answering /login): the server counts as up only once it says it listens on that port
+  // itself, and a server that found its port taken is started again on another.
+  for (let attempt = 1; ; attempt++) {
+    const started = await startOnce(on, env);
+    if (started !== 'PORT_TAKEN') return started;
+    if (attempt === 5) throw new Error('server process: five ports in a row were taken');
+  }
+}
+
+async function startOnce(on: TestApp, env: Record<string, string>): Promise<ServerProcess | 'PORT_TAKEN'> {
   const port = await freePort();
   const cwd = mkdtempSync(join(tmpdir(), 'vp-server-'));
   const child = spawn(process.execPath, [MAIN], {
@@ -49,19 +60,28 @@ export async function startServerProcess(
       SEED: 'none',
       ...env,
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
+  let stdout = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const baseUrl = `http://127.0.0.1:${port}`;
+  const listening = `http://localhost:${port} `;
   const deadline = Date.now() + 20_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`server process exited: ${stderr}`);
-    const up = await fetch(`${baseUrl}/login`).then(
-      (r) => r.ok,
-      () => false,
-    );
+    if (child.exitCode !== null) {
+      rmSync(cwd, { recursive: true, force: true });
+      if (`${stderr}${stdout}`.includes('EADDRINUSE')) return 'PORT_TAKEN';
+      throw new Error(`server process exited: ${stderr}`);
+    }
+    const up =
+      stdout.includes(listening) &&
+      (await fetch(`${baseUrl}/login`).then(
+        (r) => r.ok,
+        () => false,
+      ));
     if (up) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
