@@ -42,22 +42,22 @@ describe('the party books migration', () => {
     );
     expect(entries.map((e: Record<string, unknown>) => e.accountId)).toEqual([null, null]);
     if (after.options.type !== 'postgres') expect(await sql(after, 'PRAGMA foreign_key_check')).toEqual([]);
-    // A household book's number is still unique in its village…
+    // A household book's number is still unique in its village (explicit ids: only that index can refuse it)…
     await expect(
       sql(
         after,
-        `INSERT INTO ledger_entry ("villageId", seq, "householdId", amount, kind, "availableAfter", "earnedAfter",
+        `INSERT INTO ledger_entry (id, "villageId", seq, "householdId", amount, kind, "availableAfter", "earnedAfter",
           description, "occurredOn", "createdAt", "prevHash", hash)
-          VALUES (1, 2, 1, 1, 'SCORE', 1, 1, 'x', '2026-11-03', 'x', 'x', 'x')`,
+          VALUES (10, 1, 2, 1, 1, 'SCORE', 1, 1, 'x', '2026-11-03', 'x', 'x', 'x')`,
       ),
     ).rejects.toThrow();
     // …while an account's entries number from 1 in the account's own book, with no household.
     await sql(after, `INSERT INTO ledger_account (id, kind, "villageId") VALUES (1, 'PARTY_MEMBER', 1)`);
     await sql(
       after,
-      `INSERT INTO ledger_entry ("villageId", seq, "householdId", "accountId", amount, kind, "availableAfter",
+      `INSERT INTO ledger_entry (id, "villageId", seq, "householdId", "accountId", amount, kind, "availableAfter",
         "earnedAfter", description, "occurredOn", "createdAt", "prevHash", hash)
-        VALUES (1, 1, NULL, 1, 5, 'PARTY_SCORE', 5, 5, '三会一课', '2026-11-03', 'x', 'x', 'x')`,
+        VALUES (11, 1, 1, NULL, 1, 5, 'PARTY_SCORE', 5, 5, '三会一课', '2026-11-03', 'x', 'x', 'x')`,
     );
 
     await after.undoLastMigration();
